@@ -1,0 +1,74 @@
+import type { Context } from 'aws-lambda';
+import type { HandlerConfig } from './config';
+import { InvalidEventError, UnexpectedStatusError } from './errors';
+import type { HandlerLogger } from './logger';
+import { buildNotification, type JobOutcome } from './message';
+import { type BatchJobStateChange, parseBatchJobStateChange } from './schema';
+import type { Publisher, PublishResult } from './sns';
+import { toSingleLine, truncateChars, utf8Bytes } from './text';
+
+export type ReportedStatus = 'SUCCEEDED' | 'FAILED';
+
+export interface JobStateHandlerProps {
+  /** The only job status this handler reports; any other is rejected with UnexpectedStatusError. */
+  readonly expectedStatus: ReportedStatus;
+  readonly config: Pick<HandlerConfig, 'appName' | 'stage'>;
+  readonly logger: HandlerLogger;
+  readonly publish: Publisher;
+}
+
+export type JobStateHandler = (event: unknown, context?: Context) => Promise<PublishResult>;
+
+const OUTCOME: Record<ReportedStatus, JobOutcome> = { SUCCEEDED: 'succeeded', FAILED: 'failed' };
+
+/** Log keys come from the event; a pathological value must not blow up every log line. */
+function logValue(value: string): string {
+  return truncateChars(toSingleLine(value), 256);
+}
+
+function parseOrLog(event: unknown, logger: HandlerLogger): BatchJobStateChange {
+  try {
+    return parseBatchJobStateChange(event);
+  } catch (error) {
+    if (error instanceof InvalidEventError) {
+      logger.error('Rejected an invalid Batch job state change event', {
+        eventId: error.eventId,
+        reason: error.issues.join('; '),
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * The whole behaviour of a handler: parse at the edge, build the message (pure), publish. Every
+ * failure is logged and rethrown, so the asynchronous invoke retries or records it; nothing is
+ * swallowed.
+ */
+export function createJobStateHandler(props: JobStateHandlerProps): JobStateHandler {
+  const { expectedStatus, config, logger, publish } = props;
+  return async (event, context) => {
+    logger.resetKeys();
+    if (context) logger.addContext(context);
+    const parsed = parseOrLog(event, logger);
+    const { jobId, status } = parsed.detail;
+    logger.appendKeys({ jobId: logValue(jobId), status: logValue(status), eventId: logValue(parsed.id) });
+    if (status !== expectedStatus) {
+      const error = new UnexpectedStatusError(logValue(jobId), logValue(status), expectedStatus);
+      logger.error('Rejected a job state change this handler does not report', { error });
+      throw error;
+    }
+    const notification = buildNotification(parsed, { ...config, outcome: OUTCOME[expectedStatus] }, event);
+    try {
+      const result = await publish(notification);
+      logger.info('Published the job state notification', {
+        messageId: result.messageId,
+        messageBytes: utf8Bytes(notification.message),
+      });
+      return result;
+    } catch (error) {
+      logger.error('SNS Publish failed (after the SDK retries, if the error was retryable)', { error });
+      throw error;
+    }
+  };
+}

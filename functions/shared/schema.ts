@@ -1,0 +1,100 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { InvalidEventError } from './errors';
+import { toSingleLine, truncateChars } from './text';
+
+/*
+ * The "Batch Job State Change" event: an EventBridge envelope whose detail resembles the Batch
+ * DescribeJobs JobDetail. Only the fields the message reads are declared; every object is loose so
+ * the fields AWS adds later pass through untouched (and reach subscribers in the event JSON).
+ * Optional fields accept null as well as absence: a missing value must not cost a notification.
+ */
+
+const optionalString = z.string().nullish();
+const optionalInt = z.number().int().nullish();
+/** Epoch milliseconds. Any number is accepted; the formatter copes with out-of-range values. */
+const optionalTime = z.number().nullish();
+
+const LogConfigurationSchema = z.looseObject({
+  logDriver: optionalString,
+  options: z.record(z.string(), z.string()).nullish(),
+});
+
+const ContainerStateFields = {
+  exitCode: optionalInt,
+  reason: optionalString,
+  logStreamName: optionalString,
+};
+
+/** attempts[].container (classic container jobs) and attempts[].taskProperties[].containers[]. */
+const AttemptContainerSchema = z.looseObject({ ...ContainerStateFields, name: optionalString });
+
+const AttemptSchema = z.looseObject({
+  container: AttemptContainerSchema.nullish(),
+  taskProperties: z.array(z.looseObject({ containers: z.array(AttemptContainerSchema).nullish() })).nullish(),
+  startedAt: optionalTime,
+  stoppedAt: optionalTime,
+  statusReason: optionalString,
+});
+
+/** detail.container and detail.ecsProperties.taskProperties[].containers[]: the latest state. */
+const ContainerSchema = z.looseObject({
+  ...ContainerStateFields,
+  name: optionalString,
+  logConfiguration: LogConfigurationSchema.nullish(),
+});
+
+const DetailSchema = z.looseObject({
+  jobName: z.string(),
+  jobId: z.string().min(1),
+  jobQueue: z.string(),
+  status: z.string().min(1),
+  jobArn: optionalString,
+  jobDefinition: optionalString,
+  statusReason: optionalString,
+  attempts: z.array(AttemptSchema).nullish(),
+  createdAt: optionalTime,
+  startedAt: optionalTime,
+  stoppedAt: optionalTime,
+  container: ContainerSchema.nullish(),
+  ecsProperties: z
+    .looseObject({
+      taskProperties: z.array(z.looseObject({ containers: z.array(ContainerSchema).nullish() })).nullish(),
+    })
+    .nullish(),
+  /** Present on the node jobs of a multi-node parallel job. */
+  nodeDetails: z.looseObject({ nodeIndex: optionalInt, isMainNode: z.boolean().nullish() }).nullish(),
+  /** Present on the parent of a multi-node parallel job. */
+  nodeProperties: z.looseObject({ numNodes: optionalInt, mainNode: optionalInt }).nullish(),
+  arrayProperties: z.looseObject({ size: optionalInt, index: optionalInt }).nullish(),
+});
+
+export const BatchJobStateChangeSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.batch'),
+  'detail-type': z.literal('Batch Job State Change'),
+  detail: DetailSchema,
+}).loose();
+
+export type BatchJobStateChange = z.infer<typeof BatchJobStateChangeSchema>;
+export type BatchJobDetail = BatchJobStateChange['detail'];
+export type BatchAttempt = NonNullable<BatchJobDetail['attempts']>[number];
+export type BatchContainerState = z.infer<typeof AttemptContainerSchema>;
+
+const MAX_REPORTED_ISSUES = 10;
+
+/** Validates the event at the edge; throws InvalidEventError listing what is wrong. */
+export function parseBatchJobStateChange(event: unknown): BatchJobStateChange {
+  const result = BatchJobStateChangeSchema.safeParse(event);
+  if (result.success) return result.data;
+  const issues = result.error.issues
+    .slice(0, MAX_REPORTED_ISSUES)
+    .map((issue) => `${issue.path.map(String).join('.') || '(event)'}: ${issue.message}`);
+  throw new InvalidEventError(eventIdOf(event), issues);
+}
+
+/** The event id of any input, if it has a usable one, for logs about events that failed to parse. */
+export function eventIdOf(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null || !('id' in event)) return undefined;
+  const { id } = event;
+  return typeof id === 'string' && id !== '' ? truncateChars(toSingleLine(id), 128) : undefined;
+}

@@ -1,0 +1,43 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Notification } from './message';
+
+/** Sends one notification; resolves with the SNS message id, rejects with the SDK's error. */
+export type Publisher = (notification: Notification) => Promise<PublishResult>;
+
+export interface PublishResult {
+  readonly messageId: string;
+}
+
+/**
+ * Throttling and 5xx are retried by the SDK's standard mode (exponential backoff with jitter);
+ * three attempts keep the worst case well inside the function timeout, after which the error is
+ * rethrown and the asynchronous invoke records the failure.
+ */
+export const SNS_MAX_ATTEMPTS = 3;
+
+/**
+ * One client per execution environment, created at cold start. The endpoint comes from the SDK's
+ * own configuration (AWS_ENDPOINT_URL_SNS), which is how the local tests and bench redirect it.
+ */
+export function createSnsClient(region: string): SNSClient {
+  return new SNSClient({ region, maxAttempts: SNS_MAX_ATTEMPTS, retryMode: 'standard' });
+}
+
+export function snsPublisher(client: SNSClient, topicArn: string): Publisher {
+  return async (notification) => {
+    const output = await client.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: notification.subject,
+        Message: notification.message,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(notification.attributes).map(([name, value]) => [
+            name,
+            { DataType: 'String', StringValue: value },
+          ]),
+        ),
+      }),
+    );
+    return { messageId: output.MessageId ?? '' };
+  };
+}
