@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { NagValidationPlugin } from './nag/nag-plugin';
+import { appConfig } from './config/stages';
+import { ConfigError, parseConfig } from './config/load';
+import { buildPlatform } from './platform';
+
+try {
+  // The CDK CLI turns failing on validation errors off; findings must fail `cdk synth` here.
+  const app = new App({ postCliContext: { '@aws-cdk/core:failSynthOnValidationErrors': true } });
+  Validations.of(app).addPlugins(new NagValidationPlugin(app, new AwsSolutionsChecks()));
+  const stage: unknown = app.node.tryGetContext('stage');
+  if (stage !== undefined && typeof stage !== 'string') {
+    throw new ConfigError([`context stage: must be a stage name, e.g. -c stage=pr-42`]);
+  }
+  buildPlatform(app, parseConfig(appConfig), { stage, defaultAccount: process.env.CDK_DEFAULT_ACCOUNT });
+  app.synth();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}

@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+import {
+  appConfigSchema,
+  stageConfigSchema,
+  type AppConfig,
+  type AppConfigInput,
+  type StageConfig,
+} from './schema';
+import { isPreviewStageName, stageNameProblem } from './stage-name';
+import { nameProblems } from './names';
+
+/** A configuration that cannot be deployed; the message lists every problem and its fix. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function describe(issues: readonly z.core.$ZodIssue[], prefix: string): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.reduce<string>(
+      (acc, key) =>
+        typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key),
+      prefix,
+    );
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown setting${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `'${k}'`).join(', ')}: check the spelling`
+        : issue.message;
+    return `${path || '(root)'}: ${message}`;
+  });
+}
+
+/** Validates the whole configuration at once; throws a ConfigError listing every problem. */
+export function parseConfig(input: unknown): AppConfig {
+  const result = appConfigSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(describe(result.error.issues, ''));
+  return result.data;
+}
+
+export interface PreviewStageOptions {
+  /** The account previews deploy to when the configuration names none (the CLI's credentials). */
+  readonly defaultAccount?: string;
+}
+
+/**
+ * The stage a `-c stage=NAME` deploy targets: a configured stage by its name, or else a throw-away
+ * preview stage (`pr-<n>` or `br-<branch>`) with the preview account, region and zones, ephemeral and
+ * with handlers outside the VPC so that it deletes in minutes.
+ */
+export function selectStage(config: AppConfig, name: string, options: PreviewStageOptions = {}): StageConfig {
+  const configured = config.stages.find((s) => s.name === name);
+  if (configured) return configured;
+  const problems = [stageNameProblem(name), ...nameProblems(config.appName, name)].filter(
+    (p): p is string => p !== undefined,
+  );
+  if (!isPreviewStageName(name)) {
+    problems.push(
+      `'${name}' is neither a configured stage (${config.stages.map((s) => s.name).join(', ')}) ` +
+        `nor a preview stage name (pr-<number> or br-<branch>)`,
+    );
+  }
+  const account = config.preview.account ?? options.defaultAccount;
+  if (account === undefined) {
+    problems.push(
+      'preview.account is not configured and no default account is known: ' +
+        'set preview.account, or run with AWS credentials (CDK_DEFAULT_ACCOUNT)',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => `context stage: ${p}`));
+  const result = stageConfigSchema.safeParse({
+    name,
+    account,
+    region: config.preview.region,
+    ephemeral: true,
+    vpc: { create: { availabilityZones: config.preview.availabilityZones } },
+  });
+  if (!result.success) throw new ConfigError(describe(result.error.issues, 'preview stage'));
+  return result.data;
+}
+
+export type { AppConfig, AppConfigInput, StageConfig };

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { nameProblems } from './names';
+import { STAGE_NAME_MAX_LENGTH, isPreviewStageName, stageNameProblem } from './stage-name';
+
+const accountId = z
+  .string()
+  .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id, e.g. 123456789012' });
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, {
+    error: 'must be an AWS region code, e.g. ap-northeast-1',
+  });
+const availabilityZones = z
+  .array(
+    z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'must be a zone name, e.g. ap-northeast-1a' }),
+  )
+  .min(1, { error: 'list at least one availability zone, e.g. ["ap-northeast-1a", "ap-northeast-1c"]' })
+  .max(3, { error: 'list at most 3 availability zones' });
+const subnetId = z
+  .string()
+  .regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'must be a subnet id, e.g. subnet-0abc1234' });
+
+const stageName = z.string().superRefine((name, ctx) => {
+  const problem = stageNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** A VPC the stage imports: the original design passes its id and subnet ids. */
+const existingVpc = z.strictObject({
+  vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'must be a VPC id, e.g. vpc-0abc1234' }),
+  subnetIds: z.array(subnetId).min(1, {
+    error:
+      'list the subnets jobs and handlers run in; they need a route to the internet (NAT) or VPC endpoints',
+  }),
+  /** Whether the subnets are public, so that Fargate tasks need a public IP to pull images. */
+  publicSubnets: z.boolean().default(false),
+});
+
+/** A VPC the stage creates. With no NAT gateway, jobs run in public subnets with a public IP. */
+const createdVpc = z.strictObject({
+  availabilityZones,
+  cidr: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, { error: 'must be an IPv4 CIDR from /16 to /24' })
+    .default('10.0.0.0/16'),
+  natGateways: z.number().int().min(0).max(3).default(0),
+});
+
+const vpc = z
+  .strictObject({ existing: existingVpc.optional(), create: createdVpc.optional() })
+  .superRefine((value, ctx) => {
+    if (value.existing && value.create) {
+      ctx.addIssue({ code: 'custom', message: 'set either vpc.existing or vpc.create, not both' });
+    } else if (!value.existing && !value.create) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'set vpc.existing ({ vpcId, subnetIds }) or vpc.create ({ availabilityZones })',
+      });
+    }
+  });
+
+const stage = z
+  .strictObject({
+    name: stageName,
+    account: accountId,
+    region,
+    /** Production stages wait for a manual approval in the pipeline. */
+    production: z.boolean().default(false),
+    /** Ephemeral stages delete completely: nothing is retained when the stage is destroyed. */
+    ephemeral: z.boolean().default(false),
+    /** Stages in the same wave deploy in parallel; waves deploy in the order they first appear. */
+    wave: stageName.optional(),
+    vpc,
+    batch: z
+      .strictObject({
+        maxvCpus: z
+          .number()
+          .int()
+          .min(1, { error: 'must be at least 1' })
+          .max(4096, { error: 'must be at most 4096' })
+          .default(32),
+        spot: z.boolean().default(false),
+      })
+      .prefault({}),
+    notifications: z
+      .strictObject({
+        /** An existing topic to publish to; when absent the stage creates an encrypted one. */
+        topicArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, {
+            error: 'must be an SNS topic ARN',
+          })
+          .optional(),
+        /** The KMS key of that existing topic, if it is encrypted, so that the handlers may use it. */
+        topicKeyArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
+            error: 'must be a KMS key ARN',
+          })
+          .optional(),
+      })
+      .prefault({})
+      .refine((value) => !value.topicKeyArn || value.topicArn, {
+        error: 'topicKeyArn only applies to an existing topic: set topicArn too, or remove topicKeyArn',
+      }),
+    database: z
+      .strictObject({
+        name: z.string().min(1).optional(),
+        /** Defaults to `/<app>/<stage>/db`, as in the original design. */
+        secretName: z
+          .string()
+          .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { error: 'must be a Secrets Manager secret name' })
+          .optional(),
+      })
+      .prefault({}),
+    /** The SQS queue that feeds on-demand jobs (later chapters); the handlers may send to it. */
+    jobQueueUrl: z
+      .string()
+      .regex(/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/, {
+        error: 'must be an SQS queue URL, e.g. https://sqs.ap-northeast-1.amazonaws.com/123456789012/jobs',
+      })
+      .optional(),
+    handlers: z
+      .strictObject({
+        memorySize: z.number().int().min(128).max(10240).default(128),
+        ephemeralStorageSize: z.number().int().min(512).max(10240).default(512),
+        timeoutSeconds: z.number().int().min(1).max(900).default(900),
+        /** Attach the handlers to the VPC; defaults to on, and to off for ephemeral stages. */
+        vpcAttached: z.boolean().optional(),
+      })
+      .prefault({}),
+    /** Create the queue the pipeline's post-deploy smoke step reads notifications from. */
+    smokeTest: z.boolean().default(false),
+  })
+  .superRefine((value, ctx) => {
+    if (value.production && value.ephemeral) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ephemeral'],
+        message: 'a production stage cannot be ephemeral: set production or ephemeral to false',
+      });
+    }
+  });
+
+const appName = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
+    error: 'use lowercase letters, digits and single hyphens, e.g. jobs',
+  })
+  .max(20, { error: 'must be at most 20 characters' });
+
+export const appConfigSchema = z
+  .strictObject({
+    appName,
+    pipeline: z.strictObject({
+      account: accountId,
+      region,
+      /** The CDK CLI version the pipeline installs; pinned so a new CLI release never changes a deploy. */
+      cdkCliVersion: z
+        .string()
+        .regex(/^\d+\.\d+\.\d+$/, { error: 'must be an exact version, e.g. 2.1148.1' }),
+      /** A CodeConnections connection ARN; when set, the pipeline reads GitHub through it instead of S3. */
+      connectionArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/,
+          {
+            error: 'must be a CodeConnections connection ARN',
+          },
+        )
+        .optional(),
+    }),
+    /** Where pull-request and branch previews deploy, and the VPC they create. */
+    preview: z.strictObject({ account: accountId.optional(), region, availabilityZones }),
+    github: z.strictObject({
+      owner: z
+        .string()
+        .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'must be a GitHub owner name' }),
+      repository: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, { error: 'must be a GitHub repository name' }),
+      /**
+       * The numeric owner and repository ids. Repositories created or renamed since July 2026 present
+       * the immutable subject `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`; set both to use that form.
+       */
+      ownerId: z.number().int().positive().optional(),
+      repositoryId: z.number().int().positive().optional(),
+      branch: z.string().min(1).default('main'),
+    }),
+    stages: z.array(stage).min(1, { error: 'configure at least one stage' }),
+  })
+  .superRefine((config, ctx) => {
+    if ((config.github.ownerId === undefined) !== (config.github.repositoryId === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['github'],
+        message: 'set both ownerId and repositoryId, or neither',
+      });
+    }
+    const seen = new Set<string>();
+    config.stages.forEach((s, index) => {
+      const path = ['stages', index, 'name'];
+      if (seen.has(s.name))
+        ctx.addIssue({ code: 'custom', path, message: `stage '${s.name}' is configured twice` });
+      seen.add(s.name);
+      if (isPreviewStageName(s.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `'${s.name}' starts with a prefix reserved for preview stages (pr-, br-): rename the stage`,
+        });
+      }
+      for (const message of nameProblems(config.appName, s.name))
+        ctx.addIssue({ code: 'custom', path, message });
+    });
+  });
+
+export type AppConfigInput = z.input<typeof appConfigSchema>;
+export type AppConfig = z.output<typeof appConfigSchema>;
+export type StageConfig = AppConfig['stages'][number];
+export type StageConfigInput = z.input<typeof stage>;
+export { stage as stageConfigSchema, STAGE_NAME_MAX_LENGTH };

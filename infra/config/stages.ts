@@ -1,0 +1,45 @@
+import type { AppConfigInput } from './schema';
+
+/**
+ * The platform's configuration: edit this file to adopt the project. The accounts below are
+ * placeholders, so that `npm run synth` works offline; replace them with yours before deploying.
+ */
+export const appConfig: AppConfigInput = {
+  appName: 'jobs',
+  pipeline: {
+    account: '111111111111',
+    region: 'ap-northeast-1',
+    cdkCliVersion: '2.1148.1',
+  },
+  preview: {
+    account: '111111111111',
+    region: 'ap-northeast-1',
+    availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
+  },
+  github: {
+    owner: 'example-org',
+    repository: 'batch-job-platform',
+  },
+  stages: [
+    {
+      name: 'dev',
+      account: '111111111111',
+      region: 'ap-northeast-1',
+      vpc: { create: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'] } },
+      smokeTest: true,
+    },
+    {
+      name: 'prod',
+      account: '222222222222',
+      region: 'ap-northeast-1',
+      production: true,
+      vpc: {
+        existing: {
+          vpcId: 'vpc-0123456789abcdef0',
+          subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'],
+        },
+      },
+      database: { name: 'jobs' },
+    },
+  ],
+};

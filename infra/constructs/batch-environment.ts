@@ -1,0 +1,72 @@
+import { Tags } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+
+export interface BatchEnvironmentProps {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  /**
+   * The most vCPUs the Fargate environment runs at once.
+   * @default 32
+   */
+  readonly maxvCpus?: number;
+  /**
+   * Add a Fargate Spot environment that the queue tries before on-demand.
+   * @default false
+   */
+  readonly spot?: boolean;
+  /** The name people see on the security group and in tags, e.g. `jobs-dev-BatchComputing`. */
+  readonly displayName: string;
+}
+
+/**
+ * A Fargate compute environment (plus an optional Spot one) and its job queue.
+ *
+ * No service role is passed, so Batch uses its service-linked role (AWSServiceRoleForBatch). That
+ * role lives outside the stack, so deleting a stage can never delete it before the compute
+ * environment (which would leave the environment INVALID), and it is what Batch requires for in-place
+ * infrastructure updates. The environments and the queue keep CloudFormation's generated names so
+ * that a change that replaces one never collides with the one it replaces.
+ */
+export class BatchEnvironment extends Construct {
+  public readonly jobQueue: batch.JobQueue;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly computeEnvironments: readonly batch.FargateComputeEnvironment[];
+
+  constructor(scope: Construct, id: string, props: BatchEnvironmentProps) {
+    super(scope, id);
+    const maxvCpus = props.maxvCpus ?? 32;
+    if (Number.isInteger(maxvCpus) && (maxvCpus < 1 || maxvCpus > 4096)) {
+      throw new Error(`BatchEnvironment '${id}': maxvCpus must be from 1 to 4096, got ${maxvCpus}`);
+    }
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `${props.displayName}-sg: Fargate jobs, all egress allowed`,
+      allowAllOutbound: true,
+    });
+
+    const environmentProps = {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
+      maxvCpus,
+    };
+    const onDemand = new batch.FargateComputeEnvironment(this, 'OnDemand', environmentProps);
+    const spot = props.spot
+      ? new batch.FargateComputeEnvironment(this, 'Spot', { ...environmentProps, spot: true })
+      : undefined;
+    this.computeEnvironments = spot ? [spot, onDemand] : [onDemand];
+
+    this.jobQueue = new batch.JobQueue(this, 'JobQueue', {
+      enabled: true,
+      priority: 1,
+      computeEnvironments: this.computeEnvironments.map((computeEnvironment, i) => ({
+        computeEnvironment,
+        order: i + 1,
+      })),
+    });
+    Tags.of(this).add('Name', props.displayName);
+  }
+}

@@ -1,0 +1,264 @@
+import * as path from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { physicalName } from '../config/names';
+import type { StageConfig } from '../config/schema';
+import { BatchEnvironment } from '../constructs/batch-environment';
+import { NotificationHandler, type NotifiedJobStatus } from '../constructs/notification-handler';
+import { NotificationTopic } from '../constructs/notification-topic';
+import { StageNetwork } from '../constructs/stage-network';
+
+const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'functions');
+
+export interface JobBaseStackProps extends StackProps {
+  readonly appName: string;
+  readonly stage: StageConfig;
+}
+
+/** The outputs a stage publishes, by CloudFormation output id. */
+export type JobBaseOutputName =
+  | 'JobQueueArn'
+  | 'JobQueueName'
+  | 'JobsAssignPublicIp'
+  | 'SuccessHandlerName'
+  | 'SuccessHandlerArn'
+  | 'ErrorHandlerName'
+  | 'ErrorHandlerArn'
+  | 'TopicArn'
+  | 'DeadLetterQueueUrl'
+  | 'SmokeTestQueueUrl';
+
+/**
+ * JobBase, the resources every batch job of a stage shares: a Fargate compute environment and job
+ * queue, and two handlers that turn job state changes into notifications on the stage's topic.
+ */
+export class JobBaseStack extends Stack {
+  public readonly outputs: Partial<Record<JobBaseOutputName, CfnOutput>> = {};
+  public readonly batch: BatchEnvironment;
+  public readonly topic: NotificationTopic;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly handlers: Readonly<Record<NotifiedJobStatus, NotificationHandler>>;
+  private readonly configuredZones?: readonly string[];
+
+  constructor(scope: Construct, id: string, props: JobBaseStackProps) {
+    super(scope, id, props);
+    const { appName, stage } = props;
+    this.configuredZones = stage.vpc.create?.availabilityZones;
+    const name = (suffix: string): string => physicalName(appName, stage.name, suffix);
+    // Ephemeral stages leave nothing behind; long-lived ones keep the topic, its key and the logs.
+    const removalPolicy = stage.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const logRetention = stage.ephemeral ? logs.RetentionDays.ONE_WEEK : logs.RetentionDays.THREE_MONTHS;
+    const handlersAttached = stage.handlers.vpcAttached ?? !stage.ephemeral;
+
+    const network = new StageNetwork(this, 'Network', {
+      ...stage.vpc,
+      handlersAttached,
+      logRetention,
+      removalPolicy,
+    });
+    this.batch = new BatchEnvironment(this, 'Batch', {
+      vpc: network.vpc,
+      subnets: network.jobSubnets,
+      maxvCpus: stage.batch.maxvCpus,
+      spot: stage.batch.spot,
+      displayName: name('BatchComputing'),
+    });
+    this.topic = new NotificationTopic(this, 'Notifications', {
+      topicArn: stage.notifications.topicArn,
+      topicKeyArn: stage.notifications.topicKeyArn,
+      displayName: `${appName} ${stage.name} batch jobs`,
+      removalPolicy,
+    });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: stage.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the handlers and their rules; its depth raises an alarm',
+    });
+    this.alarmOnDeadLetters();
+
+    const secretName = stage.database.secretName ?? `/${appName}/${stage.name}/db`;
+    const role = this.handlerRole(name('BatchLambdaRole'), stage, secretName);
+    const vpcPermissions = handlersAttached ? this.vpcAccessPolicy(role) : undefined;
+    const environment = this.handlerEnvironment(appName, stage, secretName);
+    const handler = (id: string, status: NotifiedJobStatus, folder: string): NotificationHandler =>
+      new NotificationHandler(this, id, {
+        entry: path.join(FUNCTIONS_DIR, folder, 'index.ts'),
+        functionName: name(id),
+        role,
+        status,
+        jobQueueArns: [this.batch.jobQueue.jobQueueArn],
+        environment,
+        deadLetterQueue: this.deadLetterQueue,
+        memorySize: stage.handlers.memorySize,
+        ephemeralStorageSize: stage.handlers.ephemeralStorageSize,
+        timeoutSeconds: stage.handlers.timeoutSeconds,
+        network: vpcPermissions && {
+          vpc: network.vpc,
+          subnets: network.handlerSubnets,
+          permissions: vpcPermissions,
+          securityGroupName: `${name(id)}-sg`,
+        },
+        logRetention,
+        removalPolicy,
+      });
+    this.handlers = {
+      SUCCEEDED: handler('BatchSuccessHandler', 'SUCCEEDED', 'batch-success-handler'),
+      FAILED: handler('BatchErrorHandler', 'FAILED', 'batch-error-handler'),
+    };
+    for (const h of Object.values(this.handlers)) h.logGroup.grantWrite(role);
+
+    this.addOutputs(network.jobsNeedPublicIp);
+    if (stage.smokeTest) this.addSmokeTestQueue();
+  }
+
+  /**
+   * The zones of a created VPC come from the configuration, so that synthesis never looks them up
+   * in the account (which needs credentials and a network).
+   */
+  public override get availabilityZones(): string[] {
+    return this.configuredZones ? [...this.configuredZones] : super.availabilityZones;
+  }
+
+  private handlerEnvironment(
+    appName: string,
+    stage: StageConfig,
+    secretName: string,
+  ): Record<string, string> {
+    const environment: Record<string, string> = {
+      APP_NAME: appName,
+      STAGE: stage.name,
+      SNS_ARN: this.topic.topic.topicArn,
+      DB_SECRET_NAME: secretName,
+      POWERTOOLS_SERVICE_NAME: appName,
+    };
+    if (stage.database.name) environment.DB_NAME = stage.database.name;
+    if (stage.jobQueueUrl) environment.JOB_QUEUE_URL = stage.jobQueueUrl;
+    return environment;
+  }
+
+  /** The role both handlers share, as in the original design, with only what they use. */
+  private handlerRole(roleName: string, stage: StageConfig, secretName: string): iam.Role {
+    const role = new iam.Role(this, 'HandlerRole', {
+      roleName,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Batch job notification handlers: publish to the stage topic',
+    });
+    this.topic.grantPublish(role);
+    if (this.topic.key) {
+      Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          "SNS encrypts each message with a data key from the topic's key; the grant is on that key alone",
+      });
+    }
+    secretsmanager.Secret.fromSecretNameV2(this, 'DatabaseSecret', secretName).grantRead(role);
+    if (stage.jobQueueUrl) {
+      sqs.Queue.fromQueueAttributes(this, 'OnDemandJobQueue', {
+        queueUrl: stage.jobQueueUrl,
+        queueArn: this.queueArnFromUrl(stage.jobQueueUrl),
+      }).grantSendMessages(role);
+    }
+    return role;
+  }
+
+  /** `https://sqs.<region>.amazonaws.com/<account>/<name>` -> the queue's ARN. */
+  private queueArnFromUrl(queueUrl: string): string {
+    const [, region, account, queueName] =
+      /^https:\/\/sqs\.([^.]+)\.[^/]+\/(\d{12})\/([^/]+)$/.exec(queueUrl) ?? [];
+    if (!region || !account || !queueName)
+      throw new Error(`jobQueueUrl '${queueUrl}' is not an SQS queue URL`);
+    return `arn:${this.partition}:sqs:${region}:${account}:${queueName}`;
+  }
+
+  /** What Lambda needs to manage a VPC-attached function's network interfaces (no resource scope). */
+  private vpcAccessPolicy(role: iam.IRole): iam.Policy {
+    const policy = new iam.Policy(this, 'HandlerVpcAccessPolicy', {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+      ],
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Lambda manages the network interfaces of VPC-attached functions with these actions; the Describe ' +
+        'actions support no resource scope and the interfaces do not exist yet (as AWSLambdaVPCAccessExecutionRole)',
+    });
+    return policy;
+  }
+
+  /** A dead letter means a notification was not sent: say so on the topic. */
+  private alarmOnDeadLetters(): void {
+    const alarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: 'Batch job notifications failed and wait in the dead-letter queue',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic.topic));
+  }
+
+  /** The queue the pipeline's smoke step reads this stage's notifications from. */
+  private addSmokeTestQueue(): void {
+    const queue = new sqs.Queue(this, 'SmokeTestQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(1),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'A test inbox read only by the smoke step, kept one day; there is no consumer to fail',
+    });
+    this.topic.topic.addSubscription(new subscriptions.SqsSubscription(queue));
+    this.output('SmokeTestQueueUrl', queue.queueUrl, 'Queue subscribed to the topic, for smoke tests');
+  }
+
+  private addOutputs(jobsNeedPublicIp: boolean): void {
+    this.output('JobQueueArn', this.batch.jobQueue.jobQueueArn, 'Submit jobs to this queue');
+    this.output('JobQueueName', this.batch.jobQueue.jobQueueName, 'Name of the job queue');
+    this.output(
+      'JobsAssignPublicIp',
+      jobsNeedPublicIp ? 'ENABLED' : 'DISABLED',
+      'assignPublicIp for Fargate job definitions on this queue',
+    );
+    this.output('SuccessHandlerName', this.handlers.SUCCEEDED.function.functionName, 'Success handler');
+    this.output('SuccessHandlerArn', this.handlers.SUCCEEDED.function.functionArn, 'Success handler ARN');
+    this.output('ErrorHandlerName', this.handlers.FAILED.function.functionName, 'Error handler');
+    this.output('ErrorHandlerArn', this.handlers.FAILED.function.functionArn, 'Error handler ARN');
+    this.output('TopicArn', this.topic.topic.topicArn, 'Job notifications are published here');
+    this.output('DeadLetterQueueUrl', this.deadLetterQueue.queueUrl, 'Events whose notification failed');
+  }
+
+  private output(id: JobBaseOutputName, value: string, description: string): void {
+    this.outputs[id] = new CfnOutput(this, id, { value, description });
+  }
+}

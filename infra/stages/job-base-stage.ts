@@ -1,0 +1,36 @@
+import { Stage, type CfnOutput, type StageProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { physicalName } from '../config/names';
+import type { StageConfig } from '../config/schema';
+import { JobBaseStack, type JobBaseOutputName } from '../stacks/job-base-stack';
+
+export interface JobBaseStageProps extends StageProps {
+  readonly appName: string;
+  readonly stage: StageConfig;
+}
+
+/** One deployable copy of the platform: the JobBase stack in the stage's account and region. */
+export class JobBaseStage extends Stage {
+  public readonly stack: JobBaseStack;
+
+  constructor(scope: Construct, id: string, props: JobBaseStageProps) {
+    super(scope, id, {
+      ...props,
+      env: props.env ?? { account: props.stage.account, region: props.stage.region },
+    });
+    this.stack = new JobBaseStack(this, 'JobBase', {
+      appName: props.appName,
+      stage: props.stage,
+      stackName: physicalName(props.appName, props.stage.name, 'JobBase'),
+      description: `Batch job platform (${props.appName}), stage ${props.stage.name}: JobBase`,
+      terminationProtection: props.stage.production,
+    });
+  }
+
+  /** A stack output, for pipeline steps (`envFromCfnOutputs`) and workflows to read. */
+  public output(name: JobBaseOutputName): CfnOutput {
+    const output = this.stack.outputs[name];
+    if (!output) throw new Error(`stage '${this.stageName}' has no output '${name}'`);
+    return output;
+  }
+}
