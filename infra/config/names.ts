@@ -38,3 +38,24 @@ export function nameProblems(appName: string, stageName: string): string[] {
       : [];
   });
 }
+
+/** The names through which the merge workflow reaches the pipeline. */
+export interface PipelineNames {
+  readonly stackName: string;
+  readonly pipelineName: string;
+  /** Globally unique, hence the account and region. */
+  readonly sourceBucketName: string;
+  readonly sourceObjectKey: string;
+  /** The source action, whose revision a pipeline start pins (`--source-revisions actionName=...`). */
+  readonly sourceActionName: string;
+}
+
+export function pipelineNames(appName: string, account: string, region: string): PipelineNames {
+  return {
+    stackName: `${appName}-Pipeline`,
+    pipelineName: `${appName}-pipeline`,
+    sourceBucketName: `${appName}-pipeline-source-${account}-${region}`,
+    sourceObjectKey: 'source.zip',
+    sourceActionName: 'Source',
+  };
+}

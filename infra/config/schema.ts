@@ -5,11 +5,9 @@ import { STAGE_NAME_MAX_LENGTH, isPreviewStageName, stageNameProblem } from './s
 const accountId = z
   .string()
   .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id, e.g. 123456789012' });
-const region = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, {
-    error: 'must be an AWS region code, e.g. ap-northeast-1',
-  });
+const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, {
+  error: 'must be an AWS region code, e.g. ap-northeast-1',
+});
 const availabilityZones = z
   .array(
     z

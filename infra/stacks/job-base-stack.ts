@@ -13,6 +13,7 @@ import type { StageConfig } from '../config/schema';
 import { BatchEnvironment } from '../constructs/batch-environment';
 import { NotificationHandler, type NotifiedJobStatus } from '../constructs/notification-handler';
 import { NotificationTopic } from '../constructs/notification-topic';
+import { ProbeJobDefinition } from '../constructs/probe-job-definition';
 import { StageNetwork } from '../constructs/stage-network';
 
 const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'functions');
@@ -20,6 +21,12 @@ const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'functions');
 export interface JobBaseStackProps extends StackProps {
   readonly appName: string;
   readonly stage: StageConfig;
+  /**
+   * The account whose principals may assume the smoke-test role (the pipeline's account), when the
+   * stage has `smokeTest` on.
+   * @default - this stack's account
+   */
+  readonly smokeTestAccount?: string;
 }
 
 /** The outputs a stage publishes, by CloudFormation output id. */
@@ -33,7 +40,9 @@ export type JobBaseOutputName =
   | 'ErrorHandlerArn'
   | 'TopicArn'
   | 'DeadLetterQueueUrl'
-  | 'SmokeTestQueueUrl';
+  | 'SmokeTestQueueUrl'
+  | 'SmokeTestJobDefinitionArn'
+  | 'SmokeTestRoleArn';
 
 /**
  * JobBase, the resources every batch job of a stage shares: a Fargate compute environment and job
@@ -121,7 +130,7 @@ export class JobBaseStack extends Stack {
     for (const h of Object.values(this.handlers)) h.logGroup.grantWrite(role);
 
     this.addOutputs(network.jobsNeedPublicIp);
-    if (stage.smokeTest) this.addSmokeTestQueue();
+    if (stage.smokeTest) this.addSmokeTest(network.jobsNeedPublicIp, props.smokeTestAccount ?? this.account);
   }
 
   /**
@@ -226,8 +235,13 @@ export class JobBaseStack extends Stack {
     alarm.addAlarmAction(new SnsAction(this.topic.topic));
   }
 
-  /** The queue the pipeline's smoke step reads this stage's notifications from. */
-  private addSmokeTestQueue(): void {
+  /**
+   * What the pipeline's smoke step needs: a job that succeeds, a queue subscribed to the topic where
+   * its notification arrives, and a role (assumable from the pipeline's account) allowed to submit
+   * that job and read that queue, nothing else.
+   */
+  private addSmokeTest(assignPublicIp: boolean, trustedAccount: string): void {
+    const probe = new ProbeJobDefinition(this, 'SmokeTestJob', { exitCode: 0, assignPublicIp });
     const queue = new sqs.Queue(this, 'SmokeTestQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -239,7 +253,23 @@ export class JobBaseStack extends Stack {
       reason: 'A test inbox read only by the smoke step, kept one day; there is no consumer to fail',
     });
     this.topic.topic.addSubscription(new subscriptions.SqsSubscription(queue));
+
+    const role = new iam.Role(this, 'SmokeTestRole', {
+      assumedBy: new iam.AccountPrincipal(trustedAccount),
+      description: 'Pipeline smoke test: submit the probe job and read its notification',
+      maxSessionDuration: Duration.hours(1),
+    });
+    probe.jobDefinition.grantSubmitJob(role, this.batch.jobQueue);
+    queue.grantConsumeMessages(role);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['batch:DescribeJobs'], resources: ['*'] }));
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'batch:DescribeJobs supports no resource scope; it only reads job status',
+    });
+
     this.output('SmokeTestQueueUrl', queue.queueUrl, 'Queue subscribed to the topic, for smoke tests');
+    this.output('SmokeTestJobDefinitionArn', probe.jobDefinition.jobDefinitionArn, 'A job that succeeds');
+    this.output('SmokeTestRoleArn', role.roleArn, 'Role the smoke step assumes');
   }
 
   private addOutputs(jobsNeedPublicIp: boolean): void {

@@ -1,0 +1,52 @@
+import { RemovalPolicy, Size } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { Construct } from 'constructs';
+
+/** A small public image that every Fargate task can pull without registry credentials. */
+export const PROBE_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37';
+
+export interface ProbeJobDefinitionProps {
+  /** The exit code the job ends with: 0 makes it SUCCEEDED, anything else FAILED. */
+  readonly exitCode: number;
+  /**
+   * Give the task a public IP: needed in public subnets (a created VPC without NAT) to pull the image.
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+}
+
+/**
+ * A Fargate job definition that starts a tiny container and exits with a chosen code, to prove
+ * end to end that a stage runs jobs and reports their outcome (smoke and integration tests).
+ */
+export class ProbeJobDefinition extends Construct {
+  public readonly jobDefinition: batch.EcsJobDefinition;
+
+  constructor(scope: Construct, id: string, props: ProbeJobDefinitionProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.exitCode) || props.exitCode < 0 || props.exitCode > 255) {
+      throw new Error(
+        `ProbeJobDefinition '${id}': exitCode must be an integer from 0 to 255, got ${props.exitCode}`,
+      );
+    }
+    const container = new batch.EcsFargateContainerDefinition(this, 'Container', {
+      image: ecs.ContainerImage.fromRegistry(PROBE_IMAGE),
+      command: ['sh', '-c', `echo "probe job exiting with ${props.exitCode}"; exit ${props.exitCode}`],
+      cpu: 0.25,
+      memory: Size.mebibytes(512),
+      assignPublicIp: props.assignPublicIp ?? false,
+      // Its own log group rather than Batch's shared /aws/batch/job: the execution role may write
+      // to this group alone, and the logs go when the stage goes.
+      logging: ecs.LogDriver.awsLogs({
+        streamPrefix: 'probe',
+        logGroup: new logs.LogGroup(this, 'LogGroup', {
+          retention: logs.RetentionDays.ONE_WEEK,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+      }),
+    });
+    this.jobDefinition = new batch.EcsJobDefinition(this, 'Resource', { container, retryAttempts: 1 });
+  }
+}
