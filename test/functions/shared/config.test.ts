@@ -1,0 +1,71 @@
+import { readConfig } from '../../../functions/shared/config';
+import { ConfigError } from '../../../functions/shared/errors';
+
+const VALID = {
+  APP_NAME: 'jobs',
+  STAGE: 'dev',
+  SNS_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:jobs-dev-notifications',
+};
+
+describe('readConfig', () => {
+  test('reads the required variables and takes the SNS region from the topic ARN', () => {
+    // GIVEN / WHEN
+    const config = readConfig({ ...VALID, AWS_REGION: 'us-east-1' });
+    // THEN
+    expect(config).toEqual({
+      appName: 'jobs',
+      stage: 'dev',
+      snsTopicArn: VALID.SNS_ARN,
+      snsRegion: 'ap-northeast-1',
+      dbName: undefined,
+      dbSecretName: undefined,
+      jobQueueUrl: undefined,
+    });
+  });
+
+  test('reads the optional variables of the seed when present', () => {
+    const config = readConfig({
+      ...VALID,
+      DB_NAME: 'jobs',
+      DB_SECRET_NAME: '/jobs/dev/db',
+      JOB_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/jobs-dev',
+    });
+    expect(config.dbName).toBe('jobs');
+    expect(config.dbSecretName).toBe('/jobs/dev/db');
+    expect(config.jobQueueUrl).toBe('https://sqs.ap-northeast-1.amazonaws.com/123456789012/jobs-dev');
+  });
+
+  test('accepts topic ARNs of other partitions', () => {
+    expect(readConfig({ ...VALID, SNS_ARN: 'arn:aws-cn:sns:cn-north-1:123456789012:t' }).snsRegion).toBe(
+      'cn-north-1',
+    );
+    expect(
+      readConfig({ ...VALID, SNS_ARN: 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:t' }).snsRegion,
+    ).toBe('us-gov-west-1');
+  });
+
+  test('fails when SNS_ARN is missing, naming the variable and the fix', () => {
+    expect(() => readConfig({ APP_NAME: 'jobs', STAGE: 'dev' })).toThrow(
+      /SNS_ARN is missing or empty; set it in the function's environment/,
+    );
+  });
+
+  test.each([
+    ['not an ARN', 'my-topic'],
+    ['another service', 'arn:aws:sqs:us-east-1:123456789012:queue'],
+    ['a short account id', 'arn:aws:sns:us-east-1:1234:topic'],
+    ['a FIFO topic', 'arn:aws:sns:us-east-1:123456789012:topic.fifo'],
+    ['a subscription ARN', 'arn:aws:sns:us-east-1:123456789012:topic:8a21d249-4329-4871-acc6-7be709c6ea7f'],
+  ])('fails when SNS_ARN is malformed (%s), showing the bad value', (_case, arn) => {
+    expect(() => readConfig({ ...VALID, SNS_ARN: arn })).toThrow(ConfigError);
+    expect(() => readConfig({ ...VALID, SNS_ARN: arn })).toThrow(
+      new RegExp(`SNS_ARN must be a standard SNS topic ARN.*got "${arn.replace(/[.]/g, '\\.')}"`),
+    );
+  });
+
+  test('fails with every problem at once', () => {
+    expect(() => readConfig({ STAGE: ' ' })).toThrow(
+      /APP_NAME is missing.*STAGE is missing.*SNS_ARN is missing/,
+    );
+  });
+});

@@ -1,0 +1,144 @@
+import {
+  ATTRIBUTE_MAX_LENGTH,
+  attributesBytes,
+  buildAttributes,
+  buildNotification,
+  buildSubject,
+  composeMessage,
+  EVENT_JSON_HEADER,
+  SNS_MAX_PUBLISH_BYTES,
+  SUBJECT_MAX_LENGTH,
+  type MessageOptions,
+} from '../../../functions/shared/message';
+import { parseBatchJobStateChange } from '../../../functions/shared/schema';
+import { utf8Bytes } from '../../../functions/shared/text';
+import { loadEvent, withDetail } from '../../support/fixtures';
+
+const FAILED: MessageOptions = { appName: 'jobs', stage: 'dev', outcome: 'failed' };
+const SUCCEEDED: MessageOptions = { ...FAILED, outcome: 'succeeded' };
+const EMOJI = '\u{1F600}';
+
+describe('buildSubject', () => {
+  test('prefixes app and stage and says what happened to which job', () => {
+    expect(buildSubject(SUCCEEDED, 'nightly-report')).toBe('[jobs][dev] Job succeeded: nightly-report');
+    expect(buildSubject(FAILED, 'nightly-report')).toBe('[jobs][dev] Job failed: nightly-report');
+  });
+
+  test(`truncates to ${SUBJECT_MAX_LENGTH} characters, under the SNS limit of 100`, () => {
+    const subject = buildSubject(FAILED, 'j'.repeat(200));
+    expect(subject).toHaveLength(SUBJECT_MAX_LENGTH);
+    expect(subject).toMatch(/^\[jobs\]\[dev\] Job failed: j+\.\.\.$/);
+  });
+
+  test('never splits a character made of two UTF-16 code units', () => {
+    const subject = buildSubject(FAILED, EMOJI.repeat(100));
+    expect(subject.length).toBeLessThanOrEqual(SUBJECT_MAX_LENGTH);
+    expect(subject).toMatch(/^\[jobs\]\[dev\] Job failed: (\u{1F600})+\.\.\.$/u);
+  });
+
+  test('removes line breaks and control characters', () => {
+    expect(buildSubject({ ...FAILED, stage: 'd\nev' }, 'a\r\nb\u0007c\td')).toBe(
+      '[jobs][d ev] Job failed: a b c d',
+    );
+  });
+
+  test('starts with a punctuation mark even when the app name is cleaned away', () => {
+    expect(buildSubject({ ...FAILED, appName: '\u0000' }, 'x')).toBe('[ ][dev] Job failed: x');
+  });
+});
+
+describe('buildAttributes', () => {
+  const event = parseBatchJobStateChange(loadEvent('failedMultiContainer'));
+
+  test('gives stage, status, job name, queue name and event id for filter policies', () => {
+    expect(buildAttributes(event, 'dev')).toEqual({
+      stage: 'dev',
+      status: 'FAILED',
+      jobName: 'etl-multi-container',
+      jobQueue: 'jobs-dev-Batch',
+      eventId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+    });
+  });
+
+  test('replaces an empty value, which SNS rejects, with "unknown"', () => {
+    const blank = parseBatchJobStateChange(
+      withDetail(loadEvent('failedExitCode'), { jobName: ' \n', jobQueue: '' }),
+    );
+    expect(buildAttributes(blank, 'dev')).toMatchObject({ jobName: 'unknown', jobQueue: 'unknown' });
+  });
+
+  test(`bounds a value to ${ATTRIBUTE_MAX_LENGTH} characters on one line`, () => {
+    const long = parseBatchJobStateChange(
+      withDetail(loadEvent('failedExitCode'), { jobName: 'a\nb'.repeat(1000) }),
+    );
+    const { jobName } = buildAttributes(long, 'dev');
+    expect(jobName).toHaveLength(ATTRIBUTE_MAX_LENGTH);
+    expect(jobName).not.toMatch(/\n/);
+  });
+
+  test('counts name, data type and value of each attribute in UTF-8 bytes', () => {
+    const attributes = { stage: 'dé', status: 'x', jobName: 'x', jobQueue: 'x', eventId: 'x' };
+    const names = 'stage'.length + 'status'.length + 'jobName'.length + 'jobQueue'.length + 'eventId'.length;
+    expect(attributesBytes(attributes)).toBe(names + 5 * 'String'.length + 3 + 4);
+  });
+});
+
+describe('composeMessage', () => {
+  test('writes the summary, a header, then the whole event as indented JSON', () => {
+    const event = { a: 1, b: ['x'] };
+    expect(composeMessage('Summary', event, SNS_MAX_PUBLISH_BYTES)).toBe(
+      `Summary\n\n${EVENT_JSON_HEADER}\n${JSON.stringify(event, null, 2)}`,
+    );
+  });
+
+  test('cuts the event JSON to the budget and says so', () => {
+    const event = { data: 'é'.repeat(200_000) };
+    const message = composeMessage('Summary', event, 100_000);
+    expect(utf8Bytes(message)).toBeLessThanOrEqual(100_000);
+    expect(message).toMatch(
+      /\n\n\[Event JSON truncated: \d+ of 400016 bytes shown, to keep the notification within the SNS 256 KB limit\.\]$/,
+    );
+    expect(message).not.toContain('\uFFFD');
+  });
+
+  test('cuts a summary that would crowd out the event', () => {
+    const message = composeMessage('s'.repeat(300_000), { a: 1 }, SNS_MAX_PUBLISH_BYTES);
+    expect(message).toContain('\n[Summary truncated.]\n');
+    expect(message).toContain(`${EVENT_JSON_HEADER}\n{\n  "a": 1\n}`);
+  });
+
+  test('says so instead of throwing when the event cannot be written as JSON', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(composeMessage('Summary', circular, 1000)).toMatch(
+      /\(the event cannot be written as JSON: .*circular/i,
+    );
+  });
+});
+
+describe('buildNotification', () => {
+  test('writes the event as received, in its own key order', () => {
+    const received = loadEvent('succeededContainer');
+    const notification = buildNotification(parseBatchJobStateChange(received), SUCCEEDED, received);
+    expect(notification.message).toContain(`${EVENT_JSON_HEADER}\n${JSON.stringify(received, null, 2)}`);
+    expect(notification.message.startsWith('Job succeeded: nightly-report\n\nJob name:')).toBe(true);
+  });
+
+  test('keeps message, attributes and subject within 256 KB for a huge event', () => {
+    // GIVEN an event far over the limit, in multi-byte characters
+    const received = withDetail(loadEvent('failedExitCode'), {
+      parameters: { blob: `€${EMOJI}`.repeat(100_000) },
+    });
+    // WHEN
+    const notification = buildNotification(parseBatchJobStateChange(received), FAILED, received);
+    // THEN
+    const total =
+      utf8Bytes(notification.message) +
+      attributesBytes(notification.attributes) +
+      utf8Bytes(notification.subject);
+    expect(total).toBeLessThanOrEqual(SNS_MAX_PUBLISH_BYTES);
+    expect(total).toBeGreaterThan(SNS_MAX_PUBLISH_BYTES - 300);
+    expect(notification.message).toContain('[Event JSON truncated: ');
+    expect(notification.message).toContain('Job failed: nightly-report\n');
+  });
+});

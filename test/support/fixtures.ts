@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Events built from the documented fields of the AWS Batch "Batch Job State Change" event. */
+export const EVENT_FIXTURES = {
+  succeededContainer: 'succeeded-container.json',
+  succeededMultiNode: 'succeeded-multi-node.json',
+  succeededAfterRetries: 'succeeded-after-retries.json',
+  failedExitCode: 'failed-exit-code.json',
+  failedCannotPullContainer: 'failed-cannot-pull-container.json',
+  failedMultiContainer: 'failed-multi-container.json',
+} as const;
+
+export type EventFixture = keyof typeof EVENT_FIXTURES;
+
+export const SUCCEEDED_FIXTURES: readonly EventFixture[] = [
+  'succeededContainer',
+  'succeededMultiNode',
+  'succeededAfterRetries',
+];
+export const FAILED_FIXTURES: readonly EventFixture[] = [
+  'failedExitCode',
+  'failedCannotPullContainer',
+  'failedMultiContainer',
+];
+
+export function fixturePath(name: EventFixture): string {
+  return join(__dirname, '..', 'fixtures', 'events', EVENT_FIXTURES[name]);
+}
+
+/** A fresh copy each call, so a test may change it freely. */
+export function loadEvent(name: EventFixture): Record<string, unknown> {
+  return JSON.parse(readFileSync(fixturePath(name), 'utf8')) as Record<string, unknown>;
+}
+
+/** The AWS documentation's sample event (status RUNNABLE), shared with the rest of the project. */
+export const RUNNABLE_SAMPLE_PATH = '/work/shared/events/aws-docs-batch-job-state-change-RUNNABLE.json';
+
+export function loadRunnableSample(): Record<string, unknown> {
+  return JSON.parse(readFileSync(RUNNABLE_SAMPLE_PATH, 'utf8')) as Record<string, unknown>;
+}
+
+/** `event` with `detail` fields replaced: the usual way tests derive an edge case from a fixture. */
+export function withDetail(
+  event: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
+  return { ...event, detail: { ...(event.detail as Record<string, unknown>), ...changes } };
+}
