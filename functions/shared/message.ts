@@ -35,12 +35,12 @@ const ATTRIBUTE_DATA_TYPE = 'String';
 
 /**
  * `[app][stage] Job failed: name` on one line that SNS accepts: no control characters or line
- * breaks, starting with a letter, number or punctuation mark, under 100 characters.
+ * breaks, under 100 characters, and starting with a punctuation mark (the `[` of the template,
+ * which cleaning never removes).
  */
 export function buildSubject(options: MessageOptions, jobName: string): string {
   const line = toSingleLine(`[${options.appName}][${options.stage}] Job ${options.outcome}: ${jobName}`);
-  const start = line.replace(/^[^\p{L}\p{N}\p{P}]+/u, '');
-  return truncateChars(start === '' ? `Job ${options.outcome}` : start, SUBJECT_MAX_LENGTH);
+  return truncateChars(line, SUBJECT_MAX_LENGTH);
 }
 
 function attributeValue(value: string): string {
