@@ -1,5 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import { selectStage, type AppConfig } from './config/load';
+import { pipelineNames } from './config/names';
+import { PipelineStack } from './pipeline/pipeline-stack';
 import { JobBaseStage } from './stages/job-base-stage';
 
 export interface PlatformOptions {
@@ -9,13 +11,28 @@ export interface PlatformOptions {
   readonly defaultAccount?: string;
 }
 
+export interface Platform {
+  /** The pipeline, which holds every configured stage; absent when one stage was asked for. */
+  readonly pipeline?: PipelineStack;
+  /** The stage asked for with `-c stage=NAME`, deployed directly (previews, hand deploys). */
+  readonly stage?: JobBaseStage;
+}
+
 /**
- * Everything the app synthesizes: every configured stage, or with a stage named in the context,
- * that stage alone (previews and hand deploys of one stage).
+ * Everything the app synthesizes: the pipeline with every configured stage, or, with a stage named
+ * in the context, that stage alone.
  */
-export function buildPlatform(app: App, config: AppConfig, options: PlatformOptions = {}): JobBaseStage[] {
-  const stages = options.stage
-    ? [selectStage(config, options.stage, { defaultAccount: options.defaultAccount })]
-    : config.stages;
-  return stages.map((stage) => new JobBaseStage(app, stage.name, { appName: config.appName, stage }));
+export function buildPlatform(app: App, config: AppConfig, options: PlatformOptions = {}): Platform {
+  if (options.stage) {
+    const stage = selectStage(config, options.stage, { defaultAccount: options.defaultAccount });
+    return { stage: new JobBaseStage(app, stage.name, { appName: config.appName, stage }) };
+  }
+  const { account, region } = config.pipeline;
+  const pipeline = new PipelineStack(app, 'Pipeline', {
+    config,
+    env: { account, region },
+    stackName: pipelineNames(config.appName, account, region).stackName,
+    description: `Batch job platform (${config.appName}): the pipeline that deploys every stage`,
+  });
+  return { pipeline };
 }

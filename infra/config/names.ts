@@ -18,6 +18,7 @@ export const STAGE_NAMES: ReadonlyArray<readonly [string, NamedResource]> = [
   ['BatchSuccessHandler', 'lambdaFunction'],
   ['BatchErrorHandler', 'lambdaFunction'],
   ['BatchLambdaRole', 'iamRole'],
+  ['SmokeTestRole', 'iamRole'],
   ['JobBase', 'cloudFormationStack'],
 ];
 
@@ -37,6 +38,16 @@ export function nameProblems(appName: string, stageName: string): string[] {
         ]
       : [];
   });
+}
+
+/** The role a stage's smoke test runs as; named, so the pipeline can be allowed to assume it. */
+export function smokeTestRoleArn(
+  appName: string,
+  stageName: string,
+  account: string,
+  partition = 'aws',
+): string {
+  return `arn:${partition}:iam::${account}:role/${physicalName(appName, stageName, 'SmokeTestRole')}`;
 }
 
 /** The names through which the merge workflow reaches the pipeline. */

@@ -155,10 +155,6 @@ export const appConfigSchema = z
     pipeline: z.strictObject({
       account: accountId,
       region,
-      /** The CDK CLI version the pipeline installs; pinned so a new CLI release never changes a deploy. */
-      cdkCliVersion: z
-        .string()
-        .regex(/^\d+\.\d+\.\d+$/, { error: 'must be an exact version, e.g. 2.1148.1' }),
       /** A CodeConnections connection ARN; when set, the pipeline reads GitHub through it instead of S3. */
       connectionArn: z
         .string()

@@ -9,7 +9,6 @@ export const appConfig: AppConfigInput = {
   pipeline: {
     account: '111111111111',
     region: 'ap-northeast-1',
-    cdkCliVersion: '2.1148.1',
   },
   preview: {
     account: '111111111111',

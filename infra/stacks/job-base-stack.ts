@@ -130,7 +130,12 @@ export class JobBaseStack extends Stack {
     for (const h of Object.values(this.handlers)) h.logGroup.grantWrite(role);
 
     this.addOutputs(network.jobsNeedPublicIp);
-    if (stage.smokeTest) this.addSmokeTest(network.jobsNeedPublicIp, props.smokeTestAccount ?? this.account);
+    if (stage.smokeTest)
+      this.addSmokeTest(
+        name('SmokeTestRole'),
+        network.jobsNeedPublicIp,
+        props.smokeTestAccount ?? this.account,
+      );
   }
 
   /**
@@ -240,7 +245,7 @@ export class JobBaseStack extends Stack {
    * its notification arrives, and a role (assumable from the pipeline's account) allowed to submit
    * that job and read that queue, nothing else.
    */
-  private addSmokeTest(assignPublicIp: boolean, trustedAccount: string): void {
+  private addSmokeTest(roleName: string, assignPublicIp: boolean, trustedAccount: string): void {
     const probe = new ProbeJobDefinition(this, 'SmokeTestJob', { exitCode: 0, assignPublicIp });
     const queue = new sqs.Queue(this, 'SmokeTestQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -255,6 +260,7 @@ export class JobBaseStack extends Stack {
     this.topic.topic.addSubscription(new subscriptions.SqsSubscription(queue));
 
     const role = new iam.Role(this, 'SmokeTestRole', {
+      roleName,
       assumedBy: new iam.AccountPrincipal(trustedAccount),
       description: 'Pipeline smoke test: submit the probe job and read its notification',
       maxSessionDuration: Duration.hours(1),

@@ -7,23 +7,28 @@ import { JobBaseStack, type JobBaseOutputName } from '../stacks/job-base-stack';
 export interface JobBaseStageProps extends StageProps {
   readonly appName: string;
   readonly stage: StageConfig;
+  /** The account allowed to run the stage's smoke test (the pipeline's). @default - the stage's own */
+  readonly smokeTestAccount?: string;
 }
 
 /** One deployable copy of the platform: the JobBase stack in the stage's account and region. */
 export class JobBaseStage extends Stage {
   public readonly stack: JobBaseStack;
+  public readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: JobBaseStageProps) {
     super(scope, id, {
       ...props,
       env: props.env ?? { account: props.stage.account, region: props.stage.region },
     });
+    this.config = props.stage;
     this.stack = new JobBaseStack(this, 'JobBase', {
       appName: props.appName,
       stage: props.stage,
       stackName: physicalName(props.appName, props.stage.name, 'JobBase'),
       description: `Batch job platform (${props.appName}), stage ${props.stage.name}: JobBase`,
       terminationProtection: props.stage.production,
+      smokeTestAccount: props.smokeTestAccount,
     });
   }
 

@@ -1,0 +1,47 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CodeBuildStep, type IFileSetProducer } from 'aws-cdk-lib/pipelines';
+import { smokeTestRoleArn } from '../config/names';
+import type { JobBaseStage } from '../stages/job-base-stage';
+
+export interface SmokeTestStepProps {
+  readonly appName: string;
+  readonly stage: JobBaseStage;
+  /** The repository, for the smoke test script and its dependencies. */
+  readonly input: IFileSetProducer;
+  /**
+   * How long to wait for the notification; a Fargate job takes minutes to start.
+   * @default 900
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * After a stage deploys: submit the stage's probe job and fail unless the success notification for
+ * that job id arrives on the stage's smoke-test queue in time (`scripts/smoke-test.ts`).
+ *
+ * The step reads the stage's outputs, assumes the stage's smoke-test role (which may be in another
+ * account) and may do nothing else.
+ */
+export function smokeTestStep(props: SmokeTestStepProps): CodeBuildStep {
+  const { stage } = props;
+  const { name: stageName, account, region } = stage.config;
+  const roleArn = smokeTestRoleArn(props.appName, stageName, account, Aws.PARTITION);
+  return new CodeBuildStep('SmokeTest', {
+    input: props.input,
+    installCommands: ['npm ci'],
+    commands: ['npx tsx scripts/smoke-test.ts'],
+    env: {
+      AWS_REGION: region,
+      SMOKE_TEST_ROLE_ARN: roleArn,
+      SMOKE_TEST_TIMEOUT_SECONDS: String(props.timeoutSeconds ?? 900),
+      SMOKE_TEST_JOB_NAME_PREFIX: `smoke-${stageName}`,
+    },
+    envFromCfnOutputs: {
+      JOB_QUEUE_ARN: stage.output('JobQueueArn'),
+      SMOKE_TEST_QUEUE_URL: stage.output('SmokeTestQueueUrl'),
+      SMOKE_TEST_JOB_DEFINITION_ARN: stage.output('SmokeTestJobDefinitionArn'),
+    },
+    rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [roleArn] })],
+  });
+}

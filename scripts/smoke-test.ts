@@ -1,0 +1,183 @@
+/**
+ * The pipeline's post-deploy smoke test: submit the stage's probe job, then wait until the stage's
+ * smoke-test queue holds the success notification for exactly that job id. Exits non-zero, naming
+ * the reason, when the job fails, the error notification arrives instead, or time runs out.
+ *
+ * Environment (set by the pipeline step): AWS_REGION, JOB_QUEUE_ARN, SMOKE_TEST_QUEUE_URL,
+ * SMOKE_TEST_JOB_DEFINITION_ARN, SMOKE_TEST_ROLE_ARN (assumed for every call; optional),
+ * SMOKE_TEST_TIMEOUT_SECONDS (default 900), SMOKE_TEST_JOB_NAME_PREFIX (default "smoke").
+ */
+import { BatchClient, DescribeJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+
+export interface SmokeTestSettings {
+  readonly region: string;
+  readonly jobQueueArn: string;
+  readonly queueUrl: string;
+  readonly jobDefinitionArn: string;
+  readonly roleArn?: string;
+  readonly timeoutSeconds: number;
+  readonly jobNamePrefix: string;
+}
+
+/** Reads the settings from the environment, naming every variable that is missing at once. */
+export function readSettings(env: NodeJS.ProcessEnv): SmokeTestSettings {
+  const required = [
+    'AWS_REGION',
+    'JOB_QUEUE_ARN',
+    'SMOKE_TEST_QUEUE_URL',
+    'SMOKE_TEST_JOB_DEFINITION_ARN',
+  ] as const;
+  const missing = required.filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new Error(
+      `smoke test: set ${missing.join(', ')} (the pipeline step sets them from the stage's outputs)`,
+    );
+  }
+  const timeoutSeconds = Number(env.SMOKE_TEST_TIMEOUT_SECONDS ?? '900');
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 60) {
+    throw new Error(`smoke test: SMOKE_TEST_TIMEOUT_SECONDS must be a whole number of at least 60 seconds`);
+  }
+  return {
+    region: env.AWS_REGION!,
+    jobQueueArn: env.JOB_QUEUE_ARN!,
+    queueUrl: env.SMOKE_TEST_QUEUE_URL!,
+    jobDefinitionArn: env.SMOKE_TEST_JOB_DEFINITION_ARN!,
+    roleArn: env.SMOKE_TEST_ROLE_ARN || undefined,
+    timeoutSeconds,
+    jobNamePrefix: env.SMOKE_TEST_JOB_NAME_PREFIX || 'smoke',
+  };
+}
+
+export type Verdict =
+  | { readonly kind: 'succeeded' }
+  | { readonly kind: 'failed'; readonly subject: string }
+  /** A notification of an earlier run, left in the queue: safe to delete. */
+  | { readonly kind: 'stale' }
+  /** Not about this job and not older than it: left alone. */
+  | { readonly kind: 'other' };
+
+interface SnsEnvelope {
+  readonly Type?: string;
+  readonly Subject?: string;
+  readonly Message?: string;
+  readonly Timestamp?: string;
+  readonly MessageAttributes?: Record<string, { readonly Value?: string } | undefined>;
+}
+
+/** What an SQS message from the topic (an SNS envelope) says about the job `jobId`. */
+export function classifyMessage(body: string, jobId: string, submittedAt: Date): Verdict {
+  let envelope: SnsEnvelope;
+  try {
+    envelope = JSON.parse(body) as SnsEnvelope;
+  } catch {
+    return { kind: 'other' };
+  }
+  const message = envelope.Message ?? '';
+  if (!message.includes(jobId)) {
+    const sentAt = Date.parse(envelope.Timestamp ?? '');
+    return Number.isFinite(sentAt) && sentAt < submittedAt.getTime() ? { kind: 'stale' } : { kind: 'other' };
+  }
+  const status = envelope.MessageAttributes?.status?.Value;
+  return status === 'SUCCEEDED'
+    ? { kind: 'succeeded' }
+    : { kind: 'failed', subject: envelope.Subject ?? '(no subject)' };
+}
+
+export interface Clients {
+  readonly batch: BatchClient;
+  readonly sqs: SQSClient;
+}
+
+export function createClients(settings: SmokeTestSettings): Clients {
+  const credentials = settings.roleArn
+    ? fromTemporaryCredentials({
+        params: { RoleArn: settings.roleArn, RoleSessionName: 'pipeline-smoke-test', DurationSeconds: 3600 },
+        clientConfig: { region: settings.region },
+      })
+    : undefined;
+  return {
+    batch: new BatchClient({ region: settings.region, credentials }),
+    sqs: new SQSClient({ region: settings.region, credentials }),
+  };
+}
+
+/** Runs the smoke test; resolves with the job id, rejects with the reason it failed. */
+export async function runSmokeTest(
+  settings: SmokeTestSettings,
+  clients: Clients,
+  now: () => number = Date.now,
+  log: (line: string) => void = console.log,
+): Promise<string> {
+  const submittedAt = new Date(now());
+  const jobName = `${settings.jobNamePrefix}-${submittedAt.getTime()}`;
+  const submitted = await clients.batch.send(
+    new SubmitJobCommand({
+      jobName,
+      jobQueue: settings.jobQueueArn,
+      jobDefinition: settings.jobDefinitionArn,
+    }),
+  );
+  const jobId = submitted.jobId;
+  if (!jobId) throw new Error(`smoke test: Batch accepted job ${jobName} but returned no job id`);
+  log(`submitted ${jobName} (${jobId}); waiting up to ${settings.timeoutSeconds} s for its notification`);
+
+  const deadline = submittedAt.getTime() + settings.timeoutSeconds * 1000;
+  while (now() < deadline) {
+    const verdict = await receiveVerdict(settings, clients, jobId, submittedAt);
+    if (verdict?.kind === 'succeeded') {
+      log(`the success notification for job ${jobId} arrived`);
+      return jobId;
+    }
+    if (verdict?.kind === 'failed') {
+      throw new Error(`smoke test: job ${jobId} was reported as failed: ${verdict.subject}`);
+    }
+  }
+  const status = await jobStatus(clients, jobId);
+  throw new Error(
+    `smoke test: no notification for job ${jobId} within ${settings.timeoutSeconds} s (job status: ${status}); ` +
+      `check the handlers' logs and the stage's dead-letter queue`,
+  );
+}
+
+/** One long poll: the verdict about this job, if a message about it arrived. */
+async function receiveVerdict(
+  settings: SmokeTestSettings,
+  clients: Clients,
+  jobId: string,
+  submittedAt: Date,
+): Promise<Verdict | undefined> {
+  const received = await clients.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: settings.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 }),
+  );
+  let result: Verdict | undefined;
+  for (const message of received.Messages ?? []) {
+    const verdict = classifyMessage(message.Body ?? '', jobId, submittedAt);
+    if (verdict.kind === 'other') continue;
+    await clients.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: settings.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+    );
+    if (verdict.kind !== 'stale') result = verdict;
+  }
+  return result;
+}
+
+async function jobStatus(clients: Clients, jobId: string): Promise<string> {
+  const described = await clients.batch.send(new DescribeJobsCommand({ jobs: [jobId] }));
+  const job = described.jobs?.[0];
+  return job ? `${job.status}${job.statusReason ? `, ${job.statusReason}` : ''}` : 'unknown';
+}
+
+if (require.main === module) {
+  try {
+    const settings = readSettings(process.env);
+    runSmokeTest(settings, createClients(settings)).catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
