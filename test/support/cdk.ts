@@ -1,0 +1,39 @@
+import { App } from 'aws-cdk-lib';
+import * as cdkJson from '../../cdk.json';
+import { parseConfig } from '../../infra/config/load';
+import { stageConfigSchema, type AppConfig, type StageConfig, type StageConfigInput } from '../../infra/config/schema';
+import { appConfig } from '../../infra/config/stages';
+
+export interface TestAppOptions {
+  /**
+   * Bundle the Lambda handlers with esbuild, as `cdk synth` does. Off by default: template
+   * assertions do not need the bundles, and skipping them keeps the tests fast.
+   */
+  readonly bundling?: boolean;
+}
+
+/** An App with the project's feature flags (cdk.json), as the CLI would create it. */
+export function testApp(options: TestAppOptions = {}): App {
+  return new App({
+    context: {
+      ...cdkJson.context,
+      ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
+  });
+}
+
+/** The example configuration, parsed as the app parses it. */
+export function exampleConfig(): AppConfig {
+  return parseConfig(appConfig);
+}
+
+/** A valid stage configuration: a created VPC in ap-northeast-1 unless overridden. */
+export function stageConfig(overrides: Partial<StageConfigInput> = {}): StageConfig {
+  return stageConfigSchema.parse({
+    name: 'dev',
+    account: '111111111111',
+    region: 'ap-northeast-1',
+    vpc: { create: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'] } },
+    ...overrides,
+  });
+}
