@@ -142,6 +142,17 @@ const stage = z
     }
   });
 
+const oidcProviderArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {
+    error:
+      'must be the ARN of a GitHub OIDC provider, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+  });
+/** GitHub environment names: the `sub` claim carries them, so keep to characters it carries verbatim. */
+const githubEnvironment = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,255}$/, { error: "use letters, digits, '.', '_' and '-', e.g. preview" });
+
 const appName = z
   .string()
   .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
@@ -180,6 +191,19 @@ export const appConfigSchema = z
       ownerId: z.number().int().positive().optional(),
       repositoryId: z.number().int().positive().optional(),
       branch: z.string().min(1).default('main'),
+      /**
+       * GitHub OIDC providers that already exist, by ARN. An account holds one provider for
+       * `token.actions.githubusercontent.com`; the GitHub OIDC stack of an account listed here imports it
+       * instead of creating it.
+       */
+      oidcProviderArns: z.array(oidcProviderArn).default([]),
+      /**
+       * The environment the deploy job runs in, if any. When set, the deploy role trusts that environment
+       * instead of the branch, and the environment's deployment-branch rule must keep it to the branch.
+       */
+      deployEnvironment: githubEnvironment.optional(),
+      /** The environment every job that assumes the preview role runs in. */
+      previewEnvironment: githubEnvironment.default('preview'),
     }),
     stages: z.array(stage).min(1, { error: 'configure at least one stage' }),
   })
@@ -191,6 +215,25 @@ export const appConfigSchema = z
         message: 'set both ownerId and repositoryId, or neither',
       });
     }
+    if (config.github.deployEnvironment === config.github.previewEnvironment) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['github', 'deployEnvironment'],
+        message: `'${config.github.previewEnvironment}' is the preview environment: the deploy job needs its own`,
+      });
+    }
+    const providerAccounts = new Set<string>();
+    config.github.oidcProviderArns.forEach((arn, index) => {
+      const account = arn.split(':')[4] ?? '';
+      if (providerAccounts.has(account)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['github', 'oidcProviderArns', index],
+          message: `account ${account} is listed twice: an account holds one GitHub OIDC provider`,
+        });
+      }
+      providerAccounts.add(account);
+    });
     const seen = new Set<string>();
     config.stages.forEach((s, index) => {
       const path = ['stages', index, 'name'];

@@ -1,0 +1,111 @@
+import type { AppConfig } from './schema';
+import { pipelineNames } from './names';
+
+/**
+ * What GitHub Actions and AWS know each other by: the OIDC issuer and audience, the subject (`sub`)
+ * a job presents, the roles the workflows assume and the repository variables that name them.
+ * Pure functions of the configuration, so that the stacks and the tests derive the same values.
+ */
+
+export type GithubConfig = AppConfig['github'];
+
+/** The issuer host of GitHub Actions' OIDC tokens, and the IAM condition-key prefix. */
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+/** The audience aws-actions/configure-aws-credentials requests by default. */
+export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
+
+/**
+ * What a job's `sub` claim names, in GitHub's order of precedence: the job's environment if it has
+ * one, else `pull_request` for pull-request events, else the git ref the workflow runs on.
+ */
+export type GithubSubjectContext =
+  { readonly environment: string } | { readonly pullRequest: true } | { readonly ref: string };
+
+/**
+ * The `sub` claim a job presents. Repositories created or renamed since 15 July 2026 (or opted in)
+ * present the immutable form `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`; with `ownerId` and `repositoryId`
+ * configured this returns that form, else `repo:OWNER/REPO:...`. GitHub writes `:` inside a value
+ * as `%3A`.
+ */
+export function githubSubject(github: GithubConfig, context: GithubSubjectContext): string {
+  const repo =
+    github.ownerId !== undefined && github.repositoryId !== undefined
+      ? `${github.owner}@${github.ownerId}/${github.repository}@${github.repositoryId}`
+      : `${github.owner}/${github.repository}`;
+  const escape = (value: string): string => value.replaceAll(':', '%3A');
+  if ('environment' in context) return `repo:${repo}:environment:${escape(context.environment)}`;
+  if ('pullRequest' in context) return `repo:${repo}:pull_request`;
+  return `repo:${repo}:ref:${escape(context.ref)}`;
+}
+
+/**
+ * The subjects the deploy role trusts: the deploy branch, or the deploy environment when the deploy
+ * job runs in one (the environment's branch rule then keeps it to the branch).
+ */
+export function deployRoleSubjects(github: GithubConfig): string[] {
+  return [
+    githubSubject(
+      github,
+      github.deployEnvironment
+        ? { environment: github.deployEnvironment }
+        : { ref: `refs/heads/${github.branch}` },
+    ),
+  ];
+}
+
+/**
+ * The subjects the preview role trusts: the preview environment, which every job that assumes the role
+ * runs in. Pull requests, manual branch previews, nightly integration tests and the sweep all present
+ * it, and none of them presents the deploy branch, which the deploy role alone trusts.
+ */
+export function previewRoleSubjects(github: GithubConfig): string[] {
+  return [githubSubject(github, { environment: github.previewEnvironment })];
+}
+
+/** The roles' names: fixed, so that their ARNs can be set as repository variables before a deploy. */
+export function githubRoleName(appName: string, role: 'deploy' | 'preview'): string {
+  return `${appName}-github-${role}`;
+}
+
+export function githubRoleArn(appName: string, role: 'deploy' | 'preview', account: string): string {
+  return `arn:aws:iam::${account}:role/${githubRoleName(appName, role)}`;
+}
+
+/** The account the preview role lives in: the preview account, or the pipeline's when none is set. */
+export function previewAccount(config: AppConfig): string {
+  return config.preview.account ?? config.pipeline.account;
+}
+
+/** The repository variables the workflows read as `vars.NAME`. */
+export const GITHUB_VARIABLES = {
+  DEPLOY_ROLE_ARN: 'the role the deploy workflow assumes',
+  PIPELINE_REGION: "the pipeline's region",
+  PIPELINE_NAME: 'the pipeline the deploy workflow starts',
+  PIPELINE_SOURCE_BUCKET: "the pipeline's source bucket, where the deploy workflow uploads each commit",
+  PREVIEW_ROLE_ARN: 'the role the preview, integration-test and sweep workflows assume',
+  PREVIEW_REGION: 'the region previews and integration tests deploy to',
+} as const;
+
+export type GithubVariable = keyof typeof GITHUB_VARIABLES;
+
+/**
+ * The repository variables' values for a configuration. Without a source bucket (the pipeline reads
+ * GitHub through a connection and starts itself) there is nothing to deploy from a workflow.
+ */
+export function githubVariables(config: AppConfig): Partial<Record<GithubVariable, string>> {
+  const { appName, pipeline, preview } = config;
+  const names = pipelineNames(appName, pipeline.account, pipeline.region);
+  const deploy = pipeline.connectionArn
+    ? {}
+    : {
+        DEPLOY_ROLE_ARN: githubRoleArn(appName, 'deploy', pipeline.account),
+        PIPELINE_REGION: pipeline.region,
+        PIPELINE_NAME: names.pipelineName,
+        PIPELINE_SOURCE_BUCKET: names.sourceBucketName,
+      };
+  return {
+    ...deploy,
+    PREVIEW_ROLE_ARN: githubRoleArn(appName, 'preview', previewAccount(config)),
+    PREVIEW_REGION: preview.region,
+  };
+}
