@@ -1,0 +1,220 @@
+import { ConfigError, parseConfig, selectStage } from '../../../infra/config/load';
+import type { AppConfigInput } from '../../../infra/config/schema';
+import { appConfig } from '../../../infra/config/stages';
+import { exampleConfig } from '../../support/cdk';
+
+/** The example configuration with its first stage changed by `change`. */
+function withStage(change: Record<string, unknown>, base: AppConfigInput = appConfig): unknown {
+  const [first, ...rest] = base.stages;
+  return { ...base, stages: [{ ...first, ...change }, ...rest] };
+}
+
+function problemsOf(input: unknown): readonly string[] {
+  try {
+    parseConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('parseConfig', () => {
+  test('accepts the example configuration and applies the defaults', () => {
+    // WHEN
+    const config = exampleConfig();
+    // THEN
+    const dev = config.stages[0]!;
+    expect(dev.batch).toEqual({ maxvCpus: 32, spot: false });
+    expect(dev.handlers).toEqual({ memorySize: 128, ephemeralStorageSize: 512, timeoutSeconds: 900 });
+    expect(dev.production).toBe(false);
+    expect(dev.ephemeral).toBe(false);
+    expect(dev.vpc.create).toEqual({
+      availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
+      cidr: '10.0.0.0/16',
+      natGateways: 0,
+    });
+    expect(config.github.branch).toBe('main');
+  });
+
+  test('fails on an invalid stage name, naming the setting and a valid form', () => {
+    const problems = problemsOf(withStage({ name: 'Dev_1' }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^stages\[0\]\.name: 'Dev_1' is not a valid stage name: .*lowercase/),
+    ]);
+  });
+
+  test('fails with every problem listed at once', () => {
+    // GIVEN three independent mistakes
+    const input = withStage({ account: '1234', region: 'Tokyo', batch: { maxvCpus: 0 } });
+    // WHEN
+    const problems = problemsOf(input);
+    // THEN
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^stages\[0\]\.account: must be a 12-digit AWS account id/),
+        expect.stringMatching(/^stages\[0\]\.region: must be an AWS region code/),
+        expect.stringMatching(/^stages\[0\]\.batch\.maxvCpus: must be at least 1/),
+      ]),
+    );
+    expect(problems).toHaveLength(3);
+  });
+
+  test('fails when the error message would not say how many problems there are', () => {
+    expect(() => parseConfig(withStage({ account: '1' }))).toThrow(
+      /^Invalid configuration \(1 problem\):\n {2}- /,
+    );
+  });
+
+  test.each([
+    [4097, /must be at most 4096/],
+    [1.5, /expected int/i],
+  ])('fails on maxvCpus %p', (maxvCpus, message) => {
+    expect(problemsOf(withStage({ batch: { maxvCpus } }))).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('fails when a physical name would be too long once prefixed, saying by how much', () => {
+    // GIVEN a 20-character app name and a 24-character stage name
+    const input = withStage(
+      { name: 'abcdefghijklmnopqrstuvwx' },
+      { ...appConfig, appName: 'abcdefghijklmnopqrst' },
+    );
+    // WHEN
+    const problems = problemsOf(input);
+    // THEN jobs-...-BatchSuccessHandler is 20 + 24 + 2 + 19 = 65 characters
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        /lambdaFunction name '.*-BatchSuccessHandler' is 65 characters, over the limit of 64: .* by 1/,
+      ),
+    );
+  });
+
+  test('fails when a stage name uses a preview prefix', () => {
+    expect(problemsOf(withStage({ name: 'pr-1' }))).toEqual([
+      expect.stringMatching(/stages\[0\]\.name: 'pr-1' starts with a prefix reserved for preview stages/),
+    ]);
+  });
+
+  test('fails when two stages share a name', () => {
+    const [dev] = appConfig.stages;
+    const problems = problemsOf({ ...appConfig, stages: [dev, dev] });
+    expect(problems).toEqual([expect.stringMatching(/stages\[1\]\.name: stage 'dev' is configured twice/)]);
+  });
+
+  test('fails when the existing VPC lists no subnets', () => {
+    const problems = problemsOf(
+      withStage({ vpc: { existing: { vpcId: 'vpc-0123456789abcdef0', subnetIds: [] } } }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^stages\[0\]\.vpc\.existing\.subnetIds: list the subnets/),
+    ]);
+  });
+
+  test('fails when the VPC is both existing and created', () => {
+    const problems = problemsOf(
+      withStage({
+        vpc: {
+          existing: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0'] },
+          create: { availabilityZones: ['ap-northeast-1a'] },
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^stages\[0\]\.vpc: set either vpc\.existing or vpc\.create, not both/),
+    ]);
+  });
+
+  test('fails when no VPC is configured', () => {
+    expect(problemsOf(withStage({ vpc: {} }))).toEqual([
+      expect.stringMatching(/^stages\[0\]\.vpc: set vpc\.existing \(\{ vpcId, subnetIds \}\) or vpc\.create/),
+    ]);
+  });
+
+  test('fails when a production stage is ephemeral', () => {
+    expect(problemsOf(withStage({ production: true, ephemeral: true }))).toEqual([
+      expect.stringMatching(/^stages\[0\]\.ephemeral: a production stage cannot be ephemeral/),
+    ]);
+  });
+
+  test('fails when a topic key is given without the topic', () => {
+    const topicKeyArn = 'arn:aws:kms:ap-northeast-1:111111111111:key/12345678-1234-1234-1234-123456789012';
+    expect(problemsOf(withStage({ notifications: { topicKeyArn } }))).toEqual([
+      expect.stringMatching(/^stages\[0\]\.notifications: topicKeyArn only applies to an existing topic/),
+    ]);
+  });
+
+  test('fails on a misspelt setting, naming it', () => {
+    expect(problemsOf(withStage({ maxVcpus: 8 }))).toEqual([
+      "stages[0]: unknown setting 'maxVcpus': check the spelling",
+    ]);
+  });
+
+  test('fails on a malformed job queue URL and subnet id', () => {
+    const problems = problemsOf(
+      withStage({
+        jobQueueUrl: 'sqs://queue',
+        vpc: { existing: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['sub-1'] } },
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^stages\[0\]\.vpc\.existing\.subnetIds\[0\]: must be a subnet id/),
+      expect.stringMatching(/^stages\[0\]\.jobQueueUrl: must be an SQS queue URL/),
+    ]);
+  });
+
+  test('fails when only one of the GitHub ids is set', () => {
+    const input = { ...appConfig, github: { ...appConfig.github, ownerId: 12345 } };
+    expect(problemsOf(input)).toContainEqual(
+      expect.stringMatching(/^github: set both ownerId and repositoryId/),
+    );
+  });
+});
+
+describe('selectStage', () => {
+  const config = exampleConfig();
+
+  test('returns a configured stage by its name', () => {
+    expect(selectStage(config, 'prod')).toBe(config.stages[1]);
+  });
+
+  test('builds an ephemeral preview stage for a pull request, outside the VPC by default', () => {
+    // WHEN
+    const stage = selectStage(config, 'pr-42');
+    // THEN
+    expect(stage).toMatchObject({
+      name: 'pr-42',
+      account: config.preview.account,
+      region: config.preview.region,
+      ephemeral: true,
+      production: false,
+      smokeTest: false,
+      vpc: { create: { availabilityZones: config.preview.availabilityZones, natGateways: 0 } },
+    });
+    expect(stage.handlers.vpcAttached).toBeUndefined();
+  });
+
+  test('takes the preview account from the credentials when the configuration names none', () => {
+    const { account: _omitted, ...preview } = config.preview;
+    const stage = selectStage({ ...config, preview }, 'br-feature-x', { defaultAccount: '333333333333' });
+    expect(stage.account).toBe('333333333333');
+  });
+
+  test('fails when no preview account is known, saying how to give one', () => {
+    const { account: _omitted, ...preview } = config.preview;
+    expect(() => selectStage({ ...config, preview }, 'pr-7')).toThrow(
+      /preview\.account is not configured and no default account is known: set preview\.account, or run with AWS credentials/,
+    );
+  });
+
+  test('fails on a stage name that is neither configured nor a preview', () => {
+    expect(() => selectStage(config, 'staging')).toThrow(
+      /'staging' is neither a configured stage \(dev, prod\) nor a preview stage name/,
+    );
+  });
+
+  test('fails on a raw branch name, suggesting the sanitised one', () => {
+    expect(() => selectStage(config, 'Feature/Login')).toThrow(
+      /'Feature\/Login' is not a valid stage name.*'br-feature-login'/,
+    );
+  });
+});

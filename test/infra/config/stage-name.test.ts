@@ -1,0 +1,69 @@
+import fc from 'fast-check';
+import {
+  STAGE_NAME_MAX_LENGTH,
+  isPreviewStageName,
+  stageNameFromBranch,
+  stageNameFromPullRequest,
+  stageNameProblem,
+} from '../../../infra/config/stage-name';
+
+describe('stageNameFromBranch', () => {
+  test.each([
+    ['feature/Add-Login', 'br-feature-add-login'],
+    ['refs/heads/fix_42', 'br-fix-42'],
+    ['42-hotfix', 'br-42-hotfix'],
+    ['--Weird//Name--', 'br-weird-name'],
+  ])('turns %p into %p', (branch, stage) => {
+    expect(stageNameFromBranch(branch)).toBe(stage);
+  });
+
+  test('cuts long branches to the limit with a hash that keeps them apart', () => {
+    // GIVEN two long branches that differ only at the end
+    const a = stageNameFromBranch('feature/a-very-long-branch-name-one');
+    const b = stageNameFromBranch('feature/a-very-long-branch-name-two');
+    // THEN
+    expect(a).toHaveLength(STAGE_NAME_MAX_LENGTH);
+    expect(a).toMatch(/^br-feature-a-very-[0-9a-f]{6}$/);
+    expect(a).not.toBe(b);
+  });
+
+  test('always gives a valid preview stage name', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 200 }).filter((s) => /[A-Za-z0-9]/.test(s)),
+        (branch) => {
+          const name = stageNameFromBranch(branch);
+          return stageNameProblem(name) === undefined && isPreviewStageName(name);
+        },
+      ),
+    );
+  });
+
+  test('fails on a branch with nothing to name a stage after', () => {
+    expect(() => stageNameFromBranch('///')).toThrow(/branch '\/\/\/' has no letters or digits/);
+  });
+});
+
+describe('stageNameFromPullRequest', () => {
+  test('names the stage after the pull request', () => {
+    expect(stageNameFromPullRequest(42)).toBe('pr-42');
+  });
+
+  test.each([0, -1, 1.5])('fails on pull request number %p', (n) => {
+    expect(() => stageNameFromPullRequest(n)).toThrow(/must be a positive integer/);
+  });
+});
+
+describe('stageNameProblem', () => {
+  test.each(['dev', 'prod', 'pr-42', 'a1-b2'])('accepts %p', (name) => {
+    expect(stageNameProblem(name)).toBeUndefined();
+  });
+
+  test.each(['Dev', '1dev', 'dev-', 'de--v', 'dev_1', ''])('fails on %p', (name) => {
+    expect(stageNameProblem(name)).toMatch(/is not a valid stage name/);
+  });
+
+  test('fails on a name over the length limit', () => {
+    expect(stageNameProblem('a'.repeat(STAGE_NAME_MAX_LENGTH + 1))).toMatch(/over the limit of 24/);
+  });
+});
