@@ -64,6 +64,8 @@ export class PipelineStack extends Stack {
       new CfnOutput(this, 'SourceBucketName', { value: this.sourceBucket.bucketName });
     }
 
+    // Stages in other accounts need the artifact bucket encrypted with a key they can be granted.
+    const crossAccountKeys = config.stages.some((s) => s.account !== config.pipeline.account);
     this.pipeline = new CodePipeline(this, 'Pipeline', {
       codePipeline: new codepipeline.Pipeline(this, 'CodePipeline', {
         pipelineName: names.pipelineName,
@@ -72,8 +74,9 @@ export class PipelineStack extends Stack {
         // never deployed over a newer one, and commits that queue up behind a deploy are skipped.
         executionMode: codepipeline.ExecutionMode.SUPERSEDED,
         restartExecutionOnUpdate: true,
-        crossAccountKeys: config.stages.some((s) => s.account !== config.pipeline.account),
-        enableKeyRotation: true,
+        crossAccountKeys,
+        // Rotation applies to that key only; CodePipeline rejects it when there is no key.
+        enableKeyRotation: crossAccountKeys,
       }),
       synth: new CodeBuildStep('Synth', {
         input: source,
@@ -161,10 +164,21 @@ export class PipelineStack extends Stack {
       },
     ]);
 
+    const noKey = this.pipeline.pipeline.artifactBucket.encryptionKey === undefined;
     for (const project of this.node
       .findAll()
       .filter((c): c is codebuild.Project => c instanceof codebuild.Project)) {
       const projectId = `<${this.getLogicalId(project.node.defaultChild as CfnElement)}>`;
+      if (noKey) {
+        acknowledgeFindings(project, [
+          {
+            id: 'AwsSolutions-CB4',
+            reason:
+              'With every stage in the pipeline account there is no pipeline key; build artifacts are ' +
+              'encrypted with the AWS managed key for S3, as the artifact bucket is',
+          },
+        ]);
+      }
       acknowledgeFindings(project, [
         {
           id: `AwsSolutions-IAM5[Resource::arn:${partition}:logs:${this.region}:${this.account}:log-group:/aws/codebuild/${projectId}:*]`,
