@@ -2,6 +2,7 @@ import type { App } from 'aws-cdk-lib';
 import { selectStage, type AppConfig } from './config/load';
 import { pipelineNames } from './config/names';
 import { PipelineStack } from './pipeline/pipeline-stack';
+import { GithubOidcStack, githubOidcStacks } from './stacks/github-oidc-stack';
 import { JobBaseStage } from './stages/job-base-stage';
 
 export interface PlatformOptions {
@@ -27,6 +28,8 @@ export function buildPlatform(app: App, config: AppConfig, options: PlatformOpti
     const stage = selectStage(config, options.stage, { defaultAccount: options.defaultAccount });
     return { stage: new JobBaseStage(app, stage.name, { appName: config.appName, stage }) };
   }
+  // The workflows' trust in AWS, deployed by hand once per account (see docs/github-setup.md).
+  for (const { id, props } of githubOidcStacks(config)) new GithubOidcStack(app, id, props);
   const { account, region } = config.pipeline;
   const pipeline = new PipelineStack(app, 'Pipeline', {
     config,

@@ -1,0 +1,201 @@
+import { CfnOutput, DefaultStackSynthesizer, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import {
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_HOST,
+  deployRoleSubjects,
+  githubRoleName,
+  previewAccount,
+  previewRoleSubjects,
+  type GithubConfig,
+} from '../config/github';
+import { pipelineNames, type PipelineNames } from '../config/names';
+import type { AppConfig } from '../config/schema';
+import { GithubActionsRole } from '../constructs/github-actions-role';
+
+/** The CDK bootstrap roles a deploy (and its asset publishing and lookups) assumes. */
+export const BOOTSTRAP_ROLE_TYPES = [
+  'deploy-role',
+  'file-publishing-role',
+  'image-publishing-role',
+  'lookup-role',
+] as const;
+
+export interface GithubOidcStackProps extends StackProps {
+  readonly appName: string;
+  readonly github: GithubConfig;
+  /**
+   * The ARN of this account's GitHub OIDC provider, when it exists already.
+   * @default - the stack creates the provider
+   */
+  readonly existingProviderArn?: string;
+  /**
+   * The deploy role, which uploads the source object to the pipeline in this account and starts it.
+   * @default - no deploy role
+   */
+  readonly deploy?: { readonly pipeline: PipelineNames };
+  /**
+   * The preview role, which deploys and destroys previews in this account through its CDK bootstrap
+   * roles in `region`.
+   * @default - no preview role
+   */
+  readonly preview?: { readonly region: string; readonly bootstrapQualifier?: string };
+}
+
+/**
+ * The AWS side of the GitHub workflows' trust in one account: the account's GitHub OIDC provider, and
+ * the roles the workflows assume with it, each trusting only the jobs that need it and allowed only
+ * what those jobs do.
+ */
+export class GithubOidcStack extends Stack {
+  public readonly provider: iam.IOidcProvider;
+  public readonly deployRole?: iam.Role;
+  public readonly previewRole?: iam.Role;
+
+  constructor(scope: Construct, id: string, props: GithubOidcStackProps) {
+    super(scope, id, props);
+    if (!props.deploy && !props.preview) {
+      throw new Error(`GithubOidcStack ${id}: set deploy, preview or both; a stack with no role has no use`);
+    }
+    this.provider = props.existingProviderArn
+      ? iam.OidcProviderNative.fromOidcProviderArn(this, 'Provider', props.existingProviderArn)
+      : this.createProvider();
+    if (props.deploy)
+      this.deployRole = this.addDeployRole(props.appName, props.github, props.deploy.pipeline);
+    if (props.preview) {
+      this.previewRole = this.addPreviewRole(
+        props.appName,
+        props.github,
+        props.preview.region,
+        props.preview.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER,
+      );
+    }
+    new CfnOutput(this, 'ProviderArn', { value: this.provider.oidcProviderArn });
+  }
+
+  /**
+   * Kept when the stack is deleted: other roles in the account may trust it, and an account holds
+   * only one (list it in `github.oidcProviderArns` to import it again).
+   */
+  private createProvider(): iam.OidcProviderNative {
+    // No thumbprints: IAM verifies GitHub's certificate against its own trusted root CAs.
+    return new iam.OidcProviderNative(this, 'Provider', {
+      url: `https://${GITHUB_OIDC_HOST}`,
+      clientIds: [GITHUB_OIDC_AUDIENCE],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private trustedRole(id: string, roleName: string, subjects: string[], description: string): iam.Role {
+    return new GithubActionsRole(this, id, {
+      provider: this.provider,
+      issuerHost: GITHUB_OIDC_HOST,
+      audience: GITHUB_OIDC_AUDIENCE,
+      subjects,
+      roleName,
+      description,
+    }).role;
+  }
+
+  /**
+   * Uploads the source object and starts the pipeline on that version, nothing else. The source
+   * bucket is encrypted with S3-managed keys (SSE-S3), so no KMS permission is needed.
+   */
+  private addDeployRole(appName: string, github: GithubConfig, pipeline: PipelineNames): iam.Role {
+    const role = this.trustedRole(
+      'DeployRole',
+      githubRoleName(appName, 'deploy'),
+      deployRoleSubjects(github),
+      `GitHub Actions deploy workflow (${github.owner}/${github.repository}): start ${pipeline.pipelineName}`,
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UploadSource',
+        actions: ['s3:PutObject'],
+        resources: [`arn:${this.partition}:s3:::${pipeline.sourceBucketName}/${pipeline.sourceObjectKey}`],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'StartAndReadPipeline',
+        actions: [
+          'codepipeline:StartPipelineExecution',
+          'codepipeline:GetPipelineExecution',
+          'codepipeline:GetPipelineState',
+          'codepipeline:ListPipelineExecutions',
+        ],
+        resources: [this.formatArn({ service: 'codepipeline', resource: pipeline.pipelineName })],
+      }),
+    );
+    new CfnOutput(this, 'DeployRoleArn', { value: role.roleArn });
+    return role;
+  }
+
+  /**
+   * Assumes this account's CDK bootstrap roles in the preview region, nothing else: the CDK CLI and
+   * integ-runner deploy and destroy with the deploy role and publish assets with the publishing roles.
+   * The bootstrap roles trust any principal of their own account that is allowed to assume them.
+   */
+  private addPreviewRole(appName: string, github: GithubConfig, region: string, qualifier: string): iam.Role {
+    const role = this.trustedRole(
+      'PreviewRole',
+      githubRoleName(appName, 'preview'),
+      previewRoleSubjects(github),
+      `GitHub Actions previews (${github.owner}/${github.repository}): CDK bootstrap roles in ${region}`,
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeCdkBootstrapRoles',
+        actions: ['sts:AssumeRole'],
+        resources: BOOTSTRAP_ROLE_TYPES.map(
+          (type) =>
+            `arn:${this.partition}:iam::${this.account}:role/cdk-${qualifier}-${type}-${this.account}-${region}`,
+        ),
+      }),
+    );
+    new CfnOutput(this, 'PreviewRoleArn', { value: role.roleArn });
+    return role;
+  }
+}
+
+export interface GithubOidcStackPlan {
+  readonly id: string;
+  readonly props: GithubOidcStackProps;
+}
+
+/**
+ * The GitHub OIDC stacks a configuration needs: one in the pipeline account with the deploy role,
+ * holding the preview role too when previews deploy to the same account, else a second stack in the
+ * preview account. No deploy role when the pipeline reads GitHub through a connection and starts
+ * itself on a push.
+ */
+export function githubOidcStacks(config: AppConfig): GithubOidcStackPlan[] {
+  const { appName, github, pipeline } = config;
+  const existingProviderArn = (account: string): string | undefined =>
+    github.oidcProviderArns.find((arn) => arn.split(':')[4] === account);
+  const preview = { region: config.preview.region };
+  const previewIn = previewAccount(config);
+  const plan = (id: string, account: string, region: string, roles: Partial<GithubOidcStackProps>) => ({
+    id,
+    props: {
+      env: { account, region },
+      stackName: `${appName}-${id}`,
+      description: `Batch job platform (${appName}): GitHub Actions OIDC provider and workflow roles`,
+      appName,
+      github,
+      existingProviderArn: existingProviderArn(account),
+      ...roles,
+    },
+  });
+  const deploy = pipeline.connectionArn
+    ? undefined
+    : { pipeline: pipelineNames(appName, pipeline.account, pipeline.region) };
+  if (previewIn === pipeline.account) {
+    return [plan('GithubOidc', pipeline.account, pipeline.region, { deploy, preview })];
+  }
+  return [
+    ...(deploy ? [plan('GithubOidc', pipeline.account, pipeline.region, { deploy })] : []),
+    plan('GithubOidcPreview', previewIn, config.preview.region, { preview }),
+  ];
+}
