@@ -1,4 +1,4 @@
-import { Tags } from 'aws-cdk-lib';
+import { Tags, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
@@ -37,8 +37,8 @@ export class BatchEnvironment extends Construct {
   constructor(scope: Construct, id: string, props: BatchEnvironmentProps) {
     super(scope, id);
     const maxvCpus = props.maxvCpus ?? 32;
-    if (Number.isInteger(maxvCpus) && (maxvCpus < 1 || maxvCpus > 4096)) {
-      throw new Error(`BatchEnvironment '${id}': maxvCpus must be from 1 to 4096, got ${maxvCpus}`);
+    if (!Token.isUnresolved(maxvCpus) && (!Number.isInteger(maxvCpus) || maxvCpus < 1 || maxvCpus > 4096)) {
+      throw new Error(`BatchEnvironment '${id}': maxvCpus must be an integer from 1 to 4096, got ${maxvCpus}`);
     }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
