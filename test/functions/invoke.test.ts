@@ -1,0 +1,106 @@
+/** `npm run invoke`, run as a user would: a fresh process on an event file. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localSnsEnv } from '../support/bundle-process';
+import { type FakeSnsServer, startFakeSnsServer } from '../support/fake-sns-server';
+import { fixturePath, RUNNABLE_SAMPLE_PATH } from '../support/fixtures';
+
+const ROOT = join(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:jobs-local-notifications';
+
+let server: FakeSnsServer;
+let scratch: string;
+
+beforeAll(async () => {
+  server = await startFakeSnsServer();
+  scratch = mkdtempSync(join(tmpdir(), 'invoke-test-'));
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+interface Invocation {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The SDK points at the local stand-in in every run, so any request, even an unintended one, is seen. */
+function invoke(args: readonly string[], env: Record<string, string> = {}): Promise<Invocation> {
+  const child = spawn(TSX, [join(ROOT, 'functions', 'invoke.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...localSnsEnv(server.endpoint), HOME: tmpdir(), ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('prints subject, attributes and message without publishing anything', async () => {
+  const before = server.requests.length;
+  const { code, stdout } = await invoke(['error', fixturePath('failedExitCode')]);
+  expect(code).toBe(0);
+  expect(stdout).toContain('Dry run: nothing was published (topic arn:aws:sns:us-east-1:000000000000:');
+  expect(stdout).toContain('Subject: [local-app][local] Job failed: nightly-report\n');
+  expect(stdout).toContain('Attributes:\n  stage = local\n  status = FAILED\n  jobName = nightly-report\n');
+  expect(stdout).toMatch(/Message \(\d+ bytes\):\nJob failed: nightly-report\n/);
+  expect(server.requests).toHaveLength(before);
+});
+
+test('publishes through the SDK to AWS_ENDPOINT_URL_SNS with --publish', async () => {
+  const before = server.requests.length;
+  const { code, stdout } = await invoke(['success', fixturePath('succeededContainer'), '--publish'], {
+    APP_NAME: 'jobs',
+    STAGE: 'local',
+    SNS_ARN: TOPIC,
+  });
+  expect(code).toBe(0);
+  expect(stdout).toMatch(new RegExp(`^Published to ${TOPIC}: message id [0-9a-f-]{36}\\n$`));
+  expect(server.requests).toHaveLength(before + 1);
+  expect(server.requests[before]?.params).toMatchObject({ Action: 'Publish', TopicArn: TOPIC });
+});
+
+test('fails with --publish when SNS_ARN is not set, naming it', async () => {
+  const { code, stderr } = await invoke(['success', fixturePath('succeededContainer'), '--publish'], {
+    APP_NAME: 'jobs',
+    STAGE: 'local',
+  });
+  expect(code).toBe(1);
+  expect(stderr).toContain('invoke: ConfigError: Invalid handler configuration: SNS_ARN is missing or empty');
+});
+
+test('fails with a clear error for an event the handler rejects', async () => {
+  const { code, stderr } = await invoke(['success', RUNNABLE_SAMPLE_PATH]);
+  expect(code).toBe(1);
+  expect(stderr).toMatch(
+    /^invoke: UnexpectedStatusError: Job .* has status RUNNABLE; this handler reports only/m,
+  );
+});
+
+test('fails with a clear error for a missing or unreadable file', async () => {
+  const missing = await invoke(['success', join(scratch, 'missing.json')]);
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toMatch(/^invoke: cannot read event file .*missing\.json: ENOENT/);
+
+  const broken = join(scratch, 'broken.json');
+  writeFileSync(broken, '{ "id": ');
+  const notJson = await invoke(['error', broken]);
+  expect(notJson.code).toBe(2);
+  expect(notJson.stderr).toMatch(/^invoke: event file .*broken\.json is not valid JSON: /);
+});
+
+test('prints the usage for unknown arguments', async () => {
+  const { code, stderr } = await invoke(['retry', fixturePath('succeededContainer')]);
+  expect(code).toBe(2);
+  expect(stderr).toBe('invoke: usage: npm run invoke -- success|error <event.json> [--publish]\n');
+});
