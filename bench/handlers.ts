@@ -1,0 +1,186 @@
+/**
+ * `npm run bench -- handlers`: bundle size, cold start and peak memory of the success handler, as
+ * medians over fresh `node` processes, against a reference bundle and an empty handler.
+ *
+ * Each cold start is one process: start node, load the bundle, handle one SUCCEEDED event whose
+ * notification goes, through the real SDK, to a local SNS stand-in on 127.0.0.1.
+ */
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BuildOptions } from 'esbuild';
+import { HANDLER_BUNDLING, HANDLER_RUNTIME } from '../infra/constructs/handler-bundling';
+import { type BundleRun, localSnsEnv, runBundle } from '../test/support/bundle-process';
+import { startFakeSnsServer } from '../test/support/fake-sns-server';
+import { bundleHandler, esbuildOptionsFrom, type HandlerBundle } from '../test/support/handler-bundle';
+
+const ROOT = join(__dirname, '..');
+const OUT = join(ROOT, '.bench', 'handlers');
+const ENTRY = join(ROOT, 'functions', 'batch-success-handler', 'index.ts');
+const EMPTY_ENTRY = join(__dirname, 'empty-handler.ts');
+const EVENT = join(ROOT, 'test', 'fixtures', 'events', 'succeeded-container.json');
+const RUNS = Math.max(10, Number(process.env.BENCH_RUNS ?? 15));
+
+/**
+ * NodejsFunction's defaults (target from the runtime, CJS, no minify, no source map, esbuild's own
+ * main fields), except that the SDK is bundled: its default leaves `@aws-sdk/*` to the runtime.
+ */
+const REFERENCE: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: `node${/^nodejs(\d+)/.exec(HANDLER_RUNTIME.name)?.[1] ?? ''}`,
+  logLevel: 'warning',
+};
+
+interface Variant {
+  readonly name: string;
+  readonly bundle: HandlerBundle;
+  readonly nodeOptions?: readonly string[];
+  readonly runs: BundleRun[];
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+async function buildVariants(): Promise<Variant[]> {
+  rmSync(OUT, { recursive: true, force: true });
+  const ours = esbuildOptionsFrom(HANDLER_BUNDLING);
+  const build = (name: string, entry: string, options: BuildOptions) => {
+    mkdirSync(join(OUT, name), { recursive: true });
+    return bundleHandler(entry, join(OUT, name), options);
+  };
+  const [handler, reference, empty] = await Promise.all([
+    build('ours', ENTRY, ours),
+    build('reference', ENTRY, REFERENCE),
+    build('empty', EMPTY_ENTRY, ours),
+  ]);
+  return [
+    { name: '(a) ours: HANDLER_BUNDLING', bundle: handler, runs: [] },
+    { name: '(b) reference: NodejsFunction defaults, SDK bundled', bundle: reference, runs: [] },
+    { name: '(c) empty handler (floor)', bundle: empty, runs: [] },
+    // What the stack deploys also sets NODE_OPTIONS=--enable-source-maps; shown, not targeted.
+    {
+      name: '(a) ours + --enable-source-maps',
+      bundle: handler,
+      nodeOptions: ['--enable-source-maps'],
+      runs: [],
+    },
+  ];
+}
+
+async function measure(variants: Variant[]): Promise<number> {
+  const server = await startFakeSnsServer();
+  const event: unknown = JSON.parse(readFileSync(EVENT, 'utf8'));
+  const env = {
+    ...localSnsEnv(server.endpoint),
+    APP_NAME: 'bench',
+    STAGE: 'bench',
+    SNS_ARN: 'arn:aws:sns:us-east-1:123456789012:bench-notifications',
+  };
+  try {
+    // One discarded round warms the file cache; then rounds interleave the variants so drift hits all alike.
+    for (let round = -1; round < RUNS; round += 1) {
+      for (const variant of variants) {
+        const run = await runBundle({
+          bundleFile: variant.bundle.file,
+          event,
+          env,
+          nodeOptions: variant.nodeOptions,
+        });
+        if (!run.report?.ok)
+          throw new Error(`${variant.name} failed:\n${run.stderr}\n${run.report?.error ?? ''}`);
+        if (round >= 0) variant.runs.push(run);
+      }
+    }
+    return server.requests.filter((request) => request.params.Action === 'Publish').length;
+  } finally {
+    await server.close();
+  }
+}
+
+interface Row {
+  readonly name: string;
+  readonly bytes: number;
+  readonly coldMs: number;
+  readonly loadMs: number;
+  readonly handleMs: number;
+  readonly cpuMs: number;
+  readonly rssMb: number;
+}
+
+function summarize(variant: Variant): Row {
+  const reports = variant.runs.map((run) => run.report!);
+  return {
+    name: variant.name,
+    bytes: variant.bundle.bytes,
+    coldMs: median(variant.runs.map((run) => run.wallMs)),
+    loadMs: median(reports.map((r) => r.loadedMs)),
+    handleMs: median(reports.map((r) => r.doneMs - r.loadedMs)),
+    cpuMs: median(reports.map((r) => r.cpuMs)),
+    rssMb: median(reports.map((r) => r.maxRssKb)) / 1024,
+  };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+
+function printTable(rows: readonly Row[], publishes: number): void {
+  console.log(
+    `node ${process.version}, ${RUNS} fresh processes per variant (medians); ${publishes} Publish requests received.`,
+  );
+  console.log(
+    'cold start: spawn to exit, seen by the parent. load: process start to bundle loaded. handle: one event.',
+  );
+  console.log(
+    'CPU: user + system time of the process (not inflated by other load on the machine, unlike wall time).\n',
+  );
+  console.log('| variant | bundle | cold start | load | handle | CPU | peak RSS |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const cells = [
+      r.name,
+      kb(r.bytes),
+      ms(r.coldMs),
+      ms(r.loadMs),
+      ms(r.handleMs),
+      ms(r.cpuMs),
+      `${r.rssMb.toFixed(1)} MB`,
+    ];
+    console.log(`| ${cells.join(' | ')} |`);
+  }
+}
+
+function printTargets(ours: Row, reference: Row, empty: Row): void {
+  const size = ours.bytes / reference.bytes;
+  const overhead = (ours.coldMs - empty.coldMs) / (reference.coldMs - empty.coldMs);
+  const cpuOverhead = (ours.cpuMs - empty.cpuMs) / (reference.cpuMs - empty.cpuMs);
+  console.log('\nTargets (for (a) against (b) and (c)):');
+  console.log(
+    `- bundle <= 50% of reference bytes: ${ours.bytes} / ${reference.bytes} = ${pct(size)} -> ${verdict(size <= 0.5)}`,
+  );
+  console.log(
+    `- cold-start overhead above empty <= 50% of reference's: ${ms(ours.coldMs - empty.coldMs)} / ` +
+      `${ms(reference.coldMs - empty.coldMs)} = ${pct(overhead)} -> ${verdict(overhead <= 0.5)} ` +
+      `(same ratio in CPU time: ${pct(cpuOverhead)})`,
+  );
+  console.log(`- peak RSS <= 80 MB: ${ours.rssMb.toFixed(1)} MB -> ${verdict(ours.rssMb <= 80)}`);
+  console.log(
+    '\nReference (b): CJS, no minify, esbuild default main fields for platform node (main, module); the AWS SDK is ' +
+      'bundled in (a) and (b) alike, so they compare like for like. Bundle bytes: index.js only ((a) ships its ' +
+      `source map as a separate file). Build output: ${OUT}`,
+  );
+}
+
+export async function run(): Promise<void> {
+  const variants = await buildVariants();
+  const publishes = await measure(variants);
+  const rows = variants.map(summarize);
+  printTable(rows, publishes);
+  const [ours, reference, empty] = rows;
+  printTargets(ours!, reference!, empty!);
+}
