@@ -1,0 +1,199 @@
+import { CfnResource, Duration, RemovalPolicy, Stack, type App, type Environment } from 'aws-cdk-lib';
+import type * as batch from 'aws-cdk-lib/aws-batch';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { Construct } from 'constructs';
+import { physicalName } from '../infra/config/names';
+import { stageConfigSchema, type StageConfig } from '../infra/config/schema';
+import { ProbeJobDefinition } from '../infra/constructs/probe-job-definition';
+import { JobBaseStack } from '../infra/stacks/job-base-stack';
+
+/**
+ * The JobBase integration scenario (run by `integ/integ.job-base.ts`): an ephemeral stage runs a job
+ * that exits 0 and one that exits 1, and the stage's topic delivers, for each, the notification the
+ * handlers promise (subject, message, attributes) for exactly that job.
+ */
+
+/** Where the scenario deploys; `integ.config.json` pins integ-runner to the same region. */
+export const INTEG_REGION = 'ap-northeast-1';
+export const INTEG_APP_NAME = 'jobs';
+
+/** A Fargate job takes minutes to be placed, pull its image and stop; CloudFormation waits up to an hour. */
+export const NOTIFICATION_WAIT = { totalTimeout: Duration.minutes(20), interval: Duration.seconds(30) };
+
+/** Through the same schema the app validates stages with; ephemeral, so that everything deletes. */
+export const INTEG_STAGE: StageConfig = stageConfigSchema.parse({
+  name: 'integ',
+  // The schema requires an account, but no stack below uses it: they deploy to the account of the
+  // credentials integ-runner runs with, so the committed snapshot names no account.
+  account: '123456789012',
+  region: INTEG_REGION,
+  ephemeral: true,
+  // Zones named here, so synthesis needs no lookup; no NAT, so jobs get a public IP to pull images.
+  vpc: { create: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], natGateways: 0 } },
+  batch: { maxvCpus: 4 },
+  handlers: { vpcAttached: false },
+});
+
+/** The two jobs the scenario submits; each name is also the filter of that job's inbox. */
+export const PROBES = {
+  succeeds: { jobName: 'integ-probe-succeeds', exitCode: 0 },
+  fails: { jobName: 'integ-probe-fails', exitCode: 1 },
+} as const;
+
+interface NotifiedProbeProps {
+  readonly jobName: string;
+  readonly exitCode: number;
+  readonly topic: sns.ITopic;
+  readonly assignPublicIp: boolean;
+}
+
+/** A job that exits with a chosen code, and an inbox that receives that job's notifications only. */
+class NotifiedProbe extends Construct {
+  public readonly jobName: string;
+  public readonly jobDefinition: batch.EcsJobDefinition;
+  public readonly inbox: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: NotifiedProbeProps) {
+    super(scope, id);
+    this.jobName = props.jobName;
+    this.jobDefinition = new ProbeJobDefinition(this, 'Job', {
+      exitCode: props.exitCode,
+      assignPublicIp: props.assignPublicIp,
+    }).jobDefinition;
+    this.inbox = new sqs.Queue(this, 'Inbox', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(1),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Raw delivery stays off: the SNS envelope carries the Subject and the MessageAttributes, which
+    // are part of the contract under test. The filter also keeps the dead-letter alarm's messages out.
+    props.topic.addSubscription(
+      new subscriptions.SqsSubscription(this.inbox, {
+        filterPolicy: { jobName: sns.SubscriptionFilter.stringFilter({ allowlist: [props.jobName] }) },
+      }),
+    );
+  }
+}
+
+export interface JobBaseScenario {
+  readonly jobBase: JobBaseStack;
+  /** The test-only resources: the two job definitions and their inboxes. */
+  readonly probes: Stack;
+  /** Where integ-tests puts the assertions (submit, then wait for the notification). */
+  readonly assertions: Stack;
+  readonly test: IntegTest;
+}
+
+export function buildJobBaseScenario(app: App): JobBaseScenario {
+  const stage = INTEG_STAGE;
+  // Region only: the account comes from the deploying credentials, for every stack alike, so the
+  // assertions run where the stage and its jobs are.
+  const env: Environment = { region: stage.region };
+  const name = (suffix: string): string => physicalName(INTEG_APP_NAME, stage.name, suffix);
+
+  // A top-level stack, as JobBaseStage builds it: integ-runner compares only top-level stacks with
+  // the snapshot, so a stack inside a Stage would never be checked.
+  const jobBase = new JobBaseStack(app, 'JobBase', {
+    env,
+    appName: INTEG_APP_NAME,
+    stage,
+    stackName: name('JobBase'),
+    description: `Batch job platform (${INTEG_APP_NAME}), stage ${stage.name}: JobBase (integration test)`,
+  });
+
+  const probes = new Stack(app, 'Probes', {
+    env,
+    stackName: name('IntegProbes'),
+    description: 'JobBase integration test: probe jobs and the inboxes their notifications arrive in',
+  });
+  // The stage publishes how its job definitions must set assignPublicIp; read it as a consumer would.
+  const assignPublicIp = jobBase.outputs.JobsAssignPublicIp?.value === 'ENABLED';
+  const topic = jobBase.topic.topic;
+  const succeeds = new NotifiedProbe(probes, 'Succeeds', { ...PROBES.succeeds, topic, assignPublicIp });
+  const fails = new NotifiedProbe(probes, 'Fails', { ...PROBES.fails, topic, assignPublicIp });
+
+  const assertions = new Stack(app, 'Assertions', {
+    env,
+    stackName: name('IntegAssertions'),
+    description: 'JobBase integration test: submits the probe jobs and waits for their notifications',
+  });
+  const test = new IntegTest(app, 'JobBaseInteg', {
+    testCases: [jobBase, probes],
+    assertionStack: assertions,
+    // Every run creates the stacks afresh. The update workflow would first deploy the committed
+    // snapshot, which then has to hold the handler bundles, and it would double the run time.
+    stackUpdateWorkflow: false,
+  });
+
+  const expectNotification = (probe: NotifiedProbe, status: 'SUCCEEDED' | 'FAILED', detail = ''): void => {
+    const submit = test.assertions.awsApiCall('Batch', 'submitJob', {
+      jobName: probe.jobName,
+      jobQueue: jobBase.batch.jobQueue.jobQueueArn,
+      jobDefinition: probe.jobDefinition.jobDefinitionArn,
+    });
+    const outcome = status === 'SUCCEEDED' ? 'succeeded' : 'failed';
+    const attribute = (value: unknown): unknown => ({ Type: 'String', Value: value });
+    const receive = test.assertions
+      .awsApiCall('SQS', 'receiveMessage', {
+        QueueUrl: probe.inbox.queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 10,
+        // Looking leaves the message in place, for the next attempt and for whoever debugs a failure.
+        VisibilityTimeout: 0,
+      })
+      .expect(
+        ExpectedResult.objectLike({
+          Messages: Match.arrayWith([
+            Match.objectLike({
+              Body: Match.serializedJson(
+                Match.objectLike({
+                  Type: 'Notification',
+                  TopicArn: topic.topicArn,
+                  Subject: `[${INTEG_APP_NAME}][${stage.name}] Job ${outcome}: ${probe.jobName}`,
+                  Message: Match.stringLikeRegexp(
+                    `^Job id:\\s+${submit.getAttString('jobId')}$[\\s\\S]*^Status:\\s+${status}$${detail}`,
+                  ),
+                  MessageAttributes: {
+                    stage: attribute(stage.name),
+                    status: attribute(status),
+                    jobName: attribute(probe.jobName),
+                    jobQueue: attribute(jobBase.batch.jobQueue.jobQueueName),
+                    eventId: attribute(Match.stringLikeRegexp('^\\S+$')),
+                  },
+                }),
+              ),
+            }),
+          ]),
+        }),
+      )
+      .waitForAssertions(NOTIFICATION_WAIT);
+    submit.next(receive);
+  };
+  expectNotification(succeeds, 'SUCCEEDED');
+  expectNotification(fails, 'FAILED', '[\\s\\S]*exit code 1\\b');
+
+  giveFunctionsDeletableLogGroups(assertions);
+  return { jobBase, probes, assertions, test };
+}
+
+/**
+ * The assertion providers' functions would log to groups that Lambda creates on first use and that
+ * outlive the stack; give each a group of its own, deleted with the stack.
+ */
+function giveFunctionsDeletableLogGroups(stack: Stack): void {
+  for (const node of stack.node.findAll()) {
+    const provider = node.node.scope;
+    if (!(node instanceof CfnResource) || node.cfnResourceType !== 'AWS::Lambda::Function') continue;
+    if (!(provider instanceof Construct)) continue;
+    const logGroup = new logs.LogGroup(provider, `${node.node.id}LogGroup`, {
+      retention: logs.RetentionDays.ONE_WEEK,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    node.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
+  }
+}
