@@ -1,0 +1,47 @@
+/**
+ * Prints the preview stage name for a pull request or a branch, by the rules the app validates, so
+ * that workflows name stages exactly as `-c stage=NAME` accepts them:
+ *
+ *   npx tsx scripts/stage-name.ts --pr 42              # pr-42
+ *   npx tsx scripts/stage-name.ts --branch feature/x   # br-feature-x
+ *
+ * Exits non-zero, naming the problem, when the name would not be accepted.
+ */
+import { parseArgs } from 'node:util';
+import { parseConfig } from '../infra/config/load';
+import { nameProblems } from '../infra/config/names';
+import { stageNameFromBranch, stageNameFromPullRequest, stageNameProblem } from '../infra/config/stage-name';
+import { appConfig } from '../infra/config/stages';
+
+const USAGE = 'usage: stage-name.ts --pr <number> | --branch <name>';
+
+/** The stage name for the arguments, or an error that says why there is none. */
+export function stageNameFor(argv: readonly string[], appName: string): string {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { pr: { type: 'string' }, branch: { type: 'string' } },
+    strict: true,
+  });
+  if ((values.pr === undefined) === (values.branch === undefined)) throw new Error(USAGE);
+  if (values.pr !== undefined && !/^[1-9]\d{0,8}$/.test(values.pr)) {
+    throw new Error(`--pr must be a pull request number, got '${values.pr}'`);
+  }
+  const name =
+    values.pr !== undefined
+      ? stageNameFromPullRequest(Number(values.pr))
+      : stageNameFromBranch(values.branch ?? '');
+  const problems = [stageNameProblem(name), ...nameProblems(appName, name)].filter(
+    (p): p is string => p !== undefined,
+  );
+  if (problems.length > 0) throw new Error(`stage '${name}': ${problems.join('; ')}`);
+  return name;
+}
+
+if (require.main === module) {
+  try {
+    console.log(stageNameFor(process.argv.slice(2), parseConfig(appConfig).appName));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
