@@ -58,7 +58,7 @@ export function selectStage(config: AppConfig, name: string, options: PreviewSta
   const problems = [stageNameProblem(name), ...nameProblems(config.appName, name)].filter(
     (p): p is string => p !== undefined,
   );
-  if (!isPreviewStageName(name)) {
+  if (problems.length === 0 && !isPreviewStageName(name)) {
     problems.push(
       `'${name}' is neither a configured stage (${config.stages.map((s) => s.name).join(', ')}) ` +
         `nor a preview stage name (pr-<number> or br-<branch>)`,
