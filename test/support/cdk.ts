@@ -1,7 +1,12 @@
 import { App } from 'aws-cdk-lib';
 import * as cdkJson from '../../cdk.json';
 import { parseConfig } from '../../infra/config/load';
-import { stageConfigSchema, type AppConfig, type StageConfig, type StageConfigInput } from '../../infra/config/schema';
+import {
+  stageConfigSchema,
+  type AppConfig,
+  type StageConfig,
+  type StageConfigInput,
+} from '../../infra/config/schema';
 import { appConfig } from '../../infra/config/stages';
 
 export interface TestAppOptions {
