@@ -56,13 +56,15 @@ export function logGroupOf(event: BatchJobStateChange, containerName?: string | 
 function containerLines(event: BatchJobStateChange, label: string, state: BatchContainerState): string[] {
   const exit = typeof state.exitCode === 'number' ? `exit code ${state.exitCode}` : 'no exit code';
   const reason = state.reason ? `, reason: ${field(state.reason)}` : '';
+  return [`${label}: ${exit}${reason}`, `  Logs: ${logsOf(event, state)}`];
+}
+
+/** A console link, or the group and stream names when no link can be built. */
+function logsOf(event: BatchJobStateChange, state: BatchContainerState): string {
   const stream = state.logStreamName;
-  const url = stream ? logStreamUrl(event.region, logGroupOf(event, state.name), stream) : undefined;
-  const logs = stream ? (url ?? `${field(logGroupOf(event, state.name))} ${field(stream)}`) : undefined;
-  return [
-    `${label}: ${exit}${reason}`,
-    `  Logs: ${logs ?? 'none (no log stream: the container did not run)'}`,
-  ];
+  if (!stream) return 'none (no log stream: the container did not run)';
+  const group = logGroupOf(event, state.name);
+  return logStreamUrl(event.region, group, stream) ?? `${field(group)} ${field(stream)}`;
 }
 
 function containersOf(attempt: BatchAttempt): BatchContainerState[] {
