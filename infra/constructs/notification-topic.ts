@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -46,22 +46,52 @@ export class NotificationTopic extends Construct {
       pendingWindow: Duration.days(7),
       removalPolicy: props.removalPolicy,
     });
-    // CloudWatch alarms publish to the topic (the dead-letter alarm), so they need the key too.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
-    );
     const topic = new sns.Topic(this, 'Resource', {
       displayName: props.displayName,
       masterKey: key,
       enforceSSL: true,
     });
     topic.applyRemovalPolicy(props.removalPolicy);
+    this.allowAlarms(topic, key);
     this.topic = topic;
     this.key = key;
+  }
+
+  /**
+   * CloudWatch alarms of this account (the dead-letter alarm) publish to the topic. The topic's own
+   * policy replaces SNS's default one, and the topic is encrypted, so the alarm service needs both
+   * grants; the conditions keep other accounts' alarms out (confused deputy).
+   */
+  private allowAlarms(topic: sns.Topic, key: kms.Key): void {
+    const stack = Stack.of(this);
+    const principals = [new iam.ServicePrincipal('cloudwatch.amazonaws.com')];
+    const conditions = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals,
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions,
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals,
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions,
+      }),
+    );
   }
 
   /** Lets `grantee` publish to the topic, and use its key when it is encrypted. */

@@ -332,7 +332,7 @@ describe('JobBaseStack: least privilege', () => {
       },
     });
     expect(Object.keys(policies)).toHaveLength(1);
-    return Object.values(policies)[0].Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+    return Object.values(policies)[0]!.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
   }
 
   test("the handlers' role is named as in the original design and trusted by Lambda only", () => {
@@ -456,6 +456,33 @@ describe('JobBaseStack: the topic and what a stage leaves behind', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test("the stage's own alarms may publish to the topic and use its key, no other account's", () => {
+    const { template } = build();
+    const conditions = {
+      StringEquals: { 'aws:SourceAccount': '111111111111' },
+      ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:ap-northeast-1:111111111111:alarm:*' },
+    };
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: conditions,
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: conditions }),
         ]),
       },
     });
