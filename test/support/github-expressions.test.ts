@@ -1,0 +1,42 @@
+import { evaluate, evaluateCondition, interpolate } from './github-expressions';
+
+const CONTEXT = {
+  github: {
+    event_name: 'pull_request',
+    ref: 'refs/pull/7/merge',
+    event: { pull_request: { number: 7, labels: [{ name: 'integ' }, { name: 'docs' }] }, action: 'labeled' },
+  },
+  inputs: {},
+};
+
+describe('the expression evaluator the workflow tests use', () => {
+  test('compares strings case-insensitively, as GitHub does', () => {
+    expect(evaluate("github.event_name == 'PULL_REQUEST'", CONTEXT)).toBe(true);
+    expect(evaluate("github.event_name != 'push'", CONTEXT)).toBe(true);
+  });
+
+  test('returns an operand from && and ||, and treats a missing property as null', () => {
+    expect(evaluate("github.event_name == 'push' && 'a' || 'b'", CONTEXT)).toBe('b');
+    expect(evaluate('github.event.pull_request.head.repo.full_name', CONTEXT)).toBeNull();
+    expect(evaluate("!(github.event.label.name == 'integ')", CONTEXT)).toBe(true);
+  });
+
+  test('filters arrays with * and finds an item with contains()', () => {
+    expect(evaluate("contains(github.event.pull_request.labels.*.name, 'INTEG')", CONTEXT)).toBe(true);
+    expect(evaluate("contains(github.event.pull_request.labels.*.name, 'bug')", CONTEXT)).toBe(false);
+  });
+
+  test('reads ${{ }} conditions and interpolates strings', () => {
+    expect(evaluateCondition("${{ github.ref == 'refs/pull/7/merge' }}", CONTEXT)).toBe(true);
+    expect(evaluateCondition(undefined, CONTEXT)).toBe(true);
+    expect(interpolate("g-${{ format('pr-{0}', github.event.pull_request.number) }}", CONTEXT)).toBe(
+      'g-pr-7',
+    );
+  });
+
+  test('fails on what it does not understand, rather than misreading it', () => {
+    expect(() => evaluate('hashFiles(github.ref)', CONTEXT)).toThrow(/unsupported function hashFiles/);
+    expect(() => evaluate('secrets.TOKEN', CONTEXT)).toThrow(/unknown context 'secrets'/);
+    expect(() => evaluate('github.ref > 1', CONTEXT)).toThrow(/unexpected '> 1'/);
+  });
+});

@@ -1,0 +1,280 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DefaultStackSynthesizer } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as packageJson from '../../package.json';
+import { GITHUB_VARIABLES } from '../../infra/config/github';
+import { pipelineNames, physicalName } from '../../infra/config/names';
+import { buildPlatform } from '../../infra/platform';
+import { BOOTSTRAP_ROLE_TYPES } from '../../infra/stacks/github-oidc-stack';
+import { INTEG_REGION } from '../../integ/job-base-scenario';
+import { configValue } from '../../scripts/config-value';
+import { FEATURED_OUTPUTS } from '../../scripts/preview-comment';
+import { exampleConfig, testApp } from '../support/cdk';
+import { PINNED_ACTIONS } from '../support/pinned-actions';
+import {
+  ROOT,
+  contextFor,
+  credentialSteps,
+  environmentOf,
+  loadWorkflows,
+  roleVariableOf,
+  workflowNamed,
+  type Job,
+  type Step,
+  type Trigger,
+} from '../support/workflows';
+import { interpolate } from '../support/github-expressions';
+
+const WORKFLOWS = loadWorkflows();
+const CONFIG = exampleConfig();
+
+/** Every job of every workflow, as `file/job`. */
+const JOBS = WORKFLOWS.flatMap((w) =>
+  Object.entries(w.jobs).map(([id, job]) => [`${w.file}/${id}`, job] as const),
+);
+/** Every shell line of every `run:` step, continuation lines joined. */
+const RUN_LINES = JOBS.flatMap(([, job]) =>
+  (job.steps ?? []).flatMap((step) => (step.run ?? '').replace(/\\\n\s*/g, ' ').split('\n')),
+);
+
+function stepsOf(job: Job): Step[] {
+  return job.steps ?? [];
+}
+
+describe('the workflow files', () => {
+  test('are the five this project documents', () => {
+    expect(WORKFLOWS.map((w) => w.file)).toEqual([
+      'ci.yml',
+      'deploy.yml',
+      'integ.yml',
+      'preview.yml',
+      'sweep.yml',
+    ]);
+  });
+
+  test('grant nothing at the top level, so that each job states what it needs', () => {
+    for (const workflow of WORKFLOWS)
+      expect([workflow.file, workflow.permissions]).toEqual([workflow.file, {}]);
+    for (const [name, job] of JOBS) expect([name, job.permissions]).toEqual([name, expect.any(Object)]);
+  });
+
+  test('grant id-token: write exactly to the jobs that assume a role', () => {
+    for (const [name, job] of JOBS) {
+      expect([name, job.permissions?.['id-token'] === 'write']).toEqual([
+        name,
+        credentialSteps(job).length > 0,
+      ]);
+    }
+  });
+
+  test('grant pull-requests: write only to jobs that comment on the pull request', () => {
+    for (const [name, job] of JOBS) {
+      const comments = stepsOf(job).some((s) => /gh pr comment/.test(s.run ?? ''));
+      expect([name, job.permissions?.['pull-requests'] === 'write']).toEqual([name, comments]);
+    }
+  });
+
+  test('grant no job more than it reads or writes through the token', () => {
+    const allowed = new Set(['contents:read', 'id-token:write', 'pull-requests:write', 'pull-requests:read']);
+    for (const [name, job] of JOBS) {
+      for (const [scope, level] of Object.entries(job.permissions ?? {})) {
+        expect([name, allowed.has(`${scope}:${level}`)]).toEqual([name, true]);
+      }
+    }
+  });
+
+  test('bound every job in time', () => {
+    for (const [name, job] of JOBS)
+      expect([name, typeof (job as { 'timeout-minutes'?: number })['timeout-minutes']]).toEqual([
+        name,
+        'number',
+      ]);
+  });
+
+  test('never cancel a run that deploys, destroys or tests against AWS', () => {
+    for (const file of ['deploy.yml', 'preview.yml', 'integ.yml', 'sweep.yml']) {
+      expect([file, workflowNamed(file).concurrency?.['cancel-in-progress']]).toEqual([file, false]);
+    }
+  });
+
+  test('queue preview runs per pull request or branch, so that different ones do not wait for each other', () => {
+    const group = workflowNamed('preview.yml').concurrency?.group ?? '';
+    const repository = `${CONFIG.github.owner}/${CONFIG.github.repository}`;
+    const groupFor = (trigger: Trigger): string => interpolate(group, contextFor(trigger, repository));
+    expect(
+      groupFor({ description: 'pr', eventName: 'pull_request', action: 'closed', ref: 'refs/pull/42/merge' }),
+    ).toBe('preview-pr-42');
+    expect(
+      groupFor({ description: 'branch', eventName: 'workflow_dispatch', ref: 'refs/heads/feature/x' }),
+    ).toBe('preview-refs/heads/feature/x');
+  });
+
+  test('pass event data to shell steps through env, never as ${{ }} inside the script', () => {
+    for (const [name, job] of JOBS) {
+      for (const step of stepsOf(job))
+        expect([name, step.name, step.run?.includes('${{') ?? false]).toEqual([name, step.name, false]);
+    }
+  });
+});
+
+describe('the actions the workflows use', () => {
+  const uses = WORKFLOWS.flatMap((w) =>
+    Object.values(w.jobs).flatMap((job) =>
+      stepsOf(job).flatMap((step) => (step.uses ? [{ workflow: w, step }] : [])),
+    ),
+  );
+
+  test('are pinned to the commit of a known release, with the release named beside it', () => {
+    for (const { workflow, step } of uses) {
+      const [action, ref] = (step.uses ?? '').split('@');
+      const pinned = PINNED_ACTIONS[action ?? ''];
+      expect([step.uses, pinned?.sha]).toEqual([step.uses, ref]);
+      expect(workflow.text).toContain(`uses: ${step.uses} # ${pinned?.version}`);
+    }
+  });
+
+  test('are given only inputs they declare, and every input they require', () => {
+    for (const { step } of uses) {
+      const pinned = PINNED_ACTIONS[(step.uses ?? '').split('@')[0] ?? ''];
+      const given = Object.keys(step.with ?? {});
+      expect([step.uses, given.filter((input) => !pinned?.inputs.includes(input))]).toEqual([step.uses, []]);
+      expect([step.uses, pinned?.required.filter((input) => !given.includes(input))]).toEqual([
+        step.uses,
+        [],
+      ]);
+    }
+  });
+
+  test('take the Node.js version from .nvmrc alone, a version package.json engines allows', () => {
+    const setups = uses.filter(({ step }) => step.uses?.startsWith('actions/setup-node@'));
+    expect(setups.length).toBeGreaterThan(0);
+    for (const { step } of setups) expect(step.with).toEqual({ 'node-version-file': '.nvmrc', cache: 'npm' });
+    const nvmrc = readFileSync(path.join(ROOT, '.nvmrc'), 'utf8').trim();
+    const minimum = Number(/^>=(\d+)$/.exec(packageJson.engines.node)?.[1]);
+    expect(nvmrc).toMatch(/^\d+$/);
+    expect(Number(nvmrc)).toBeGreaterThanOrEqual(minimum);
+  });
+
+  test('request the STS audience and sessions of at most an hour', () => {
+    for (const [name, job] of JOBS) {
+      for (const step of credentialSteps(job)) {
+        expect([name, step.with?.audience]).toEqual([name, undefined]);
+        expect([name, Number(step.with?.['role-duration-seconds']) <= 3600]).toEqual([name, true]);
+      }
+    }
+  });
+});
+
+describe('what the workflows name in the code', () => {
+  test('every npm script they run exists', () => {
+    const scripts = RUN_LINES.flatMap((line) =>
+      [...line.matchAll(/npm (?:run ([\w:-]+)|(test)\b)/g)].map((m) => m[1] ?? m[2]),
+    );
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) expect(Object.keys(packageJson.scripts)).toContain(script);
+  });
+
+  test('every script file they run exists', () => {
+    const files = RUN_LINES.flatMap((line) =>
+      [...line.matchAll(/npx tsx (\S+\.ts)/g)].map((m) => m[1] ?? ''),
+    );
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(() => readFileSync(path.join(ROOT, file))).not.toThrow();
+  });
+
+  test('every configuration value they read exists', () => {
+    const paths = RUN_LINES.flatMap((line) =>
+      [...line.matchAll(/scripts\/config-value\.ts (\S+)\)/g)].map((m) => m[1] ?? ''),
+    );
+    expect(paths).toEqual(['appName']);
+    for (const p of paths) expect(configValue(CONFIG, p)).toBe(CONFIG.appName);
+  });
+
+  test('every repository variable they read is one the setup lists, and each listed one is read', () => {
+    const used = new Set(
+      WORKFLOWS.flatMap((w) => [...w.text.matchAll(/vars\.([A-Z0-9_]+)/g)].map((m) => m[1])),
+    );
+    expect(used).toEqual(new Set(Object.keys(GITHUB_VARIABLES)));
+  });
+
+  test('cdk runs select one stage through the context key the app reads, and its stacks by stage', () => {
+    const app = readFileSync(path.join(ROOT, 'infra', 'app.ts'), 'utf8');
+    expect(app).toContain("tryGetContext('stage')");
+    const cdk = RUN_LINES.filter((line) => /npx cdk /.test(line));
+    expect(cdk.length).toBeGreaterThan(0);
+    for (const line of cdk) {
+      expect(line).toMatch(/npx cdk (deploy|destroy) -c "stage=\$STAGE" .*"\$STAGE\/\*"$/);
+      expect(line).toMatch(/cdk deploy .*--require-approval never|cdk destroy .*--force/);
+    }
+  });
+
+  test("a preview's stacks are STAGE/* and its JobBase stack has the name the sweep looks for", () => {
+    // GIVEN the app with -c stage=pr-42
+    const { stage } = buildPlatform(testApp(), CONFIG, { stage: 'pr-42' });
+    // THEN
+    expect(stage?.stack.node.path).toBe('pr-42/JobBase');
+    expect(stage?.stack.stackName).toBe(physicalName(CONFIG.appName, 'pr-42', 'JobBase'));
+    expect(workflowNamed('sweep.yml').jobs.find?.steps?.find((s) => s.id === 'find')?.run).toContain(
+      '[[ $stack =~ ^$app-pr-([0-9]+)-JobBase$ ]]',
+    );
+  });
+
+  test('the outputs the preview comment features are outputs of a preview stage', () => {
+    const { stage } = buildPlatform(testApp(), CONFIG, { stage: 'pr-42' });
+    const outputs = Object.keys(Template.fromStack(stage!.stack).findOutputs('*'));
+    for (const name of FEATURED_OUTPUTS) expect(outputs).toContain(name);
+  });
+
+  test("the deploy workflow uploads the pipeline's source object and starts its source action", () => {
+    const names = pipelineNames(CONFIG.appName, CONFIG.pipeline.account, CONFIG.pipeline.region);
+    expect(workflowNamed('deploy.yml').jobs.deploy?.env).toMatchObject({
+      SOURCE_KEY: names.sourceObjectKey,
+      SOURCE_ACTION: names.sourceActionName,
+    });
+  });
+
+  test('the sweep lists stacks as the CDK deploy role the preview role may assume', () => {
+    const run = workflowNamed('sweep.yml').jobs.find?.steps?.find((s) => s.id === 'find')?.run ?? '';
+    expect(run).toContain(
+      `role/cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-deploy-role-$ACCOUNT-$AWS_REGION`,
+    );
+    expect(BOOTSTRAP_ROLE_TYPES).toContain('deploy-role');
+  });
+
+  test('the integration tests deploy to the preview region, where the preview role may deploy', () => {
+    expect(INTEG_REGION).toBe(CONFIG.preview.region);
+  });
+
+  test('jobs that assume the preview role run in the preview environment, and no other job does', () => {
+    for (const [name, job] of JOBS) {
+      const roles = credentialSteps(job).map(roleVariableOf);
+      const expected = roles.includes('PREVIEW_ROLE_ARN')
+        ? CONFIG.github.previewEnvironment
+        : roles.includes('DEPLOY_ROLE_ARN')
+          ? CONFIG.github.deployEnvironment
+          : undefined;
+      expect([name, environmentOf(job)]).toEqual([name, expected]);
+    }
+  });
+
+  test('pull requests from forks get a job that explains why there is no preview, with no access', () => {
+    for (const file of ['preview.yml', 'integ.yml']) {
+      const fork = workflowNamed(file).jobs.fork;
+      expect(fork?.if).toContain('github.event.pull_request.head.repo.full_name != github.repository');
+      expect(fork?.permissions).toEqual({});
+      expect(fork?.steps?.map((s) => s.run)).toEqual([expect.stringContaining('::notice title=')]);
+    }
+  });
+});
+
+describe('the setup guide', () => {
+  const guide = readFileSync(path.join(ROOT, 'docs', 'github-setup.md'), 'utf8');
+
+  test('names every repository variable, the environment and the required check', () => {
+    for (const variable of Object.keys(GITHUB_VARIABLES)) expect(guide).toContain(variable);
+    expect(guide).toContain(`\`${CONFIG.github.previewEnvironment}\``);
+    expect(workflowNamed('ci.yml').jobs.ci?.name).toBe('ci');
+    expect(guide).toContain('required status check `ci`');
+  });
+});
