@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Token, type Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { z } from 'zod';
+import { Match, Template, type Matcher } from 'aws-cdk-lib/assertions';
 import { buildNotification } from '../../functions/shared/message';
 import { parseBatchJobStateChange } from '../../functions/shared/schema';
+import { toInboxNotification } from '../../integ/inbox-reader/read-inbox';
 import {
   INTEG_APP_NAME,
   INTEG_REGION,
@@ -15,12 +15,20 @@ import {
 } from '../../integ/job-base-scenario';
 import { testApp } from '../support/cdk';
 import { loadEvent, withDetail, type EventFixture } from '../support/fixtures';
+import { snsEnvelope } from './sns-envelope';
 
-/** Stands for the id SubmitJob returns, wherever the expected notification names it. */
-const JOB_ID = 'JOB-ID';
+/** What the deployment would put where the expected notification refers to other resources. */
+const DEPLOYED = {
+  jobQueueName: 'jobs-integ-JobQueue-a1b2c3',
+  topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:jobs-integ-JobBase-Notifications-d4e5f6',
+};
+/** What CloudFormation takes from a custom resource at most. */
+const CUSTOM_RESOURCE_RESPONSE_MAX_BYTES = 4096;
+
+type Inbox = 'Succeeds' | 'Fails';
 
 let scenario: JobBaseScenario;
-const templates: Record<'jobBase' | 'probes' | 'assertions', Template> = {} as never;
+const templates = {} as Record<'jobBase' | 'probes' | 'assertions', Template>;
 
 beforeAll(() => {
   scenario = buildJobBaseScenario(testApp());
@@ -29,63 +37,89 @@ beforeAll(() => {
   templates.assertions = Template.fromStack(scenario.assertions);
 });
 
-/** A string built with Fn::Join, its tokens written as placeholders (the job id as JOB_ID). */
-function render(value: unknown): string {
+/** A string CloudFormation would build with Fn::Join, each reference replaced as `resolve` says. */
+function render(value: unknown, resolve: (reference: Record<string, unknown>) => string): string {
   if (typeof value === 'string') return value;
-  const record = value as Record<string, unknown>;
-  const join = record['Fn::Join'] as [string, unknown[]] | undefined;
-  if (join) return join[1].map(render).join(join[0]);
-  const getAtt = record['Fn::GetAtt'] as [string, string] | undefined;
-  return getAtt?.[1] === 'apiCallResponse.jobId' ? JOB_ID : '<token>';
+  const reference = value as Record<string, unknown>;
+  const join = reference['Fn::Join'] as [string, unknown[]] | undefined;
+  return join ? join[1].map((part) => render(part, resolve)).join(join[0]) : resolve(reference);
 }
 
-const EnvelopePattern = z.object({
-  Type: z.string(),
-  TopicArn: z.string(),
-  Subject: z.string(),
-  Message: z.object({ $StringLike: z.string() }),
-  MessageAttributes: z.record(z.string(), z.object({ Type: z.literal('String'), Value: z.unknown() })),
-});
-const ExpectedMessages = z.object({
-  $ObjectLike: z.object({
-    Messages: z.object({
-      $ArrayWith: z.tuple([
-        z.object({
-          $ObjectLike: z.object({
-            Body: z.object({ $SerializedJson: z.object({ $ObjectLike: EnvelopePattern }) }),
-          }),
-        }),
-      ]),
+/** The references of the expected notification, as a deployment of the scenario would resolve them. */
+function deployed(jobId: string) {
+  return (reference: Record<string, unknown>): string => {
+    const text = JSON.stringify(reference);
+    if (text.includes('apiCallResponse.jobId')) return jobId;
+    if (text.includes('ExportsOutputRefNotifications')) return DEPLOYED.topicArn;
+    if (text.includes('BatchJobQueue')) return DEPLOYED.jobQueueName;
+    throw new Error(`unexpected reference in the expected notification: ${text}`);
+  };
+}
+
+/** The encoded expectation turned into matchers, as the assertion provider does in AWS. */
+function decode(encoded: unknown): unknown {
+  if (Array.isArray(encoded)) return encoded.map(decode);
+  if (encoded === null || typeof encoded !== 'object') return encoded;
+  const entries = Object.entries(encoded).map(([key, value]) => [key, decode(value)] as const);
+  const [key, value] = entries[0] ?? [];
+  switch (key) {
+    case '$ArrayWith':
+      return Match.arrayWith(value as unknown[]);
+    case '$ObjectLike':
+      return Match.objectLike(value as Record<string, unknown>);
+    case '$StringLike':
+      return Match.stringLikeRegexp(value as string);
+    case '$SerializedJson':
+      return Match.serializedJson(value);
+    default:
+      return Object.fromEntries(entries);
+  }
+}
+
+/** The invocation of the reader of `inbox` that waits for the notification. */
+function readerInvocation(inbox: Inbox) {
+  const invocations = Object.values(
+    templates.assertions.findResources('Custom::DeployAssert@SdkCallLambdainvoke'),
+  ).filter((r) => JSON.stringify(r.Properties.parameters.FunctionName).includes(`${inbox}InboxReader`));
+  expect(invocations).toHaveLength(1);
+  return invocations[0]!;
+}
+
+/** The matcher the waiter of `inbox` applies to the reader's answer, for the job `jobId`. */
+function expectation(inbox: Inbox, jobId: string): Matcher {
+  const encoded: unknown = JSON.parse(render(readerInvocation(inbox).Properties.expected, deployed(jobId)));
+  return decode(encoded) as Matcher;
+}
+
+/** The SNS notification a handler publishes for a fixture event, as if it were the probe's job. */
+function notificationOf(fixture: EventFixture, jobName: string, changes: Record<string, unknown> = {}) {
+  const event = parseBatchJobStateChange(
+    withDetail(loadEvent(fixture), {
+      jobName,
+      jobQueue: `arn:aws:batch:ap-northeast-1:123456789012:job-queue/${DEPLOYED.jobQueueName}`,
+      ...changes,
     }),
-  }),
-});
-
-/** What the waiter for one inbox expects the SNS envelope of a notification to look like. */
-function expectedEnvelope(inbox: 'Succeeds' | 'Fails'): z.infer<typeof EnvelopePattern> {
-  const receives = Object.values(
-    templates.assertions.findResources('Custom::DeployAssert@SdkCallSQSreceiveMessage'),
-  ).filter((r) => JSON.stringify(r.Properties.parameters.QueueUrl).includes(`${inbox}Inbox`));
-  expect(receives).toHaveLength(1);
-  const expected = ExpectedMessages.parse(JSON.parse(render(receives[0]!.Properties.expected)));
-  return expected.$ObjectLike.Messages.$ArrayWith[0].$ObjectLike.Body.$SerializedJson.$ObjectLike;
-}
-
-/** The message the handlers publish for a fixture event, as if it were the probe's job. */
-function publishedMessage(fixture: EventFixture, jobName: string, changes: Record<string, unknown> = {}) {
-  const event = parseBatchJobStateChange(withDetail(loadEvent(fixture), { jobName, ...changes }));
+  );
   const outcome = event.detail.status === 'SUCCEEDED' ? 'succeeded' : 'failed';
   const notification = buildNotification(event, {
     appName: INTEG_APP_NAME,
     stage: INTEG_STAGE.name,
     outcome,
   });
-  return { ...notification, jobId: event.detail.jobId };
+  return { body: snsEnvelope(notification, DEPLOYED.topicArn), jobId: event.detail.jobId };
 }
 
-/** The waiter's message pattern for that job id, tested as the assertion provider tests it. */
-function messageMatches(inbox: 'Succeeds' | 'Fails', jobId: string, message: string): boolean {
-  const pattern = expectedEnvelope(inbox).Message.$StringLike.replace(JOB_ID, jobId);
-  return new RegExp(pattern, 'gm').test(message);
+/** What Lambda Invoke answers the assertion provider when the reader found `bodies` in the inbox. */
+function invokeResponse(...bodies: string[]) {
+  return {
+    StatusCode: 200,
+    ExecutedVersion: '$LATEST',
+    Payload: JSON.stringify(bodies.map((body) => toInboxNotification(body))),
+  };
+}
+
+function passes(matcher: Matcher, actual: unknown): boolean {
+  return !matcher.test(actual).hasFailed();
 }
 
 describe('JobBase integration scenario: where it deploys', () => {
@@ -124,15 +158,21 @@ describe('JobBase integration scenario: clean-up', () => {
     },
   );
 
-  test('every function of the assertion stack logs to a group deleted with the stack', () => {
-    const functions = Object.values(templates.assertions.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(3);
-    const groups = templates.assertions.findResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
-    for (const fn of functions) {
-      const ref = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } } | undefined)?.LogGroup.Ref;
-      expect(Object.keys(groups)).toContain(ref);
-    }
-  });
+  test.each(['probes', 'assertions'] as const)(
+    'every function of the %s stack logs to a group deleted with the stack',
+    (name) => {
+      const functions = Object.values(templates[name].findResources('AWS::Lambda::Function'));
+      expect(functions.length).toBeGreaterThan(0);
+      const groups = Object.keys(
+        templates[name].findResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' }),
+      );
+      for (const fn of functions) {
+        const logGroup = (fn.Properties.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)
+          ?.LogGroup;
+        expect(groups).toContain(logGroup?.Ref);
+      }
+    },
+  );
 });
 
 describe('JobBase integration scenario: the probes', () => {
@@ -160,6 +200,26 @@ describe('JobBase integration scenario: the probes', () => {
       });
     },
   );
+
+  test.each(['Succeeds', 'Fails'] as const)(
+    'the %s inbox has a reader that may receive its messages, and nothing more',
+    (inbox) => {
+      const [queue] = Object.keys(templates.probes.findResources('AWS::SQS::Queue')).filter((id) =>
+        id.startsWith(`${inbox}Inbox`),
+      );
+      templates.probes.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: { INBOX_URL: { Ref: queue } } },
+      });
+      templates.probes.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyName: Match.stringLikeRegexp(`^${inbox}InboxReaderServiceRoleDefaultPolicy`),
+        PolicyDocument: {
+          Statement: [
+            { Action: 'sqs:ReceiveMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [queue, 'Arn'] } },
+          ],
+        },
+      });
+    },
+  );
 });
 
 describe('JobBase integration scenario: the assertions', () => {
@@ -181,72 +241,110 @@ describe('JobBase integration scenario: the assertions', () => {
     const machines = Object.values(templates.assertions.findResources('AWS::StepFunctions::StateMachine'));
     expect(machines).toHaveLength(2);
     for (const machine of machines) {
-      expect(render(machine.Properties.DefinitionString)).toContain('"IntervalSeconds":30,"MaxAttempts":40');
+      expect(render(machine.Properties.DefinitionString, () => '<arn>')).toContain(
+        '"IntervalSeconds":30,"MaxAttempts":40',
+      );
     }
   });
 
-  test('the provider may submit jobs, and the waiter may read the inboxes', () => {
+  test('the provider may submit jobs, and the waiter may invoke the readers', () => {
+    interface InlinePolicies {
+      Properties: { Policies: [{ PolicyDocument: { Statement: unknown } }] };
+    }
+    const resources = templates.assertions.toJSON().Resources as Record<string, InlinePolicies>;
     const statementsOf = (handler: string): unknown => {
       const [fn] = Object.values(
         templates.assertions.findResources('AWS::Lambda::Function', { Properties: { Handler: handler } }),
       );
-      const role = templates.assertions.toJSON().Resources[fn!.Properties.Role['Fn::GetAtt'][0]];
-      return role.Properties.Policies[0].PolicyDocument.Statement;
+      const role = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      return resources[role]?.Properties.Policies[0].PolicyDocument.Statement;
     };
-    expect(statementsOf('index.handler')).toEqual(
-      expect.arrayContaining([expect.objectContaining({ Action: ['batch:SubmitJob'], Effect: 'Allow' })]),
-    );
-    expect(statementsOf('index.isComplete')).toEqual(
-      expect.arrayContaining([expect.objectContaining({ Action: ['sqs:ReceiveMessage'], Effect: 'Allow' })]),
-    );
+    const allows = (action: string, resource: unknown): unknown =>
+      expect.arrayContaining([
+        expect.objectContaining({ Action: [action], Effect: 'Allow', Resource: resource }),
+      ]);
+    expect(statementsOf('index.handler')).toEqual(allows('batch:SubmitJob', ['*']));
+    for (const inbox of ['Succeeds', 'Fails']) {
+      const reader = expect.arrayContaining([
+        expect.objectContaining({
+          'Fn::Join': [
+            '',
+            expect.arrayContaining([{ 'Fn::ImportValue': expect.stringContaining(`${inbox}InboxReader`) }]),
+          ],
+        }),
+      ]);
+      expect(statementsOf('index.isComplete')).toEqual(allows('lambda:InvokeFunction', reader));
+    }
   });
 
-  test.each([
-    ['Succeeds', PROBES.succeeds.jobName, 'SUCCEEDED', 'succeeded'],
-    ['Fails', PROBES.fails.jobName, 'FAILED', 'failed'],
-  ] as const)(
-    'the %s inbox waits for the subject and attributes of the message contract',
-    (inbox, jobName, status, outcome) => {
-      const envelope = expectedEnvelope(inbox);
-      expect(envelope.Type).toBe('Notification');
-      expect(envelope.Subject).toBe(`[jobs][integ] Job ${outcome}: ${jobName}`);
-      expect(envelope.MessageAttributes).toMatchObject({
-        stage: { Value: 'integ' },
-        status: { Value: status },
-        jobName: { Value: jobName },
-        jobQueue: { Value: '<token>' },
-        eventId: { Value: { $StringLike: '^\\S+$' } },
-      });
-    },
-  );
-
-  test('expects every attribute the handlers publish', () => {
-    const { attributes } = publishedMessage('succeededContainer', PROBES.succeeds.jobName);
-    expect(Object.keys(expectedEnvelope('Succeeds').MessageAttributes).sort()).toEqual(
-      Object.keys(attributes).sort(),
-    );
+  test('passes on the success notification of the submitted job, as the reader returns it', () => {
+    const { body, jobId } = notificationOf('succeededContainer', PROBES.succeeds.jobName);
+    expect(passes(expectation('Succeeds', jobId), invokeResponse(body))).toBe(true);
   });
 
-  test("the success pattern matches the success handler's message for that job, and no other job's", () => {
-    const { message, subject, jobId } = publishedMessage('succeededContainer', PROBES.succeeds.jobName);
-    expect(subject).toBe(expectedEnvelope('Succeeds').Subject);
-    expect(messageMatches('Succeeds', jobId, message)).toBe(true);
-    expect(messageMatches('Succeeds', '00000000-0000-0000-0000-000000000000', message)).toBe(false);
+  test('passes on the failure notification of the submitted job with exit code 1', () => {
+    const { body, jobId } = notificationOf('failedExitCode', PROBES.fails.jobName);
+    expect(passes(expectation('Fails', jobId), invokeResponse(body))).toBe(true);
   });
 
-  test("the failure pattern matches the error handler's message for exit code 1, and not for another code", () => {
-    const exit1 = publishedMessage('failedExitCode', PROBES.fails.jobName);
-    expect(exit1.subject).toBe(expectedEnvelope('Fails').Subject);
-    expect(messageMatches('Fails', exit1.jobId, exit1.message)).toBe(true);
-    const exit2 = publishedMessage('failedExitCode', PROBES.fails.jobName, {
+  test('keeps waiting while the inbox is empty', () => {
+    expect(passes(expectation('Succeeds', 'any'), invokeResponse())).toBe(false);
+  });
+
+  test('fails on the notification of another job', () => {
+    const { body } = notificationOf('succeededContainer', PROBES.succeeds.jobName);
+    expect(
+      passes(expectation('Succeeds', '00000000-0000-4000-8000-000000000000'), invokeResponse(body)),
+    ).toBe(false);
+  });
+
+  test('fails on a failure where a success is expected', () => {
+    const { body, jobId } = notificationOf('failedExitCode', PROBES.succeeds.jobName);
+    expect(passes(expectation('Succeeds', jobId), invokeResponse(body))).toBe(false);
+  });
+
+  test('fails on a failure with another exit code', () => {
+    const { body, jobId } = notificationOf('failedExitCode', PROBES.fails.jobName, {
       attempts: [{ container: { exitCode: 2 }, startedAt: 1, stoppedAt: 2 }],
       container: { exitCode: 2 },
     });
-    expect(messageMatches('Fails', exit2.jobId, exit2.message)).toBe(false);
+    expect(passes(expectation('Fails', jobId), invokeResponse(body))).toBe(false);
   });
 
-  test('the success pattern does not accept a failure of that job', () => {
-    const failed = publishedMessage('failedExitCode', PROBES.succeeds.jobName);
-    expect(messageMatches('Succeeds', failed.jobId, failed.message)).toBe(false);
+  test.each([
+    ['the subject', (e: Record<string, unknown>) => ({ ...e, Subject: 'Job succeeded' })],
+    ['the topic', (e: Record<string, unknown>) => ({ ...e, TopicArn: `${DEPLOYED.topicArn}-other` })],
+    [
+      'an attribute',
+      (e: Record<string, unknown>) => ({
+        ...e,
+        MessageAttributes: {
+          ...(e.MessageAttributes as object),
+          stage: { Type: 'String', Value: 'dev' },
+        },
+      }),
+    ],
+  ])('fails when %s differs from the message contract', (_what, change) => {
+    const { body, jobId } = notificationOf('succeededContainer', PROBES.succeeds.jobName);
+    const changed = JSON.stringify(change(JSON.parse(body) as Record<string, unknown>));
+    expect(passes(expectation('Succeeds', jobId), invokeResponse(changed))).toBe(false);
   });
+
+  test.each(['succeededContainer', 'failedMultiContainer'] as const)(
+    "the assertion's answer for %s stays within what CloudFormation takes from a custom resource",
+    (fixture) => {
+      const { body } = notificationOf(fixture, PROBES.succeeds.jobName);
+      const response = JSON.stringify({
+        Status: 'SUCCESS',
+        Reason: 'OK',
+        PhysicalResourceId: 'LambdaInvoke119dcd49b406dbe3b436bc1afdc43323',
+        StackId: `arn:aws:cloudformation:ap-northeast-1:123456789012:stack/jobs-integ-IntegAssertions/${'0'.repeat(36)}`,
+        RequestId: '0'.repeat(36),
+        LogicalResourceId: 'LambdaInvoke119dcd49b406dbe3b436bc1afdc43323',
+        NoEcho: false,
+        Data: { assertion: '{"status":"success"}', apiCallResponse: invokeResponse(body) },
+      });
+      expect(Buffer.byteLength(response)).toBeLessThan(CUSTOM_RESOURCE_RESPONSE_MAX_BYTES);
+    },
+  );
 });
