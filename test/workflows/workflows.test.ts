@@ -6,6 +6,7 @@ import * as packageJson from '../../package.json';
 import { GITHUB_VARIABLES } from '../../infra/config/github';
 import { pipelineNames, physicalName } from '../../infra/config/names';
 import { buildPlatform } from '../../infra/platform';
+import { CODEBUILD_NODE_VERSION } from '../../infra/pipeline/pipeline-stack';
 import { BOOTSTRAP_ROLE_TYPES } from '../../infra/stacks/github-oidc-stack';
 import { INTEG_REGION } from '../../integ/job-base-scenario';
 import { configValue } from '../../scripts/config-value';
@@ -156,6 +157,10 @@ describe('the actions the workflows use', () => {
     expect(Number(nvmrc)).toBeGreaterThanOrEqual(minimum);
   });
 
+  test("is the Node.js major the pipeline's CodeBuild synthesizes with", () => {
+    expect(readFileSync(path.join(ROOT, '.nvmrc'), 'utf8').trim()).toBe(CODEBUILD_NODE_VERSION);
+  });
+
   test('request the STS audience and sessions of at most an hour', () => {
     for (const [name, job] of JOBS) {
       for (const step of credentialSteps(job)) {
@@ -224,6 +229,13 @@ describe('what the workflows name in the code', () => {
     const { stage } = buildPlatform(testApp(), CONFIG, { stage: 'pr-42' });
     const outputs = Object.keys(Template.fromStack(stage!.stack).findOutputs('*'));
     for (const name of FEATURED_OUTPUTS) expect(outputs).toContain(name);
+  });
+
+  test('the deploy workflow runs on the branch the deploy role trusts, and only there', () => {
+    const deploy = workflowNamed('deploy.yml');
+    expect(deploy.on.push).toEqual({ branches: [CONFIG.github.branch] });
+    expect(deploy.jobs.deploy?.if).toBe(`github.ref == 'refs/heads/${CONFIG.github.branch}'`);
+    expect(workflowNamed('ci.yml').on.push).toEqual({ branches: [CONFIG.github.branch] });
   });
 
   test("the deploy workflow uploads the pipeline's source object and starts its source action", () => {
