@@ -38,7 +38,9 @@ export class BatchEnvironment extends Construct {
     super(scope, id);
     const maxvCpus = props.maxvCpus ?? 32;
     if (!Token.isUnresolved(maxvCpus) && (!Number.isInteger(maxvCpus) || maxvCpus < 1 || maxvCpus > 4096)) {
-      throw new Error(`BatchEnvironment '${id}': maxvCpus must be an integer from 1 to 4096, got ${maxvCpus}`);
+      throw new Error(
+        `BatchEnvironment '${id}': maxvCpus must be an integer from 1 to 4096, got ${maxvCpus}`,
+      );
     }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
