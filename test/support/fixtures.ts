@@ -33,8 +33,11 @@ export function loadEvent(name: EventFixture): Record<string, unknown> {
   return JSON.parse(readFileSync(fixturePath(name), 'utf8')) as Record<string, unknown>;
 }
 
-/** The AWS documentation's sample event (status RUNNABLE), shared with the rest of the project. */
-export const RUNNABLE_SAMPLE_PATH = '/work/shared/events/aws-docs-batch-job-state-change-RUNNABLE.json';
+/**
+ * The AWS Batch documentation's sample event (status RUNNABLE), copied verbatim into the repository
+ * so that tests run anywhere (CI, GitHub Actions, CodeBuild).
+ */
+export const RUNNABLE_SAMPLE_PATH = join(__dirname, '..', 'fixtures', 'events', 'aws-docs-runnable.json');
 
 export function loadRunnableSample(): Record<string, unknown> {
   return JSON.parse(readFileSync(RUNNABLE_SAMPLE_PATH, 'utf8')) as Record<string, unknown>;
