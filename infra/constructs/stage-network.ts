@@ -1,4 +1,4 @@
-import { Annotations, Fn, type RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Fn, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -99,6 +99,7 @@ export class StageNetwork extends Construct {
         }),
       ),
     });
+    this.keepCleanupLogsWithStack(vpc, props.logRetention, props.removalPolicy);
     if (props.handlersAttached && !withNat) {
       const endpoint = vpc.addInterfaceEndpoint('SnsEndpoint', {
         service: ec2.InterfaceVpcEndpointAwsService.SNS,
@@ -111,5 +112,28 @@ export class StageNetwork extends Construct {
     this.jobSubnets = { subnetType: withNat ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PUBLIC };
     this.handlerSubnets = { subnetType: handlerSubnetType };
     this.jobsNeedPublicIp = !withNat;
+  }
+
+  /**
+   * The function that strips the VPC's default security group (CDK's restrictDefaultSecurityGroup)
+   * would write to a log group Lambda creates on first use and no one ever deletes. Creating that
+   * group here gives it the stage's retention and removal policy, so a deleted stage leaves no logs.
+   */
+  private keepCleanupLogsWithStack(
+    vpc: ec2.Vpc,
+    retention: logs.RetentionDays,
+    removalPolicy: RemovalPolicy,
+  ): void {
+    const cleanup = vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource');
+    const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    const handler = provider?.node.tryFindChild('Handler');
+    if (!cleanup || !(handler instanceof CfnResource)) return;
+    const logGroup = new logs.LogGroup(this, 'DefaultSecurityGroupCleanupLogs', {
+      logGroupName: `/aws/lambda/${handler.ref}`,
+      retention,
+      removalPolicy,
+    });
+    // Created before the cleanup runs, deleted after its last run.
+    cleanup.node.addDependency(logGroup);
   }
 }
