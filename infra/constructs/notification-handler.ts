@@ -97,7 +97,7 @@ export class NotificationHandler extends Construct {
       memorySize: props.memorySize ?? 128,
       ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageSize ?? 512),
       timeout: Duration.seconds(props.timeoutSeconds ?? 900),
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...props.environment },
       logGroup: this.logGroup,
       vpc: network?.vpc,
       vpcSubnets: network?.subnets,
