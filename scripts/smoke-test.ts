@@ -35,7 +35,7 @@ export function readSettings(env: NodeJS.ProcessEnv): SmokeTestSettings {
       `smoke test: set ${missing.join(', ')} (the pipeline step sets them from the stage's outputs)`,
     );
   }
-  const timeoutSeconds = Number(env.SMOKE_TEST_TIMEOUT_SECONDS ?? '900');
+  const timeoutSeconds = Number(env.SMOKE_TEST_TIMEOUT_SECONDS || '900');
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 60) {
     throw new Error(`smoke test: SMOKE_TEST_TIMEOUT_SECONDS must be a whole number of at least 60 seconds`);
   }

@@ -95,6 +95,10 @@ describe('readSettings', () => {
     expect(result).toMatchObject({ roleArn: ROLE_ARN, timeoutSeconds: 120, jobNamePrefix: 'smoke-dev' });
   });
 
+  test('an empty timeout takes the default, like the other optional variables', () => {
+    expect(readSettings({ ...ENV, SMOKE_TEST_TIMEOUT_SECONDS: '' }).timeoutSeconds).toBe(900);
+  });
+
   test('fails naming every missing variable at once', () => {
     // GIVEN an empty environment
     // WHEN / THEN
