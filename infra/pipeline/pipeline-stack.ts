@@ -1,12 +1,4 @@
-import {
-  CfnOutput,
-  Duration,
-  RemovalPolicy,
-  Stack,
-  Token,
-  type CfnElement,
-  type StackProps,
-} from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import { S3Trigger } from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -14,9 +6,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CodeBuildStep, CodePipeline, CodePipelineSource, ManualApprovalStep } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import { pipelineNames } from '../config/names';
-import { acknowledgeFindings, type Finding } from '../nag/acknowledge';
+import { acknowledgeFindings } from '../nag/acknowledge';
 import type { AppConfig, StageConfig } from '../config/schema';
 import { JobBaseStage } from '../stages/job-base-stage';
+import { acknowledgePipelineFindings } from './pipeline-findings';
 import { smokeTestStep } from './smoke-test-step';
 import { CDK_ASSETS_VERSION, CDK_CLI_VERSION } from './toolchain';
 
@@ -100,96 +93,7 @@ export class PipelineStack extends Stack {
     new CfnOutput(this, 'PipelineName', { value: names.pipelineName });
     // Build now rather than at synthesis, so that the generated roles can be checked and explained.
     this.pipeline.buildPipeline();
-    this.acknowledgeGeneratedPermissions();
-  }
-
-  /**
-   * The roles CDK Pipelines generates hold wildcards that cdk-nag reports; each is explained here,
-   * on the pipeline's constructs only, so that nothing added to this stack later is covered.
-   */
-  private acknowledgeGeneratedPermissions(): void {
-    // cdk-nag writes the partition as the CLI resolves it: a literal, or the token's name.
-    const partition = Token.isUnresolved(this.partition) ? '<AWS::Partition>' : this.partition;
-    const artifacts = 'the pipeline artifact bucket and its key, used only by this pipeline';
-    const shared: Finding[] = [
-      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: `CDK Pipelines grants ${action} on ${artifacts}`,
-      })),
-      ...['kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((action) => ({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: `CDK Pipelines grants ${action} on the key of ${artifacts}`,
-      })),
-      {
-        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.pipeline.pipeline.artifactBucket.node.defaultChild as CfnElement)}.Arn>/*]`,
-        reason: `Every execution writes new objects under ${artifacts}`,
-      },
-    ];
-    acknowledgeFindings(this.pipeline, shared);
-    acknowledgeFindings(this.pipeline.pipeline, shared);
-    acknowledgeFindings(this.pipeline.pipeline.artifactBucket, [
-      {
-        id: 'AwsSolutions-S1',
-        reason: `Internal to CodePipeline: ${artifacts}; CloudTrail records API access`,
-      },
-    ]);
-
-    const selfMutation = this.pipeline.node.findChild('UpdatePipeline').node.findChild('SelfMutation');
-    acknowledgeFindings(selfMutation, [
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:*:iam::${this.account}:role/*]`,
-        reason:
-          'Self-mutation assumes the CDK bootstrap roles of this account; the statement is limited by ' +
-          'their aws-cdk:bootstrap-role tag (deploy, file-publishing, image-publishing)',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'cloudformation:DescribeStacks and s3:ListBucket, for which the CDK CLI needs no narrower scope',
-      },
-    ]);
-    const assets = this.pipeline.node.findChild('Assets');
-    acknowledgeFindings(assets, [
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'CDK Pipelines lets asset publishing start and watch its own CodeBuild builds',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:${partition}:logs:${this.region}:${this.account}:log-group:/aws/codebuild/*]`,
-        reason: 'Asset projects are created per asset at synthesis; the role writes their build logs',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:${partition}:codebuild:${this.region}:${this.account}:report-group/*]`,
-        reason: 'Asset projects are created per asset at synthesis; the role writes their reports',
-      },
-    ]);
-
-    const noKey = this.pipeline.pipeline.artifactBucket.encryptionKey === undefined;
-    for (const project of this.node
-      .findAll()
-      .filter((c): c is codebuild.Project => c instanceof codebuild.Project)) {
-      const projectId = `<${this.getLogicalId(project.node.defaultChild as CfnElement)}>`;
-      if (noKey) {
-        acknowledgeFindings(project, [
-          {
-            id: 'AwsSolutions-CB4',
-            reason:
-              'With every stage in the pipeline account there is no pipeline key; build artifacts are ' +
-              'encrypted with the AWS managed key for S3, as the artifact bucket is',
-          },
-        ]);
-      }
-      acknowledgeFindings(project, [
-        {
-          id: `AwsSolutions-IAM5[Resource::arn:${partition}:logs:${this.region}:${this.account}:log-group:/aws/codebuild/${projectId}:*]`,
-          reason: 'The project writes a new log stream per build to its own log group',
-        },
-        {
-          id: `AwsSolutions-IAM5[Resource::arn:${partition}:codebuild:${this.region}:${this.account}:report-group/${projectId}-*]`,
-          reason: "The project's own test report groups, created per build",
-        },
-      ]);
-    }
+    acknowledgePipelineFindings(this, this.pipeline);
   }
 
   /** Stages deploy in the configured order; stages that share a `wave` deploy in parallel. */

@@ -595,6 +595,18 @@ describe('PipelineStack: cdk-nag AwsSolutions', () => {
       { ...example, pipeline: { ...example.pipeline, connectionArn: CONNECTION_ARN } },
     ],
     [
+      'a stage in another region',
+      withStages([
+        stageNamed(example, 'dev'),
+        stageConfig({
+          name: 'dr',
+          account: '222222222222',
+          region: 'us-east-1',
+          vpc: { create: { availabilityZones: ['us-east-1a'] } },
+        }),
+      ]),
+    ],
+    [
       'two stages in one wave',
       withStages([
         { ...stageNamed(example, 'dev'), wave: 'early' },
@@ -648,5 +660,17 @@ describe('PipelineStack: cdk-nag AwsSolutions', () => {
     );
     const paths = new Set(report.violations.flatMap((v) => v.violatingResources.map((r) => r.constructPath)));
     expect([...paths]).toEqual(['Pipeline/Extra/DefaultPolicy/Resource']);
+  });
+
+  test("without a stage in another region, a wildcard on the pipeline's own role is still reported", () => {
+    // GIVEN the example pipeline (one region), and a statement on every resource added to its role
+    const { app, stack } = synthPipeline(example);
+    stack.pipeline.pipeline.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['*'] }),
+    );
+    // WHEN
+    const report = new AwsSolutionsChecks().validateScope(app);
+    // THEN the cross-region acknowledgment is not there to hide it
+    expect(report.violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
   });
 });

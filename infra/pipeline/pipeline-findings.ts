@@ -1,0 +1,134 @@
+import { Token, type CfnElement, type Stack } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import type { CodePipeline } from 'aws-cdk-lib/pipelines';
+import { acknowledgeFindings, type Finding } from '../nag/acknowledge';
+
+/**
+ * The roles and buckets CDK Pipelines generates hold wildcards that cdk-nag reports. Each is
+ * explained here, on the pipeline's own constructs, so that nothing else in the stack is covered.
+ * Call after `buildPipeline()`.
+ */
+export function acknowledgePipelineFindings(stack: Stack, pipeline: CodePipeline): void {
+  // cdk-nag writes the partition as the CLI resolves it: a literal, or the token's name.
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+  const logs = `arn:${partition}:logs:${stack.region}:${stack.account}:log-group:/aws/codebuild`;
+  const reports = `arn:${partition}:codebuild:${stack.region}:${stack.account}:report-group`;
+  artifactStore(stack, pipeline);
+  selfMutationAndAssets(stack, pipeline, logs, reports);
+  buildProjects(stack, pipeline, logs, reports);
+  crossRegionSupport(stack, pipeline, partition);
+}
+
+function artifactStore(stack: Stack, pipeline: CodePipeline): void {
+  const artifacts = 'the pipeline artifact bucket and its key, used only by this pipeline';
+  const bucket = pipeline.pipeline.artifactBucket;
+  const shared: Finding[] = [
+    ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: `CDK Pipelines grants ${action} on ${artifacts}`,
+    })),
+    ...['kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((action) => ({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: `CDK Pipelines grants ${action} on the key of ${artifacts}`,
+    })),
+    {
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+      reason: `Every execution writes new objects under ${artifacts}`,
+    },
+  ];
+  acknowledgeFindings(pipeline, shared);
+  acknowledgeFindings(pipeline.pipeline, shared);
+  acknowledgeFindings(bucket, [
+    {
+      id: 'AwsSolutions-S1',
+      reason: `Internal to CodePipeline: ${artifacts}; CloudTrail records API access`,
+    },
+  ]);
+}
+
+function selfMutationAndAssets(stack: Stack, pipeline: CodePipeline, logs: string, reports: string): void {
+  acknowledgeFindings(pipeline.node.findChild('UpdatePipeline').node.findChild('SelfMutation'), [
+    {
+      id: `AwsSolutions-IAM5[Resource::arn:*:iam::${stack.account}:role/*]`,
+      reason:
+        'Self-mutation assumes the CDK bootstrap roles of this account; the statement is limited by ' +
+        'their aws-cdk:bootstrap-role tag (deploy, file-publishing, image-publishing)',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudformation:DescribeStacks and s3:ListBucket, for which the CDK CLI needs no narrower scope',
+    },
+  ]);
+  acknowledgeFindings(pipeline.node.findChild('Assets'), [
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'CDK Pipelines lets asset publishing start and watch its own CodeBuild builds',
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::${logs}/*]`,
+      reason: 'Asset projects are created per asset at synthesis; the role writes their build logs',
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::${reports}/*]`,
+      reason: 'Asset projects are created per asset at synthesis; the role writes their reports',
+    },
+  ]);
+}
+
+function buildProjects(stack: Stack, pipeline: CodePipeline, logs: string, reports: string): void {
+  const noKey = pipeline.pipeline.artifactBucket.encryptionKey === undefined;
+  const projects = stack.node.findAll().filter((c): c is codebuild.Project => c instanceof codebuild.Project);
+  for (const project of projects) {
+    const projectId = `<${stack.getLogicalId(project.node.defaultChild as CfnElement)}>`;
+    acknowledgeFindings(project, [
+      {
+        id: `AwsSolutions-IAM5[Resource::${logs}/${projectId}:*]`,
+        reason: 'The project writes a new log stream per build to its own log group',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${reports}/${projectId}-*]`,
+        reason: "The project's own test report groups, created per build",
+      },
+      ...(noKey
+        ? [
+            {
+              id: 'AwsSolutions-CB4',
+              reason:
+                'With every stage in the pipeline account there is no pipeline key; build artifacts are ' +
+                'encrypted with the AWS managed key for S3, as the artifact bucket is',
+            },
+          ]
+        : []),
+    ]);
+  }
+}
+
+/**
+ * A stage in another region gets a support stack with a replication bucket and key. CDK refers to
+ * that key by alias, so it grants the pipeline's role the key actions on every key; the role is
+ * assumed by CodePipeline alone.
+ */
+function crossRegionSupport(stack: Stack, pipeline: CodePipeline, partition: string): void {
+  for (const [region, support] of Object.entries(pipeline.pipeline.crossRegionSupport)) {
+    const bucketName: unknown = stack.resolve(support.replicationBucket.bucketName);
+    acknowledgeFindings(support.replicationBucket, [
+      {
+        id: 'AwsSolutions-S1',
+        reason: `CodePipeline's artifact replica in ${region}, used only by this pipeline`,
+      },
+    ]);
+    acknowledgeFindings(pipeline.pipeline.role, [
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${String(bucketName)}/*]`,
+        reason: `Every execution writes new artifacts to the replica bucket in ${region}`,
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          `CDK refers to the replication key in ${region} by alias and so grants its key actions on ` +
+          'every key; the role is assumed by CodePipeline alone',
+      },
+    ]);
+  }
+}
