@@ -5,7 +5,6 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { physicalName } from '../config/names';
@@ -13,7 +12,7 @@ import type { StageConfig } from '../config/schema';
 import { BatchEnvironment } from '../constructs/batch-environment';
 import { NotificationHandler, type NotifiedJobStatus } from '../constructs/notification-handler';
 import { NotificationTopic } from '../constructs/notification-topic';
-import { ProbeJobDefinition } from '../constructs/probe-job-definition';
+import { SmokeTestResources } from '../constructs/smoke-test-resources';
 import { StageNetwork } from '../constructs/stage-network';
 
 const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'functions');
@@ -85,18 +84,7 @@ export class JobBaseStack extends Stack {
       displayName: `${appName} ${stage.name} batch jobs`,
       removalPolicy,
     });
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: stage.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the handlers and their rules; its depth raises an alarm',
-    });
-    this.alarmOnDeadLetters();
+    this.deadLetterQueue = this.createDeadLetterQueue(removalPolicy);
 
     const secretName = stage.database.secretName ?? `/${appName}/${stage.name}/db`;
     const role = this.handlerRole(name('BatchLambdaRole'), stage, secretName);
@@ -224,11 +212,25 @@ export class JobBaseStack extends Stack {
     return policy;
   }
 
-  /** A dead letter means a notification was not sent: say so on the topic. */
-  private alarmOnDeadLetters(): void {
+  /**
+   * Where events go that the handlers could not be invoked for, or failed on. A dead letter means a
+   * notification was not sent: an alarm says so on the topic.
+   */
+  private createDeadLetterQueue(removalPolicy: RemovalPolicy): sqs.Queue {
+    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the handlers and their rules; its depth raises an alarm',
+    });
     const alarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmDescription: 'Batch job notifications failed and wait in the dead-letter queue',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      metric: queue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
@@ -238,44 +240,21 @@ export class JobBaseStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new SnsAction(this.topic.topic));
+    return queue;
   }
 
-  /**
-   * What the pipeline's smoke step needs: a job that succeeds, a queue subscribed to the topic where
-   * its notification arrives, and a role (assumable from the pipeline's account) allowed to submit
-   * that job and read that queue, nothing else.
-   */
+  /** The resources of the pipeline's post-deploy smoke step, and the outputs it reads. */
   private addSmokeTest(roleName: string, assignPublicIp: boolean, trustedAccount: string): void {
-    const probe = new ProbeJobDefinition(this, 'SmokeTestJob', { exitCode: 0, assignPublicIp });
-    const queue = new sqs.Queue(this, 'SmokeTestQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(1),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    Validations.of(queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'A test inbox read only by the smoke step, kept one day; there is no consumer to fail',
-    });
-    this.topic.topic.addSubscription(new subscriptions.SqsSubscription(queue));
-
-    const role = new iam.Role(this, 'SmokeTestRole', {
+    const smoke = new SmokeTestResources(this, 'SmokeTest', {
+      topic: this.topic.topic,
+      jobQueue: this.batch.jobQueue,
       roleName,
-      assumedBy: new iam.AccountPrincipal(trustedAccount),
-      description: 'Pipeline smoke test: submit the probe job and read its notification',
-      maxSessionDuration: Duration.hours(1),
+      trustedAccount,
+      assignPublicIp,
     });
-    probe.jobDefinition.grantSubmitJob(role, this.batch.jobQueue);
-    queue.grantConsumeMessages(role);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['batch:DescribeJobs'], resources: ['*'] }));
-    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'batch:DescribeJobs supports no resource scope; it only reads job status',
-    });
-
-    this.output('SmokeTestQueueUrl', queue.queueUrl, 'Queue subscribed to the topic, for smoke tests');
-    this.output('SmokeTestJobDefinitionArn', probe.jobDefinition.jobDefinitionArn, 'A job that succeeds');
-    this.output('SmokeTestRoleArn', role.roleArn, 'Role the smoke step assumes');
+    this.output('SmokeTestQueueUrl', smoke.queue.queueUrl, 'Queue subscribed to the topic, for smoke tests');
+    this.output('SmokeTestJobDefinitionArn', smoke.jobDefinition.jobDefinitionArn, 'A job that succeeds');
+    this.output('SmokeTestRoleArn', smoke.role.roleArn, 'Role the smoke step assumes');
   }
 
   private addOutputs(jobsNeedPublicIp: boolean): void {
