@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import * as cdkJson from '../../cdk.json';
-import { parseConfig } from '../../infra/config/load';
+import { ConfigError, parseConfig } from '../../infra/config/load';
 import {
   stageConfigSchema,
   type AppConfig,
@@ -41,4 +41,15 @@ export function stageConfig(overrides: Partial<StageConfigInput> = {}): StageCon
     vpc: { create: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'] } },
     ...overrides,
   });
+}
+
+/** The problems a configuration is rejected with; fails the test when it is accepted. */
+export function problemsOf(input: unknown): readonly string[] {
+  try {
+    parseConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
 }

@@ -6,9 +6,10 @@ import {
   previewRoleSubjects,
   type GithubConfig,
 } from '../../../infra/config/github';
-import { ConfigError, parseConfig } from '../../../infra/config/load';
+import { parseConfig } from '../../../infra/config/load';
 import type { AppConfigInput } from '../../../infra/config/schema';
 import { appConfig } from '../../../infra/config/stages';
+import { problemsOf } from '../../support/cdk';
 
 function github(overrides: Partial<GithubConfig> = {}): GithubConfig {
   return {
@@ -23,16 +24,6 @@ function github(overrides: Partial<GithubConfig> = {}): GithubConfig {
 
 function configWith(githubOverrides: Partial<AppConfigInput['github']>, rest: Partial<AppConfigInput> = {}) {
   return { ...appConfig, ...rest, github: { ...appConfig.github, ...githubOverrides } };
-}
-
-function problemsOf(input: AppConfigInput): readonly string[] {
-  try {
-    parseConfig(input);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be rejected');
 }
 
 describe('githubSubject', () => {

@@ -1,22 +1,12 @@
-import { ConfigError, parseConfig, selectStage } from '../../../infra/config/load';
+import { parseConfig, selectStage } from '../../../infra/config/load';
 import type { AppConfigInput } from '../../../infra/config/schema';
 import { appConfig } from '../../../infra/config/stages';
-import { exampleConfig } from '../../support/cdk';
+import { exampleConfig, problemsOf } from '../../support/cdk';
 
 /** The example configuration with its first stage changed by `change`. */
 function withStage(change: Record<string, unknown>, base: AppConfigInput = appConfig): unknown {
   const [first, ...rest] = base.stages;
   return { ...base, stages: [{ ...first, ...change }, ...rest] };
-}
-
-function problemsOf(input: unknown): readonly string[] {
-  try {
-    parseConfig(input);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be rejected');
 }
 
 describe('parseConfig', () => {
