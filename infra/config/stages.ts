@@ -11,7 +11,8 @@ export const appConfig: AppConfigInput = {
     region: 'ap-northeast-1',
   },
   preview: {
-    account: '111111111111',
+    // An account of its own: previews deploy through its CDK bootstrap roles.
+    account: '333333333333',
     region: 'ap-northeast-1',
     availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
   },

@@ -127,8 +127,10 @@ function rolesByVariable(config: AppConfig): Record<string, TrustStatement[]> {
   const app = testApp();
   const roles: Record<string, TrustStatement[]> = {};
   const variables = githubVariables(config);
-  for (const { id, props } of githubOidcStacks(config)) {
-    const template = Template.fromStack(new GithubOidcStack(app, id, props));
+  // Every stack first, then the templates: synthesis freezes the construct tree.
+  const stacks = githubOidcStacks(config).map(({ id, props }) => new GithubOidcStack(app, id, props));
+  for (const stack of stacks) {
+    const template = Template.fromStack(stack);
     const resources = template.findResources('AWS::IAM::Role') as Record<
       string,
       { Properties: { RoleName: string; AssumeRolePolicyDocument: { Statement: TrustStatement[] } } }

@@ -15,8 +15,10 @@ const HOST = 'token.actions.githubusercontent.com';
 const REPO = 'repo:example-org/batch-job-platform';
 const PROVIDER_ARN = `arn:aws:iam::111111111111:oidc-provider/${HOST}`;
 
+/** The example configuration with previews in the pipeline's account, unless overridden. */
 function config(overrides: Partial<AppConfigInput> = {}): AppConfig {
-  return parseConfig({ ...appConfig, ...overrides });
+  const preview = { ...appConfig.preview, account: appConfig.pipeline.account };
+  return parseConfig({ ...appConfig, preview, ...overrides });
 }
 
 function synth(plans: GithubOidcStackPlan[]): Record<string, GithubOidcStack> {
