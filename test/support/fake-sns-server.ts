@@ -98,3 +98,28 @@ export async function startFakeSnsServer(): Promise<FakeSnsServer> {
       }),
   };
 }
+
+/**
+ * A local SNS stand-in for the tests of the enclosing `describe`, with this process's SDK pointed at
+ * it (endpoint and fake credentials); the environment is restored afterwards.
+ */
+export function useFakeSnsServer(): () => FakeSnsServer {
+  let server: FakeSnsServer | undefined;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    server = await startFakeSnsServer();
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SNS: server.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake',
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('the fake SNS server starts in beforeAll; use it inside a test');
+    return server;
+  };
+}

@@ -4,7 +4,7 @@ import { createJobStateHandler, type ReportedStatus } from '../../../functions/s
 import type { HandlerLogger } from '../../../functions/shared/logger';
 import type { Notification } from '../../../functions/shared/message';
 import { createSnsClient, type Publisher, snsPublisher } from '../../../functions/shared/sns';
-import { type FakeSnsServer, startFakeSnsServer } from '../../support/fake-sns-server';
+import { useFakeSnsServer } from '../../support/fake-sns-server';
 import { loadEvent, withDetail } from '../../support/fixtures';
 
 const CONFIG = { appName: 'jobs', stage: 'test' };
@@ -108,40 +108,27 @@ describe('createJobStateHandler', () => {
 });
 
 describe('createJobStateHandler with the real SNS client', () => {
-  let server: FakeSnsServer;
-  const saved = { ...process.env };
-
-  beforeAll(async () => {
-    server = await startFakeSnsServer();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SNS: server.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-      AWS_SECRET_ACCESS_KEY: 'fake',
-    });
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await server.close();
-  });
+  const server = useFakeSnsServer();
 
   const topic = 'arn:aws:sns:us-east-1:123456789012:jobs-test-notifications';
 
   test('publishes after SNS throttled the first attempt', async () => {
     // GIVEN
-    server.enqueue('throttling');
+    server().enqueue('throttling');
     const { handler } = setup('SUCCEEDED', snsPublisher(createSnsClient('us-east-1'), topic));
     // WHEN
     const result = await handler(loadEvent('succeededContainer'));
     // THEN
     expect(result.messageId).not.toBe('');
-    expect(server.requests.slice(-2).map((r) => r.params.Subject)).toEqual([
-      '[jobs][test] Job succeeded: nightly-report',
-      '[jobs][test] Job succeeded: nightly-report',
-    ]);
+    expect(
+      server()
+        .requests.slice(-2)
+        .map((r) => r.params.Subject),
+    ).toEqual(['[jobs][test] Job succeeded: nightly-report', '[jobs][test] Job succeeded: nightly-report']);
   });
 
   test('fails with the SNS error when every attempt is throttled', async () => {
-    server.enqueue('throttling', 'throttling', 'throttling');
+    server().enqueue('throttling', 'throttling', 'throttling');
     const { handler, logger } = setup('SUCCEEDED', snsPublisher(createSnsClient('us-east-1'), topic));
     await expect(handler(loadEvent('succeededContainer'))).rejects.toMatchObject({ name: 'Throttling' });
     expect(logger.error).toHaveBeenCalledTimes(1);

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { Notification } from '../../../functions/shared/message';
 import { createSnsClient, SNS_MAX_ATTEMPTS, snsPublisher } from '../../../functions/shared/sns';
-import { type FakeSnsServer, startFakeSnsServer } from '../../support/fake-sns-server';
+import { useFakeSnsServer } from '../../support/fake-sns-server';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:jobs-test-notifications';
 const NOTIFICATION: Notification = {
@@ -64,21 +64,7 @@ describe('snsPublisher (SDK mocked)', () => {
 });
 
 describe('snsPublisher (real SDK against a local SNS stand-in)', () => {
-  let server: FakeSnsServer;
-  const saved = { ...process.env };
-
-  beforeAll(async () => {
-    server = await startFakeSnsServer();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SNS: server.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-      AWS_SECRET_ACCESS_KEY: 'fake',
-    });
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await server.close();
-  });
+  const server = useFakeSnsServer();
 
   function publisher() {
     return snsPublisher(createSnsClient('us-east-1'), TOPIC);
@@ -86,30 +72,30 @@ describe('snsPublisher (real SDK against a local SNS stand-in)', () => {
 
   test('retries throttling, then succeeds', async () => {
     // GIVEN SNS throttles the first request
-    server.enqueue('throttling');
-    const before = server.requests.length;
+    server().enqueue('throttling');
+    const before = server().requests.length;
     // WHEN
     const result = await publisher()(NOTIFICATION);
     // THEN the SDK sent it again and the second answer counts
     expect(result.messageId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(server.requests.length - before).toBe(2);
+    expect(server().requests.length - before).toBe(2);
   });
 
   test('retries 5xx, then succeeds', async () => {
-    server.enqueue('unavailable', 'internal-error');
-    const before = server.requests.length;
+    server().enqueue('unavailable', 'internal-error');
+    const before = server().requests.length;
     await expect(publisher()(NOTIFICATION)).resolves.toHaveProperty('messageId');
-    expect(server.requests.length - before).toBe(3);
+    expect(server().requests.length - before).toBe(3);
   });
 
   test(`fails with the SNS error after ${SNS_MAX_ATTEMPTS} attempts`, async () => {
-    server.enqueue(...Array.from({ length: SNS_MAX_ATTEMPTS + 1 }, () => 'unavailable' as const));
-    const before = server.requests.length;
+    server().enqueue(...Array.from({ length: SNS_MAX_ATTEMPTS + 1 }, () => 'unavailable' as const));
+    const before = server().requests.length;
     await expect(publisher()(NOTIFICATION)).rejects.toMatchObject({
       name: 'ServiceUnavailable',
       $metadata: { httpStatusCode: 503, attempts: SNS_MAX_ATTEMPTS },
     });
-    expect(server.requests.length - before).toBe(SNS_MAX_ATTEMPTS);
-    server.enqueue(); // the extra scripted failure is left unused on purpose
+    expect(server().requests.length - before).toBe(SNS_MAX_ATTEMPTS);
+    server().enqueue(); // the extra scripted failure is left unused on purpose
   });
 });
