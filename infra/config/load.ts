@@ -77,7 +77,7 @@ export function selectStage(config: AppConfig, name: string, options: PreviewSta
     account,
     region: config.preview.region,
     ephemeral: true,
-    vpc: { create: { availabilityZones: config.preview.availabilityZones } },
+    vpc: config.preview.vpc,
   });
   if (!result.success) throw new ConfigError(describe(result.error.issues, 'preview stage'));
   return result.data;

@@ -178,7 +178,15 @@ export const appConfigSchema = z
         .optional(),
     }),
     /** Where pull-request and branch previews deploy, and the VPC they create. */
-    preview: z.strictObject({ account: accountId.optional(), region, availabilityZones }),
+    preview: z.strictObject({
+      account: accountId.optional(),
+      region,
+      /**
+       * The network of every preview: by default each creates its own VPC. An account holds 5 VPCs
+       * per region unless raised, so with many open pull requests share an existing one.
+       */
+      vpc,
+    }),
     github: z.strictObject({
       owner: z
         .string()

@@ -14,7 +14,7 @@ export const appConfig: AppConfigInput = {
     // An account of its own: previews deploy through its CDK bootstrap roles.
     account: '333333333333',
     region: 'ap-northeast-1',
-    availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
+    vpc: { create: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'] } },
   },
   github: {
     owner: 'example-org',

@@ -178,9 +178,19 @@ describe('selectStage', () => {
       ephemeral: true,
       production: false,
       smokeTest: false,
-      vpc: { create: { availabilityZones: config.preview.availabilityZones, natGateways: 0 } },
+      vpc: { create: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], natGateways: 0 } },
     });
     expect(stage.handlers.vpcAttached).toBeUndefined();
+  });
+
+  test('a preview can share an existing VPC, so that open pull requests do not each need one', () => {
+    // GIVEN
+    const existing = { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0'] };
+    const shared = parseConfig({ ...appConfig, preview: { ...appConfig.preview, vpc: { existing } } });
+    // WHEN
+    const stage = selectStage(shared, 'pr-7');
+    // THEN
+    expect(stage.vpc).toEqual({ existing: { ...existing, publicSubnets: false } });
   });
 
   test('takes the preview account from the credentials when the configuration names none', () => {
