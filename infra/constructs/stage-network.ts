@@ -17,9 +17,15 @@ export interface CreatedVpcProps {
 }
 
 export interface StageNetworkProps {
-  /** Import this VPC (the original design passes a VPC id and subnet ids). Exclusive with `create`. */
+  /**
+   * Import this VPC (the original design passes a VPC id and subnet ids). Exclusive with `create`.
+   * @default - none: set exactly one of `existing` and `create`
+   */
   readonly existing?: ExistingVpcProps;
-  /** Create a VPC. Exclusive with `existing`. */
+  /**
+   * Create a VPC. Exclusive with `existing`.
+   * @default - none: set exactly one of `existing` and `create`
+   */
   readonly create?: CreatedVpcProps;
   /**
    * Whether Lambda handlers will be attached to the VPC. A created VPC without NAT then gets isolated
