@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localSnsEnv } from '../support/bundle-process';
+import { localSnsEnv, processOutput } from '../support/bundle-process';
 import { type FakeSnsServer, startFakeSnsServer } from '../support/fake-sns-server';
 import { fixturePath, RUNNABLE_SAMPLE_PATH } from '../support/fixtures';
 
@@ -36,14 +36,7 @@ function invoke(args: readonly string[], env: Record<string, string> = {}): Prom
     cwd: ROOT,
     env: { ...localSnsEnv(server.endpoint), HOME: tmpdir(), ...env },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return processOutput(child).then(({ exitCode, stdout, stderr }) => ({ code: exitCode, stdout, stderr }));
 }
 
 test('prints subject, attributes and message without publishing anything', async () => {

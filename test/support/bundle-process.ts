@@ -2,7 +2,8 @@
  * Runs a handler bundle in a fresh `node` process, as a Lambda cold start does: load the bundle,
  * handle one event, report. Shared by the bundle test and `npm run bench`.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { resolve as resolvePath } from 'node:path';
 
 /** Marks the runner's own report among the handler's log lines on stdout. */
@@ -54,24 +55,36 @@ export interface RunBundleOptions {
   readonly nodeOptions?: readonly string[];
 }
 
-export function runBundle(options: RunBundleOptions): Promise<BundleRun> {
+export async function runBundle(options: RunBundleOptions): Promise<BundleRun> {
   // require() reads a relative path as a package name; the bundle is always a file.
   const bundle = resolvePath(options.bundleFile);
   const args = [...(options.nodeOptions ?? []), '-e', RUNNER, bundle, JSON.stringify(options.event)];
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, { env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { exitCode, stdout, stderr } = await processOutput(child);
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const line = stdout.split('\n').find((l) => l.startsWith(REPORT_MARK));
+  const report = line ? (JSON.parse(line.slice(REPORT_MARK.length)) as BundleReport) : undefined;
+  return { exitCode, stdout, stderr, wallMs, report };
+}
+
+export interface ProcessOutput {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Everything a child process printed, and its exit code, once it has exited. */
+export function processOutput(
+  child: ChildProcessByStdio<null | Writable, Readable, Readable>,
+): Promise<ProcessOutput> {
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (exitCode) => {
-      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const line = stdout.split('\n').find((l) => l.startsWith(REPORT_MARK));
-      const report = line ? (JSON.parse(line.slice(REPORT_MARK.length)) as BundleReport) : undefined;
-      resolve({ exitCode, stdout, stderr, wallMs, report });
-    });
+    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
   });
 }
 
