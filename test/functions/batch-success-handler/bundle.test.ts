@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { HANDLER_BUNDLING } from '../../../infra/constructs/handler-bundling';
 import { buildNotification } from '../../../functions/shared/message';
 import { parseBatchJobStateChange } from '../../../functions/shared/schema';
@@ -115,4 +115,13 @@ test('the bundled handler fails at init, naming SNS_ARN, when it is missing', as
   expect(run.report).toBeUndefined();
   expect(run.stderr).toMatch(/ConfigError: Invalid handler configuration: SNS_ARN is missing or empty/);
   expect(server.requests).toHaveLength(before);
+});
+
+test('the bundle keeps only the part of zod that the schema uses', () => {
+  // `import { z } from 'zod'` (as the Powertools parser's schemas do) would keep all of zod: 443 KB
+  const zodBytes = Object.entries(bundle.metafile.outputs[relative(process.cwd(), bundle.file)]!.inputs)
+    .filter(([input]) => input.includes('node_modules/zod/'))
+    .map(([input, { bytesInOutput }]) => ({ input, bytesInOutput }));
+  expect(zodBytes.filter(({ input }) => /\/locales\/(?!en\.js)/.test(input) && bytesInOutput > 0)).toEqual([]);
+  expect(zodBytes.reduce((sum, { bytesInOutput }) => sum + bytesInOutput, 0)).toBeLessThan(150 * 1024);
 });

@@ -85,6 +85,21 @@ describe('parseBatchJobStateChange', () => {
   });
 
   test.each([
+    ['time', '28/11/2026 12:00'],
+    ['resources', 'arn:aws:batch:us-east-1:123456789012:job/x'],
+    ['account', 123456789012],
+    ['version', undefined],
+  ])('fails when the envelope field %s is %p', (field, value) => {
+    const error = parseError({ ...loadEvent('succeededContainer'), [field]: value });
+    expect(error.issues).toEqual([expect.stringMatching(new RegExp(`^${field}: `))]);
+  });
+
+  test('accepts the replay name of a replayed event', () => {
+    const event = { ...loadEvent('succeededContainer'), 'replay-name': 'after-outage' };
+    expect(parseBatchJobStateChange(event)['replay-name']).toBe('after-outage');
+  });
+
+  test.each([
     ['jobName', 42],
     ['jobId', ''],
     ['status', null],
