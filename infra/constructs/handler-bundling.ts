@@ -18,6 +18,12 @@ export const HANDLER_ARCHITECTURE = Architecture.ARM_64;
  * The source map ships as a separate file without sources content. Node.js does not read it unless
  * NODE_OPTIONS=--enable-source-maps is set on the function, which costs about 11 ms of cold start and
  * 6 MB (`npm run bench`); set it while debugging, or decode a stack trace with the map offline.
+ *
+ * `dynamic-import=false` makes esbuild write the bundle's remaining `import("node:...")` calls as
+ * `require`, as everything else in a CommonJS bundle is. Otherwise the first such call starts
+ * Node's ES module loader, about 5 ms: the SDK does it for a plain-HTTP endpoint (the local SNS
+ * stand-in, `npm run invoke -- --publish` against a local endpoint), and Lambda's invoke store
+ * when a function runs several invocations at once. Lambda's HTTPS path does not make such calls.
  */
 export const HANDLER_BUNDLING: BundlingOptions = {
   format: OutputFormat.CJS,
@@ -29,4 +35,5 @@ export const HANDLER_BUNDLING: BundlingOptions = {
   sourcesContent: false,
   bundleAwsSDK: true,
   externalModules: [],
+  esbuildArgs: { '--supported:dynamic-import': 'false' },
 };

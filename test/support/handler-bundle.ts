@@ -23,6 +23,7 @@ const MAPPED: ReadonlySet<string> = new Set([
   'banner',
   'footer',
   'metafile',
+  'esbuildArgs',
 ]);
 
 const SOURCE_MAP: Record<SourceMapMode, BuildOptions['sourcemap']> = {
@@ -31,6 +32,20 @@ const SOURCE_MAP: Record<SourceMapMode, BuildOptions['sourcemap']> = {
   [SourceMapMode.INLINE]: 'inline',
   [SourceMapMode.BOTH]: 'both',
 };
+
+/** `--supported:FEATURE` arguments; any other esbuild argument must be mapped here first. */
+function supportedFrom(esbuildArgs: BundlingOptions['esbuildArgs'] = {}): BuildOptions['supported'] {
+  const supported: Record<string, boolean> = {};
+  for (const [arg, value] of Object.entries(esbuildArgs)) {
+    const feature = /^--supported:(.+)$/.exec(arg)?.[1];
+    if (!feature || (value !== 'true' && value !== 'false'))
+      throw new Error(
+        `handler-bundle: map the esbuild argument ${arg}=${String(value)} to an esbuild option`,
+      );
+    supported[feature] = value === 'true';
+  }
+  return Object.keys(supported).length > 0 ? supported : undefined;
+}
 
 /** The esbuild options NodejsFunction derives from `bundling` (aws-lambda-nodejs/lib/bundling.js). */
 export function esbuildOptionsFrom(bundling: BundlingOptions): BuildOptions {
@@ -52,6 +67,7 @@ export function esbuildOptionsFrom(bundling: BundlingOptions): BuildOptions {
     define: bundling.define,
     banner: bundling.banner ? { js: bundling.banner } : undefined,
     footer: bundling.footer ? { js: bundling.footer } : undefined,
+    supported: supportedFrom(bundling.esbuildArgs),
     logLevel: 'warning',
   };
 }
