@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- handlers`: bundle size, cold start and peak memory of the success handler, as
- * medians over fresh `node` processes, against a reference bundle and an empty handler.
+ * medians over fresh `node` processes, against a reference bundle and an empty handler, and the
+ * same for the SDK alone (a handler that only publishes), the part of the cold start no code avoids.
  *
  * Each cold start is one process: start node, load the bundle, handle one SUCCEEDED event whose
  * notification goes, through the real SDK, to a local SNS stand-in on 127.0.0.1.
