@@ -88,23 +88,15 @@ export const GITHUB_VARIABLES = {
 
 export type GithubVariable = keyof typeof GITHUB_VARIABLES;
 
-/**
- * The repository variables' values for a configuration. Without a source bucket (the pipeline reads
- * GitHub through a connection and starts itself) there is nothing to deploy from a workflow.
- */
+/** The repository variables' values for a configuration. */
 export function githubVariables(config: AppConfig): Partial<Record<GithubVariable, string>> {
   const { appName, pipeline, preview } = config;
   const names = pipelineNames(appName, pipeline.account, pipeline.region);
-  const deploy = pipeline.connectionArn
-    ? {}
-    : {
-        DEPLOY_ROLE_ARN: githubRoleArn(appName, 'deploy', pipeline.account),
-        PIPELINE_REGION: pipeline.region,
-        PIPELINE_NAME: names.pipelineName,
-        PIPELINE_SOURCE_BUCKET: names.sourceBucketName,
-      };
   return {
-    ...deploy,
+    DEPLOY_ROLE_ARN: githubRoleArn(appName, 'deploy', pipeline.account),
+    PIPELINE_REGION: pipeline.region,
+    PIPELINE_NAME: names.pipelineName,
+    PIPELINE_SOURCE_BUCKET: names.sourceBucketName,
     PREVIEW_ROLE_ARN: githubRoleArn(appName, 'preview', previewAccount(config)),
     PREVIEW_REGION: preview.region,
   };

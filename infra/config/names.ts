@@ -56,6 +56,7 @@ export interface PipelineNames {
   readonly pipelineName: string;
   /** Globally unique, hence the account and region. */
   readonly sourceBucketName: string;
+  /** The cloud assembly CI tested (`npm run pack`), one object version per merge. */
   readonly sourceObjectKey: string;
   /** The source action, whose revision a pipeline start pins (`--source-revisions actionName=...`). */
   readonly sourceActionName: string;
@@ -66,7 +67,7 @@ export function pipelineNames(appName: string, account: string, region: string):
     stackName: `${appName}-Pipeline`,
     pipelineName: `${appName}-pipeline`,
     sourceBucketName: `${appName}-pipeline-source-${account}-${region}`,
-    sourceObjectKey: 'source.zip',
+    sourceObjectKey: 'cloud-assembly.zip',
     sourceActionName: 'Source',
   };
 }

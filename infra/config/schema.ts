@@ -166,16 +166,8 @@ export const appConfigSchema = z
     pipeline: z.strictObject({
       account: accountId,
       region,
-      /** A CodeConnections connection ARN; when set, the pipeline reads GitHub through it instead of S3. */
-      connectionArn: z
-        .string()
-        .regex(
-          /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/,
-          {
-            error: 'must be a CodeConnections connection ARN',
-          },
-        )
-        .optional(),
+      /** Removed: the pipeline deploys the cloud assembly CI tested. Kept only to say so. */
+      connectionArn: z.unknown().optional(),
     }),
     /** Where pull-request and branch previews deploy, and the VPC they create. */
     preview: z.strictObject({
@@ -216,6 +208,15 @@ export const appConfigSchema = z
     stages: z.array(stage).min(1, { error: 'configure at least one stage' }),
   })
   .superRefine((config, ctx) => {
+    if (config.pipeline.connectionArn !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pipeline', 'connectionArn'],
+        message:
+          'is no longer supported: the pipeline deploys the cloud assembly that CI tested and uploaded, ' +
+          'so it reads no repository (README, "What runs where"); remove the setting',
+      });
+    }
     if ((config.github.ownerId === undefined) !== (config.github.repositoryId === undefined)) {
       ctx.addIssue({
         code: 'custom',

@@ -17,6 +17,7 @@ export function acknowledgePipelineFindings(stack: Stack, pipeline: CodePipeline
   selfMutationAndAssets(stack, pipeline, logs, reports);
   buildProjects(stack, pipeline, logs, reports);
   crossRegionSupport(stack, pipeline, partition);
+  approvalTopicKey(stack, pipeline, partition);
 }
 
 function artifactStore(stack: Stack, pipeline: CodePipeline): void {
@@ -128,6 +129,27 @@ function crossRegionSupport(stack: Stack, pipeline: CodePipeline, partition: str
         reason:
           `CDK refers to the replication key in ${region} by alias and so grants its key actions on ` +
           'every key; the role is assumed by CodePipeline alone',
+      },
+    ]);
+  }
+}
+
+/**
+ * The roles that publish to the approval topic (the approval actions and the change-set summary
+ * steps) may use the AWS managed SNS key. Its id differs per account, so the grant names every key
+ * of the account under the condition `kms:ResourceAliases` = alias/aws/sns.
+ */
+function approvalTopicKey(stack: Stack, pipeline: CodePipeline, partition: string): void {
+  const publishers = pipeline.pipeline.node
+    .findAll()
+    .filter((c) => /(Approve\/CodePipelineActionRole|ChangeSetSummary\/Role)$/.test(c.node.path));
+  for (const role of publishers) {
+    acknowledgeFindings(role, [
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:${partition}:kms:${stack.region}:${stack.account}:key/*]`,
+        reason:
+          'Publishing to the approval topic, encrypted with the AWS managed key alias/aws/sns; the ' +
+          'statement is limited to that key by the condition kms:ResourceAliases',
       },
     ]);
   }

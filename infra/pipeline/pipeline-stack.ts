@@ -3,13 +3,17 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import { S3Trigger } from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CodeBuildStep, CodePipeline, CodePipelineSource, ManualApprovalStep } from 'aws-cdk-lib/pipelines';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { CodePipeline, CodePipelineSource } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import { pipelineNames } from '../config/names';
 import { acknowledgeFindings } from '../nag/acknowledge';
 import type { AppConfig, StageConfig } from '../config/schema';
 import { JobBaseStage } from '../stages/job-base-stage';
 import { acknowledgePipelineFindings } from './pipeline-findings';
+import { PipelineTools } from './pipeline-tools';
+import { APPROVAL_TOPIC_KEY_ALIAS, addProductionSteps } from './production-steps';
 import { smokeTestStep } from './smoke-test-step';
 import { CDK_ASSETS_VERSION, CDK_CLI_VERSION } from './toolchain';
 
@@ -23,39 +27,30 @@ export interface PipelineStackProps extends StackProps {
 /**
  * The self-mutating pipeline that deploys JobBase to every configured stage, in order.
  *
- * It is fed by the merge workflow, not by a stored GitHub token: the workflow uploads the commit to
- * the versioned source bucket and starts the pipeline for exactly that object version. With a
- * CodeConnections connection configured, the pipeline reads the repository through it instead.
+ * Its input is the cloud assembly that CI synthesized and tested: the merge workflow uploads
+ * `cdk.out` to the versioned source bucket, only after every test passed on that commit, and starts
+ * the pipeline on exactly that object version. So nothing is built, tested or installed from npm in
+ * the pipeline: it updates itself, publishes the assets in one job, and deploys. Its own steps run
+ * scripts bundled into the same assembly (`PipelineTools`).
  */
 export class PipelineStack extends Stack {
   public readonly pipeline: CodePipeline;
   public readonly stages: readonly JobBaseStage[];
-  public readonly sourceBucket?: s3.Bucket;
+  public readonly sourceBucket: s3.Bucket;
+  /** Approvers subscribe here: each production change set's summary and approval request. */
+  public readonly approvalTopic?: sns.Topic;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
     const { config } = props;
     const names = pipelineNames(config.appName, config.pipeline.account, config.pipeline.region);
 
-    let source: CodePipelineSource;
-    if (config.pipeline.connectionArn) {
-      source = CodePipelineSource.connection(
-        `${config.github.owner}/${config.github.repository}`,
-        config.github.branch,
-        {
-          connectionArn: config.pipeline.connectionArn,
-          actionName: names.sourceActionName,
-          triggerOnPush: true,
-        },
-      );
-    } else {
-      this.sourceBucket = this.createSourceBucket(names.sourceBucketName);
-      source = CodePipelineSource.s3(this.sourceBucket, names.sourceObjectKey, {
-        actionName: names.sourceActionName,
-        trigger: S3Trigger.NONE,
-      });
-      new CfnOutput(this, 'SourceBucketName', { value: this.sourceBucket.bucketName });
-    }
+    this.sourceBucket = this.createSourceBucket(names.sourceBucketName);
+    const cloudAssembly = CodePipelineSource.s3(this.sourceBucket, names.sourceObjectKey, {
+      actionName: names.sourceActionName,
+      trigger: S3Trigger.NONE,
+    });
+    new CfnOutput(this, 'SourceBucketName', { value: this.sourceBucket.bucketName });
 
     // Stages in other accounts need the artifact bucket encrypted with a key they can be granted.
     const crossAccountKeys = config.stages.some((s) => s.account !== config.pipeline.account);
@@ -65,19 +60,19 @@ export class PipelineStack extends Stack {
         pipelineType: codepipeline.PipelineType.V2,
         // A newer execution supersedes an older one waiting between stages, so an older commit is
         // never deployed over a newer one, and commits that queue up behind a deploy are skipped.
+        // It also keeps one execution per stage, so an approved change set is the one that executes.
         executionMode: codepipeline.ExecutionMode.SUPERSEDED,
         restartExecutionOnUpdate: true,
         crossAccountKeys,
         // Rotation applies to that key only; CodePipeline rejects it when there is no key.
         enableKeyRotation: crossAccountKeys,
       }),
-      synth: new CodeBuildStep('Synth', {
-        input: source,
-        installCommands: ['npm ci'],
-        commands: ['npm test', 'npm run synth'],
-        primaryOutputDirectory: 'cdk.out',
-      }),
+      // A source as the synth step: the uploaded assembly is the pipeline's cloud assembly, and the
+      // pipeline has no Build stage.
+      synth: cloudAssembly,
       selfMutation: true,
+      // One CodeBuild job publishes every file asset, instead of one job per asset.
+      publishAssetsInParallel: false,
       cliVersion: CDK_CLI_VERSION,
       cdkAssetsCliVersion: CDK_ASSETS_VERSION,
       codeBuildDefaults: {
@@ -89,7 +84,9 @@ export class PipelineStack extends Stack {
       },
     });
 
-    this.stages = this.addStages(config, source);
+    const tools = new PipelineTools(this, 'Tools');
+    if (config.stages.some((s) => s.production)) this.approvalTopic = this.createApprovalTopic();
+    this.stages = this.addStages(config, cloudAssembly, tools);
     new CfnOutput(this, 'PipelineName', { value: names.pipelineName });
     // Build now rather than at synthesis, so that the generated roles can be checked and explained.
     this.pipeline.buildPipeline();
@@ -97,7 +94,7 @@ export class PipelineStack extends Stack {
   }
 
   /** Stages deploy in the configured order; stages that share a `wave` deploy in parallel. */
-  private addStages(config: AppConfig, source: CodePipelineSource): JobBaseStage[] {
+  private addStages(config: AppConfig, input: CodePipelineSource, tools: PipelineTools): JobBaseStage[] {
     const waves = new Map<string, StageConfig[]>();
     for (const stage of config.stages) {
       const wave = stage.wave ?? stage.name;
@@ -111,15 +108,42 @@ export class PipelineStack extends Stack {
           stage: stageConfig,
           smokeTestAccount: config.pipeline.account,
         });
-        wave.addStage(stage, {
-          pre: stageConfig.production ? [new ManualApprovalStep(`Approve-${stageConfig.name}`)] : [],
+        const deployment = wave.addStage(stage, {
           post: stageConfig.smokeTest
-            ? [smokeTestStep({ appName: config.appName, stage, input: source })]
+            ? [smokeTestStep({ appName: config.appName, stage, input, tools })]
             : [],
         });
+        if (stageConfig.production) {
+          for (const stack of deployment.stacks) {
+            addProductionSteps({
+              stageName: stageConfig.name,
+              stack,
+              input,
+              tools,
+              approvalTopic: this.approvalTopic!,
+            });
+          }
+        }
         return stage;
       });
     });
+  }
+
+  /**
+   * Encrypted with the AWS managed SNS key: only the pipeline's own roles publish, and no service
+   * principal does, so no key policy of our own is needed.
+   */
+  private createApprovalTopic(): sns.Topic {
+    const topic = new sns.Topic(this, 'ApprovalTopic', {
+      displayName: 'Pipeline approvals',
+      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', APPROVAL_TOPIC_KEY_ALIAS),
+      enforceSSL: true,
+    });
+    new CfnOutput(this, 'ApprovalTopicArn', {
+      value: topic.topicArn,
+      description: 'Subscribe the approvers: change-set summaries and approval requests',
+    });
+    return topic;
   }
 
   /** Private, encrypted, TLS-only and versioned: each deploy pins one object version. */

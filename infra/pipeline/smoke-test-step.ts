@@ -3,12 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CodeBuildStep, type IFileSetProducer } from 'aws-cdk-lib/pipelines';
 import { smokeTestRoleArn } from '../config/names';
 import type { JobBaseStage } from '../stages/job-base-stage';
+import type { PipelineTools } from './pipeline-tools';
 
 export interface SmokeTestStepProps {
   readonly appName: string;
   readonly stage: JobBaseStage;
-  /** The repository, for the smoke test script and its dependencies. */
+  /** The cloud assembly, which holds the bundled smoke test. */
   readonly input: IFileSetProducer;
+  readonly tools: PipelineTools;
   /**
    * How long to wait for the notification; a Fargate job takes minutes to start.
    * @default 900
@@ -29,8 +31,7 @@ export function smokeTestStep(props: SmokeTestStepProps): CodeBuildStep {
   const roleArn = smokeTestRoleArn(props.appName, stageName, account, Aws.PARTITION);
   return new CodeBuildStep('SmokeTest', {
     input: props.input,
-    installCommands: ['npm ci'],
-    commands: ['npx tsx scripts/smoke-test.ts'],
+    commands: [props.tools.command('smoke-test')],
     env: {
       AWS_REGION: region,
       SMOKE_TEST_ROLE_ARN: roleArn,

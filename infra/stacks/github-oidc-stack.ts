@@ -167,8 +167,7 @@ export interface GithubOidcStackPlan {
 /**
  * The GitHub OIDC stacks a configuration needs: one in the pipeline account with the deploy role,
  * holding the preview role too when previews deploy to the same account, else a second stack in the
- * preview account. No deploy role when the pipeline reads GitHub through a connection and starts
- * itself on a push.
+ * preview account.
  */
 export function githubOidcStacks(config: AppConfig): GithubOidcStackPlan[] {
   const { appName, github, pipeline } = config;
@@ -188,14 +187,12 @@ export function githubOidcStacks(config: AppConfig): GithubOidcStackPlan[] {
       ...roles,
     },
   });
-  const deploy = pipeline.connectionArn
-    ? undefined
-    : { pipeline: pipelineNames(appName, pipeline.account, pipeline.region) };
+  const deploy = { pipeline: pipelineNames(appName, pipeline.account, pipeline.region) };
   if (previewIn === pipeline.account) {
     return [plan('GithubOidc', pipeline.account, pipeline.region, { deploy, preview })];
   }
   return [
-    ...(deploy ? [plan('GithubOidc', pipeline.account, pipeline.region, { deploy })] : []),
+    plan('GithubOidc', pipeline.account, pipeline.region, { deploy }),
     plan('GithubOidcPreview', previewIn, config.preview.region, { preview }),
   ];
 }

@@ -101,16 +101,22 @@ describe('githubVariables', () => {
     expect(githubVariables(config).PREVIEW_ROLE_ARN).toBe(githubRoleArn('jobs', 'preview', '444444444444'));
   });
 
-  test('has no deploy variables when the pipeline reads GitHub through a connection', () => {
-    const config = parseConfig({
+  test('fails on pipeline.connectionArn, which the pipeline no longer reads, naming why', () => {
+    // GIVEN a configuration from before the pipeline took the tested cloud assembly
+    const input = {
       ...appConfig,
       pipeline: {
         ...appConfig.pipeline,
         connectionArn:
           'arn:aws:codeconnections:ap-northeast-1:111111111111:connection/0123abcd-0123-4567-89ab-0123456789ab',
       },
-    });
-    expect(Object.keys(githubVariables(config)).sort()).toEqual(['PREVIEW_REGION', 'PREVIEW_ROLE_ARN']);
+    };
+    // THEN it is refused with the reason and the fix
+    expect(problemsOf(input)).toEqual([
+      expect.stringMatching(
+        /^pipeline\.connectionArn: is no longer supported: .*cloud assembly.*remove the setting$/,
+      ),
+    ]);
   });
 });
 

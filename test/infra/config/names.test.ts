@@ -25,7 +25,7 @@ describe('names', () => {
       stackName: 'jobs-Pipeline',
       pipelineName: 'jobs-pipeline',
       sourceBucketName: 'jobs-pipeline-source-111111111111-ap-northeast-1',
-      sourceObjectKey: 'source.zip',
+      sourceObjectKey: 'cloud-assembly.zip',
       sourceActionName: 'Source',
     });
   });

@@ -1,15 +1,16 @@
-import type { App } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { App, CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as packageJson from '../../../package.json';
 import type { AppConfig, StageConfig } from '../../../infra/config/schema';
 import { PipelineStack } from '../../../infra/pipeline/pipeline-stack';
+import { parse as parseYaml } from 'yaml';
 import { exampleConfig, stageConfig, testApp } from '../../support/cdk';
 
 const PIPELINE_ACCOUNT = '111111111111';
-const CONNECTION_ARN =
-  'arn:aws:codeconnections:ap-northeast-1:111111111111:connection/0123abcd-0123-0123-0123-0123456789ab';
 
 /** The parts of a synthesized CodePipeline stage these tests read. */
 interface ActionJson {
@@ -92,9 +93,19 @@ function projectOf(template: Template, action: ActionJson): Record<string, unkno
   return referenced(template, action.Configuration?.ProjectName).Properties;
 }
 
-/** A project's buildspec commands, by phase. */
-function commandsOf(project: Record<string, unknown>): Record<string, readonly string[]> {
-  const spec = JSON.parse((project.Source as { BuildSpec: string }).BuildSpec) as BuildSpecJson;
+/**
+ * A project's buildspec commands, by phase. CDK Pipelines writes a long buildspec (the asset job's)
+ * to a file of the cloud assembly, which is the project's input; `outdir` is where to read it.
+ */
+function commandsOf(project: Record<string, unknown>, outdir?: string): Record<string, readonly string[]> {
+  const buildSpec = (project.Source as { BuildSpec: string }).BuildSpec;
+  let spec: BuildSpecJson;
+  if (buildSpec.trimStart().startsWith('{')) {
+    spec = JSON.parse(buildSpec) as BuildSpecJson;
+  } else {
+    if (!outdir) throw new Error(`the buildspec is the file ${buildSpec}: give the assembly's outdir`);
+    spec = parseYaml(readFileSync(path.join(outdir, buildSpec), 'utf8')) as BuildSpecJson;
+  }
   return Object.fromEntries(
     Object.entries(spec.phases ?? {}).map(([phase, body]) => [phase, body?.commands ?? []]),
   );
@@ -103,6 +114,8 @@ function commandsOf(project: Record<string, unknown>): Record<string, readonly s
 /** `{ Fn::Join: ['', ['arn:', { Ref: 'AWS::Partition' }, ...]] }` as `arn:<AWS::Partition>:...`. */
 function joined(value: unknown): string {
   if (typeof value === 'string') return value;
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref) return `<${ref}>`;
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (!join) throw new Error(`not a string or Fn::Join: ${JSON.stringify(value)}`);
   return join[1]
@@ -126,22 +139,36 @@ const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [v
 
 describe('PipelineStack: toolchain', () => {
   let template: Template;
+  let outdir: string;
   beforeAll(() => {
     // GIVEN the example configuration (dev, then prod in another account)
-    ({ template } = synthPipeline(exampleConfig()));
+    let app: App;
+    ({ app, template } = synthPipeline(exampleConfig()));
+    outdir = app.outdir;
   });
 
-  test('self-mutates in an UpdatePipeline stage, after Build', () => {
+  test('self-mutates in an UpdatePipeline stage right after Source: there is no Build stage', () => {
     // WHEN the pipeline is synthesized
     const names = pipelineStages(template).map((s) => s.Name);
-    // THEN UpdatePipeline follows Build and holds the self-mutation action
-    expect(names.indexOf('UpdatePipeline')).toBe(names.indexOf('Build') + 1);
+    // THEN UpdatePipeline follows Source and holds the self-mutation action
+    expect(names.slice(0, 2)).toEqual(['Source', 'UpdatePipeline']);
+    expect(names).not.toContain('Build');
     expect(pipelineStage(template, 'UpdatePipeline').Actions).toEqual([
       expect.objectContaining({
         Name: 'SelfMutate',
         ActionTypeId: expect.objectContaining({ Provider: 'CodeBuild' }),
       }),
     ]);
+  });
+
+  test('self-mutation deploys the uploaded cloud assembly: the S3 source artifact is its input', () => {
+    // WHEN the Source and SelfMutate actions are read
+    type Artifacts = { InputArtifacts?: Array<{ Name: string }>; OutputArtifacts?: Array<{ Name: string }> };
+    const [source] = pipelineStage(template, 'Source').Actions as unknown as Artifacts[];
+    const [selfMutate] = pipelineStage(template, 'UpdatePipeline').Actions as unknown as Artifacts[];
+    // THEN
+    expect(source?.OutputArtifacts).toHaveLength(1);
+    expect(selfMutate?.InputArtifacts).toEqual(source?.OutputArtifacts);
   });
 
   test('self-mutation installs exactly the aws-cdk version package.json pins', () => {
@@ -153,54 +180,56 @@ describe('PipelineStack: toolchain', () => {
     expect(commands.build).toEqual([expect.stringMatching(/^cdk -a \. deploy Pipeline /)]);
   });
 
-  test('asset publishing installs exactly the cdk-assets version package.json pins', () => {
-    // WHEN the projects of the Assets stage are read
+  test('one job publishes every file asset, with exactly the cdk-assets version package.json pins', () => {
+    // WHEN the Assets stage is read
     const actions = pipelineStage(template, 'Assets').Actions;
-    // THEN every one installs that cdk-assets and nothing else
-    expect(actions.length).toBeGreaterThan(0);
-    for (const action of actions) {
-      expect(commandsOf(projectOf(template, action)).install).toEqual([
-        `npm install -g cdk-assets@${packageJson.devDependencies['cdk-assets']}`,
-      ]);
-    }
+    // THEN one action installs that cdk-assets and publishes the handlers of both stages
+    expect(actions).toHaveLength(1);
+    const commands = commandsOf(projectOf(template, actions[0]!), outdir);
+    expect(commands.install).toEqual([
+      `npm install -g cdk-assets@${packageJson.devDependencies['cdk-assets']}`,
+    ]);
+    expect(commands.build?.length).toBeGreaterThan(1);
+    for (const command of commands.build ?? []) expect(command).toMatch(/^cdk-assets --path .* publish /);
   });
 
-  test('the synth step starts with npm ci and runs only npm scripts that package.json defines', () => {
-    // WHEN the synth project's commands are read
-    const [synth] = pipelineStage(template, 'Build').Actions;
-    const commands = commandsOf(projectOf(template, synth!));
-    const all = [...(commands.install ?? []), ...(commands.build ?? [])];
-    // THEN the first is npm ci, and every other one names a script of package.json
-    expect(all[0]).toBe('npm ci');
-    const scripts = Object.keys(packageJson.scripts);
-    const named = all
-      .slice(1)
-      .map((command) => /^npm (?:run (\S+)|(test))$/.exec(command)?.slice(1).find(Boolean));
-    expect(named).not.toContain(undefined);
-    for (const script of named) expect(scripts).toContain(script);
-    expect(named).toEqual(['test', 'synth']);
+  test('no step installs the project, builds, tests or lints', () => {
+    // WHEN every CodeBuild project's commands are read
+    const commands = Object.values(template.findResources('AWS::CodeBuild::Project')).flatMap((project) =>
+      Object.values(commandsOf(project.Properties as Record<string, unknown>, outdir)).flat(),
+    );
+    // THEN none is npm ci, a test, a linter or a compiler; the only npm commands install the pinned CLIs
+    expect(commands.length).toBeGreaterThan(0);
+    const forbidden =
+      /\bnpm (ci|test|run|install(?! -g (aws-cdk|cdk-assets)@\d))|\b(eslint|jest|integ-runner|tsc|tsx|prettier|actionlint)\b/;
+    expect(commands.filter((command) => forbidden.test(command))).toEqual([]);
   });
 
-  test('the synth step hands cdk.out to the rest of the pipeline', () => {
-    // WHEN the synth project's buildspec is read
-    const [synth] = pipelineStage(template, 'Build').Actions;
-    const spec = JSON.parse((projectOf(template, synth!).Source as { BuildSpec: string }).BuildSpec) as {
-      artifacts?: Record<string, unknown>;
-    };
-    // THEN its artifact is the cloud assembly
-    expect(spec.artifacts).toMatchObject({ 'base-directory': 'cdk.out' });
+  test("the pipeline's own steps run tools bundled into the cloud assembly", () => {
+    // WHEN the commands of the steps this project adds are read
+    const tools = pipelineStages(template)
+      .flatMap((stage) => stage.Actions)
+      .filter(
+        (a) => a.ActionTypeId.Provider === 'CodeBuild' && !['SelfMutate', 'FileAssets'].includes(a.Name),
+      )
+      .map((a) => commandsOf(projectOf(template, a)).build?.[0]);
+    // THEN each runs node on one tool of PipelineTools
+    expect(tools).toEqual([
+      expect.stringMatching(/^node \S+\/smoke-test\.cjs$/),
+      expect.stringMatching(/^node \S+\/change-set-summary\.cjs$/),
+      expect.stringMatching(/^node \S+\/protect-stack\.cjs$/),
+    ]);
   });
 });
 
 describe('PipelineStack: stages, waves and approvals', () => {
-  test('stages appear in the configured order after Source, Build, UpdatePipeline and Assets', () => {
+  test('stages appear in the configured order after Source, UpdatePipeline and Assets', () => {
     // GIVEN the example configuration
     // WHEN the pipeline is synthesized
     const { template } = synthPipeline(exampleConfig());
     // THEN
     expect(pipelineStages(template).map((s) => s.Name)).toEqual([
       'Source',
-      'Build',
       'UpdatePipeline',
       'Assets',
       'dev',
@@ -221,7 +250,6 @@ describe('PipelineStack: stages, waves and approvals', () => {
     // THEN one pipeline stage holds both, and their deploy actions run in the same order
     expect(pipelineStages(template).map((s) => s.Name)).toEqual([
       'Source',
-      'Build',
       'UpdatePipeline',
       'Assets',
       'early',
@@ -247,20 +275,8 @@ describe('PipelineStack: stages, waves and approvals', () => {
     // WHEN the pipeline's stages are read
     const names = pipelineStages(template).map((s) => s.Name);
     // THEN qa deploys with dev, before prod
-    expect(names.slice(4)).toEqual(['early', 'prod']);
+    expect(names.slice(3)).toEqual(['early', 'prod']);
     expect(deployActions(pipelineStage(template, 'early'), 'jobs-qa-JobBase')).toHaveLength(2);
-  });
-
-  test('a manual approval precedes the production stage deploy actions', () => {
-    // GIVEN the example configuration, prod being production
-    // WHEN the pipeline is synthesized
-    const prod = pipelineStage(synthPipeline(exampleConfig()).template, 'prod');
-    // THEN the approval runs before every prod deploy action
-    const approvals = prod.Actions.filter((a) => a.ActionTypeId.Category === 'Approval');
-    expect(approvals).toEqual([expect.objectContaining({ Name: 'Approve-prod', RunOrder: 1 })]);
-    const deploys = deployActions(prod, 'jobs-prod-JobBase');
-    expect(deploys).toHaveLength(2);
-    expect(Math.min(...runOrders(deploys))).toBeGreaterThan(approvals[0]!.RunOrder);
   });
 
   test('no approval on non-production stages', () => {
@@ -287,12 +303,193 @@ describe('PipelineStack: stages, waves and approvals', () => {
     // WHEN the wave's actions are read
     const late = pipelineStage(template, 'late');
     const approval = late.Actions.find((a) => a.ActionTypeId.Category === 'Approval');
-    // THEN prod deploys after the approval, and staging starts with it
+    // THEN prod executes its change set after the approval, and staging deploys without waiting for it
     expect(approval).toBeDefined();
-    expect(Math.min(...runOrders(deployActions(late, 'jobs-prod-JobBase')))).toBeGreaterThan(
+    expect(Math.max(...runOrders(deployActions(late, 'jobs-prod-JobBase')))).toBeGreaterThan(
       approval!.RunOrder,
     );
-    expect(Math.min(...runOrders(deployActions(late, 'jobs-staging-JobBase')))).toBe(approval!.RunOrder);
+    expect(Math.max(...runOrders(deployActions(late, 'jobs-staging-JobBase')))).toBeLessThan(
+      approval!.RunOrder,
+    );
+  });
+});
+
+describe('PipelineStack: production review', () => {
+  let stack: PipelineStack;
+  let template: Template;
+  let prod: StageJson;
+  const byName = (name: string): ActionJson => {
+    const action = prod.Actions.find((a) => a.Name === name);
+    if (!action) throw new Error(`prod has no action ${name}: ${prod.Actions.map((a) => a.Name).join(', ')}`);
+    return action;
+  };
+  /** A project's environment variables, with `{ Ref: AWS::Partition }` written `<AWS::Partition>`. */
+  const envOf = (action: ActionJson): Record<string, string> => {
+    const env = (
+      projectOf(template, action).Environment as {
+        EnvironmentVariables: Array<{ Name: string; Value: unknown }>;
+      }
+    ).EnvironmentVariables;
+    return Object.fromEntries(env.map((e) => [e.Name, joined(e.Value)]));
+  };
+  const PROD_DEPLOY_ROLE =
+    'arn:<AWS::Partition>:iam::222222222222:role/cdk-hnb659fds-deploy-role-222222222222-ap-northeast-1';
+
+  beforeAll(() => {
+    // GIVEN the example configuration: prod is production, in account 222222222222
+    ({ stack, template } = synthPipeline(exampleConfig()));
+    prod = pipelineStage(template, 'prod');
+  });
+
+  test('creates the change set, summarizes it, waits for approval, executes it, then protects the stack', () => {
+    // WHEN the prod stage's actions are read in run order
+    const sequence = [...prod.Actions]
+      .sort((x, y) => x.RunOrder - y.RunOrder)
+      .map((a) => [a.RunOrder, a.Name, a.ActionTypeId.Provider, a.Configuration?.ActionMode ?? null]);
+    // THEN each runs after the one before it
+    expect(sequence).toEqual([
+      [1, 'Prepare', 'CloudFormation', 'CHANGE_SET_REPLACE'],
+      [2, 'ChangeSetSummary', 'CodeBuild', null],
+      [3, 'Approve', 'Manual', null],
+      [4, 'Deploy', 'CloudFormation', 'CHANGE_SET_EXECUTE'],
+      [5, 'TerminationProtection', 'CodeBuild', null],
+    ]);
+  });
+
+  test('the approval executes the change set that was summarized: one name, one stack', () => {
+    // WHEN the change-set actions and the summary's settings are read
+    const prepare = byName('Prepare').Configuration;
+    const deploy = byName('Deploy').Configuration;
+    // THEN
+    expect(deploy).toMatchObject({ StackName: prepare?.StackName, ChangeSetName: prepare?.ChangeSetName });
+    expect(envOf(byName('ChangeSetSummary'))).toMatchObject({
+      STACK_NAME: prepare?.StackName,
+      CHANGE_SET_NAME: prepare?.ChangeSetName,
+    });
+  });
+
+  test("the approval shows the summary's headline and change-set link, and notifies the approvers' topic", () => {
+    // WHEN the approval and the summary step are read
+    const summary = byName('ChangeSetSummary');
+    const spec = JSON.parse((projectOf(template, summary).Source as { BuildSpec: string }).BuildSpec) as {
+      env?: { 'exported-variables'?: string[] };
+    };
+    // THEN the approval reads the variables the summary step exports
+    expect(summary.Namespace).toEqual(expect.any(String));
+    expect(spec.env?.['exported-variables']).toEqual(['CHANGE_SET_HEADLINE', 'CHANGE_SET_URL']);
+    expect(byName('Approve').Configuration).toEqual({
+      CustomData: `#{${summary.Namespace}.CHANGE_SET_HEADLINE}`,
+      ExternalEntityLink: `#{${summary.Namespace}.CHANGE_SET_URL}`,
+      NotificationArn: { Ref: stack.getLogicalId(stack.approvalTopic!.node.defaultChild as CfnElement) },
+    });
+  });
+
+  test("both steps reach exactly the prod stack, through its account's bootstrap deploy role", () => {
+    // WHEN the steps' environments are read
+    const expected = {
+      STAGE_NAME: 'prod',
+      STACK_NAME: 'jobs-prod-JobBase',
+      STACK_ACCOUNT: '222222222222',
+      STACK_REGION: 'ap-northeast-1',
+      DEPLOY_ROLE_ARN: PROD_DEPLOY_ROLE,
+    };
+    // THEN
+    expect(envOf(byName('ChangeSetSummary'))).toMatchObject(expected);
+    expect(envOf(byName('TerminationProtection'))).toMatchObject(expected);
+    // the role CodePipeline itself deploys prod with
+    expect(joined((byName('Prepare') as unknown as { RoleArn: unknown }).RoleArn)).toBe(PROD_DEPLOY_ROLE);
+  });
+
+  test("the summary step's role may assume only prod's deploy role, and publish only to the approval topic", () => {
+    // WHEN the statements of its role are read, beside CodeBuild's logs, reports and artifacts
+    const statements = roleStatements(template, projectOf(template, byName('ChangeSetSummary')).ServiceRole);
+    const own = statements.filter((s) =>
+      asList(s.Action).some((a) => /^(sts|sns|cloudformation):|^\*$/.test(String(a))),
+    );
+    // THEN
+    const topicId = stack.getLogicalId(stack.approvalTopic!.node.defaultChild as CfnElement);
+    expect(own).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'sts:AssumeRole' }),
+      expect.objectContaining({ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId } }),
+    ]);
+    expect(asList(own[0]!.Resource).map(joined)).toEqual([PROD_DEPLOY_ROLE]);
+    expect(statements.filter((s) => asList(s.Resource).includes('*'))).toEqual([]);
+  });
+
+  test("the termination-protection step's role may assume only prod's deploy role", () => {
+    // WHEN
+    const statements = roleStatements(
+      template,
+      projectOf(template, byName('TerminationProtection')).ServiceRole,
+    );
+    const own = statements.filter((s) =>
+      asList(s.Action).some((a) => /^(sts|sns|cloudformation):|^\*$/.test(String(a))),
+    );
+    // THEN
+    expect(own).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'sts:AssumeRole' })]);
+    expect(asList(own[0]!.Resource).map(joined)).toEqual([PROD_DEPLOY_ROLE]);
+  });
+
+  test('the approval topic is encrypted, TLS-only, and named in an output for the approvers', () => {
+    // THEN
+    const topicId = stack.getLogicalId(stack.approvalTopic!.node.defaultChild as CfnElement);
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: Match.stringLikeRegexp('alias/aws/sns'),
+    });
+    template.hasOutput('ApprovalTopicArn', { Value: { Ref: topicId } });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('without a production stage there is no approval, no review and no topic', () => {
+    // GIVEN only dev
+    const { template } = synthPipeline(withStages([stageNamed(exampleConfig(), 'dev')]));
+    // THEN
+    const names = pipelineStages(template).flatMap((s) => s.Actions.map((a) => a.Name));
+    expect(names.filter((n) => /Approve|ChangeSetSummary|TerminationProtection/.test(n))).toEqual([]);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  test('two production stages in one wave each get their own review, before their own execution', () => {
+    // GIVEN prod and prodeu, both production, in the wave 'production'
+    const config = exampleConfig();
+    const { template } = synthPipeline(
+      withStages([
+        stageNamed(config, 'dev'),
+        { ...stageNamed(config, 'prod'), wave: 'production' },
+        stageConfig({
+          name: 'prodeu',
+          account: '444444444444',
+          region: 'eu-west-1',
+          production: true,
+          wave: 'production',
+          vpc: { create: { availabilityZones: ['eu-west-1a'] } },
+        }),
+      ]),
+    );
+    // WHEN the wave's actions are read
+    const wave = pipelineStage(template, 'production');
+    // THEN each stack's approval comes after its own summary and before its own execution
+    for (const stackName of ['jobs-prod-JobBase', 'jobs-prodeu-JobBase']) {
+      const [prepare, execute] = [...deployActions(wave, stackName)].sort((x, y) => x.RunOrder - y.RunOrder);
+      const approval = wave.Actions.find(
+        (a) =>
+          a.ActionTypeId.Category === 'Approval' &&
+          String(a.Configuration?.CustomData).includes(
+            stackName.replace('-JobBase', '').replace('jobs-', ''),
+          ),
+      );
+      expect([
+        stackName,
+        prepare!.RunOrder < approval!.RunOrder,
+        approval!.RunOrder < execute!.RunOrder,
+      ]).toEqual([stackName, true, true]);
+    }
   });
 });
 
@@ -341,8 +538,9 @@ describe('PipelineStack: smoke step', () => {
     const project = projectOf(template, smoke);
     const env = (project.Environment as { EnvironmentVariables: Array<{ Name: string; Value: unknown }> })
       .EnvironmentVariables;
-    // THEN it runs scripts/smoke-test.ts with the stage's settings
-    expect(commandsOf(project).build).toEqual(['npx tsx scripts/smoke-test.ts']);
+    // THEN it runs the bundled scripts/smoke-test.ts, with nothing to install, with the stage's settings
+    expect(commandsOf(project).build).toEqual([expect.stringMatching(/^node \S+\/smoke-test\.cjs$/)]);
+    expect(commandsOf(project).install).toEqual([]);
     expect(Object.fromEntries(env.map((e) => [e.Name, joined(e.Value)]))).toEqual({
       AWS_REGION: 'ap-northeast-1',
       SMOKE_TEST_ROLE_ARN: `arn:<AWS::Partition>:iam::${PIPELINE_ACCOUNT}:role/jobs-dev-SmokeTestRole`,
@@ -367,15 +565,15 @@ describe('PipelineStack: smoke step', () => {
   test('no smoke step for a stage without smokeTest', () => {
     // WHEN the prod stage's actions are read
     const prod = pipelineStage(template, 'prod');
-    // THEN none of them runs CodeBuild
-    expect(prod.Actions.filter((a) => a.ActionTypeId.Provider === 'CodeBuild')).toEqual([]);
+    // THEN none of them is a smoke test
+    expect(prod.Actions.map((a) => a.Name)).not.toContain('SmokeTest');
   });
 });
 
 describe('PipelineStack: source', () => {
   let template: Template;
   beforeAll(() => {
-    // GIVEN the example configuration, without a connection
+    // GIVEN the example configuration
     ({ template } = synthPipeline(exampleConfig()));
   });
 
@@ -435,7 +633,7 @@ describe('PipelineStack: source', () => {
     });
   });
 
-  test('the S3 source action is named Source and reads source.zip without polling', () => {
+  test('the S3 source action is named Source and reads cloud-assembly.zip without polling', () => {
     // WHEN the Source stage is read
     const [bucketId] = Object.keys(
       template.findResources('AWS::S3::Bucket', {
@@ -449,7 +647,7 @@ describe('PipelineStack: source', () => {
         ActionTypeId: expect.objectContaining({ Category: 'Source', Provider: 'S3' }),
         Configuration: {
           S3Bucket: { Ref: bucketId },
-          S3ObjectKey: 'source.zip',
+          S3ObjectKey: 'cloud-assembly.zip',
           PollForSourceChanges: false,
         },
       }),
@@ -459,44 +657,6 @@ describe('PipelineStack: source', () => {
   test('outputs the source bucket name for the merge workflow', () => {
     // THEN
     template.hasOutput('SourceBucketName', { Value: { Ref: Match.stringLikeRegexp('^SourceBucket') } });
-  });
-
-  describe('with a CodeConnections connection', () => {
-    let connected: Template;
-    beforeAll(() => {
-      // GIVEN a connection ARN
-      const config = exampleConfig();
-      ({ template: connected } = synthPipeline({
-        ...config,
-        pipeline: { ...config.pipeline, connectionArn: CONNECTION_ARN },
-      }));
-    });
-
-    test('creates no source bucket', () => {
-      // THEN only the artifact bucket remains, and no output names a source bucket
-      expect(
-        Object.keys(
-          connected.findResources('AWS::S3::Bucket', { Properties: { BucketName: Match.anyValue() } }),
-        ),
-      ).toEqual([]);
-      expect(Object.keys(connected.findResources('AWS::S3::Bucket'))).toHaveLength(1);
-      expect(Object.keys(connected.findOutputs('SourceBucketName'))).toEqual([]);
-    });
-
-    test('reads the configured repository and branch through the connection', () => {
-      // THEN
-      expect(pipelineStage(connected, 'Source').Actions).toEqual([
-        expect.objectContaining({
-          Name: 'Source',
-          ActionTypeId: expect.objectContaining({ Category: 'Source', Provider: 'CodeStarSourceConnection' }),
-          Configuration: expect.objectContaining({
-            ConnectionArn: CONNECTION_ARN,
-            FullRepositoryId: 'example-org/batch-job-platform',
-            BranchName: 'main',
-          }),
-        }),
-      ]);
-    });
   });
 });
 
@@ -591,8 +751,19 @@ describe('PipelineStack: cdk-nag AwsSolutions', () => {
       withStages([stageNamed(example, 'dev'), { ...stageNamed(example, 'prod'), account: PIPELINE_ACCOUNT }]),
     ],
     [
-      'a CodeConnections source',
-      { ...example, pipeline: { ...example.pipeline, connectionArn: CONNECTION_ARN } },
+      'two production stages in one wave',
+      withStages([
+        stageNamed(example, 'dev'),
+        { ...stageNamed(example, 'prod'), wave: 'production' },
+        stageConfig({
+          name: 'prodeu',
+          account: '444444444444',
+          region: 'eu-west-1',
+          production: true,
+          wave: 'production',
+          vpc: { create: { availabilityZones: ['eu-west-1a'] } },
+        }),
+      ]),
     ],
     [
       'a stage in another region',

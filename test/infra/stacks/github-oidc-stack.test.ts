@@ -84,20 +84,6 @@ describe('githubOidcStacks', () => {
       ['GithubOidcPreview', { account: '333333333333', region: 'us-east-1' }, previewProvider, false, true],
     ]);
   });
-
-  test('has no deploy role when the pipeline reads GitHub through a connection', () => {
-    const plans = githubOidcStacks(
-      config({
-        pipeline: {
-          ...appConfig.pipeline,
-          connectionArn: 'arn:aws:codeconnections:ap-northeast-1:111111111111:connection/0123abcd-0123-4567',
-        },
-      }),
-    );
-    expect(plans.map((p) => [p.id, !!p.props.deploy, !!p.props.preview])).toEqual([
-      ['GithubOidc', false, true],
-    ]);
-  });
 });
 
 describe('GithubOidcStack', () => {
@@ -154,7 +140,7 @@ describe('GithubOidcStack', () => {
         Sid: 'UploadSource',
         Effect: 'Allow',
         Action: 's3:PutObject',
-        Resource: 'arn:aws:s3:::jobs-pipeline-source-111111111111-ap-northeast-1/source.zip',
+        Resource: 'arn:aws:s3:::jobs-pipeline-source-111111111111-ap-northeast-1/cloud-assembly.zip',
       },
       {
         Sid: 'StartAndReadPipeline',
