@@ -11,6 +11,11 @@
  * - aws-actions/configure-aws-credentials ec61189d: the release-please commit whose CHANGELOG.md
  *   opens with 6.1.0 in the stored repository; docker/login-action's Dependabot bump 6.1.0 -> 6.1.1
  *   replaces the same commit. Inputs from action.yml at 11b1c58 (a 6.1.0 feature commit).
+ * - actions/upload-artifact 330a01c4 and actions/download-artifact 634f93cb: the v5.0.0 commits as
+ *   many stored workflows pin them (`# v5.0.0`), and Dependabot's bumps from v5.0.0 name the same
+ *   commits. download-artifact's inputs from its stored action.yml (055cd68, with `artifact-ids`);
+ *   upload-artifact's from stored copies of its v4+ action.yml (`name`, `path` required,
+ *   `if-no-files-found`, `retention-days`, ...), as the stored repository holds only an old one.
  */
 export interface PinnedAction {
   readonly sha: string;
@@ -65,6 +70,35 @@ export const PINNED_ACTIONS: Readonly<Record<string, PinnedAction>> = {
       'cache-dependency-path',
       'mirror',
       'mirror-token',
+    ],
+    required: [],
+  },
+  'actions/upload-artifact': {
+    sha: '330a01c490aca151604b8cf639adc76d48f6c5d4',
+    version: 'v5.0.0',
+    inputs: [
+      'name',
+      'path',
+      'if-no-files-found',
+      'retention-days',
+      'compression-level',
+      'overwrite',
+      'include-hidden-files',
+    ],
+    required: ['path'],
+  },
+  'actions/download-artifact': {
+    sha: '634f93cb2916e3fdff6788551b99b062d0335ce0',
+    version: 'v5.0.0',
+    inputs: [
+      'name',
+      'artifact-ids',
+      'path',
+      'pattern',
+      'merge-multiple',
+      'github-token',
+      'repository',
+      'run-id',
     ],
     required: [],
   },

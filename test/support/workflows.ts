@@ -19,6 +19,7 @@ export interface Job {
   readonly name?: string;
   readonly if?: string;
   readonly needs?: string | string[];
+  readonly concurrency?: { readonly group: string; readonly 'cancel-in-progress': boolean | string };
   readonly environment?: string | { readonly name: string; readonly url?: string };
   readonly permissions?: Record<string, string>;
   readonly env?: Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as packageJson from '../../package.json';
@@ -31,7 +31,9 @@ describe('actionlint', () => {
 
   test('finds nothing in the workflows', () => {
     const { status, output } = actionlint(ROOT, '.github/workflows/*.{yml,yaml}');
-    expect(output).toContain('Checking 5 workflow file(s)');
+    expect(output).toContain(
+      `Checking ${readdirSync(path.join(ROOT, '.github', 'workflows')).length} workflow file(s)`,
+    );
     expect([status, output]).toEqual([0, expect.stringContaining('All workflow files passed')]);
   });
 

@@ -21,7 +21,7 @@ const SCENARIOS: Array<Trigger & { readonly workflow?: string; readonly expected
     description: 'a push to main',
     eventName: 'push',
     ref: 'refs/heads/main',
-    expected: ['ci.yml/ci', 'deploy.yml/deploy'],
+    expected: ['ci.yml/ci', 'ci.yml/deploy'],
   },
   { description: 'a push to another branch', eventName: 'push', ref: 'refs/heads/feature/x', expected: [] },
   ...['opened', 'synchronize', 'reopened'].map((action) => ({
@@ -89,11 +89,11 @@ const SCENARIOS: Array<Trigger & { readonly workflow?: string; readonly expected
   },
   ...['refs/heads/main', 'refs/heads/feature/x'].flatMap((ref) => [
     {
-      description: `a manual deploy on ${ref}`,
-      workflow: 'deploy.yml',
+      description: `a manual CI run on ${ref}`,
+      workflow: 'ci.yml',
       eventName: 'workflow_dispatch' as const,
       ref,
-      expected: ref === 'refs/heads/main' ? ['deploy.yml/deploy'] : [],
+      expected: ref === 'refs/heads/main' ? ['ci.yml/ci', 'ci.yml/deploy'] : ['ci.yml/ci'],
     },
     ...['deploy', 'destroy'].map((action) => ({
       description: `a manual preview ${action} on ${ref}`,

@@ -25,7 +25,7 @@ import {
   type Step,
   type Trigger,
 } from '../support/workflows';
-import { interpolate } from '../support/github-expressions';
+import { evaluateCondition, interpolate } from '../support/github-expressions';
 
 const WORKFLOWS = loadWorkflows();
 const CONFIG = exampleConfig();
@@ -44,14 +44,8 @@ function stepsOf(job: Job): Step[] {
 }
 
 describe('the workflow files', () => {
-  test('are the five this project documents', () => {
-    expect(WORKFLOWS.map((w) => w.file)).toEqual([
-      'ci.yml',
-      'deploy.yml',
-      'integ.yml',
-      'preview.yml',
-      'sweep.yml',
-    ]);
+  test('are the four this project documents', () => {
+    expect(WORKFLOWS.map((w) => w.file)).toEqual(['ci.yml', 'integ.yml', 'preview.yml', 'sweep.yml']);
   });
 
   test('grant nothing at the top level, so that each job states what it needs', () => {
@@ -94,8 +88,16 @@ describe('the workflow files', () => {
   });
 
   test('never cancel a run that deploys, destroys or tests against AWS', () => {
-    for (const file of ['deploy.yml', 'preview.yml', 'integ.yml', 'sweep.yml']) {
+    for (const file of ['preview.yml', 'integ.yml', 'sweep.yml']) {
       expect([file, workflowNamed(file).concurrency?.['cancel-in-progress']]).toEqual([file, false]);
+    }
+    const ci = workflowNamed('ci.yml');
+    expect(ci.jobs.deploy?.concurrency).toEqual({ group: 'deploy', 'cancel-in-progress': false });
+    // The run on main that holds the deploy job is never cancelled either.
+    const cancel = String(ci.concurrency?.['cancel-in-progress']);
+    for (const eventName of ['push', 'workflow_dispatch'] as const) {
+      const context = contextFor({ description: 'main', eventName, ref: 'refs/heads/main' }, 'o/r');
+      expect([eventName, evaluateCondition(cancel, context)]).toEqual([eventName, false]);
     }
   });
 
@@ -231,19 +233,49 @@ describe('what the workflows name in the code', () => {
     for (const name of FEATURED_OUTPUTS) expect(outputs).toContain(name);
   });
 
-  test('the deploy workflow runs on the branch the deploy role trusts, and only there', () => {
-    const deploy = workflowNamed('deploy.yml');
-    expect(deploy.on.push).toEqual({ branches: [CONFIG.github.branch] });
-    expect(deploy.jobs.deploy?.if).toBe(`github.ref == 'refs/heads/${CONFIG.github.branch}'`);
-    expect(workflowNamed('ci.yml').on.push).toEqual({ branches: [CONFIG.github.branch] });
+  test('the deploy job runs on the branch the deploy role trusts, and only there', () => {
+    const ci = workflowNamed('ci.yml');
+    expect(ci.on.push).toEqual({ branches: [CONFIG.github.branch] });
+    expect(ci.jobs.deploy?.if).toBe(
+      `github.event_name != 'pull_request' && github.ref == 'refs/heads/${CONFIG.github.branch}'`,
+    );
   });
 
-  test("the deploy workflow uploads the pipeline's source object and starts its source action", () => {
+  test('the deploy job runs only after the tests passed, and deploys the assembly that job packed', () => {
+    const { ci, deploy } = workflowNamed('ci.yml').jobs;
+    expect(deploy?.needs).toBe('ci');
+    const ciSteps = stepsOf(ci!);
+    const order = (run: string) => ciSteps.findIndex((s) => s.run === run);
+    expect(order('npm test')).toBeGreaterThan(order('npm ci'));
+    expect(order('npm run synth')).toBeGreaterThan(order('npm test'));
+    expect(order('npm run pack')).toBeGreaterThan(order('npm run synth'));
+    const upload = ciSteps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    const download = stepsOf(deploy!).find((s) => s.uses?.startsWith('actions/download-artifact@'));
+    expect(upload?.with).toMatchObject({ name: 'cloud-assembly', path: 'cloud-assembly.zip' });
+    expect(upload?.if).toBe(deploy?.if);
+    expect(download?.with?.name).toBe(upload?.with?.name);
+    // The job never checks out or builds: what it uploads is what the ci job tested.
+    expect(stepsOf(deploy!).filter((s) => /checkout|setup-node/.test(s.uses ?? ''))).toEqual([]);
+    expect(stepsOf(deploy!).filter((s) => /\bnpm\b|npx/.test(s.run ?? ''))).toEqual([]);
+  });
+
+  test("the deploy job uploads the pipeline's source object, with the commit, and starts its source action", () => {
     const names = pipelineNames(CONFIG.appName, CONFIG.pipeline.account, CONFIG.pipeline.region);
-    expect(workflowNamed('deploy.yml').jobs.deploy?.env).toMatchObject({
+    const deploy = workflowNamed('ci.yml').jobs.deploy;
+    expect(deploy?.env).toMatchObject({
       SOURCE_KEY: names.sourceObjectKey,
       SOURCE_ACTION: names.sourceActionName,
     });
+    const upload = stepsOf(deploy!).find((s) => s.id === 'upload')?.run ?? '';
+    expect(upload).toContain('"$RUNNER_TEMP/assembly/cloud-assembly.zip"');
+    expect(upload).toContain('codepipeline-artifact-revision-summary=$GITHUB_SHA');
+  });
+
+  test('a re-run of the deploy job deploys only the head of main, never an older commit', () => {
+    const guard = stepsOf(workflowNamed('ci.yml').jobs.deploy!).find((s) => /re-run/.test(s.name ?? ''));
+    expect(guard?.if).toBe("github.run_attempt != '1'");
+    expect(guard?.run).toContain('"$head" != "$GITHUB_SHA"');
+    expect(guard?.run).toContain('exit 1');
   });
 
   test('the sweep lists stacks as the CDK deploy role the preview role may assume', () => {
