@@ -10,6 +10,7 @@
 import { BatchClient, DescribeJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { requireVariables } from './script-support';
 
 export interface SmokeTestSettings {
   readonly region: string;
@@ -23,27 +24,20 @@ export interface SmokeTestSettings {
 
 /** Reads the settings from the environment, naming every variable that is missing at once. */
 export function readSettings(env: NodeJS.ProcessEnv): SmokeTestSettings {
-  const required = [
-    'AWS_REGION',
-    'JOB_QUEUE_ARN',
-    'SMOKE_TEST_QUEUE_URL',
-    'SMOKE_TEST_JOB_DEFINITION_ARN',
-  ] as const;
-  const missing = required.filter((name) => !env[name]);
-  if (missing.length > 0) {
-    throw new Error(
-      `smoke test: set ${missing.join(', ')} (the pipeline step sets them from the stage's outputs)`,
-    );
-  }
+  const required = requireVariables(
+    env,
+    ['AWS_REGION', 'JOB_QUEUE_ARN', 'SMOKE_TEST_QUEUE_URL', 'SMOKE_TEST_JOB_DEFINITION_ARN'],
+    { script: 'smoke test', source: "the pipeline step sets them from the stage's outputs" },
+  );
   const timeoutSeconds = Number(env.SMOKE_TEST_TIMEOUT_SECONDS || '900');
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 60) {
     throw new Error(`smoke test: SMOKE_TEST_TIMEOUT_SECONDS must be a whole number of at least 60 seconds`);
   }
   return {
-    region: env.AWS_REGION!,
-    jobQueueArn: env.JOB_QUEUE_ARN!,
-    queueUrl: env.SMOKE_TEST_QUEUE_URL!,
-    jobDefinitionArn: env.SMOKE_TEST_JOB_DEFINITION_ARN!,
+    region: required.AWS_REGION,
+    jobQueueArn: required.JOB_QUEUE_ARN,
+    queueUrl: required.SMOKE_TEST_QUEUE_URL,
+    jobDefinitionArn: required.SMOKE_TEST_JOB_DEFINITION_ARN,
     roleArn: env.SMOKE_TEST_ROLE_ARN || undefined,
     timeoutSeconds,
     jobNamePrefix: env.SMOKE_TEST_JOB_NAME_PREFIX || 'smoke',

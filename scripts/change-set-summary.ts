@@ -1,0 +1,218 @@
+/**
+ * The step between a production stage's change set and its manual approval: describe the change set
+ * the pipeline created in the stage's account, print its summary, mail it to the approvers' topic and
+ * leave the headline and the console link in files, which the step exports as the approval's comment
+ * and review URL.
+ *
+ * Environment (set by the pipeline step): STAGE_NAME, STACK_NAME, STACK_ACCOUNT, STACK_REGION,
+ * DEPLOY_ROLE_ARN (the stage account's CDK bootstrap deploy role), APPROVAL_TOPIC_ARN,
+ * CHANGE_SET_NAME (default PipelineChange), SUMMARY_OUTPUT_DIR (default the working directory).
+ * Writes change-set-headline.txt and change-set-url.txt into SUMMARY_OUTPUT_DIR.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  CloudFormationClient,
+  DescribeChangeSetCommand,
+  type DescribeChangeSetCommandInput,
+  type DescribeChangeSetOutput,
+} from '@aws-sdk/client-cloudformation';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { requireVariables, runAsMain, throwProblems } from './script-support';
+import {
+  roleSessionName,
+  sessionPolicy,
+  stackArnPattern,
+  STAGE_TARGET_VARIABLES,
+  stageCredentials,
+  stageTarget,
+  stageTargetProblems,
+  type PolicyDocument,
+  type StackLocation,
+  type StageTarget,
+} from './stage-session';
+import {
+  CONSOLE_PARTITIONS,
+  fitMessage,
+  isNoChangesReason,
+  summarizeChangeSet,
+  type ChangeSetSummary,
+} from './summarize-change-set';
+
+export { summarizeChangeSet } from './summarize-change-set';
+
+const SCRIPT = 'change-set summary';
+/** The name CDK Pipelines gives the change set it creates. */
+export const DEFAULT_CHANGE_SET_NAME = 'PipelineChange';
+export const HEADLINE_FILE = 'change-set-headline.txt';
+export const URL_FILE = 'change-set-url.txt';
+
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):\d{12}:[\w-]{1,256}$/;
+const CHANGE_SET_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
+const PENDING = new Set(['CREATE_PENDING', 'CREATE_IN_PROGRESS']);
+
+export interface SummarySettings extends StageTarget {
+  readonly stageName: string;
+  /** The approvers' topic, in the pipeline account. */
+  readonly topicArn: string;
+  readonly topicRegion: string;
+  readonly changeSetName: string;
+  readonly outputDir: string;
+}
+
+/** How long to wait for a change set that CloudFormation is still creating. */
+export interface Waiting {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+}
+
+export const DEFAULT_WAITING: Waiting = {
+  intervalMs: 5_000,
+  timeoutMs: 300_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: Date.now,
+};
+
+export interface Clients {
+  /** In the stage's account, through the deploy role. */
+  readonly cloudFormation: CloudFormationClient;
+  /** In the pipeline account, with the step's own credentials. */
+  readonly sns: SNSClient;
+}
+
+/** Reads the settings from the environment, reporting every missing or malformed variable at once. */
+export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): SummarySettings {
+  const values = requireVariables(env, ['STAGE_NAME', ...STAGE_TARGET_VARIABLES, 'APPROVAL_TOPIC_ARN'], {
+    script: SCRIPT,
+    source: 'the pipeline step sets them',
+  });
+  const changeSetName = env.CHANGE_SET_NAME || DEFAULT_CHANGE_SET_NAME;
+  const topicRegion = TOPIC_ARN.exec(values.APPROVAL_TOPIC_ARN)?.[1];
+  const problems = stageTargetProblems(values);
+  if (!topicRegion) {
+    problems.push(`APPROVAL_TOPIC_ARN '${values.APPROVAL_TOPIC_ARN}' is not an SNS topic ARN`);
+  }
+  if (!CHANGE_SET_NAME.test(changeSetName)) {
+    problems.push(`CHANGE_SET_NAME '${changeSetName}' is not a change set name`);
+  }
+  throwProblems(SCRIPT, problems);
+  const target = stageTarget(values);
+  if (!CONSOLE_PARTITIONS.includes(target.partition)) {
+    throwProblems(SCRIPT, [`the partition '${target.partition}' has no console to link the change set to`]);
+  }
+  return {
+    ...target,
+    stageName: values.STAGE_NAME,
+    topicArn: values.APPROVAL_TOPIC_ARN,
+    topicRegion: topicRegion!,
+    changeSetName,
+    outputDir: env.SUMMARY_OUTPUT_DIR || cwd,
+  };
+}
+
+/** The session may describe the stack's change sets and do nothing else. */
+export function summarySessionPolicy(location: StackLocation): PolicyDocument {
+  return sessionPolicy(['cloudformation:DescribeChangeSet'], stackArnPattern(location));
+}
+
+export function createClients(settings: SummarySettings): Clients {
+  const credentials = stageCredentials({
+    roleArn: settings.roleArn,
+    sessionName: roleSessionName(`change-set-summary-${settings.stageName}`),
+    policy: summarySessionPolicy(settings),
+    region: settings.region,
+  });
+  return {
+    cloudFormation: new CloudFormationClient({ region: settings.region, credentials }),
+    sns: new SNSClient({ region: settings.topicRegion }),
+  };
+}
+
+/**
+ * Describes the summary's change set and publishes its summary; resolves with the summary, rejects
+ * with the reason when the change set failed for any reason but having no changes.
+ */
+export async function runChangeSetSummary(
+  settings: SummarySettings,
+  clients: Clients,
+  waiting: Waiting = DEFAULT_WAITING,
+  log: (line: string) => void = console.log,
+): Promise<ChangeSetSummary> {
+  const changeSet = await describeChangeSet(clients.cloudFormation, settings, waiting);
+  const summary = summarizeChangeSet({
+    stageName: settings.stageName,
+    changeSet,
+    partition: settings.partition,
+    region: settings.region,
+  });
+  log(summary.text);
+  await writeFile(join(settings.outputDir, HEADLINE_FILE), summary.headline);
+  await writeFile(join(settings.outputDir, URL_FILE), summary.url);
+  await clients.sns.send(
+    new PublishCommand({
+      TopicArn: settings.topicArn,
+      Subject: summary.subject,
+      Message: fitMessage(summary.text),
+    }),
+  );
+  log(`published the summary to ${settings.topicArn}; wrote ${HEADLINE_FILE} and ${URL_FILE}`);
+  return summary;
+}
+
+/**
+ * The change set with the changes of every page, once CloudFormation has created it. A change set
+ * that failed only because nothing changes comes back with no changes.
+ */
+export async function describeChangeSet(
+  client: CloudFormationClient,
+  settings: Pick<SummarySettings, 'stackName' | 'changeSetName'>,
+  waiting: Waiting = DEFAULT_WAITING,
+): Promise<DescribeChangeSetOutput> {
+  // Without IncludePropertyValues: property values may hold secrets, and the summary goes by email.
+  const input: DescribeChangeSetCommandInput = {
+    StackName: settings.stackName,
+    ChangeSetName: settings.changeSetName,
+  };
+  const label = `change set ${settings.changeSetName} of stack ${settings.stackName}`;
+  const first = await awaitCreation(client, input, waiting, label);
+  if (first.Status === 'FAILED') {
+    if (isNoChangesReason(first.StatusReason)) return { ...first, Changes: [] };
+    throw new Error(`${SCRIPT}: ${label} failed: ${first.StatusReason ?? 'CloudFormation gave no reason'}`);
+  }
+  if (first.Status !== 'CREATE_COMPLETE') {
+    throw new Error(`${SCRIPT}: ${label} is ${first.Status ?? 'without a status'}, not CREATE_COMPLETE`);
+  }
+  const changes = [...(first.Changes ?? [])];
+  for (let token = first.NextToken; token;) {
+    const page = await client.send(new DescribeChangeSetCommand({ ...input, NextToken: token }));
+    changes.push(...(page.Changes ?? []));
+    token = page.NextToken;
+  }
+  return { ...first, Changes: changes, NextToken: undefined };
+}
+
+async function awaitCreation(
+  client: CloudFormationClient,
+  input: DescribeChangeSetCommandInput,
+  waiting: Waiting,
+  label: string,
+): Promise<DescribeChangeSetOutput> {
+  const deadline = waiting.now() + waiting.timeoutMs;
+  for (;;) {
+    const { $metadata: _metadata, ...page } = await client.send(new DescribeChangeSetCommand(input));
+    if (!PENDING.has(page.Status ?? '')) return page;
+    if (waiting.now() >= deadline) {
+      throw new Error(`${SCRIPT}: ${label} is still ${page.Status} after ${waiting.timeoutMs / 1000} s`);
+    }
+    await waiting.sleep(waiting.intervalMs);
+  }
+}
+
+if (require.main === module) {
+  runAsMain(SCRIPT, async () => {
+    const settings = readSettings(process.env);
+    await runChangeSetSummary(settings, createClients(settings));
+  });
+}

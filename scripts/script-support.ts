@@ -1,0 +1,51 @@
+/**
+ * What every pipeline script does the same way: read its environment once, report every problem
+ * with it at once, and end with a one-line reason when it fails (CodeBuild shows the last line).
+ */
+
+export interface ScriptContext {
+  /** How the script names itself at the start of every error, e.g. "smoke test". */
+  readonly script: string;
+  /** Who sets the variables, for the error that names the missing ones. */
+  readonly source: string;
+}
+
+/**
+ * The values of the variables `names`; one error naming every one that is missing or empty when
+ * any is.
+ */
+export function requireVariables<const Name extends string>(
+  env: NodeJS.ProcessEnv,
+  names: readonly Name[],
+  context: ScriptContext,
+): Record<Name, string> {
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new Error(`${context.script}: set ${missing.join(', ')} (${context.source})`);
+  }
+  return Object.fromEntries(names.map((name) => [name, env[name]])) as Record<Name, string>;
+}
+
+/** Throws one error listing every problem, when there is any. */
+export function throwProblems(script: string, problems: readonly string[]): void {
+  if (problems.length > 0) throw new Error(`${script}: ${problems.join('; ')}`);
+}
+
+/** The error's message on one line, starting with the script's name. */
+export function failureLine(script: string, error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*[\r\n]+\s*/g, ' ');
+  return message.startsWith(`${script}:`) ? message : `${script}: ${message}`;
+}
+
+/** Runs a script's body; on failure prints the reason on one line and sets a non-zero exit code. */
+export function runAsMain(script: string, body: () => Promise<unknown>): void {
+  const fail = (error: unknown): void => {
+    console.error(failureLine(script, error));
+    process.exitCode = 1;
+  };
+  try {
+    body().catch(fail);
+  } catch (error) {
+    fail(error);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * How a pipeline step reaches a stage's stack in the stage's account: it assumes that account's CDK
+ * bootstrap deploy role (which trusts the pipeline account through `cdk bootstrap --trust`) with an
+ * inline session policy. A session policy intersects with the role's own permissions, so the session
+ * may do only what the step names, on only that stack, however much the role itself may do.
+ */
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+
+export interface StackLocation {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly stackName: string;
+}
+
+/** A stage's stack and the role that reaches it, as the pipeline step passes them. */
+export interface StageTarget extends StackLocation {
+  /** The target account's CDK bootstrap deploy role. */
+  readonly roleArn: string;
+}
+
+/** The variables every step that reaches a stage's stack sets. */
+export const STAGE_TARGET_VARIABLES = [
+  'STACK_NAME',
+  'STACK_ACCOUNT',
+  'STACK_REGION',
+  'DEPLOY_ROLE_ARN',
+] as const;
+
+export type StageTargetVariables = Readonly<Record<(typeof STAGE_TARGET_VARIABLES)[number], string>>;
+
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: ReadonlyArray<{
+    readonly Effect: 'Allow';
+    readonly Action: readonly string[];
+    readonly Resource: string;
+  }>;
+}
+
+const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const STACK_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
+/** The characters and length STS accepts in a RoleSessionName. */
+const SESSION_NAME_LIMIT = 64;
+const SESSION_NAME_INVALID = /[^\w+=,.@-]/g;
+
+/** Every stack named `stackName` in that account and region: stack ARNs end in a generated id. */
+export function stackArnPattern({ partition, region, account, stackName }: StackLocation): string {
+  return `arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/*`;
+}
+
+/** A policy document allowing `actions` on `resource` and nothing else. */
+export function sessionPolicy(actions: readonly string[], resource: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: [...actions], Resource: resource }],
+  };
+}
+
+/** The partition of an IAM role ARN (`aws`, `aws-cn`, `aws-us-gov`, ...). */
+export function partitionOf(roleArn: string): string {
+  const match = ROLE_ARN.exec(roleArn);
+  if (!match?.[1]) {
+    throw new Error(`'${roleArn}' is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`);
+  }
+  return match[1];
+}
+
+/** A RoleSessionName STS accepts: invalid characters become '-', cut to 64 characters. */
+export function roleSessionName(name: string): string {
+  return name.replace(SESSION_NAME_INVALID, '-').slice(0, SESSION_NAME_LIMIT);
+}
+
+/** What is wrong with the target variables, one message each (empty when they are fine). */
+export function stageTargetProblems(values: StageTargetVariables): string[] {
+  const problems: string[] = [];
+  if (!STACK_NAME.test(values.STACK_NAME)) {
+    problems.push(`STACK_NAME '${values.STACK_NAME}' is not a CloudFormation stack name`);
+  }
+  if (!ACCOUNT.test(values.STACK_ACCOUNT)) {
+    problems.push(`STACK_ACCOUNT '${values.STACK_ACCOUNT}' is not a 12-digit account id`);
+  }
+  if (!REGION.test(values.STACK_REGION)) {
+    problems.push(`STACK_REGION '${values.STACK_REGION}' is not a region code such as ap-northeast-1`);
+  }
+  const role = ROLE_ARN.exec(values.DEPLOY_ROLE_ARN);
+  if (!role) {
+    problems.push(
+      `DEPLOY_ROLE_ARN '${values.DEPLOY_ROLE_ARN}' is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`,
+    );
+  } else if (ACCOUNT.test(values.STACK_ACCOUNT) && role[2] !== values.STACK_ACCOUNT) {
+    problems.push(
+      `DEPLOY_ROLE_ARN is in account ${role[2]}, not in STACK_ACCOUNT ${values.STACK_ACCOUNT} (use that account's bootstrap deploy role)`,
+    );
+  }
+  return problems;
+}
+
+/** The target the variables name; check them with `stageTargetProblems` first. */
+export function stageTarget(values: StageTargetVariables): StageTarget {
+  return {
+    stackName: values.STACK_NAME,
+    account: values.STACK_ACCOUNT,
+    region: values.STACK_REGION,
+    roleArn: values.DEPLOY_ROLE_ARN,
+    partition: partitionOf(values.DEPLOY_ROLE_ARN),
+  };
+}
+
+export interface StageCredentialsProps {
+  readonly roleArn: string;
+  readonly sessionName: string;
+  /** The inline session policy: the most the session may do. */
+  readonly policy: PolicyDocument;
+  /** The region of the STS endpoint. */
+  readonly region: string;
+}
+
+/**
+ * Credentials of a 15-minute session of the role, limited by the session policy; the step's own
+ * credentials (the CodeBuild role's) assume it. The provider renews the session when it expires.
+ */
+export function stageCredentials({
+  roleArn,
+  sessionName,
+  policy,
+  region,
+}: StageCredentialsProps): ReturnType<typeof fromTemporaryCredentials> {
+  return fromTemporaryCredentials({
+    params: {
+      RoleArn: roleArn,
+      RoleSessionName: sessionName,
+      Policy: JSON.stringify(policy),
+      DurationSeconds: 900,
+    },
+    clientConfig: { region },
+  });
+}

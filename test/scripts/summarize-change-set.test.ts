@@ -1,0 +1,469 @@
+import type { Change, DescribeChangeSetOutput, ResourceChange } from '@aws-sdk/client-cloudformation';
+import * as fc from 'fast-check';
+import { describeResourceChange, STATEFUL_TYPES } from '../../scripts/resource-change';
+import {
+  changeSetConsoleUrl,
+  fitMessage,
+  HEADLINE_LIMIT,
+  isNoChangesReason,
+  MESSAGE_LIMIT_BYTES,
+  SUBJECT_LIMIT,
+  summarizeChangeSet,
+} from '../../scripts/summarize-change-set';
+import { loadChangeSet, type ChangeSetFixture } from '../support/change-set-fixtures';
+
+const REGION = 'ap-northeast-1';
+const STACK_ID =
+  'arn:aws:cloudformation:ap-northeast-1:222222222222:stack/jobs-prod-JobBase/8c1f4b70-cd2e-11f0-9a4b-0a1b2c3d4e5f';
+const CHANGE_SET_ID =
+  'arn:aws:cloudformation:ap-northeast-1:222222222222:changeSet/PipelineChange/3e9b2a4c-7f1d-4e2a-b6c8-1d2e3f4a5b6c';
+const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
+
+function summarize(changeSet: DescribeChangeSetOutput, stageName = 'prod') {
+  return summarizeChangeSet({ stageName, changeSet, partition: 'aws', region: REGION });
+}
+
+function summarizeFixture(name: ChangeSetFixture) {
+  return summarize(loadChangeSet(name));
+}
+
+/** A change set holding exactly these resource changes. */
+function changeSetOf(changes: readonly ResourceChange[]): DescribeChangeSetOutput {
+  return {
+    ...loadChangeSet('routine-update'),
+    Changes: changes.map((change): Change => ({ Type: 'Resource', ResourceChange: change })),
+  };
+}
+
+/** The lines of a titled section of the text, without the title. */
+function section(text: string, title: string): string[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`${title} (`));
+  if (start < 0) return [];
+  const end = lines.indexOf('', start);
+  return lines.slice(start + 1, end < 0 ? undefined : end).map((line) => line.trim());
+}
+
+describe('summarizeChangeSet on the recorded change sets', () => {
+  test('a routine update: the counts and the IAM change in the headline', () => {
+    // GIVEN two Lambda code updates and a modified IAM policy
+    // WHEN the change set is summarized
+    const summary = summarizeFixture('routine-update');
+    // THEN
+    expect(summary.headline).toBe(
+      'prod (jobs-prod-JobBase): 0 to add, 3 to modify, 0 to remove; IAM changes',
+    );
+    expect(summary.counts).toEqual({ Add: 0, Modify: 3, Remove: 0 });
+  });
+
+  test('a routine update: the IAM section names the policy and the property that changed', () => {
+    // GIVEN a modified IAM policy beside two Lambda code updates
+    // WHEN the change set is summarized
+    const { text } = summarizeFixture('routine-update');
+    // THEN
+    expect(section(text, 'IAM and resource policies')).toEqual([
+      '- HandlerRoleDefaultPolicy0112C0A8 (AWS::IAM::Policy): Modify, replacement False; changed: PolicyDocument',
+    ]);
+  });
+
+  test('a routine update: every change is listed, and nothing is flagged stateful', () => {
+    // GIVEN a routine update
+    // WHEN the change set is summarized
+    const summary = summarizeFixture('routine-update');
+    // THEN
+    expect(summary.stateful).toEqual([]);
+    expect(summary.text).not.toContain('WARNING');
+    expect(section(summary.text, 'All changes')).toEqual([
+      '- BatchErrorHandler7EE38A7A (AWS::Lambda::Function): Modify, replacement False; changed: Code',
+      '- BatchSuccessHandler73996266 (AWS::Lambda::Function): Modify, replacement False; changed: Code',
+      '- HandlerRoleDefaultPolicy0112C0A8 (AWS::IAM::Policy): Modify, replacement False; changed: PolicyDocument',
+    ]);
+  });
+
+  test('a replaced topic and a removed log group: the headline ends with both, marked STATEFUL', () => {
+    // GIVEN the notification topic replaced (its name changes) and a log group removed
+    // WHEN the change set is summarized
+    const summary = summarizeFixture('stateful-replacement');
+    // THEN
+    expect(summary.headline).toBe(
+      'prod (jobs-prod-JobBase): 1 to add, 3 to modify, 1 to remove; 1 replacement; IAM changes; ' +
+        'STATEFUL: BatchErrorHandlerLogGroup2EB6FC5F (AWS::Logs::LogGroup) removed, ' +
+        'NotificationsCE9D1424 (AWS::SNS::Topic) replaced',
+    );
+  });
+
+  test('a replaced topic and a removed log group: the text opens with the warning naming both', () => {
+    // GIVEN the notification topic replaced and a log group removed
+    // WHEN the change set is summarized
+    const { text } = summarizeFixture('stateful-replacement');
+    // THEN the first lines are the warning and the two resources, before anything else
+    expect(text.split('\n').slice(0, 4)).toEqual([
+      expect.stringMatching(/^WARNING: 2 stateful resources replaced or removed; /),
+      '  ! BatchErrorHandlerLogGroup2EB6FC5F (AWS::Logs::LogGroup): Remove',
+      '  ! NotificationsCE9D1424 (AWS::SNS::Topic): Modify, replacement True; changed: TopicName (requires replacement)',
+      '',
+    ]);
+  });
+
+  test('a replaced topic: listed under replacements, its topic policy under IAM', () => {
+    // GIVEN the topic replaced and its topic policy updated to the new topic
+    // WHEN the change set is summarized
+    const { text } = summarizeFixture('stateful-replacement');
+    // THEN
+    expect(section(text, 'Replacements')).toEqual([
+      '- NotificationsCE9D1424 (AWS::SNS::Topic): Modify, replacement True; changed: TopicName (requires replacement)',
+    ]);
+    expect(section(text, 'IAM and resource policies')).toEqual([
+      '- NotificationsPolicy6158A093 (AWS::SNS::TopicPolicy): Modify, replacement False; changed: Topics',
+    ]);
+  });
+
+  test('a key policy and a security group change: both flagged in the headline', () => {
+    // GIVEN a changed key policy, a changed egress rule and a new ingress rule
+    // WHEN the change set is summarized
+    const summary = summarizeFixture('key-policy-and-security-group');
+    // THEN
+    expect(summary.headline).toBe(
+      'prod (jobs-prod-JobBase): 1 to add, 2 to modify, 0 to remove; security group changes; key policy changes',
+    );
+  });
+
+  test('a key policy and a security group change: each in its section, with what changed', () => {
+    // GIVEN a changed key policy (and key tags), a changed egress rule and a new ingress rule
+    // WHEN the change set is summarized
+    const { text } = summarizeFixture('key-policy-and-security-group');
+    // THEN
+    expect(section(text, 'Key policies')).toEqual([
+      '- NotificationsKeyADCFA950 (AWS::KMS::Key): Modify, replacement False; changed: KeyPolicy, Tags',
+    ]);
+    expect(section(text, 'Security groups')).toEqual([
+      '- BatchSecurityGroup2CDE977B (AWS::EC2::SecurityGroup): Modify, replacement False; changed: SecurityGroupEgress',
+      '- BatchSecurityGroupIngressHttps5D3E8A21 (AWS::EC2::SecurityGroupIngress): Add',
+    ]);
+    expect(section(text, 'IAM and resource policies')).toEqual([]);
+  });
+
+  test('a compute environment that may be replaced is a conditional, stateful replacement', () => {
+    // GIVEN the first page of the two-page change set, whose compute environment may be replaced
+    // WHEN it is summarized
+    const summary = summarizeFixture('two-pages-1');
+    // THEN
+    expect(summary.headline).toBe(
+      'prod (jobs-prod-JobBase): 0 to add, 3 to modify, 0 to remove; 1 replacement (1 conditional); ' +
+        'STATEFUL: BatchOnDemand5FB01F52 (AWS::Batch::ComputeEnvironment) may be replaced',
+    );
+  });
+
+  test('a change set without changes: a "no changes" summary with CloudFormation\'s reason', () => {
+    // GIVEN the FAILED change set CloudFormation leaves when nothing changes
+    // WHEN it is summarized
+    const summary = summarizeFixture('no-changes');
+    // THEN
+    expect(summary.noChanges).toBe(true);
+    expect(summary.headline).toBe('prod (jobs-prod-JobBase): no changes');
+    expect(summary.subject).toBe('[prod] jobs-prod-JobBase change set: no changes');
+    expect(summary.text).toContain("CloudFormation: The submitted information didn't contain changes.");
+  });
+
+  test("the link opens the change set in the console of the stack's region", () => {
+    // GIVEN any recorded change set
+    // WHEN it is summarized
+    const { url } = summarizeFixture('routine-update');
+    // THEN the stack and change set ids are URL-encoded into the console's change set page
+    expect(url).toBe(
+      'https://ap-northeast-1.console.aws.amazon.com/cloudformation/home?region=ap-northeast-1' +
+        `#/stacks/changesets/changes?stackId=${encodeURIComponent(STACK_ID)}` +
+        `&changeSetId=${encodeURIComponent(CHANGE_SET_ID)}`,
+    );
+    expect(summarizeFixture('routine-update').text).toContain(`Review it in the console: ${url}`);
+  });
+
+  test('the subject names the stage, the stack and the counts, and flags stateful changes first', () => {
+    // GIVEN the stateful replacement
+    // WHEN it is summarized
+    const { subject } = summarizeFixture('stateful-replacement');
+    // THEN
+    expect(subject).toBe(
+      '[prod] STATEFUL REPLACED/REMOVED: jobs-prod-JobBase change set: 1 add, 3 modify, 1 remove',
+    );
+  });
+});
+
+describe('summarizeChangeSet limits', () => {
+  const manyReplacedTopics = changeSetOf(
+    Array.from({ length: 500 }, (_, index) => ({
+      Action: 'Modify',
+      LogicalResourceId: `NotificationTopicWithAVeryLongLogicalIdentifier${String(index).padStart(3, '0')}`,
+      ResourceType: 'AWS::SNS::Topic',
+      Replacement: 'True',
+      Details: [{ Target: { Attribute: 'Properties', Name: 'TopicName', RequiresRecreation: 'Always' } }],
+    })),
+  );
+
+  test('with 500 stateful replacements the headline stays within 500 characters', () => {
+    // GIVEN 500 replaced topics with long logical ids
+    // WHEN the change set is summarized
+    const { headline } = summarize(manyReplacedTopics);
+    // THEN
+    expect(headline.length).toBeLessThanOrEqual(HEADLINE_LIMIT);
+  });
+
+  test('with 500 stateful replacements the headline keeps the counts and says how many it left out', () => {
+    // GIVEN 500 replaced topics with long logical ids
+    // WHEN the change set is summarized
+    const { headline } = summarize(manyReplacedTopics);
+    // THEN
+    expect(headline).toMatch(
+      /^prod \(jobs-prod-JobBase\): 0 to add, 500 to modify, 0 to remove; 500 replacements; /,
+    );
+    expect(headline).toMatch(
+      /; STATEFUL: NotificationTopicWithAVeryLongLogicalIdentifier000 \(AWS::SNS::Topic\) replaced, .*, and \d+ more$/,
+    );
+  });
+
+  test('a stage name too long for the headline is cut, and the STATEFUL marker survives', () => {
+    // GIVEN a stage name of 600 characters and one stateful replacement
+    const summary = summarize(loadChangeSet('stateful-replacement'), 's'.repeat(600));
+    // WHEN / THEN
+    expect(summary.headline.length).toBeLessThanOrEqual(HEADLINE_LIMIT);
+    expect(summary.headline).toContain('...; STATEFUL: ');
+  });
+
+  test('the headline is one line even when a name holds a line break', () => {
+    // GIVEN a stage name with a line break
+    // WHEN the change set is summarized
+    const { headline } = summarize(loadChangeSet('routine-update'), 'prod\nsecond line');
+    // THEN
+    expect(headline).not.toMatch(/[\r\n]/);
+  });
+
+  test('the subject is at most 100 printable ASCII characters, whatever the names', () => {
+    // GIVEN a stage name with non-ASCII characters, a line break, and a long stack name
+    const changeSet = { ...loadChangeSet('stateful-replacement'), StackName: `jobs-${'x'.repeat(120)}` };
+    // WHEN it is summarized
+    const { subject } = summarize(changeSet, 'prôd\n本番');
+    // THEN
+    expect(subject.length).toBeLessThanOrEqual(SUBJECT_LIMIT);
+    expect(subject).toMatch(PRINTABLE_ASCII);
+    expect(subject).toMatch(/^\[pr d \] STATEFUL REPLACED\/REMOVED: jobs-x+\.\.\.$/);
+  });
+});
+
+describe('summarizeChangeSet classification', () => {
+  test('adding or removing a key is a key policy change', () => {
+    // GIVEN a key added and another removed
+    const changeSet = changeSetOf([
+      { Action: 'Add', LogicalResourceId: 'NewKey', ResourceType: 'AWS::KMS::Key' },
+      { Action: 'Remove', LogicalResourceId: 'OldKey', ResourceType: 'AWS::KMS::Key' },
+    ]);
+    // WHEN it is summarized
+    const { text } = summarize(changeSet);
+    // THEN
+    expect(section(text, 'Key policies')).toEqual([
+      '- NewKey (AWS::KMS::Key): Add',
+      '- OldKey (AWS::KMS::Key): Remove',
+    ]);
+  });
+
+  test('a key whose tags alone change is not a key policy change', () => {
+    // GIVEN a key whose tags change
+    const changeSet = changeSetOf([
+      {
+        Action: 'Modify',
+        LogicalResourceId: 'Key',
+        ResourceType: 'AWS::KMS::Key',
+        Replacement: 'False',
+        Details: [{ Target: { Attribute: 'Tags', RequiresRecreation: 'Never' } }],
+      },
+    ]);
+    // WHEN / THEN
+    expect(section(summarize(changeSet).text, 'Key policies')).toEqual([]);
+  });
+
+  test.each([
+    'AWS::IAM::Role',
+    'AWS::IAM::ManagedPolicy',
+    'AWS::SNS::TopicPolicy',
+    'AWS::SQS::QueuePolicy',
+    'AWS::Lambda::Permission',
+    'AWS::S3::BucketPolicy',
+  ])('%s is an IAM change', (type) => {
+    // GIVEN a resource of the type added
+    const changeSet = changeSetOf([{ Action: 'Add', LogicalResourceId: 'Grant', ResourceType: type }]);
+    // WHEN / THEN
+    expect(section(summarize(changeSet).text, 'IAM and resource policies')).toEqual([
+      `- Grant (${type}): Add`,
+    ]);
+  });
+
+  test('imports and dynamic changes are counted beside adds, modifies and removes', () => {
+    // GIVEN an imported resource and one whose action CloudFormation cannot tell yet
+    const changeSet = changeSetOf([
+      { Action: 'Import', LogicalResourceId: 'Imported', ResourceType: 'AWS::S3::Bucket' },
+      { Action: 'Dynamic', LogicalResourceId: 'Nested', ResourceType: 'AWS::CloudFormation::Stack' },
+    ]);
+    // WHEN it is summarized
+    const summary = summarize(changeSet);
+    // THEN
+    expect(summary.counts).toEqual({ Add: 0, Modify: 0, Remove: 0, Import: 1, Dynamic: 1 });
+    expect(summary.headline).toBe(
+      'prod (jobs-prod-JobBase): 0 to add, 0 to modify, 0 to remove, 1 to import, 1 dynamic',
+    );
+  });
+
+  test('a stateful resource modified in place is not a stateful warning', () => {
+    // GIVEN a log group whose retention changes, without replacement
+    // WHEN the second page of the two-page change set is summarized
+    const summary = summarizeFixture('two-pages-2');
+    // THEN
+    expect(summary.stateful).toEqual([]);
+  });
+
+  test('every listed stateful type, removed, is a stateful warning', () => {
+    // GIVEN one resource of each stateful type removed
+    const changeSet = changeSetOf(
+      [...STATEFUL_TYPES].map((type, index) => ({
+        Action: 'Remove',
+        LogicalResourceId: `R${index}`,
+        ResourceType: type,
+      })),
+    );
+    // WHEN / THEN
+    expect(summarize(changeSet).stateful).toHaveLength(STATEFUL_TYPES.size);
+  });
+});
+
+describe('isNoChangesReason', () => {
+  test.each([
+    "The submitted information didn't contain changes. Submit different information to create a change set.",
+    'No updates are to be performed.',
+  ])('%p means no changes', (reason) => {
+    expect(isNoChangesReason(reason)).toBe(true);
+  });
+
+  test('any other reason is a failure', () => {
+    expect(isNoChangesReason('Unable to fetch parameters [/cdk-bootstrap/hnb659fds/version]')).toBe(false);
+  });
+});
+
+describe('changeSetConsoleUrl', () => {
+  const ids = { stackId: STACK_ID, changeSetId: CHANGE_SET_ID };
+
+  test.each([
+    ['aws-cn', 'cn-north-1', 'https://console.amazonaws.cn/cloudformation/home?region=cn-north-1#'],
+    [
+      'aws-us-gov',
+      'us-gov-west-1',
+      'https://console.amazonaws-us-gov.com/cloudformation/home?region=us-gov-west-1#',
+    ],
+  ])("in the %s partition, points at that partition's console", (partition, region, start) => {
+    expect(changeSetConsoleUrl({ partition, region, ...ids }).startsWith(start)).toBe(true);
+  });
+
+  test('fails for a partition without a public console', () => {
+    expect(() => changeSetConsoleUrl({ partition: 'aws-iso', region: 'us-iso-east-1', ...ids })).toThrow(
+      "no console link for the partition 'aws-iso' (aws, aws-cn, aws-us-gov)",
+    );
+  });
+});
+
+describe('fitMessage', () => {
+  test('a message within the limit is unchanged', () => {
+    expect(fitMessage('short summary', 100)).toBe('short summary');
+  });
+
+  test('a message over the limit is cut at a line, within the limit, with a note', () => {
+    // GIVEN 1,000 lines of 100 bytes
+    const text = Array.from({ length: 1_000 }, (_, index) => `${index}`.padEnd(99, '.')).join('\n');
+    // WHEN it is fitted into 10,000 bytes
+    const fitted = fitMessage(text, 10_000);
+    // THEN
+    expect(Buffer.byteLength(fitted)).toBeLessThanOrEqual(10_000);
+    expect(fitted).toMatch(/\.\n\n\[cut: the summary is 99999 bytes, over the 10000-byte SNS limit; /);
+  });
+
+  test('a cut never splits a character', () => {
+    // GIVEN one long line of three-byte characters
+    const text = '本'.repeat(1_000);
+    // WHEN it is fitted into an odd number of bytes
+    const fitted = fitMessage(text, 1_001);
+    // THEN only whole characters remain before the note
+    expect(Buffer.byteLength(fitted)).toBeLessThanOrEqual(1_001);
+    expect(fitted.split('\n')[0]).toMatch(/^本+$/);
+  });
+
+  test("the default limit leaves room for the subject in SNS's 256 KiB", () => {
+    expect(MESSAGE_LIMIT_BYTES + SUBJECT_LIMIT).toBe(256 * 1024);
+  });
+});
+
+describe('summarizeChangeSet properties', () => {
+  const types = [
+    ...STATEFUL_TYPES,
+    'AWS::IAM::Role',
+    'AWS::SNS::TopicPolicy',
+    'AWS::EC2::SecurityGroup',
+    'AWS::Lambda::Function',
+    'AWS::Events::Rule',
+  ];
+  const resourceChange: fc.Arbitrary<ResourceChange> = fc.record({
+    Action: fc.constantFrom('Add', 'Modify', 'Remove', 'Import', 'Dynamic'),
+    LogicalResourceId: fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,254}$/),
+    ResourceType: fc.constantFrom(...types),
+    Replacement: fc.constantFrom('True', 'False', 'Conditional', undefined),
+    Details: fc.array(
+      fc.record({
+        Target: fc.record({
+          Attribute: fc.constantFrom('Properties', 'Tags', 'Metadata'),
+          Name: fc.constantFrom('KeyPolicy', 'TopicName', 'Code', undefined),
+          RequiresRecreation: fc.constantFrom('Never', 'Conditionally', 'Always'),
+        }),
+      }),
+      { maxLength: 3 },
+    ),
+  });
+  const input = fc.record({
+    stageName: fc.string({ maxLength: 40, unit: 'grapheme' }),
+    changes: fc.array(resourceChange, { maxLength: 80 }),
+  });
+
+  test('the headline is one line of at most 500 characters', () => {
+    fc.assert(
+      fc.property(input, ({ stageName, changes }) => {
+        const { headline } = summarize(changeSetOf(changes), stageName);
+        return headline.length <= HEADLINE_LIMIT && !/[\r\n]/.test(headline);
+      }),
+    );
+  });
+
+  test('the subject is at most 100 printable ASCII characters', () => {
+    fc.assert(
+      fc.property(input, ({ stageName, changes }) => {
+        const { subject } = summarize(changeSetOf(changes), stageName);
+        return subject.length <= SUBJECT_LIMIT && PRINTABLE_ASCII.test(subject);
+      }),
+    );
+  });
+
+  test('every stateful replacement or removal is listed before any other section', () => {
+    fc.assert(
+      fc.property(input, ({ stageName, changes }) => {
+        const summary = summarize(changeSetOf(changes), stageName);
+        const lines = summary.text.split('\n');
+        const firstOther = lines.findIndex((line) => line.startsWith('Change set '));
+        const statefulLines = lines.slice(0, firstOther).filter((line) => line.startsWith('  ! '));
+        const expected = changes.filter(
+          (change) =>
+            STATEFUL_TYPES.has(change.ResourceType ?? '') &&
+            (change.Action === 'Remove' ||
+              change.Replacement === 'True' ||
+              change.Replacement === 'Conditional'),
+        );
+        return (
+          statefulLines.length === expected.length &&
+          expected.every((change, index) => statefulLines[index] === `  ! ${describeResourceChange(change)}`)
+        );
+      }),
+    );
+  });
+});
