@@ -5,6 +5,7 @@
 const benches: ReadonlyArray<readonly [string, string]> = [
   ['handlers', './handlers'],
   ['synth', './synth'],
+  ['pipeline', './pipeline'],
 ];
 
 async function main(): Promise<void> {
