@@ -35,6 +35,10 @@ export const INTEG_APP_NAME = 'jobs';
 /** A Fargate job takes minutes to be placed, pull its image and stop; CloudFormation waits up to an hour. */
 export const NOTIFICATION_WAIT = { totalTimeout: Duration.minutes(20), interval: Duration.seconds(30) };
 
+/** Alarm notifications arrive within a minute of the state change. */
+export const ALARM_WAIT = { totalTimeout: Duration.minutes(5), interval: Duration.seconds(15) };
+export const ALARM_STATE_REASON = 'integration test: proving that the alarm reaches the encrypted topic';
+
 /** Through the same schema the app validates stages with; ephemeral, so that everything deletes. */
 export const INTEG_STAGE: StageConfig = stageConfigSchema.parse({
   name: 'integ',
@@ -55,6 +59,47 @@ export const PROBES = {
   fails: { jobName: 'integ-probe-fails', exitCode: 1 },
 } as const;
 
+interface InboxProps {
+  readonly topic: sns.ITopic;
+  /** Which of the topic's messages this inbox receives. */
+  readonly subscription: subscriptions.SqsSubscriptionProps;
+}
+
+/**
+ * A queue subscribed to the topic, and the function the assertions read it through (see
+ * `inbox-reader/read-inbox.ts`). Raw delivery stays off: the SNS envelope carries the Subject and the
+ * MessageAttributes, which are part of the contract under test.
+ */
+class Inbox extends Construct {
+  public readonly queue: sqs.Queue;
+  public readonly reader: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: InboxProps) {
+    super(scope, id);
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(1),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    props.topic.addSubscription(new subscriptions.SqsSubscription(this.queue, props.subscription));
+    this.reader = new NodejsFunction(this, 'Reader', {
+      entry: path.join(__dirname, 'inbox-reader', 'index.ts'),
+      handler: 'handler',
+      runtime: HANDLER_RUNTIME,
+      architecture: HANDLER_ARCHITECTURE,
+      bundling: HANDLER_BUNDLING,
+      timeout: Duration.seconds(30),
+      environment: { INBOX_URL: this.queue.queueUrl },
+      logGroup: new logs.LogGroup(this, 'ReaderLogGroup', {
+        retention: logs.RetentionDays.ONE_WEEK,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+    });
+    this.queue.grant(this.reader, 'sqs:ReceiveMessage');
+  }
+}
+
 interface NotifiedProbeProps {
   readonly jobName: string;
   readonly exitCode: number;
@@ -62,15 +107,11 @@ interface NotifiedProbeProps {
   readonly assignPublicIp: boolean;
 }
 
-/**
- * A job that exits with a chosen code, an inbox that receives that job's notifications only, and
- * the function the assertions read the inbox through (see `inbox-reader/read-inbox.ts`).
- */
+/** A job that exits with a chosen code, and an inbox that receives that job's notifications only. */
 class NotifiedProbe extends Construct {
   public readonly jobName: string;
   public readonly jobDefinition: batch.EcsJobDefinition;
-  public readonly inbox: sqs.Queue;
-  public readonly reader: NodejsFunction;
+  public readonly inbox: Inbox;
 
   constructor(scope: Construct, id: string, props: NotifiedProbeProps) {
     super(scope, id);
@@ -79,39 +120,19 @@ class NotifiedProbe extends Construct {
       exitCode: props.exitCode,
       assignPublicIp: props.assignPublicIp,
     }).jobDefinition;
-    this.inbox = new sqs.Queue(this, 'Inbox', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(1),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // Raw delivery stays off: the SNS envelope carries the Subject and the MessageAttributes, which
-    // are part of the contract under test. The filter also keeps the dead-letter alarm's messages out.
-    props.topic.addSubscription(
-      new subscriptions.SqsSubscription(this.inbox, {
+    // The filter on the message attribute also keeps the dead-letter alarm's messages out.
+    this.inbox = new Inbox(this, 'Inbox', {
+      topic: props.topic,
+      subscription: {
         filterPolicy: { jobName: sns.SubscriptionFilter.stringFilter({ allowlist: [props.jobName] }) },
-      }),
-    );
-    this.reader = new NodejsFunction(this, 'InboxReader', {
-      entry: path.join(__dirname, 'inbox-reader', 'index.ts'),
-      handler: 'handler',
-      runtime: HANDLER_RUNTIME,
-      architecture: HANDLER_ARCHITECTURE,
-      bundling: HANDLER_BUNDLING,
-      timeout: Duration.seconds(30),
-      environment: { INBOX_URL: this.inbox.queueUrl },
-      logGroup: new logs.LogGroup(this, 'InboxReaderLogGroup', {
-        retention: logs.RetentionDays.ONE_WEEK,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      },
     });
-    this.inbox.grant(this.reader, 'sqs:ReceiveMessage');
   }
 }
 
 export interface JobBaseScenario {
   readonly jobBase: JobBaseStack;
-  /** The test-only resources: the two job definitions and their inboxes. */
+  /** The test-only resources: the two job definitions and their inboxes, and the alarm's inbox. */
   readonly probes: Stack;
   /** Where integ-tests puts the assertions (submit, then wait for the notification). */
   readonly assertions: Stack;
@@ -146,6 +167,16 @@ export function buildJobBaseScenario(app: App): JobBaseScenario {
   const topic = jobBase.topic.topic;
   const succeeds = new NotifiedProbe(probes, 'Succeeds', { ...PROBES.succeeds, topic, assignPublicIp });
   const fails = new NotifiedProbe(probes, 'Fails', { ...PROBES.fails, topic, assignPublicIp });
+  // CloudWatch's alarm notifications are JSON and carry no message attributes: filter on the body.
+  const alarmName = jobBase.deadLetterAlarm.alarmName;
+  const alarmInbox = new Inbox(probes, 'AlarmInbox', {
+    topic,
+    subscription: {
+      filterPolicyWithMessageBody: {
+        AlarmName: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ allowlist: [alarmName] })),
+      },
+    },
+  });
 
   const assertions = new Stack(app, 'Assertions', {
     env,
@@ -169,7 +200,7 @@ export function buildJobBaseScenario(app: App): JobBaseScenario {
     const outcome = status === 'SUCCEEDED' ? 'succeeded' : 'failed';
     const attribute = (value: unknown): unknown => ({ Type: 'String', Value: value });
     const read = test.assertions
-      .invokeFunction({ functionName: probe.reader.functionName })
+      .invokeFunction({ functionName: probe.inbox.reader.functionName })
       .expect(
         ExpectedResult.objectLike({
           Payload: Match.serializedJson(
@@ -198,6 +229,35 @@ export function buildJobBaseScenario(app: App): JobBaseScenario {
   };
   expectNotification(succeeds, 'SUCCEEDED');
   expectNotification(fails, 'FAILED', '[\\s\\S]*exit code 1\\b');
+
+  // The dead-letter alarm reaches the encrypted topic: this proves the key and topic policies that a
+  // template test can only read. Its next evaluation (the queue is empty) sets it back to OK.
+  const setAlarm = test.assertions.awsApiCall('CloudWatch', 'setAlarmState', {
+    AlarmName: alarmName,
+    StateValue: 'ALARM',
+    StateReason: ALARM_STATE_REASON,
+  });
+  const alarmArrived = test.assertions
+    .invokeFunction({ functionName: alarmInbox.reader.functionName })
+    .expect(
+      ExpectedResult.objectLike({
+        Payload: Match.serializedJson(
+          Match.arrayWith([
+            Match.objectLike({
+              Type: 'Notification',
+              TopicArn: topic.topicArn,
+              Subject: Match.stringLikeRegexp('^ALARM: '),
+              // CloudWatch's JSON, possibly cut by the reader: look for both fields, in either order.
+              Message: Match.stringLikeRegexp(
+                `^(?=[\\s\\S]*"AlarmName":"${alarmName}")(?=[\\s\\S]*"NewStateValue":"ALARM")`,
+              ),
+            }),
+          ]),
+        ),
+      }),
+    )
+    .waitForAssertions(ALARM_WAIT);
+  setAlarm.next(alarmArrived);
 
   giveFunctionsDeletableLogGroups(assertions);
   return { jobBase, probes, assertions, test };

@@ -52,6 +52,8 @@ export class JobBaseStack extends Stack {
   public readonly batch: BatchEnvironment;
   public readonly topic: NotificationTopic;
   public readonly deadLetterQueue: sqs.Queue;
+  /** In ALARM while a notification waits in the dead-letter queue; it notifies the topic. */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
   public readonly handlers: Readonly<Record<NotifiedJobStatus, NotificationHandler>>;
   private readonly configuredZones?: readonly string[];
 
@@ -84,7 +86,8 @@ export class JobBaseStack extends Stack {
       displayName: `${appName} ${stage.name} batch jobs`,
       removalPolicy,
     });
-    this.deadLetterQueue = this.createDeadLetterQueue(removalPolicy);
+    ({ queue: this.deadLetterQueue, alarm: this.deadLetterAlarm } =
+      this.createDeadLetterQueue(removalPolicy));
 
     const secretName = stage.database.secretName ?? `/${appName}/${stage.name}/db`;
     const role = this.handlerRole(name('BatchLambdaRole'), stage, secretName);
@@ -216,7 +219,7 @@ export class JobBaseStack extends Stack {
    * Where events go that the handlers could not be invoked for, or failed on. A dead letter means a
    * notification was not sent: an alarm says so on the topic.
    */
-  private createDeadLetterQueue(removalPolicy: RemovalPolicy): sqs.Queue {
+  private createDeadLetterQueue(removalPolicy: RemovalPolicy): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
     const queue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -240,7 +243,7 @@ export class JobBaseStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new SnsAction(this.topic.topic));
-    return queue;
+    return { queue, alarm };
   }
 
   /** The resources of the pipeline's post-deploy smoke step, and the outputs it reads. */

@@ -19,13 +19,14 @@ import { snsEnvelope } from './sns-envelope';
 
 /** What the deployment would put where the expected notification refers to other resources. */
 const DEPLOYED = {
+  alarmName: 'jobs-integ-JobBase-DeadLetterAlarm-A1B2C3D4E5F6',
   jobQueueName: 'jobs-integ-JobQueue-a1b2c3',
   topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:jobs-integ-JobBase-Notifications-d4e5f6',
 };
 /** What CloudFormation takes from a custom resource at most. */
 const CUSTOM_RESOURCE_RESPONSE_MAX_BYTES = 4096;
 
-type Inbox = 'Succeeds' | 'Fails';
+type Inbox = 'Succeeds' | 'Fails' | 'Alarm';
 
 let scenario: JobBaseScenario;
 const templates = {} as Record<'jobBase' | 'probes' | 'assertions', Template>;
@@ -51,6 +52,7 @@ function deployed(jobId: string) {
     const text = JSON.stringify(reference);
     if (text.includes('apiCallResponse.jobId')) return jobId;
     if (text.includes('ExportsOutputRefNotifications')) return DEPLOYED.topicArn;
+    if (text.includes('ExportsOutputRefDeadLetterAlarm')) return DEPLOYED.alarmName;
     if (text.includes('BatchJobQueue')) return DEPLOYED.jobQueueName;
     throw new Error(`unexpected reference in the expected notification: ${text}`);
   };
@@ -107,6 +109,51 @@ function notificationOf(fixture: EventFixture, jobName: string, changes: Record<
     outcome,
   });
   return { body: snsEnvelope(notification, DEPLOYED.topicArn), jobId: event.detail.jobId };
+}
+
+/**
+ * What CloudWatch publishes when the dead-letter alarm changes state: a JSON message with these
+ * fields (the shape of the CloudWatch User Guide's alarm notifications), a subject naming the state,
+ * and no message attributes.
+ */
+function alarmNotification(state: 'ALARM' | 'OK', alarmName = DEPLOYED.alarmName): string {
+  const message = {
+    AlarmName: alarmName,
+    AlarmDescription: 'Batch job notifications failed and wait in the dead-letter queue',
+    AWSAccountId: '123456789012',
+    AlarmConfigurationUpdatedTimestamp: '2026-01-01T00:00:00.000+0000',
+    NewStateValue: state,
+    NewStateReason: 'integration test: proving that the alarm reaches the encrypted topic',
+    StateChangeTime: '2026-01-01T00:05:00.000+0000',
+    Region: 'Asia Pacific (Tokyo)',
+    AlarmArn: `arn:aws:cloudwatch:ap-northeast-1:123456789012:alarm:${alarmName}`,
+    OldStateValue: state === 'ALARM' ? 'OK' : 'ALARM',
+    OKActions: [],
+    AlarmActions: [DEPLOYED.topicArn],
+    InsufficientDataActions: [],
+    Trigger: {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      StatisticType: 'Statistic',
+      Statistic: 'MAXIMUM',
+      Unit: null,
+      Dimensions: [{ value: 'jobs-integ-JobBase-DeadLetterQueue-a1b2c3', name: 'QueueName' }],
+      Period: 300,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1.0,
+      TreatMissingData: 'notBreaching',
+      EvaluateLowSampleCountPercentile: '',
+    },
+  };
+  return snsEnvelope(
+    {
+      subject: `${state}: "${alarmName}" in Asia Pacific (Tokyo)`,
+      message: JSON.stringify(message),
+      attributes: {},
+    },
+    DEPLOYED.topicArn,
+  );
 }
 
 /** What Lambda Invoke answers the assertion provider when the reader found `bodies` in the inbox. */
@@ -201,7 +248,19 @@ describe('JobBase integration scenario: the probes', () => {
     },
   );
 
-  test.each(['Succeeds', 'Fails'] as const)(
+  test("the alarm's inbox receives the dead-letter alarm's notifications alone, filtered on the message body", () => {
+    templates.probes.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      TopicArn: { 'Fn::ImportValue': Match.stringLikeRegexp('ExportsOutputRefNotifications') },
+      FilterPolicyScope: 'MessageBody',
+      FilterPolicy: {
+        AlarmName: [{ 'Fn::ImportValue': Match.stringLikeRegexp('ExportsOutputRefDeadLetterAlarm') }],
+      },
+      RawMessageDelivery: Match.absent(),
+    });
+  });
+
+  test.each(['Succeeds', 'Fails', 'Alarm'] as const)(
     'the %s inbox has a reader that may receive its messages, and nothing more',
     (inbox) => {
       const [queue] = Object.keys(templates.probes.findResources('AWS::SQS::Queue')).filter((id) =>
@@ -237,14 +296,47 @@ describe('JobBase integration scenario: the assertions', () => {
     });
   });
 
-  test('waits for each notification up to 20 minutes, looking every 30 seconds', () => {
+  test('waits for each job notification up to 20 minutes, and for the alarm up to 5, looking every 30 and 15 seconds', () => {
     const machines = Object.values(templates.assertions.findResources('AWS::StepFunctions::StateMachine'));
-    expect(machines).toHaveLength(2);
-    for (const machine of machines) {
-      expect(render(machine.Properties.DefinitionString, () => '<arn>')).toContain(
-        '"IntervalSeconds":30,"MaxAttempts":40',
-      );
-    }
+    const retries = machines.map(
+      (machine) =>
+        /"IntervalSeconds":\d+,"MaxAttempts":\d+/.exec(
+          render(machine.Properties.DefinitionString, () => '<arn>'),
+        )?.[0],
+    );
+    expect(retries.sort()).toEqual([
+      '"IntervalSeconds":15,"MaxAttempts":20',
+      '"IntervalSeconds":30,"MaxAttempts":40',
+      '"IntervalSeconds":30,"MaxAttempts":40',
+    ]);
+  });
+
+  test("sets the stage's dead-letter alarm to ALARM", () => {
+    templates.assertions.hasResourceProperties('Custom::DeployAssert@SdkCallCloudWatchsetAlarmState', {
+      service: 'CloudWatch',
+      api: 'setAlarmState',
+      parameters: {
+        AlarmName: Match.objectLike({
+          'Fn::Join': ['', ['"', { 'Fn::ImportValue': Match.stringLikeRegexp('DeadLetterAlarm') }, '"']],
+        }),
+        StateValue: '"ALARM"',
+        StateReason: Match.anyValue(),
+      },
+    });
+  });
+
+  test("passes on CloudWatch's ALARM notification of the stage's dead-letter alarm, as the reader returns it", () => {
+    expect(passes(expectation('Alarm', 'any'), invokeResponse(alarmNotification('ALARM')))).toBe(true);
+  });
+
+  test('keeps waiting on the OK notification, and on the alarm of another stage', () => {
+    expect(passes(expectation('Alarm', 'any'), invokeResponse(alarmNotification('OK')))).toBe(false);
+    expect(
+      passes(
+        expectation('Alarm', 'any'),
+        invokeResponse(alarmNotification('ALARM', 'jobs-dev-JobBase-DeadLetterAlarm-X')),
+      ),
+    ).toBe(false);
   });
 
   test('the provider may submit jobs, and the waiter may invoke the readers', () => {
@@ -264,7 +356,8 @@ describe('JobBase integration scenario: the assertions', () => {
         expect.objectContaining({ Action: [action], Effect: 'Allow', Resource: resource }),
       ]);
     expect(statementsOf('index.handler')).toEqual(allows('batch:SubmitJob', ['*']));
-    for (const inbox of ['Succeeds', 'Fails']) {
+    expect(statementsOf('index.handler')).toEqual(allows('cloudwatch:SetAlarmState', ['*']));
+    for (const inbox of ['Succeeds', 'Fails', 'Alarm']) {
       const reader = expect.arrayContaining([
         expect.objectContaining({
           'Fn::Join': [
