@@ -39,18 +39,11 @@ export function githubSubject(github: GithubConfig, context: GithubSubjectContex
 }
 
 /**
- * The subjects the deploy role trusts: the deploy branch, or the deploy environment when the deploy
- * job runs in one (the environment's branch rule then keeps it to the branch).
+ * The subjects the deploy role trusts: the deploy environment alone, whose deployment-branch rule
+ * keeps it to the deploy branch. A job on that branch without the environment is refused.
  */
 export function deployRoleSubjects(github: GithubConfig): string[] {
-  return [
-    githubSubject(
-      github,
-      github.deployEnvironment
-        ? { environment: github.deployEnvironment }
-        : { ref: `refs/heads/${github.branch}` },
-    ),
-  ];
+  return [githubSubject(github, { environment: github.deployEnvironment })];
 }
 
 /**
@@ -78,10 +71,11 @@ export function previewAccount(config: AppConfig): string {
 
 /** The repository variables the workflows read as `vars.NAME`. */
 export const GITHUB_VARIABLES = {
-  DEPLOY_ROLE_ARN: 'the role the deploy workflow assumes',
+  DEPLOY_ROLE_ARN: 'the role the deploy job of ci.yml assumes',
   PIPELINE_REGION: "the pipeline's region",
-  PIPELINE_NAME: 'the pipeline the deploy workflow starts',
-  PIPELINE_SOURCE_BUCKET: "the pipeline's source bucket, where the deploy workflow uploads each commit",
+  PIPELINE_NAME: 'the pipeline the deploy job starts',
+  PIPELINE_SOURCE_BUCKET:
+    "the pipeline's source bucket, where the deploy job uploads each tested cloud assembly",
   PREVIEW_ROLE_ARN: 'the role the preview, integration-test and sweep workflows assume',
   PREVIEW_REGION: 'the region previews and integration tests deploy to',
 } as const;

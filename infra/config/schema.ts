@@ -198,10 +198,11 @@ export const appConfigSchema = z
        */
       oidcProviderArns: z.array(oidcProviderArn).default([]),
       /**
-       * The environment the deploy job runs in, if any. When set, the deploy role trusts that environment
-       * instead of the branch, and the environment's deployment-branch rule must keep it to the branch.
+       * The environment the deploy job runs in; the deploy role trusts that environment alone. Limit its
+       * deployment branches to the deploy branch: then no other job, not even one on the branch (a
+       * `workflow_run` or `issue_comment` workflow added later), presents the deploy role's subject.
        */
-      deployEnvironment: githubEnvironment.optional(),
+      deployEnvironment: githubEnvironment.default('deploy'),
       /** The environment every job that assumes the preview role runs in. */
       previewEnvironment: githubEnvironment.default('preview'),
     }),

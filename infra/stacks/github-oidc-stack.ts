@@ -107,7 +107,7 @@ export class GithubOidcStack extends Stack {
       'DeployRole',
       githubRoleName(appName, 'deploy'),
       deployRoleSubjects(github),
-      `GitHub Actions deploy workflow (${github.owner}/${github.repository}): start ${pipeline.pipelineName}`,
+      `GitHub Actions deploy job (${github.owner}/${github.repository}): start ${pipeline.pipelineName}`,
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

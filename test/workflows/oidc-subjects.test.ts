@@ -234,6 +234,9 @@ describe.each([
       `repo:${config.github.owner}/other:environment:preview`,
       `repo:${config.github.owner}/other:ref:refs/heads/main`,
       `repo:${repo}:ref:refs/heads/feature/x`,
+      // A job on main without the deploy environment, e.g. of a workflow_run or issue_comment
+      // workflow added later: it must not get the deploy role.
+      `repo:${repo}:ref:refs/heads/main`,
       `repo:${repo}:pull_request`,
       `repo:${repo}:environment:production`,
     ]) {
@@ -244,13 +247,10 @@ describe.each([
 
 test('a repository known by immutable ids refuses the name-only subject that a recycled name could present', () => {
   const roles = rolesByVariable(IMMUTABLE);
+  expect(accepts(roles.DEPLOY_ROLE_ARN ?? [], 'repo:example-org/batch-job-platform:environment:deploy')).toBe(
+    false,
+  );
   expect(
-    accepts(roles.DEPLOY_ROLE_ARN ?? [], 'repo:example-org/batch-job-platform:ref:refs/heads/main'),
-  ).toBe(false);
-  expect(
-    accepts(
-      roles.DEPLOY_ROLE_ARN ?? [],
-      'repo:example-org@9001/batch-job-platform@42424:ref:refs/heads/main',
-    ),
+    accepts(roles.DEPLOY_ROLE_ARN ?? [], 'repo:example-org@9001/batch-job-platform@42424:environment:deploy'),
   ).toBe(true);
 });

@@ -55,13 +55,7 @@ describe('githubSubject', () => {
 });
 
 describe('role subjects', () => {
-  test('the deploy role trusts the deploy branch alone', () => {
-    expect(deployRoleSubjects(github({ branch: 'release' }))).toEqual([
-      'repo:octo-org/octo-repo:ref:refs/heads/release',
-    ]);
-  });
-
-  test('the deploy role trusts the deploy environment instead when the deploy job runs in one', () => {
+  test('the deploy role trusts the deploy environment alone, not the branch', () => {
     expect(deployRoleSubjects(github({ deployEnvironment: 'pipeline' }))).toEqual([
       'repo:octo-org/octo-repo:environment:pipeline',
     ]);
@@ -121,10 +115,10 @@ describe('githubVariables', () => {
 });
 
 describe('github configuration', () => {
-  test('defaults to no existing provider, no deploy environment and a preview environment', () => {
+  test('defaults to no existing provider, a deploy environment and a preview environment', () => {
     const config = parseConfig(appConfig);
     expect(config.github.oidcProviderArns).toEqual([]);
-    expect(config.github.deployEnvironment).toBeUndefined();
+    expect(config.github.deployEnvironment).toBe('deploy');
     expect(config.github.previewEnvironment).toBe('preview');
   });
 

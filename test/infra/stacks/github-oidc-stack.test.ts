@@ -108,7 +108,7 @@ describe('GithubOidcStack', () => {
     });
   });
 
-  test('the deploy role trusts only the deploy branch, with the audience, for one hour', () => {
+  test('the deploy role trusts only the deploy environment, with the audience, for one hour', () => {
     const t = template();
     const [providerId] = Object.keys(t.findResources('AWS::IAM::OIDCProvider'));
     const { properties } = roleNamed(t, 'jobs-github-deploy');
@@ -124,7 +124,7 @@ describe('GithubOidcStack', () => {
           Condition: {
             StringEquals: {
               [`${HOST}:aud`]: 'sts.amazonaws.com',
-              [`${HOST}:sub`]: `${REPO}:ref:refs/heads/main`,
+              [`${HOST}:sub`]: `${REPO}:environment:deploy`,
             },
           },
         },
@@ -202,7 +202,7 @@ describe('GithubOidcStack', () => {
         {
           Condition: {
             StringEquals: {
-              [`${HOST}:sub`]: 'repo:example-org@123/batch-job-platform@456:ref:refs/heads/main',
+              [`${HOST}:sub`]: 'repo:example-org@123/batch-job-platform@456:environment:deploy',
             },
           },
         },
