@@ -1,7 +1,12 @@
 import type { Notification } from '../../functions/shared/message';
 
+/** What a publisher hands SNS: the handlers' notifications, or CloudWatch's (no attributes). */
+export type Published = Pick<Notification, 'subject' | 'message'> & {
+  readonly attributes: Readonly<Record<string, string>>;
+};
+
 /** The body SNS delivers to an SQS subscriber with raw delivery off, for a published notification. */
-export function snsEnvelope(notification: Notification, topicArn: string): string {
+export function snsEnvelope(notification: Published, topicArn: string): string {
   return JSON.stringify({
     Type: 'Notification',
     MessageId: '5a8f3c1e-0b6d-5e2f-9a7c-3d4e5f6a7b8c',

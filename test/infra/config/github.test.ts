@@ -17,6 +17,7 @@ function github(overrides: Partial<GithubConfig> = {}): GithubConfig {
     repository: 'octo-repo',
     branch: 'main',
     oidcProviderArns: [],
+    deployEnvironment: 'deploy',
     previewEnvironment: 'preview',
     ...overrides,
   };
