@@ -3,11 +3,21 @@
  * its committed snapshot offline; `npm run integ:update` deploys it, runs the assertions, destroys it
  * and refreshes the snapshot (docs/integration-tests.md).
  */
-import { App } from 'aws-cdk-lib';
+import { App, PERMISSIONS_BOUNDARY_CONTEXT_KEY } from 'aws-cdk-lib';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
+import { previewAccountIsOwn } from '../infra/config/github';
+import { parseConfig } from '../infra/config/load';
+import { previewBootstrapNames } from '../infra/config/names';
+import { appConfig } from '../infra/config/stages';
 import { buildJobBaseScenario } from './job-base-scenario';
 
+// The scenario deploys to the preview account; where that account is bootstrapped with the scoped
+// policies (PreviewBootstrapStack), every role must carry their boundary, the assertions' too.
+const config = parseConfig(appConfig);
+const boundary = previewAccountIsOwn(config)
+  ? { [PERMISSIONS_BOUNDARY_CONTEXT_KEY]: { name: previewBootstrapNames(config.appName).boundaryName } }
+  : {};
 // The snapshot is committed: it must not record where the checkout that wrote it lives on disk.
-const app = new App({ context: { [DISABLE_CREATION_STACK_TRACES]: true } });
+const app = new App({ context: { [DISABLE_CREATION_STACK_TRACES]: true, ...boundary } });
 buildJobBaseScenario(app);
 app.synth();

@@ -60,6 +60,11 @@ export function githubRoleName(appName: string, role: 'deploy' | 'preview'): str
   return `${appName}-github-${role}`;
 }
 
+/** Every GitHub role of the app, as an IAM resource-name pattern. */
+export function githubRoleNamePattern(appName: string): string {
+  return `${appName}-github-*`;
+}
+
 export function githubRoleArn(appName: string, role: 'deploy' | 'preview', account: string): string {
   return `arn:aws:iam::${account}:role/${githubRoleName(appName, role)}`;
 }
@@ -67,6 +72,20 @@ export function githubRoleArn(appName: string, role: 'deploy' | 'preview', accou
 /** The account the preview role lives in: the preview account, or the pipeline's when none is set. */
 export function previewAccount(config: AppConfig): string {
   return config.preview.account ?? config.pipeline.account;
+}
+
+/**
+ * Whether previews have an account of their own, which no pipeline stage shares. Only then is the
+ * preview account bootstrapped with the scoped policies of `PreviewBootstrapStack`, and do preview
+ * stacks give their roles its permissions boundary.
+ */
+export function previewAccountIsOwn(config: AppConfig): boolean {
+  const account = config.preview.account;
+  return (
+    account !== undefined &&
+    account !== config.pipeline.account &&
+    config.stages.every((stage) => stage.account !== account)
+  );
 }
 
 /** The repository variables the workflows read as `vars.NAME`. */

@@ -71,3 +71,18 @@ export function pipelineNames(appName: string, account: string, region: string):
     sourceActionName: 'Source',
   };
 }
+
+/** The preview account's bootstrap policies (`PreviewBootstrapStack`), which `cdk bootstrap` names. */
+export interface PreviewBootstrapNames {
+  readonly stackName: string;
+  readonly executionPolicyName: string;
+  readonly boundaryName: string;
+}
+
+export function previewBootstrapNames(appName: string): PreviewBootstrapNames {
+  return {
+    stackName: `${appName}-PreviewBootstrap`,
+    executionPolicyName: `${appName}-preview-cfn-execution`,
+    boundaryName: `${appName}-preview-boundary`,
+  };
+}

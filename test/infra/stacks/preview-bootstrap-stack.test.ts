@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { previewBootstrapNames } from '../../../infra/config/names';
+import { buildPlatform } from '../../../infra/platform';
+import { PreviewBootstrapStack } from '../../../infra/stacks/preview-bootstrap-stack';
+import { exampleConfig, testApp } from '../../support/cdk';
+import { isAllowed, type IamRequest, type IamStatement } from '../../support/iam-evaluation';
+
+const PREVIEW_ACCOUNT = '333333333333';
+const NAMES = previewBootstrapNames('jobs');
+const ARN = (resource: string): string => `arn:aws:iam::${PREVIEW_ACCOUNT}:${resource}`;
+const BOUNDARY_ARN = ARN(`policy/${NAMES.boundaryName}`);
+
+/** A template value with the partition resolved to `aws`, as CloudFormation would in that partition. */
+function resolved(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(resolved);
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  if (object.Ref === 'AWS::Partition') return 'aws';
+  const join = object['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join) return join[1].map(resolved).join(join[0]);
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, resolved(v)]));
+}
+
+describe('PreviewBootstrapStack', () => {
+  let template: Template;
+  let execution: IamStatement[];
+  let boundary: IamStatement[];
+  beforeAll(() => {
+    // GIVEN the stack of the example configuration's preview account
+    const app = testApp();
+    const stack = new PreviewBootstrapStack(app, 'PreviewBootstrap', {
+      env: { account: PREVIEW_ACCOUNT, region: 'ap-northeast-1' },
+      appName: 'jobs',
+    });
+    template = Template.fromStack(stack);
+    const policy = (name: string): IamStatement[] => {
+      const [found] = Object.values(
+        template.findResources('AWS::IAM::ManagedPolicy', { Properties: { ManagedPolicyName: name } }),
+      );
+      return (resolved(found?.Properties.PolicyDocument) as { Statement: IamStatement[] }).Statement;
+    };
+    execution = policy(NAMES.executionPolicyName);
+    boundary = policy(NAMES.boundaryName);
+  });
+
+  /** What the CDK execution role may do: its execution policy, capped by the boundary on it. */
+  const executionRole = (request: IamRequest): boolean => isAllowed(request, execution, boundary);
+  /** What a role a preview creates may do with a policy of `*`, capped by the boundary it must carry. */
+  const previewRole = (request: IamRequest): boolean =>
+    isAllowed(request, [{ Effect: 'Allow', Action: '*', Resource: '*' }], boundary);
+
+  test('needs no bootstrap of its own: no version check, no assets', () => {
+    expect(template.toJSON().Rules).toBeUndefined();
+    expect(template.toJSON().Parameters).toBeUndefined();
+  });
+
+  test.each([
+    [
+      'lambda:CreateFunction',
+      'arn:aws:lambda:ap-northeast-1:333333333333:function:jobs-pr-42-BatchSuccessHandler',
+    ],
+    ['batch:CreateComputeEnvironment', '*'],
+    ['ec2:CreateSecurityGroup', '*'],
+    ['sns:CreateTopic', 'arn:aws:sns:ap-northeast-1:333333333333:jobs-pr-42-JobBase-Notifications'],
+    ['iam:PutRolePolicy', ARN('role/jobs-pr-42-BatchLambdaRole')],
+    ['states:CreateStateMachine', '*'],
+  ])('lets CloudFormation deploy a preview: %s', (action, resource) => {
+    expect(executionRole({ action, resource })).toBe(true);
+  });
+
+  test('lets CloudFormation create a role only with the boundary', () => {
+    const createRole = (boundaryArn?: string): IamRequest => ({
+      action: 'iam:CreateRole',
+      resource: ARN('role/jobs-pr-42-BatchLambdaRole'),
+      context: boundaryArn ? { 'iam:PermissionsBoundary': boundaryArn } : {},
+    });
+    expect(executionRole(createRole(BOUNDARY_ARN))).toBe(true);
+    expect(executionRole(createRole())).toBe(false);
+    expect(executionRole(createRole(ARN('policy/AdministratorAccess')))).toBe(false);
+  });
+
+  test.each([
+    ['iam:UpdateAssumeRolePolicy', ARN('role/jobs-github-preview')],
+    ['iam:AttachRolePolicy', ARN('role/jobs-github-deploy')],
+    ['iam:PassRole', ARN('role/jobs-github-preview')],
+    ['iam:DeleteOpenIDConnectProvider', ARN('oidc-provider/token.actions.githubusercontent.com')],
+    ['iam:AddClientIDToOpenIDConnectProvider', ARN('oidc-provider/token.actions.githubusercontent.com')],
+    ['iam:AttachRolePolicy', ARN('role/cdk-hnb659fds-cfn-exec-role-333333333333-ap-northeast-1')],
+    ['iam:PutRolePolicy', ARN('role/cdk-hnb659fds-deploy-role-333333333333-ap-northeast-1')],
+    ['iam:CreatePolicyVersion', BOUNDARY_ARN],
+    ['iam:CreatePolicyVersion', ARN(`policy/${NAMES.executionPolicyName}`)],
+    ['iam:DeleteRolePermissionsBoundary', ARN('role/jobs-pr-42-BatchLambdaRole')],
+    ['iam:CreateOpenIDConnectProvider', '*'],
+    ['iam:CreateUser', ARN('user/backdoor')],
+    ['iam:CreateAccessKey', ARN('user/backdoor')],
+  ])('keeps CloudFormation, and every role a preview creates, from %s on %s', (action, resource) => {
+    expect(executionRole({ action, resource })).toBe(false);
+    expect(previewRole({ action, resource })).toBe(false);
+  });
+
+  test('gives CloudFormation no service that previews do not use', () => {
+    expect(executionRole({ action: 'organizations:LeaveOrganization', resource: '*' })).toBe(false);
+    expect(executionRole({ action: 'cloudtrail:StopLogging', resource: '*' })).toBe(false);
+  });
+});
+
+describe('the preview stages and the bootstrap', () => {
+  test("every role of a preview carries the boundary, and the configured stages' roles do not", () => {
+    // GIVEN previews in an account of their own (the example configuration)
+    const roles = (stage: string) => {
+      const { stage: built } = buildPlatform(testApp(), exampleConfig(), { stage });
+      return Object.values(Template.fromStack(built!.stack).findResources('AWS::IAM::Role'));
+    };
+    // THEN
+    const preview = roles('pr-42');
+    expect(preview.length).toBeGreaterThan(0);
+    for (const role of preview) {
+      expect(resolved(role.Properties.PermissionsBoundary)).toMatch(
+        new RegExp(`:policy/${NAMES.boundaryName}$`),
+      );
+    }
+    for (const role of roles('dev')) expect(role.Properties.PermissionsBoundary).toBeUndefined();
+  });
+
+  test('without an account of their own, previews get no boundary and there is no bootstrap stack', () => {
+    // GIVEN previews in the pipeline account
+    const config = exampleConfig();
+    const shared = { ...config, preview: { ...config.preview, account: config.pipeline.account } };
+    // THEN
+    const { stage } = buildPlatform(testApp(), shared, { stage: 'pr-42' });
+    for (const role of Object.values(Template.fromStack(stage!.stack).findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.PermissionsBoundary).toBeUndefined();
+    }
+    const app = testApp();
+    buildPlatform(app, shared);
+    expect(app.node.tryFindChild('PreviewBootstrap')).toBeUndefined();
+  });
+
+  test("the README bootstraps the preview account with the stack's execution policy and boundary", () => {
+    const readme = readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    expect(readme).toContain(`npx cdk deploy PreviewBootstrap`);
+    expect(readme).toMatch(
+      new RegExp(
+        `cdk bootstrap aws://PREVIEW_ACCOUNT/PREVIEW_REGION[^\\n]*\\\\\\n\\s*--cloudformation-execution-policies ` +
+          `arn:aws:iam::PREVIEW_ACCOUNT:policy/<app>-preview-cfn-execution \\\\\\n\\s*` +
+          `--custom-permissions-boundary <app>-preview-boundary`,
+      ),
+    );
+    expect(NAMES).toMatchObject({
+      executionPolicyName: 'jobs-preview-cfn-execution',
+      boundaryName: 'jobs-preview-boundary',
+    });
+  });
+});
