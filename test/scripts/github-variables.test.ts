@@ -10,7 +10,7 @@ describe('github-variables script', () => {
 
   test('prints a gh command per variable, described', () => {
     expect(variableLines(exampleConfig(), 'gh')).toContain(
-      "gh variable set PIPELINE_NAME --body 'jobs-pipeline'  # the pipeline the deploy workflow starts",
+      "gh variable set PIPELINE_NAME --body 'jobs-pipeline'  # the pipeline the deploy job starts",
     );
   });
 });
