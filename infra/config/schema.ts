@@ -105,6 +105,7 @@ const stage = z
       }),
     database: z
       .strictObject({
+        /** `DB_NAME`; defaults to the stage name, as in the original design. */
         name: z.string().min(1).optional(),
         /** Defaults to `/<app>/<stage>/db`, as in the original design. */
         secretName: z

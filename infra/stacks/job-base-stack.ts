@@ -143,10 +143,11 @@ export class JobBaseStack extends Stack {
       APP_NAME: appName,
       STAGE: stage.name,
       SNS_ARN: this.topic.topic.topicArn,
+      // The original design names the database after the stage.
+      DB_NAME: stage.database.name ?? stage.name,
       DB_SECRET_NAME: secretName,
       POWERTOOLS_SERVICE_NAME: appName,
     };
-    if (stage.database.name) environment.DB_NAME = stage.database.name;
     if (stage.jobQueueUrl) environment.JOB_QUEUE_URL = stage.jobQueueUrl;
     return environment;
   }

@@ -201,6 +201,14 @@ describe('JobBaseStack: the handlers', () => {
     });
   });
 
+  test('DB_NAME defaults to the stage name, as in the original design', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'jobs-dev-BatchSuccessHandler',
+      Environment: { Variables: Match.objectLike({ DB_NAME: 'dev' }) },
+    });
+  });
+
   test('memory, storage and timeout come from the configuration', () => {
     const { template } = build({
       handlers: { memorySize: 256, ephemeralStorageSize: 1024, timeoutSeconds: 60 },
