@@ -105,7 +105,7 @@ export class StageNetwork extends Construct {
         }),
       ),
     });
-    this.keepCleanupLogsWithStack(vpc, props.logRetention, props.removalPolicy);
+    this.keepCleanupLogsWithStack(props.logRetention, props.removalPolicy);
     if (props.handlersAttached && !withNat) {
       const endpoint = vpc.addInterfaceEndpoint('SnsEndpoint', {
         service: ec2.InterfaceVpcEndpointAwsService.SNS,
@@ -122,24 +122,16 @@ export class StageNetwork extends Construct {
 
   /**
    * The function that strips the VPC's default security group (CDK's restrictDefaultSecurityGroup)
-   * would write to a log group Lambda creates on first use and no one ever deletes. Creating that
-   * group here gives it the stage's retention and removal policy, so a deleted stage leaves no logs.
+   * would write to `/aws/lambda/<function>`, a group Lambda creates on first use and no one deletes.
+   * It logs to a group of the stack instead, with the stage's retention and removal policy. The
+   * function refers to the group, so CloudFormation creates the group first and deletes it only
+   * after the function: the function's last run (the cleanup's Delete) cannot recreate it.
    */
-  private keepCleanupLogsWithStack(
-    vpc: ec2.Vpc,
-    retention: logs.RetentionDays,
-    removalPolicy: RemovalPolicy,
-  ): void {
-    const cleanup = vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource');
+  private keepCleanupLogsWithStack(retention: logs.RetentionDays, removalPolicy: RemovalPolicy): void {
     const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
     const handler = provider?.node.tryFindChild('Handler');
-    if (!cleanup || !(handler instanceof CfnResource)) return;
-    const logGroup = new logs.LogGroup(this, 'DefaultSecurityGroupCleanupLogs', {
-      logGroupName: `/aws/lambda/${handler.ref}`,
-      retention,
-      removalPolicy,
-    });
-    // Created before the cleanup runs, deleted after its last run.
-    cleanup.node.addDependency(logGroup);
+    if (!(handler instanceof CfnResource)) return;
+    const logGroup = new logs.LogGroup(this, 'DefaultSecurityGroupCleanupLogs', { retention, removalPolicy });
+    handler.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
   }
 }

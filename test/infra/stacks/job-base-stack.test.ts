@@ -527,11 +527,57 @@ describe('JobBaseStack: the topic and what a stage leaves behind', () => {
     const named = template.findResources('AWS::Logs::LogGroup', {
       Properties: { LogGroupName: Match.anyValue() },
     });
-    // Only the cleanup function's group is named, by Lambda's rule, after a function that is itself new.
-    expect(Object.values(named).map((r) => JSON.stringify(r.Properties.LogGroupName))).toEqual([
-      expect.stringMatching(/^\{"Fn::Join":\["",\["\/aws\/lambda\/",\{"Ref":"CustomVpcRestrictDefaultSG/),
-    ]);
+    expect(Object.keys(named)).toEqual([]);
+    template.resourceCountIs('AWS::Logs::LogGroup', 4); // the handlers', the flow log's and the cleanup's
   });
+});
+
+describe('JobBaseStack: every function outlives none of its logs', () => {
+  type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] };
+
+  /** The logical ids `value` refers to with Ref or Fn::GetAtt, anywhere inside it. */
+  function references(value: unknown): string[] {
+    if (Array.isArray(value)) return value.flatMap(references);
+    if (value === null || typeof value !== 'object') return [];
+    const node = value as Record<string, unknown>;
+    if (typeof node.Ref === 'string') return [node.Ref];
+    const getAtt = node['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return [getAtt[0]];
+    return Object.values(node).flatMap(references);
+  }
+
+  test.each<[string, Partial<StageConfigInput>]>([
+    ['a created VPC, VPC-attached handlers', {}],
+    ['an ephemeral stage with the smoke test', { ephemeral: true, smokeTest: true }],
+    [
+      'a created VPC with NAT',
+      { vpc: { create: { availabilityZones: ['ap-northeast-1a'], natGateways: 1 } } },
+    ],
+    ['an existing VPC', { vpc: EXISTING_VPC }],
+  ])(
+    '%s: each function logs to a group of the stack that CloudFormation deletes after the function',
+    (_case, overrides) => {
+      // GIVEN
+      const { template } = build(overrides);
+      const resources = template.toJSON().Resources as Record<string, Resource>;
+      const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+      expect(functions.length).toBeGreaterThanOrEqual(2);
+      for (const [id, fn] of functions) {
+        // THEN the function names its log group (else Lambda creates /aws/lambda/<name>, never deleted) ...
+        const logGroup = references((fn.Properties?.LoggingConfig as { LogGroup?: unknown })?.LogGroup)[0];
+        expect({ id, logGroup: logGroup && resources[logGroup]?.Type }).toEqual({
+          id,
+          logGroup: 'AWS::Logs::LogGroup',
+        });
+        // ... and depends on it, so the group is created before and deleted after the function
+        expect(references(fn.Properties)).toContain(logGroup);
+        expect([
+          ...references(resources[logGroup!]?.Properties),
+          ...(resources[logGroup!]?.DependsOn ?? []),
+        ]).not.toContain(id);
+      }
+    },
+  );
 });
 
 describe('JobBaseStack: outputs and smoke-test resources', () => {
