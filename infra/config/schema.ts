@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { nameProblems } from './names';
+import { githubGivenNames } from './github';
+import { givenNameProblems, nameProblems, pipelineGivenNames, type GivenName } from './names';
 import { STAGE_NAME_MAX_LENGTH, isPreviewStageName, stageNameProblem } from './stage-name';
 
 const accountId = z
@@ -243,6 +244,8 @@ export const appConfigSchema = z
       }
       providerAccounts.add(account);
     });
+    for (const message of givenNameProblems(appGivenNames(config), 'appName'))
+      ctx.addIssue({ code: 'custom', path: ['appName'], message });
     const seen = new Set<string>();
     config.stages.forEach((s, index) => {
       const path = ['stages', index, 'name'];
@@ -260,6 +263,22 @@ export const appConfigSchema = z
         ctx.addIssue({ code: 'custom', path, message });
     });
   });
+
+/**
+ * The names the app gives outside its stages: the pipeline's (and the support stacks CDK derives
+ * from it) and the GitHub OIDC stacks and roles. Each stage's names are checked with the stage
+ * (`nameProblems`).
+ */
+export function appGivenNames(config: AppConfig): GivenName[] {
+  const { appName, pipeline } = config;
+  return [
+    ...pipelineGivenNames(appName, pipeline.account, pipeline.region, {
+      sourceBucket: pipeline.connectionArn === undefined,
+      stageRegions: config.stages.map((s) => s.region),
+    }),
+    ...githubGivenNames(appName),
+  ];
+}
 
 export type AppConfigInput = z.input<typeof appConfigSchema>;
 export type AppConfig = z.output<typeof appConfigSchema>;

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { physicalName } from '../config/names';
+import { physicalName, topicDisplayName } from '../config/names';
 import type { StageConfig } from '../config/schema';
 import { BatchEnvironment } from '../constructs/batch-environment';
 import { NotificationHandler, type NotifiedJobStatus } from '../constructs/notification-handler';
@@ -81,7 +81,7 @@ export class JobBaseStack extends Stack {
     this.topic = new NotificationTopic(this, 'Notifications', {
       topicArn: stage.notifications.topicArn,
       topicKeyArn: stage.notifications.topicKeyArn,
-      displayName: `${appName} ${stage.name} batch jobs`,
+      displayName: topicDisplayName(appName, stage.name),
       removalPolicy,
     });
     this.deadLetterQueue = this.createDeadLetterQueue(removalPolicy);

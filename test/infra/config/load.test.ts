@@ -79,6 +79,28 @@ describe('parseConfig', () => {
     );
   });
 
+  test('fails when a name outside the stages would break its limit, naming appName and by how much', () => {
+    // GIVEN a 20-character app name and the 14-character pipeline region ap-northeast-1
+    const problems = problemsOf({ ...appConfig, appName: 'abcdefghijklmnopqrst' });
+    // THEN the source bucket name is 64 characters; every other name fits
+    expect(problems).toEqual([
+      "appName: the s3Bucket name 'abcdefghijklmnopqrst-pipeline-source-111111111111-ap-northeast-1' " +
+        "(the pipeline's source bucket) is 64 characters, over the limit of 63: shorten appName by 1",
+    ]);
+  });
+
+  test('accepts the longest app name when the pipeline reads GitHub through a connection (no source bucket)', () => {
+    const connectionArn =
+      'arn:aws:codeconnections:ap-northeast-1:111111111111:connection/12345678-1234-1234-1234-123456789012';
+    expect(() =>
+      parseConfig({
+        ...appConfig,
+        appName: 'abcdefghijklmnopqrst',
+        pipeline: { ...appConfig.pipeline, connectionArn },
+      }),
+    ).not.toThrow();
+  });
+
   test('fails when a stage name uses a preview prefix', () => {
     expect(problemsOf(withStage({ name: 'pr-1' }))).toEqual([
       expect.stringMatching(/stages\[0\]\.name: 'pr-1' starts with a prefix reserved for preview stages/),
