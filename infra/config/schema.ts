@@ -99,10 +99,22 @@ const stage = z
             error: 'must be a KMS key ARN',
           })
           .optional(),
+        /**
+         * The existing topic's policy and its key's policy allow what the stage cannot grant on them
+         * (the alarm's and the handlers' publishing, see the README); silences the synthesis warning.
+         */
+        topicPoliciesAcknowledged: z.boolean().default(false),
       })
       .prefault({})
-      .refine((value) => !value.topicKeyArn || value.topicArn, {
-        error: 'topicKeyArn only applies to an existing topic: set topicArn too, or remove topicKeyArn',
+      .superRefine((value, ctx) => {
+        for (const setting of ['topicKeyArn', 'topicPoliciesAcknowledged'] as const) {
+          if (value[setting] && !value.topicArn) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `${setting} only applies to an existing topic: set topicArn too, or remove ${setting}`,
+            });
+          }
+        }
       }),
     database: z
       .strictObject({

@@ -81,6 +81,8 @@ export class JobBaseStack extends Stack {
     this.topic = new NotificationTopic(this, 'Notifications', {
       topicArn: stage.notifications.topicArn,
       topicKeyArn: stage.notifications.topicKeyArn,
+      topicPoliciesAcknowledged: stage.notifications.topicPoliciesAcknowledged,
+      publisherRoleArn: `arn:${this.partition}:iam::${this.account}:role/${name('BatchLambdaRole')}`,
       displayName: topicDisplayName(appName, stage.name),
       removalPolicy,
     });

@@ -155,6 +155,14 @@ describe('parseConfig', () => {
     ]);
   });
 
+  test('fails when the topic policies are acknowledged for a topic the stage creates', () => {
+    expect(problemsOf(withStage({ notifications: { topicPoliciesAcknowledged: true } }))).toEqual([
+      expect.stringMatching(
+        /^stages\[0\]\.notifications: topicPoliciesAcknowledged only applies to an existing topic: set topicArn too/,
+      ),
+    ]);
+  });
+
   test('fails on a misspelt setting, naming it', () => {
     expect(problemsOf(withStage({ maxVcpus: 8 }))).toEqual([
       "stages[0]: unknown setting 'maxVcpus': check the spelling",

@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { StageConfigInput } from '../../../infra/config/schema';
 import { JobBaseStack, type JobBaseStackProps } from '../../../infra/stacks/job-base-stack';
 import { stageConfig, testApp } from '../../support/cdk';
@@ -441,6 +441,54 @@ describe('JobBaseStack: least privilege', () => {
       Environment: { Variables: Match.objectLike({ SNS_ARN: TOPIC_ARN }) },
     });
   });
+});
+
+describe('JobBaseStack: an existing topic, whose policies live outside the stack', () => {
+  /** The warnings on the topic construct, as text. */
+  const warningsOf = (stack: JobBaseStack): string[] =>
+    Annotations.fromStack(stack)
+      .findWarning('/JobBase/Notifications', Match.anyValue())
+      .map((warning) => JSON.stringify(warning.entry.data));
+
+  test('with a customer managed key, synthesis warns that the alarm needs the key policy and the topic policy', () => {
+    // GIVEN an existing topic encrypted with its own key
+    const { stack } = build({ notifications: { topicArn: TOPIC_ARN, topicKeyArn: TOPIC_KEY_ARN } });
+    // THEN the warning names the key, the statements it must hold and the setting that silences it
+    const warnings = warningsOf(stack);
+    expect(warnings).toHaveLength(1);
+    const message = warnings[0]!;
+    expect(message).toContain(TOPIC_KEY_ARN);
+    expect(message).toMatch(/cloudwatch\.amazonaws\.com.*kms:Decrypt.*kms:GenerateDataKey\*/);
+    expect(message).toContain('arn:aws:cloudwatch:ap-northeast-1:111111111111:alarm:*');
+    expect(message).toMatch(/sns:Publish/);
+    expect(message).toMatch(/notifications\.topicPoliciesAcknowledged: true/);
+  });
+
+  test('in another account, synthesis warns that the topic policy must let the handlers publish', () => {
+    const { stack } = build({
+      notifications: { topicArn: 'arn:aws:sns:ap-northeast-1:999999999999:shared-topic' },
+    });
+    const warnings = warningsOf(stack);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('arn:aws:iam::111111111111:role/jobs-dev-BatchLambdaRole');
+  });
+
+  test('no warning once the operator acknowledges the policies are in place', () => {
+    const { stack } = build({
+      notifications: { topicArn: TOPIC_ARN, topicKeyArn: TOPIC_KEY_ARN, topicPoliciesAcknowledged: true },
+    });
+    expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test.each<[string, Partial<StageConfigInput>]>([
+    ['a created topic', {}],
+    ['an unencrypted topic of the same account', { notifications: { topicArn: TOPIC_ARN } }],
+  ])(
+    'no warning for %s: the stack or SNS defaults grant what the alarm and handlers need',
+    (_case, overrides) => {
+      expect(warningsOf(build(overrides).stack)).toEqual([]);
+    },
+  );
 });
 
 describe('JobBaseStack: the topic and what a stage leaves behind', () => {
