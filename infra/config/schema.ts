@@ -26,15 +26,38 @@ const stageName = z.string().superRefine((name, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/**
+ * How the subnets of VPC-attached handlers reach SNS: the stage creates an SNS interface endpoint with
+ * private DNS in them (`create`), the VPC already has one (`existing`), or they route to a NAT gateway
+ * (`nat`).
+ */
+const snsEndpoint = z.enum(['create', 'existing', 'nat'], { error: "must be 'create', 'existing' or 'nat'" });
+
+/**
+ * How Fargate jobs in private subnets reach their image registry and CloudWatch Logs: a NAT route
+ * (`nat`: any registry), or interface endpoints for ECR (api, dkr) and CloudWatch Logs plus the S3
+ * gateway endpoint (`endpoints`: private ECR images only; ECR Public has no VPC endpoint).
+ */
+const jobsEgress = z.enum(['nat', 'endpoints'], { error: "must be 'nat' or 'endpoints'" });
+
 /** A VPC the stage imports: the original design passes its id and subnet ids. */
 const existingVpc = z.strictObject({
   vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'must be a VPC id, e.g. vpc-0abc1234' }),
   subnetIds: z.array(subnetId).min(1, {
     error:
-      'list the subnets jobs and handlers run in; they need a route to the internet (NAT) or VPC endpoints',
+      'list the subnets jobs (and, without handlerSubnetIds, the handlers) run in; they need a route to the internet (NAT) or VPC endpoints',
   }),
   /** Whether the subnets are public, so that Fargate tasks need a public IP to pull images. */
   publicSubnets: z.boolean().default(false),
+  /** How jobs in private subnets reach their registry and logs; only with `publicSubnets: false`. */
+  jobsEgress: jobsEgress.optional(),
+  /** Private subnets for VPC-attached handlers; defaults to `subnetIds` (which must then be private). */
+  handlerSubnetIds: z
+    .array(subnetId)
+    .min(1, { error: 'list at least one subnet, or leave it out' })
+    .optional(),
+  /** How the handler subnets reach SNS; required when the handlers are attached to the VPC. */
+  snsEndpoint: snsEndpoint.optional(),
 });
 
 /** A VPC the stage creates. With no NAT gateway, jobs run in public subnets with a public IP. */
@@ -154,7 +177,69 @@ const stage = z
         message: 'a production stage cannot be ephemeral: set production or ephemeral to false',
       });
     }
+    for (const { setting, message } of existingVpcProblems(value))
+      ctx.addIssue({ code: 'custom', path: ['vpc', 'existing', setting], message });
   });
+
+/** Whether a stage's handlers are attached to its VPC: on by default, off for ephemeral stages. */
+export function handlersVpcAttached(stage: {
+  readonly ephemeral: boolean;
+  readonly handlers: { readonly vpcAttached?: boolean };
+}): boolean {
+  return stage.handlers.vpcAttached ?? !stage.ephemeral;
+}
+
+type ExistingVpc = z.output<typeof existingVpc>;
+
+/**
+ * What an existing VPC would let fail silently: handlers that cannot reach SNS (every notification
+ * waits out the timeout, then dead-letters) and a smoke-test job that cannot pull its image.
+ */
+function existingVpcProblems(stage: {
+  readonly ephemeral: boolean;
+  readonly smokeTest: boolean;
+  readonly vpc: { readonly existing?: ExistingVpc };
+  readonly handlers: { readonly vpcAttached?: boolean; readonly timeoutSeconds: number };
+}): Array<{ setting: keyof ExistingVpc; message: string }> {
+  const existing = stage.vpc.existing;
+  if (!existing) return [];
+  const problems: Array<{ setting: keyof ExistingVpc; message: string }> = [];
+  if (handlersVpcAttached(stage) && existing.publicSubnets && !existing.handlerSubnetIds) {
+    problems.push({
+      setting: 'handlerSubnetIds',
+      message:
+        'the VPC-attached handlers would run in subnetIds, which are public subnets, and Lambda never gives a ' +
+        'function a public IP, so they could not reach SNS: list private subnets in handlerSubnetIds, or set ' +
+        'handlers.vpcAttached: false',
+    });
+  }
+  if (handlersVpcAttached(stage) && !existing.snsEndpoint) {
+    problems.push({
+      setting: 'snsEndpoint',
+      message:
+        "say how the handler subnets reach SNS: 'create' (the stage creates an SNS interface endpoint with " +
+        "private DNS in them), 'existing' (the VPC has one with private DNS) or 'nat' (they route to a NAT " +
+        `gateway); without a way, every notification waits out the ${stage.handlers.timeoutSeconds} s timeout ` +
+        'and dead-letters. Or set handlers.vpcAttached: false',
+    });
+  }
+  if (existing.publicSubnets && existing.jobsEgress) {
+    problems.push({
+      setting: 'jobsEgress',
+      message: 'jobsEgress only applies to private subnets: remove it, or set publicSubnets: false',
+    });
+  }
+  if (stage.smokeTest && !existing.publicSubnets && existing.jobsEgress !== 'nat') {
+    problems.push({
+      setting: 'jobsEgress',
+      message:
+        "the smoke test's probe job pulls a public image from public.ecr.aws, and ECR Public has no VPC " +
+        "endpoint, so private job subnets need a NAT route: set jobsEgress: 'nat' if they have one, use " +
+        'public subnets (publicSubnets: true), or turn smokeTest off',
+    });
+  }
+  return problems;
+}
 
 const oidcProviderArn = z
   .string()

@@ -8,7 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { physicalName, topicDisplayName } from '../config/names';
-import type { StageConfig } from '../config/schema';
+import { handlersVpcAttached, type StageConfig } from '../config/schema';
 import { BatchEnvironment } from '../constructs/batch-environment';
 import { NotificationHandler, type NotifiedJobStatus } from '../constructs/notification-handler';
 import { NotificationTopic } from '../constructs/notification-topic';
@@ -63,7 +63,7 @@ export class JobBaseStack extends Stack {
     // Ephemeral stages leave nothing behind; long-lived ones keep the topic, its key and the logs.
     const removalPolicy = stage.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const logRetention = stage.ephemeral ? logs.RetentionDays.ONE_WEEK : logs.RetentionDays.THREE_MONTHS;
-    const handlersAttached = stage.handlers.vpcAttached ?? !stage.ephemeral;
+    const handlersAttached = handlersVpcAttached(stage);
 
     const network = new StageNetwork(this, 'Network', {
       ...stage.vpc,
@@ -117,7 +117,10 @@ export class JobBaseStack extends Stack {
       SUCCEEDED: handler('BatchSuccessHandler', 'SUCCEEDED', 'batch-success-handler'),
       FAILED: handler('BatchErrorHandler', 'FAILED', 'batch-error-handler'),
     };
-    for (const h of Object.values(this.handlers)) h.logGroup.grantWrite(role);
+    for (const h of Object.values(this.handlers)) {
+      h.logGroup.grantWrite(role);
+      if (h.securityGroup) network.allowSnsFrom(h.securityGroup);
+    }
 
     this.addOutputs(network.jobsNeedPublicIp);
     if (stage.smokeTest)

@@ -3,6 +3,9 @@ import type { AppConfigInput } from '../../../infra/config/schema';
 import { appConfig } from '../../../infra/config/stages';
 import { exampleConfig, problemsOf } from '../../support/cdk';
 
+/** An existing VPC's statement that its private subnets route to a NAT gateway, for handlers and jobs. */
+const REACHABLE = { snsEndpoint: 'nat', jobsEgress: 'nat' } as const;
+
 /** The example configuration with its first stage changed by `change`. */
 function withStage(change: Record<string, unknown>, base: AppConfigInput = appConfig): unknown {
   const [first, ...rest] = base.stages;
@@ -115,7 +118,7 @@ describe('parseConfig', () => {
 
   test('fails when the existing VPC lists no subnets', () => {
     const problems = problemsOf(
-      withStage({ vpc: { existing: { vpcId: 'vpc-0123456789abcdef0', subnetIds: [] } } }),
+      withStage({ vpc: { existing: { ...REACHABLE, vpcId: 'vpc-0123456789abcdef0', subnetIds: [] } } }),
     );
     expect(problems).toEqual([
       expect.stringMatching(/^stages\[0\]\.vpc\.existing\.subnetIds: list the subnets/),
@@ -126,7 +129,7 @@ describe('parseConfig', () => {
     const problems = problemsOf(
       withStage({
         vpc: {
-          existing: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0'] },
+          existing: { ...REACHABLE, vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0'] },
           create: { availabilityZones: ['ap-northeast-1a'] },
         },
       }),
@@ -173,7 +176,7 @@ describe('parseConfig', () => {
     const problems = problemsOf(
       withStage({
         jobQueueUrl: 'sqs://queue',
-        vpc: { existing: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['sub-1'] } },
+        vpc: { existing: { ...REACHABLE, vpcId: 'vpc-0123456789abcdef0', subnetIds: ['sub-1'] } },
       }),
     );
     expect(problems).toEqual([
@@ -187,6 +190,108 @@ describe('parseConfig', () => {
     expect(problemsOf(input)).toContainEqual(
       expect.stringMatching(/^github: set both ownerId and repositoryId/),
     );
+  });
+});
+
+describe('parseConfig: an existing VPC must let the handlers reach SNS and the probe job pull its image', () => {
+  const vpcId = 'vpc-0123456789abcdef0';
+  const publicSubnetIds = ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'];
+  const privateSubnetIds = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
+
+  test('fails on VPC-attached handlers in public subnets: Lambda never gives a function a public IP', () => {
+    const problems = problemsOf(
+      withStage({
+        vpc: { existing: { vpcId, subnetIds: publicSubnetIds, publicSubnets: true, snsEndpoint: 'create' } },
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^stages\[0\]\.vpc\.existing\.handlerSubnetIds: .*public subnets.*Lambda never gives a function a public IP.*list private subnets in handlerSubnetIds, or set handlers\.vpcAttached: false/,
+      ),
+    ]);
+  });
+
+  test('fails when nothing says how the handler subnets reach SNS, listing the ways', () => {
+    const problems = problemsOf(
+      withStage({ smokeTest: false, vpc: { existing: { vpcId, subnetIds: privateSubnetIds } } }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^stages\[0\]\.vpc\.existing\.snsEndpoint: .*'create'.*'existing'.*'nat'.*900 s timeout/,
+      ),
+    ]);
+  });
+
+  test("fails when the smoke test's probe job could not pull its public image from private subnets", () => {
+    const problems = problemsOf(
+      withStage({
+        smokeTest: true,
+        vpc: {
+          existing: { vpcId, subnetIds: privateSubnetIds, snsEndpoint: 'create', jobsEgress: 'endpoints' },
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^stages\[0\]\.vpc\.existing\.jobsEgress: .*public\.ecr\.aws.*no VPC endpoint.*jobsEgress: 'nat'.*publicSubnets: true.*smokeTest/,
+      ),
+    ]);
+  });
+
+  test('fails with every network problem at once', () => {
+    const problems = problemsOf(
+      withStage({
+        smokeTest: true,
+        vpc: { existing: { vpcId, subnetIds: privateSubnetIds } },
+        handlers: { timeoutSeconds: 0 },
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^stages\[0\]\.vpc\.existing\.snsEndpoint: /),
+        expect.stringMatching(/^stages\[0\]\.vpc\.existing\.jobsEgress: /),
+        expect.stringMatching(/^stages\[0\]\.handlers\.timeoutSeconds: /),
+      ]),
+    );
+    expect(problems).toHaveLength(3);
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    [
+      'handlers outside the VPC, in a VPC with public subnets only',
+      {
+        vpc: { existing: { vpcId, subnetIds: publicSubnetIds, publicSubnets: true } },
+        handlers: { vpcAttached: false },
+      },
+    ],
+    [
+      'private handler subnets next to public job subnets, with an SNS endpoint the stage creates',
+      {
+        smokeTest: true,
+        vpc: {
+          existing: {
+            vpcId,
+            subnetIds: publicSubnetIds,
+            publicSubnets: true,
+            handlerSubnetIds: privateSubnetIds,
+            snsEndpoint: 'create',
+          },
+        },
+      },
+    ],
+    [
+      'private subnets with a NAT route for handlers and jobs',
+      {
+        smokeTest: true,
+        vpc: { existing: { vpcId, subnetIds: privateSubnetIds, snsEndpoint: 'nat', jobsEgress: 'nat' } },
+      },
+    ],
+    [
+      'an ephemeral stage, whose handlers stay outside the VPC by default',
+      { ephemeral: true, vpc: { existing: { vpcId, subnetIds: publicSubnetIds, publicSubnets: true } } },
+    ],
+  ])('accepts %s', (_case, change) => {
+    expect(() => parseConfig(withStage(change))).not.toThrow();
   });
 });
 

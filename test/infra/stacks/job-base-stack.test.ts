@@ -10,6 +10,7 @@ const EXISTING_VPC = {
   existing: {
     vpcId: 'vpc-0123456789abcdef0',
     subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba987654321f'],
+    snsEndpoint: 'nat' as const,
   },
 };
 
@@ -158,6 +159,68 @@ describe('JobBaseStack: the network', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-0123456789abcdef0' });
     template.hasOutput('JobsAssignPublicIp', { Value: 'DISABLED' });
   });
+
+  test('handlers run in handlerSubnetIds when given, jobs in subnetIds', () => {
+    // GIVEN public job subnets and private handler subnets
+    const handlerSubnetIds = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
+    const { template } = build({
+      vpc: {
+        existing: { ...EXISTING_VPC.existing, publicSubnets: true, handlerSubnetIds, snsEndpoint: 'nat' },
+      },
+    });
+    // THEN
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: Match.objectLike({ Subnets: EXISTING_VPC.existing.subnetIds }),
+    });
+    for (const name of ['BatchSuccessHandler', 'BatchErrorHandler']) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `jobs-dev-${name}`,
+        VpcConfig: { SubnetIds: handlerSubnetIds, SecurityGroupIds: [Match.anyValue()] },
+      });
+    }
+    template.hasOutput('JobsAssignPublicIp', { Value: 'ENABLED' });
+  });
+
+  test("snsEndpoint 'create': an SNS endpoint with private DNS in the handler subnets, open to the handlers only", () => {
+    // GIVEN
+    const { template } = build({ vpc: { existing: { ...EXISTING_VPC.existing, snsEndpoint: 'create' } } });
+    // THEN
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: 'com.amazonaws.ap-northeast-1.sns',
+      VpcEndpointType: 'Interface',
+      VpcId: 'vpc-0123456789abcdef0',
+      PrivateDnsEnabled: true,
+      SubnetIds: EXISTING_VPC.existing.subnetIds,
+    });
+    const handlerGroups = Object.keys(
+      template.findResources('AWS::EC2::SecurityGroup', {
+        Properties: { GroupDescription: Match.stringLikeRegexp('Lambda handler') },
+      }),
+    );
+    expect(handlerGroups).toHaveLength(2);
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map(
+      (r) => r.Properties as Record<string, unknown>,
+    );
+    for (const group of handlerGroups) {
+      expect(ingress).toContainEqual(
+        expect.objectContaining({
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          SourceSecurityGroupId: { 'Fn::GetAtt': [group, 'GroupId'] },
+        }),
+      );
+    }
+    expect(ingress).toHaveLength(2);
+  });
+
+  test.each(['existing', 'nat'] as const)(
+    "snsEndpoint '%s': the VPC already reaches SNS, so the stage creates no endpoint",
+    (snsEndpoint) => {
+      const { template } = build({ vpc: { existing: { ...EXISTING_VPC.existing, snsEndpoint } } });
+      template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    },
+  );
 
   test('a created VPC logs rejected traffic', () => {
     const { template } = build();
