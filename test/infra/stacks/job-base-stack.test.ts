@@ -665,6 +665,10 @@ describe('JobBaseStack: every function outlives none of its logs', () => {
       { vpc: { create: { availabilityZones: ['ap-northeast-1a'], natGateways: 1 } } },
     ],
     ['an existing VPC', { vpc: EXISTING_VPC }],
+    [
+      'an existing VPC with the SNS endpoint',
+      { vpc: { existing: { ...EXISTING_VPC.existing, snsEndpoint: 'create' } } },
+    ],
   ])(
     '%s: each function logs to a group of the stack that CloudFormation deletes after the function',
     (_case, overrides) => {
