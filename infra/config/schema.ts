@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { githubGivenNames } from './github';
+import { existingVpcProblems } from './network';
 import { givenNameProblems, nameProblems, pipelineGivenNames, type GivenName } from './names';
 import { STAGE_NAME_MAX_LENGTH, isPreviewStageName, stageNameProblem } from './stage-name';
 
@@ -180,66 +181,6 @@ const stage = z
     for (const { setting, message } of existingVpcProblems(value))
       ctx.addIssue({ code: 'custom', path: ['vpc', 'existing', setting], message });
   });
-
-/** Whether a stage's handlers are attached to its VPC: on by default, off for ephemeral stages. */
-export function handlersVpcAttached(stage: {
-  readonly ephemeral: boolean;
-  readonly handlers: { readonly vpcAttached?: boolean };
-}): boolean {
-  return stage.handlers.vpcAttached ?? !stage.ephemeral;
-}
-
-type ExistingVpc = z.output<typeof existingVpc>;
-
-/**
- * What an existing VPC would let fail silently: handlers that cannot reach SNS (every notification
- * waits out the timeout, then dead-letters) and a smoke-test job that cannot pull its image.
- */
-function existingVpcProblems(stage: {
-  readonly ephemeral: boolean;
-  readonly smokeTest: boolean;
-  readonly vpc: { readonly existing?: ExistingVpc };
-  readonly handlers: { readonly vpcAttached?: boolean; readonly timeoutSeconds: number };
-}): Array<{ setting: keyof ExistingVpc; message: string }> {
-  const existing = stage.vpc.existing;
-  if (!existing) return [];
-  const problems: Array<{ setting: keyof ExistingVpc; message: string }> = [];
-  if (handlersVpcAttached(stage) && existing.publicSubnets && !existing.handlerSubnetIds) {
-    problems.push({
-      setting: 'handlerSubnetIds',
-      message:
-        'the VPC-attached handlers would run in subnetIds, which are public subnets, and Lambda never gives a ' +
-        'function a public IP, so they could not reach SNS: list private subnets in handlerSubnetIds, or set ' +
-        'handlers.vpcAttached: false',
-    });
-  }
-  if (handlersVpcAttached(stage) && !existing.snsEndpoint) {
-    problems.push({
-      setting: 'snsEndpoint',
-      message:
-        "say how the handler subnets reach SNS: 'create' (the stage creates an SNS interface endpoint with " +
-        "private DNS in them), 'existing' (the VPC has one with private DNS) or 'nat' (they route to a NAT " +
-        `gateway); without a way, every notification waits out the ${stage.handlers.timeoutSeconds} s timeout ` +
-        'and dead-letters. Or set handlers.vpcAttached: false',
-    });
-  }
-  if (existing.publicSubnets && existing.jobsEgress) {
-    problems.push({
-      setting: 'jobsEgress',
-      message: 'jobsEgress only applies to private subnets: remove it, or set publicSubnets: false',
-    });
-  }
-  if (stage.smokeTest && !existing.publicSubnets && existing.jobsEgress !== 'nat') {
-    problems.push({
-      setting: 'jobsEgress',
-      message:
-        "the smoke test's probe job pulls a public image from public.ecr.aws, and ECR Public has no VPC " +
-        "endpoint, so private job subnets need a NAT route: set jobsEgress: 'nat' if they have one, use " +
-        'public subnets (publicSubnets: true), or turn smokeTest off',
-    });
-  }
-  return problems;
-}
 
 const oidcProviderArn = z
   .string()
