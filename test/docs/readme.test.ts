@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { JobBaseStack } from '../../infra/stacks/job-base-stack';
+import { stageConfig, testApp } from '../support/cdk';
 
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 
@@ -50,5 +53,42 @@ describe('README: first-time setup on AWS', () => {
   test('says that an existing role is fine, and why the stack does not create the roles', () => {
     expect(setup).toMatch(/has\s+been taken in this account/);
     expect(setup).toMatch(/AWS::IAM::ServiceLinkedRole/);
+  });
+});
+
+describe('README: what a deleted stage leaves', () => {
+  /** The row of the table that documents each retained resource type. */
+  const ROWS: Record<string, RegExp> = {
+    'AWS::KMS::Key': /^\| KMS key of the topic /m,
+    'AWS::SNS::Topic': /^\| SNS topic /m,
+    'AWS::SQS::Queue': /^\| dead-letter queue /m,
+    'AWS::Logs::LogGroup': /^\| log groups: /m,
+  };
+
+  test('has a row with a removal command for every resource type a long-lived stage retains', () => {
+    // GIVEN a long-lived stage with everything optional on
+    const stage = stageConfig({ smokeTest: true, batch: { spot: true } });
+    const stack = new JobBaseStack(testApp(), 'JobBase', {
+      appName: 'jobs',
+      stage,
+      env: { account: stage.account, region: stage.region },
+    });
+    const resources = Object.values(
+      Template.fromStack(stack).toJSON().Resources as Record<
+        string,
+        { Type: string; DeletionPolicy?: string }
+      >,
+    );
+    const retained = [...new Set(resources.filter((r) => r.DeletionPolicy === 'Retain').map((r) => r.Type))];
+    // THEN every retained type is documented, and nothing documented is deleted after all
+    expect(retained.sort()).toEqual(Object.keys(ROWS).sort());
+    const costs = section('What a deleted stage leaves, and what it costs');
+    for (const type of retained) {
+      const row = costs.split('\n').find((line) => ROWS[type]!.test(line));
+      expect({ type, row: row?.match(/`aws [a-z]+ [a-z-]+/)?.[0] }).toEqual({
+        type,
+        row: expect.any(String),
+      });
+    }
   });
 });
