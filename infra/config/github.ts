@@ -1,5 +1,5 @@
 import type { AppConfig } from './schema';
-import { pipelineNames } from './names';
+import { pipelineNames, type GivenName } from './names';
 
 /**
  * What GitHub Actions and AWS know each other by: the OIDC issuer and audience, the subject (`sub`)
@@ -63,6 +63,22 @@ export function githubRoleName(appName: string, role: 'deploy' | 'preview'): str
 /** Every GitHub role of the app, as an IAM resource-name pattern. */
 export function githubRoleNamePattern(appName: string): string {
   return `${appName}-github-*`;
+}
+
+/**
+ * The names the GitHub OIDC stacks give: the roles, and the stacks themselves, named
+ * `<app>-GithubOidc` and `<app>-GithubOidcPreview` (`githubOidcStacks`), so that the configuration
+ * can check them against the services' limits.
+ */
+export function githubGivenNames(appName: string): GivenName[] {
+  return [
+    ...(['deploy', 'preview'] as const).map(
+      (role) => ({ name: githubRoleName(appName, role), resource: 'iamRole' }) as const,
+    ),
+    ...['GithubOidc', 'GithubOidcPreview'].map(
+      (id) => ({ name: `${appName}-${id}`, resource: 'cloudFormationStack' }) as const,
+    ),
+  ];
 }
 
 export function githubRoleArn(appName: string, role: 'deploy' | 'preview', account: string): string {

@@ -9,9 +9,21 @@ export const NAME_LIMITS = {
   lambdaFunction: 64,
   iamRole: 64,
   cloudFormationStack: 128,
+  s3Bucket: 63,
+  codePipeline: 100,
+  snsDisplayName: 100,
+  iamPolicy: 128,
 } as const;
 
 export type NamedResource = keyof typeof NAME_LIMITS;
+
+/** A physical name the app gives, and the service whose rules apply to it. */
+export interface GivenName {
+  readonly name: string;
+  readonly resource: NamedResource;
+  /** What bears the name, when the name alone does not say, e.g. `the pipeline's source bucket`. */
+  readonly what?: string;
+}
 
 /** Every name a JobBase stage gives, with the service whose limit applies. */
 export const STAGE_NAMES: ReadonlyArray<readonly [string, NamedResource]> = [
@@ -26,17 +38,54 @@ export function physicalName(appName: string, stageName: string, name: string): 
   return `${appName}-${stageName}-${name}`;
 }
 
+/** The display name of a stage's topic: the sender people see on e-mail and SMS notifications. */
+export function topicDisplayName(appName: string, stageName: string): string {
+  return `${appName} ${stageName} batch jobs`;
+}
+
+/** Every name a stage gives. */
+export function stageGivenNames(appName: string, stageName: string): GivenName[] {
+  return [
+    ...STAGE_NAMES.map(([name, resource]) => ({ name: physicalName(appName, stageName, name), resource })),
+    { name: topicDisplayName(appName, stageName), resource: 'snsDisplayName' },
+  ];
+}
+
 /** The problems with the names a stage would give, one message each (empty when all fit). */
 export function nameProblems(appName: string, stageName: string): string[] {
-  return STAGE_NAMES.flatMap(([name, resource]) => {
-    const full = physicalName(appName, stageName, name);
+  return givenNameProblems(stageGivenNames(appName, stageName), 'appName or the stage name');
+}
+
+/**
+ * S3 reserves these prefixes and suffixes of bucket names (General purpose bucket naming rules).
+ * The app name's own rule (lowercase letters, digits, single hyphens) keeps the rest of them.
+ */
+const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
+
+/**
+ * What is wrong with each name, one message per problem, saying which settings to shorten or change
+ * (`shorten`, e.g. `appName`) and by how much. Empty when every name is valid.
+ */
+export function givenNameProblems(names: readonly GivenName[], shorten: string): string[] {
+  return names.flatMap(({ name, resource, what }) => {
     const limit = NAME_LIMITS[resource];
-    return full.length > limit
-      ? [
-          `the ${resource} name '${full}' is ${full.length} characters, over the limit of ${limit}: ` +
-            `shorten the app name or the stage name by ${full.length - limit}`,
-        ]
-      : [];
+    const named = `the ${resource} name '${name}'${what ? ` (${what})` : ''}`;
+    const problems =
+      name.length > limit
+        ? [
+            `${named} is ${name.length} characters, over the limit of ${limit}: ` +
+              `shorten ${shorten} by ${name.length - limit}`,
+          ]
+        : [];
+    if (resource === 's3Bucket') {
+      const reserved = [
+        ...RESERVED_BUCKET_PREFIXES.filter((p) => name.startsWith(p)).map((p) => `starts with '${p}'`),
+        ...RESERVED_BUCKET_SUFFIXES.filter((x) => name.endsWith(x)).map((x) => `ends with '${x}'`),
+      ];
+      for (const rule of reserved) problems.push(`${named} ${rule}, which S3 reserves: change ${shorten}`);
+    }
+    return problems;
   });
 }
 
@@ -85,4 +134,39 @@ export function previewBootstrapNames(appName: string): PreviewBootstrapNames {
     executionPolicyName: `${appName}-preview-cfn-execution`,
     boundaryName: `${appName}-preview-boundary`,
   };
+}
+
+export interface PipelineGivenNamesOptions {
+  /** The regions of the stages; CDK adds a support stack for each one other than the pipeline's. */
+  readonly stageRegions: readonly string[];
+}
+
+/** Every name the pipeline stack gives, and the names CDK derives from them. */
+export function pipelineGivenNames(
+  appName: string,
+  account: string,
+  region: string,
+  options: PipelineGivenNamesOptions,
+): GivenName[] {
+  const names = pipelineNames(appName, account, region);
+  const supportRegions = [...new Set(options.stageRegions)].filter((r) => r !== region);
+  return [
+    { name: names.stackName, resource: 'cloudFormationStack' },
+    { name: names.pipelineName, resource: 'codePipeline' },
+    { name: names.sourceBucketName, resource: 's3Bucket', what: "the pipeline's source bucket" },
+    // aws-codepipeline names each cross-region support stack `<pipeline stack>-support-<region>`.
+    ...supportRegions.map(
+      (r) => ({ name: `${names.stackName}-support-${r}`, resource: 'cloudFormationStack' }) as const,
+    ),
+  ];
+}
+
+/** The names of the preview account's bootstrap stack and policies. */
+export function previewBootstrapGivenNames(appName: string): GivenName[] {
+  const names = previewBootstrapNames(appName);
+  return [
+    { name: names.stackName, resource: 'cloudFormationStack' },
+    { name: names.executionPolicyName, resource: 'iamPolicy' },
+    { name: names.boundaryName, resource: 'iamPolicy' },
+  ];
 }

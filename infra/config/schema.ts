@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { nameProblems } from './names';
+import { githubGivenNames } from './github';
+import { existingVpcProblems } from './network';
+import {
+  givenNameProblems,
+  nameProblems,
+  pipelineGivenNames,
+  previewBootstrapGivenNames,
+  type GivenName,
+} from './names';
 import { STAGE_NAME_MAX_LENGTH, isPreviewStageName, stageNameProblem } from './stage-name';
 
 const accountId = z
@@ -25,15 +33,38 @@ const stageName = z.string().superRefine((name, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/**
+ * How the subnets of VPC-attached handlers reach SNS: the stage creates an SNS interface endpoint with
+ * private DNS in them (`create`), the VPC already has one (`existing`), or they route to a NAT gateway
+ * (`nat`).
+ */
+const snsEndpoint = z.enum(['create', 'existing', 'nat'], { error: "must be 'create', 'existing' or 'nat'" });
+
+/**
+ * How Fargate jobs in private subnets reach their image registry and CloudWatch Logs: a NAT route
+ * (`nat`: any registry), or interface endpoints for ECR (api, dkr) and CloudWatch Logs plus the S3
+ * gateway endpoint (`endpoints`: private ECR images only; ECR Public has no VPC endpoint).
+ */
+const jobsEgress = z.enum(['nat', 'endpoints'], { error: "must be 'nat' or 'endpoints'" });
+
 /** A VPC the stage imports: the original design passes its id and subnet ids. */
 const existingVpc = z.strictObject({
   vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'must be a VPC id, e.g. vpc-0abc1234' }),
   subnetIds: z.array(subnetId).min(1, {
     error:
-      'list the subnets jobs and handlers run in; they need a route to the internet (NAT) or VPC endpoints',
+      'list the subnets jobs (and, without handlerSubnetIds, the handlers) run in; they need a route to the internet (NAT) or VPC endpoints',
   }),
   /** Whether the subnets are public, so that Fargate tasks need a public IP to pull images. */
   publicSubnets: z.boolean().default(false),
+  /** How jobs in private subnets reach their registry and logs; only with `publicSubnets: false`. */
+  jobsEgress: jobsEgress.optional(),
+  /** Private subnets for VPC-attached handlers; defaults to `subnetIds` (which must then be private). */
+  handlerSubnetIds: z
+    .array(subnetId)
+    .min(1, { error: 'list at least one subnet, or leave it out' })
+    .optional(),
+  /** How the handler subnets reach SNS; required when the handlers are attached to the VPC. */
+  snsEndpoint: snsEndpoint.optional(),
 });
 
 /** A VPC the stage creates. With no NAT gateway, jobs run in public subnets with a public IP. */
@@ -98,13 +129,26 @@ const stage = z
             error: 'must be a KMS key ARN',
           })
           .optional(),
+        /**
+         * The existing topic's policy and its key's policy allow what the stage cannot grant on them
+         * (the alarm's and the handlers' publishing, see the README); silences the synthesis warning.
+         */
+        topicPoliciesAcknowledged: z.boolean().default(false),
       })
       .prefault({})
-      .refine((value) => !value.topicKeyArn || value.topicArn, {
-        error: 'topicKeyArn only applies to an existing topic: set topicArn too, or remove topicKeyArn',
+      .superRefine((value, ctx) => {
+        for (const setting of ['topicKeyArn', 'topicPoliciesAcknowledged'] as const) {
+          if (value[setting] && !value.topicArn) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `${setting} only applies to an existing topic: set topicArn too, or remove ${setting}`,
+            });
+          }
+        }
       }),
     database: z
       .strictObject({
+        /** `DB_NAME`; defaults to the stage name, as in the original design. */
         name: z.string().min(1).optional(),
         /** Defaults to `/<app>/<stage>/db`, as in the original design. */
         secretName: z
@@ -140,6 +184,8 @@ const stage = z
         message: 'a production stage cannot be ephemeral: set production or ephemeral to false',
       });
     }
+    for (const { setting, message } of existingVpcProblems(value))
+      ctx.addIssue({ code: 'custom', path: ['vpc', 'existing', setting], message });
   });
 
 const oidcProviderArn = z
@@ -244,6 +290,8 @@ export const appConfigSchema = z
       }
       providerAccounts.add(account);
     });
+    for (const message of givenNameProblems(appGivenNames(config), 'appName'))
+      ctx.addIssue({ code: 'custom', path: ['appName'], message });
     const seen = new Set<string>();
     config.stages.forEach((s, index) => {
       const path = ['stages', index, 'name'];
@@ -261,6 +309,22 @@ export const appConfigSchema = z
         ctx.addIssue({ code: 'custom', path, message });
     });
   });
+
+/**
+ * The names the app gives outside its stages: the pipeline's (and the support stacks CDK derives
+ * from it) and the GitHub OIDC stacks and roles. Each stage's names are checked with the stage
+ * (`nameProblems`).
+ */
+export function appGivenNames(config: AppConfig): GivenName[] {
+  const { appName, pipeline } = config;
+  return [
+    ...pipelineGivenNames(appName, pipeline.account, pipeline.region, {
+      stageRegions: config.stages.map((s) => s.region),
+    }),
+    ...githubGivenNames(appName),
+    ...previewBootstrapGivenNames(appName),
+  ];
+}
 
 export type AppConfigInput = z.input<typeof appConfigSchema>;
 export type AppConfig = z.output<typeof appConfigSchema>;

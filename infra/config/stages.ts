@@ -34,9 +34,16 @@ export const appConfig: AppConfigInput = {
       region: 'ap-northeast-1',
       production: true,
       vpc: {
+        // Fill in your VPC: its id, and private subnets in two zones, one per zone (the endpoint below
+        // takes at most one subnet per zone). They route to the internet through a NAT gateway
+        // (jobsEgress: 'nat'), which jobs need to pull public images. The handlers run in the same
+        // subnets and reach SNS through an interface endpoint the stage creates there; with the NAT
+        // route, snsEndpoint: 'nat' works too, without the endpoint's hourly charge.
         existing: {
           vpcId: 'vpc-0123456789abcdef0',
           subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'],
+          jobsEgress: 'nat',
+          snsEndpoint: 'create',
         },
       },
       database: { name: 'jobs' },

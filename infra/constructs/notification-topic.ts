@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, Stack, Token, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -15,11 +15,25 @@ export interface NotificationTopicProps {
    * @default - the existing topic is not encrypted with a customer managed key
    */
   readonly topicKeyArn?: string;
+  /**
+   * The role that publishes to the topic (the handlers'), for the warning about an existing topic.
+   * @default - the warning speaks of the publishing role
+   */
+  readonly publisherRoleArn?: string;
+  /**
+   * The existing topic's policy and its key's policy already allow what this stack cannot grant on
+   * them (see `topicPoliciesWarning`): silences that warning. Only with `topicArn`.
+   * @default false
+   */
+  readonly topicPoliciesAcknowledged?: boolean;
   /** @default - none */
   readonly displayName?: string;
   /** Applies to a created topic and its key. */
   readonly removalPolicy: RemovalPolicy;
 }
+
+/** The id of the warning about an existing topic's policies. */
+export const TOPIC_POLICIES_WARNING = 'batch-job-platform:existingTopicPolicies';
 
 /** The stage's notification topic: an existing one, or a new one encrypted with its own key. */
 export class NotificationTopic extends Construct {
@@ -37,6 +51,8 @@ export class NotificationTopic extends Construct {
     if (props.topicArn) {
       this.topic = sns.Topic.fromTopicArn(this, 'Resource', props.topicArn);
       this.key = props.topicKeyArn ? kms.Key.fromKeyArn(this, 'Key', props.topicKeyArn) : undefined;
+      const warning = props.topicPoliciesAcknowledged ? undefined : this.topicPoliciesWarning(props);
+      if (warning) Annotations.of(this).addWarningV2(TOPIC_POLICIES_WARNING, warning);
       return;
     }
 
@@ -92,6 +108,39 @@ export class NotificationTopic extends Construct {
         conditions,
       }),
     );
+  }
+
+  /**
+   * What an existing topic needs that this stack cannot grant, since the topic's policy and its key's
+   * policy live elsewhere. Missing, it fails silently: CloudWatch drops the dead-letter alarm's
+   * notifications. Undefined for an unencrypted topic of this account, which the handlers' role
+   * policy reaches on its own (its topic policy is the operator's, as for any topic of the account).
+   */
+  private topicPoliciesWarning(props: NotificationTopicProps): string | undefined {
+    const stack = Stack.of(this);
+    const account = Token.isUnresolved(stack.account) ? 'this account' : stack.account;
+    const region = Token.isUnresolved(stack.region) ? '<region>' : stack.region;
+    const accountOf = (arn: string): string => Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).account ?? '';
+    const topicArn = props.topicArn!;
+    const otherAccountTopic = accountOf(topicArn) !== account;
+    const otherAccountKey = props.topicKeyArn !== undefined && accountOf(props.topicKeyArn) !== account;
+    if (!props.topicKeyArn && !otherAccountTopic) return undefined;
+    const publisher = props.publisherRoleArn ?? 'the publishing role';
+    const conditions = `aws:SourceAccount ${account}, aws:SourceArn arn:aws:cloudwatch:${region}:${account}:alarm:*`;
+    return [
+      `The existing topic ${topicArn} and its policies live outside this stack, which cannot grant on them ` +
+        "what the stage needs; if they lack it, the dead-letter alarm's notifications are dropped without an error.",
+      props.topicKeyArn &&
+        `The key policy of ${props.topicKeyArn} must allow cloudwatch.amazonaws.com kms:Decrypt and ` +
+          `kms:GenerateDataKey* (conditions ${conditions})` +
+          (otherAccountKey ? `, and ${publisher} the same actions.` : '.'),
+      'The topic policy must allow cloudwatch.amazonaws.com sns:Publish (same conditions)' +
+        (otherAccountTopic ? `, and ${publisher} sns:Publish.` : '.'),
+      'README.md, "Notifications to an existing topic", has the statements. Once they are in place, set ' +
+        'notifications.topicPoliciesAcknowledged: true in the stage configuration.',
+    ]
+      .filter(Boolean)
+      .join(' ');
   }
 
   /** Lets `grantee` publish to the topic, and use its key when it is encrypted. */

@@ -3,11 +3,28 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+/** How the subnets of VPC-attached handlers reach SNS. */
+export type SnsEndpointMode = 'create' | 'existing' | 'nat';
+
 export interface ExistingVpcProps {
   readonly vpcId: string;
+  /** The subnets jobs run in. */
   readonly subnetIds: readonly string[];
   /** Whether the subnets are public (jobs then need a public IP to pull images). */
   readonly publicSubnets: boolean;
+  /**
+   * Private subnets for VPC-attached handlers. Lambda never gives a function a public IP, so they
+   * cannot be public subnets.
+   * @default - `subnetIds`, which must then be private
+   */
+  readonly handlerSubnetIds?: readonly string[];
+  /**
+   * How the handler subnets reach SNS: `create` an SNS interface endpoint with private DNS in them,
+   * open to the handlers' security groups (`allowSnsFrom`); the VPC has one already (`existing`); or
+   * they route to a NAT gateway (`nat`). Required with attached handlers.
+   * @default - none
+   */
+  readonly snsEndpoint?: SnsEndpointMode;
 }
 
 export interface CreatedVpcProps {
@@ -29,7 +46,8 @@ export interface StageNetworkProps {
   readonly create?: CreatedVpcProps;
   /**
    * Whether Lambda handlers will be attached to the VPC. A created VPC without NAT then gets isolated
-   * subnets and an SNS interface endpoint, so that the handlers can still publish.
+   * subnets and an SNS interface endpoint, so that the handlers can still publish; an existing VPC
+   * must say how they reach SNS (`existing.snsEndpoint`), from private subnets.
    * @default false
    */
   readonly handlersAttached?: boolean;
@@ -50,6 +68,11 @@ export class StageNetwork extends Construct {
   public readonly handlerSubnets: ec2.SubnetSelection;
   /** Whether Fargate job definitions must assign a public IP for their tasks to reach the internet. */
   public readonly jobsNeedPublicIp: boolean;
+  /**
+   * The SNS interface endpoint created in an existing VPC (`snsEndpoint: 'create'`), open only to the
+   * handlers given to `allowSnsFrom`. A created VPC's endpoint is open to the whole VPC.
+   */
+  public readonly snsEndpoint?: ec2.InterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: StageNetworkProps) {
     super(scope, id);
@@ -58,26 +81,42 @@ export class StageNetwork extends Construct {
     }
 
     if (props.existing) {
-      const subnets = props.existing.subnetIds.map((subnetId, i) => {
-        const subnet = ec2.Subnet.fromSubnetId(this, `Subnet${i}`, subnetId);
-        Annotations.of(subnet).acknowledgeWarning(
+      const existing = props.existing;
+      if (props.handlersAttached) checkHandlersReachSns(id, existing);
+      const imported = new Map<string, ec2.ISubnet>();
+      const subnet = (subnetId: string): ec2.ISubnet => {
+        const known = imported.get(subnetId);
+        if (known) return known;
+        const created = ec2.Subnet.fromSubnetId(this, `Subnet${imported.size}`, subnetId);
+        Annotations.of(created).acknowledgeWarning(
           '@aws-cdk/aws-ec2:noSubnetRouteTableId',
           'Jobs and handlers only run in these subnets; their route tables are never read',
         );
-        return subnet;
-      });
+        imported.set(subnetId, created);
+        return created;
+      };
       // Every subnet is selected explicitly, never by type or zone, so the zones stay unresolved.
       this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Resource', {
-        vpcId: props.existing.vpcId,
+        vpcId: existing.vpcId,
         availabilityZones: Fn.getAzs(),
       });
       Annotations.of(this.vpc).acknowledgeWarning(
         '@aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones',
         'The zones are never read: every subnet is selected by id',
       );
-      this.jobSubnets = { subnets };
-      this.handlerSubnets = { subnets };
-      this.jobsNeedPublicIp = props.existing.publicSubnets;
+      this.jobSubnets = { subnets: existing.subnetIds.map(subnet) };
+      this.handlerSubnets = { subnets: (existing.handlerSubnetIds ?? existing.subnetIds).map(subnet) };
+      this.jobsNeedPublicIp = existing.publicSubnets;
+      if (props.handlersAttached && existing.snsEndpoint === 'create') {
+        // Open to no one until allowSnsFrom: the handlers' security groups are its only clients.
+        this.snsEndpoint = new ec2.InterfaceVpcEndpoint(this, 'SnsEndpoint', {
+          vpc: this.vpc,
+          service: ec2.InterfaceVpcEndpointAwsService.SNS,
+          subnets: this.handlerSubnets,
+          privateDnsEnabled: true,
+          open: false,
+        });
+      }
       return;
     }
 
@@ -105,7 +144,7 @@ export class StageNetwork extends Construct {
         }),
       ),
     });
-    this.keepCleanupLogsWithStack(vpc, props.logRetention, props.removalPolicy);
+    this.keepCleanupLogsWithStack(props.logRetention, props.removalPolicy);
     if (props.handlersAttached && !withNat) {
       const endpoint = vpc.addInterfaceEndpoint('SnsEndpoint', {
         service: ec2.InterfaceVpcEndpointAwsService.SNS,
@@ -120,26 +159,43 @@ export class StageNetwork extends Construct {
     this.jobsNeedPublicIp = !withNat;
   }
 
+  /** Lets `peer` (a handler) publish through the SNS endpoint created in an existing VPC, if any. */
+  public allowSnsFrom(peer: ec2.IConnectable): void {
+    this.snsEndpoint?.connections.allowDefaultPortFrom(peer, 'HTTPS from a notification handler');
+  }
+
   /**
    * The function that strips the VPC's default security group (CDK's restrictDefaultSecurityGroup)
-   * would write to a log group Lambda creates on first use and no one ever deletes. Creating that
-   * group here gives it the stage's retention and removal policy, so a deleted stage leaves no logs.
+   * would write to `/aws/lambda/<function>`, a group Lambda creates on first use and no one deletes.
+   * It logs to a group of the stack instead, with the stage's retention and removal policy. The
+   * function refers to the group, so CloudFormation creates the group first and deletes it only
+   * after the function: the function's last run (the cleanup's Delete) cannot recreate it.
    */
-  private keepCleanupLogsWithStack(
-    vpc: ec2.Vpc,
-    retention: logs.RetentionDays,
-    removalPolicy: RemovalPolicy,
-  ): void {
-    const cleanup = vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource');
+  private keepCleanupLogsWithStack(retention: logs.RetentionDays, removalPolicy: RemovalPolicy): void {
     const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
     const handler = provider?.node.tryFindChild('Handler');
-    if (!cleanup || !(handler instanceof CfnResource)) return;
-    const logGroup = new logs.LogGroup(this, 'DefaultSecurityGroupCleanupLogs', {
-      logGroupName: `/aws/lambda/${handler.ref}`,
-      retention,
-      removalPolicy,
-    });
-    // Created before the cleanup runs, deleted after its last run.
-    cleanup.node.addDependency(logGroup);
+    if (!(handler instanceof CfnResource)) return;
+    const logGroup = new logs.LogGroup(this, 'DefaultSecurityGroupCleanupLogs', { retention, removalPolicy });
+    handler.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
+  }
+}
+
+/**
+ * VPC-attached handlers in an existing VPC must reach SNS: not from public subnets (Lambda gives a
+ * function no public IP), and by a way the operator states. Otherwise every notification waits out
+ * the function's timeout and dead-letters.
+ */
+function checkHandlersReachSns(id: string, existing: ExistingVpcProps): void {
+  if (existing.publicSubnets && !existing.handlerSubnetIds?.length) {
+    throw new Error(
+      `StageNetwork '${id}': attached handlers cannot run in the public subnets of 'existing.subnetIds' ` +
+        "(Lambda gives a function no public IP): set 'existing.handlerSubnetIds' to private subnets",
+    );
+  }
+  if (!existing.snsEndpoint) {
+    throw new Error(
+      `StageNetwork '${id}': set 'existing.snsEndpoint' to say how the handler subnets reach SNS ` +
+        "('create', 'existing' or 'nat')",
+    );
   }
 }

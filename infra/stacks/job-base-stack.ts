@@ -7,7 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { physicalName } from '../config/names';
+import { physicalName, topicDisplayName } from '../config/names';
+import { handlersVpcAttached } from '../config/network';
 import type { StageConfig } from '../config/schema';
 import { BatchEnvironment } from '../constructs/batch-environment';
 import { NotificationHandler, type NotifiedJobStatus } from '../constructs/notification-handler';
@@ -65,7 +66,7 @@ export class JobBaseStack extends Stack {
     // Ephemeral stages leave nothing behind; long-lived ones keep the topic, its key and the logs.
     const removalPolicy = stage.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const logRetention = stage.ephemeral ? logs.RetentionDays.ONE_WEEK : logs.RetentionDays.THREE_MONTHS;
-    const handlersAttached = stage.handlers.vpcAttached ?? !stage.ephemeral;
+    const handlersAttached = handlersVpcAttached(stage);
 
     const network = new StageNetwork(this, 'Network', {
       ...stage.vpc,
@@ -83,7 +84,9 @@ export class JobBaseStack extends Stack {
     this.topic = new NotificationTopic(this, 'Notifications', {
       topicArn: stage.notifications.topicArn,
       topicKeyArn: stage.notifications.topicKeyArn,
-      displayName: `${appName} ${stage.name} batch jobs`,
+      topicPoliciesAcknowledged: stage.notifications.topicPoliciesAcknowledged,
+      publisherRoleArn: `arn:${this.partition}:iam::${this.account}:role/${name('BatchLambdaRole')}`,
+      displayName: topicDisplayName(appName, stage.name),
       removalPolicy,
     });
     ({ queue: this.deadLetterQueue, alarm: this.deadLetterAlarm } =
@@ -118,7 +121,10 @@ export class JobBaseStack extends Stack {
       SUCCEEDED: handler('BatchSuccessHandler', 'SUCCEEDED', 'batch-success-handler'),
       FAILED: handler('BatchErrorHandler', 'FAILED', 'batch-error-handler'),
     };
-    for (const h of Object.values(this.handlers)) h.logGroup.grantWrite(role);
+    for (const h of Object.values(this.handlers)) {
+      h.logGroup.grantWrite(role);
+      if (h.securityGroup) network.allowSnsFrom(h.securityGroup);
+    }
 
     this.addOutputs(network.jobsNeedPublicIp);
     if (stage.smokeTest)
@@ -146,10 +152,11 @@ export class JobBaseStack extends Stack {
       APP_NAME: appName,
       STAGE: stage.name,
       SNS_ARN: this.topic.topic.topicArn,
+      // The original design names the database after the stage.
+      DB_NAME: stage.database.name ?? stage.name,
       DB_SECRET_NAME: secretName,
       POWERTOOLS_SERVICE_NAME: appName,
     };
-    if (stage.database.name) environment.DB_NAME = stage.database.name;
     if (stage.jobQueueUrl) environment.JOB_QUEUE_URL = stage.jobQueueUrl;
     return environment;
   }

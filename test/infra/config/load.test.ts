@@ -3,6 +3,9 @@ import type { AppConfigInput } from '../../../infra/config/schema';
 import { appConfig } from '../../../infra/config/stages';
 import { exampleConfig, problemsOf } from '../../support/cdk';
 
+/** An existing VPC's statement that its private subnets route to a NAT gateway, for handlers and jobs. */
+const REACHABLE = { snsEndpoint: 'nat', jobsEgress: 'nat' } as const;
+
 /** The example configuration with its first stage changed by `change`. */
 function withStage(change: Record<string, unknown>, base: AppConfigInput = appConfig): unknown {
   const [first, ...rest] = base.stages;
@@ -79,6 +82,16 @@ describe('parseConfig', () => {
     );
   });
 
+  test('fails when a name outside the stages would break its limit, naming appName and by how much', () => {
+    // GIVEN a 20-character app name and the 14-character pipeline region ap-northeast-1
+    const problems = problemsOf({ ...appConfig, appName: 'abcdefghijklmnopqrst' });
+    // THEN the source bucket name is 64 characters; every other name fits
+    expect(problems).toEqual([
+      "appName: the s3Bucket name 'abcdefghijklmnopqrst-pipeline-source-111111111111-ap-northeast-1' " +
+        "(the pipeline's source bucket) is 64 characters, over the limit of 63: shorten appName by 1",
+    ]);
+  });
+
   test('fails when a stage name uses a preview prefix', () => {
     expect(problemsOf(withStage({ name: 'pr-1' }))).toEqual([
       expect.stringMatching(/stages\[0\]\.name: 'pr-1' starts with a prefix reserved for preview stages/),
@@ -93,7 +106,7 @@ describe('parseConfig', () => {
 
   test('fails when the existing VPC lists no subnets', () => {
     const problems = problemsOf(
-      withStage({ vpc: { existing: { vpcId: 'vpc-0123456789abcdef0', subnetIds: [] } } }),
+      withStage({ vpc: { existing: { ...REACHABLE, vpcId: 'vpc-0123456789abcdef0', subnetIds: [] } } }),
     );
     expect(problems).toEqual([
       expect.stringMatching(/^stages\[0\]\.vpc\.existing\.subnetIds: list the subnets/),
@@ -104,7 +117,7 @@ describe('parseConfig', () => {
     const problems = problemsOf(
       withStage({
         vpc: {
-          existing: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0'] },
+          existing: { ...REACHABLE, vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0'] },
           create: { availabilityZones: ['ap-northeast-1a'] },
         },
       }),
@@ -133,6 +146,14 @@ describe('parseConfig', () => {
     ]);
   });
 
+  test('fails when the topic policies are acknowledged for a topic the stage creates', () => {
+    expect(problemsOf(withStage({ notifications: { topicPoliciesAcknowledged: true } }))).toEqual([
+      expect.stringMatching(
+        /^stages\[0\]\.notifications: topicPoliciesAcknowledged only applies to an existing topic: set topicArn too/,
+      ),
+    ]);
+  });
+
   test('fails on a misspelt setting, naming it', () => {
     expect(problemsOf(withStage({ maxVcpus: 8 }))).toEqual([
       "stages[0]: unknown setting 'maxVcpus': check the spelling",
@@ -143,7 +164,7 @@ describe('parseConfig', () => {
     const problems = problemsOf(
       withStage({
         jobQueueUrl: 'sqs://queue',
-        vpc: { existing: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['sub-1'] } },
+        vpc: { existing: { ...REACHABLE, vpcId: 'vpc-0123456789abcdef0', subnetIds: ['sub-1'] } },
       }),
     );
     expect(problems).toEqual([
@@ -157,6 +178,108 @@ describe('parseConfig', () => {
     expect(problemsOf(input)).toContainEqual(
       expect.stringMatching(/^github: set both ownerId and repositoryId/),
     );
+  });
+});
+
+describe('parseConfig: an existing VPC must let the handlers reach SNS and the probe job pull its image', () => {
+  const vpcId = 'vpc-0123456789abcdef0';
+  const publicSubnetIds = ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'];
+  const privateSubnetIds = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
+
+  test('fails on VPC-attached handlers in public subnets: Lambda never gives a function a public IP', () => {
+    const problems = problemsOf(
+      withStage({
+        vpc: { existing: { vpcId, subnetIds: publicSubnetIds, publicSubnets: true, snsEndpoint: 'create' } },
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^stages\[0\]\.vpc\.existing\.handlerSubnetIds: .*public subnets.*Lambda never gives a function a public IP.*list private subnets in handlerSubnetIds, or set handlers\.vpcAttached: false/,
+      ),
+    ]);
+  });
+
+  test('fails when nothing says how the handler subnets reach SNS, listing the ways', () => {
+    const problems = problemsOf(
+      withStage({ smokeTest: false, vpc: { existing: { vpcId, subnetIds: privateSubnetIds } } }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^stages\[0\]\.vpc\.existing\.snsEndpoint: .*'create'.*'existing'.*'nat'.*900 s timeout/,
+      ),
+    ]);
+  });
+
+  test("fails when the smoke test's probe job could not pull its public image from private subnets", () => {
+    const problems = problemsOf(
+      withStage({
+        smokeTest: true,
+        vpc: {
+          existing: { vpcId, subnetIds: privateSubnetIds, snsEndpoint: 'create', jobsEgress: 'endpoints' },
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^stages\[0\]\.vpc\.existing\.jobsEgress: .*public\.ecr\.aws.*no VPC endpoint.*jobsEgress: 'nat'.*publicSubnets: true.*smokeTest/,
+      ),
+    ]);
+  });
+
+  test('fails with every network problem at once', () => {
+    const problems = problemsOf(
+      withStage({
+        smokeTest: true,
+        vpc: { existing: { vpcId, subnetIds: privateSubnetIds } },
+        handlers: { timeoutSeconds: 0 },
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^stages\[0\]\.vpc\.existing\.snsEndpoint: /),
+        expect.stringMatching(/^stages\[0\]\.vpc\.existing\.jobsEgress: /),
+        expect.stringMatching(/^stages\[0\]\.handlers\.timeoutSeconds: /),
+      ]),
+    );
+    expect(problems).toHaveLength(3);
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    [
+      'handlers outside the VPC, in a VPC with public subnets only',
+      {
+        vpc: { existing: { vpcId, subnetIds: publicSubnetIds, publicSubnets: true } },
+        handlers: { vpcAttached: false },
+      },
+    ],
+    [
+      'private handler subnets next to public job subnets, with an SNS endpoint the stage creates',
+      {
+        smokeTest: true,
+        vpc: {
+          existing: {
+            vpcId,
+            subnetIds: publicSubnetIds,
+            publicSubnets: true,
+            handlerSubnetIds: privateSubnetIds,
+            snsEndpoint: 'create',
+          },
+        },
+      },
+    ],
+    [
+      'private subnets with a NAT route for handlers and jobs',
+      {
+        smokeTest: true,
+        vpc: { existing: { vpcId, subnetIds: privateSubnetIds, snsEndpoint: 'nat', jobsEgress: 'nat' } },
+      },
+    ],
+    [
+      'an ephemeral stage, whose handlers stay outside the VPC by default',
+      { ephemeral: true, vpc: { existing: { vpcId, subnetIds: publicSubnetIds, publicSubnets: true } } },
+    ],
+  ])('accepts %s', (_case, change) => {
+    expect(() => parseConfig(withStage(change))).not.toThrow();
   });
 });
 

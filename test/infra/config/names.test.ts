@@ -1,4 +1,13 @@
-import { nameProblems, physicalName, pipelineNames, smokeTestRoleArn } from '../../../infra/config/names';
+import {
+  givenNameProblems,
+  nameProblems,
+  physicalName,
+  pipelineGivenNames,
+  previewBootstrapGivenNames,
+  pipelineNames,
+  smokeTestRoleArn,
+  stageGivenNames,
+} from '../../../infra/config/names';
 
 describe('names', () => {
   test('physical names follow the original design: <app>-<stage>-<Name>', () => {
@@ -17,6 +26,55 @@ describe('names', () => {
       expect.stringMatching(/^the lambdaFunction name '.*-BatchSuccessHandler' is 70 characters, .* by 6$/),
       expect.stringMatching(/^the lambdaFunction name '.*-BatchErrorHandler' is 68 characters, .* by 4$/),
       expect.stringMatching(/^the iamRole name '.*-BatchLambdaRole' is 66 characters, .* by 2$/),
+    ]);
+  });
+
+  test("a stage's names include its topic's display name", () => {
+    expect(stageGivenNames('jobs', 'dev')).toContainEqual({
+      name: 'jobs dev batch jobs',
+      resource: 'snsDisplayName',
+    });
+  });
+
+  test('the pipeline gives its stack, pipeline and source bucket names, and a support stack per other region', () => {
+    const names = pipelineGivenNames('jobs', '111111111111', 'ap-northeast-1', {
+      stageRegions: ['ap-northeast-1', 'eu-west-1', 'eu-west-1'],
+    });
+    expect(names.map((n) => [n.name, n.resource])).toEqual([
+      ['jobs-Pipeline', 'cloudFormationStack'],
+      ['jobs-pipeline', 'codePipeline'],
+      ['jobs-pipeline-source-111111111111-ap-northeast-1', 's3Bucket'],
+      ['jobs-Pipeline-support-eu-west-1', 'cloudFormationStack'],
+    ]);
+  });
+
+  test("the preview account's bootstrap gives its stack and two policy names", () => {
+    expect(previewBootstrapGivenNames('jobs').map((n) => [n.name, n.resource])).toEqual([
+      ['jobs-PreviewBootstrap', 'cloudFormationStack'],
+      ['jobs-preview-cfn-execution', 'iamPolicy'],
+      ['jobs-preview-boundary', 'iamPolicy'],
+    ]);
+  });
+
+  test('fails on a source bucket name over 63 characters, saying what it is and by how much to shorten', () => {
+    // GIVEN a 20-character app name in a 14-character region: 20 + 17 + 12 + 1 + 14 = 64
+    const names = pipelineGivenNames('a'.repeat(20), '111111111111', 'ap-southeast-2', {
+      stageRegions: [],
+    });
+    expect(givenNameProblems(names, 'appName')).toEqual([
+      `the s3Bucket name '${'a'.repeat(20)}-pipeline-source-111111111111-ap-southeast-2' (the pipeline's source bucket) ` +
+        'is 64 characters, over the limit of 63: shorten appName by 1',
+    ]);
+  });
+
+  test.each(['sthree', 'amzn-s3-demo'])('fails on a bucket name S3 reserves: app name %p', (appName) => {
+    const names = pipelineGivenNames(appName, '111111111111', 'ap-northeast-1', {
+      stageRegions: [],
+    });
+    expect(givenNameProblems(names, 'appName')).toEqual([
+      expect.stringMatching(
+        /^the s3Bucket name '.*' \(the pipeline's source bucket\) starts with '.*-', which S3 reserves: change appName$/,
+      ),
     ]);
   });
 

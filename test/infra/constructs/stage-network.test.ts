@@ -1,10 +1,14 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { StageNetwork, type StageNetworkProps } from '../../../infra/constructs/stage-network';
+import {
+  StageNetwork,
+  type ExistingVpcProps,
+  type StageNetworkProps,
+} from '../../../infra/constructs/stage-network';
 import { testApp } from '../../support/cdk';
 
 const common = { logRetention: logs.RetentionDays.ONE_DAY, removalPolicy: RemovalPolicy.DESTROY };
-const existing = {
+const existing: ExistingVpcProps = {
   vpcId: 'vpc-0123456789abcdef0',
   subnetIds: ['subnet-0123456789abcdef0'],
   publicSubnets: false,
@@ -32,5 +36,42 @@ describe('StageNetwork', () => {
     });
     expect(network.jobsNeedPublicIp).toBe(true);
     expect(stack.resolve(network.jobSubnets.subnets?.map((s) => s.subnetId))).toEqual(existing.subnetIds);
+  });
+
+  test.each<[string, Partial<ExistingVpcProps>, RegExp]>([
+    [
+      'in public subnets',
+      { publicSubnets: true, snsEndpoint: 'create' },
+      /attached handlers cannot run in the public subnets of 'existing.subnetIds'.*'existing.handlerSubnetIds'/,
+    ],
+    ['without a way to SNS', {}, /set 'existing.snsEndpoint' to say how the handler subnets reach SNS/],
+  ])('fails with attached handlers %s', (_case, change, message) => {
+    const stack = new Stack(testApp(), 'Stack');
+    expect(
+      () =>
+        new StageNetwork(stack, 'Network', {
+          ...common,
+          handlersAttached: true,
+          existing: { ...existing, ...change },
+        }),
+    ).toThrow(message);
+  });
+
+  test('handler subnets that are also job subnets are imported once', () => {
+    // GIVEN handler subnets overlapping the job subnets
+    const stack = new Stack(testApp(), 'Stack');
+    const network = new StageNetwork(stack, 'Network', {
+      ...common,
+      handlersAttached: true,
+      existing: {
+        ...existing,
+        subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb1'],
+        handlerSubnetIds: ['subnet-0bbbbbbbbbbbbbbb1'],
+        snsEndpoint: 'nat',
+      },
+    });
+    // THEN the shared subnet is the same construct in both selections
+    expect(network.handlerSubnets.subnets?.[0]).toBe(network.jobSubnets.subnets?.[1]);
+    expect(network.snsEndpoint).toBeUndefined();
   });
 });

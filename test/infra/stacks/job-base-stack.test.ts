@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { StageConfigInput } from '../../../infra/config/schema';
 import { JobBaseStack, type JobBaseStackProps } from '../../../infra/stacks/job-base-stack';
 import { stageConfig, testApp } from '../../support/cdk';
@@ -10,6 +10,7 @@ const EXISTING_VPC = {
   existing: {
     vpcId: 'vpc-0123456789abcdef0',
     subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba987654321f'],
+    snsEndpoint: 'nat' as const,
   },
 };
 
@@ -159,6 +160,68 @@ describe('JobBaseStack: the network', () => {
     template.hasOutput('JobsAssignPublicIp', { Value: 'DISABLED' });
   });
 
+  test('handlers run in handlerSubnetIds when given, jobs in subnetIds', () => {
+    // GIVEN public job subnets and private handler subnets
+    const handlerSubnetIds = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
+    const { template } = build({
+      vpc: {
+        existing: { ...EXISTING_VPC.existing, publicSubnets: true, handlerSubnetIds, snsEndpoint: 'nat' },
+      },
+    });
+    // THEN
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: Match.objectLike({ Subnets: EXISTING_VPC.existing.subnetIds }),
+    });
+    for (const name of ['BatchSuccessHandler', 'BatchErrorHandler']) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `jobs-dev-${name}`,
+        VpcConfig: { SubnetIds: handlerSubnetIds, SecurityGroupIds: [Match.anyValue()] },
+      });
+    }
+    template.hasOutput('JobsAssignPublicIp', { Value: 'ENABLED' });
+  });
+
+  test("snsEndpoint 'create': an SNS endpoint with private DNS in the handler subnets, open to the handlers only", () => {
+    // GIVEN
+    const { template } = build({ vpc: { existing: { ...EXISTING_VPC.existing, snsEndpoint: 'create' } } });
+    // THEN
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: 'com.amazonaws.ap-northeast-1.sns',
+      VpcEndpointType: 'Interface',
+      VpcId: 'vpc-0123456789abcdef0',
+      PrivateDnsEnabled: true,
+      SubnetIds: EXISTING_VPC.existing.subnetIds,
+    });
+    const handlerGroups = Object.keys(
+      template.findResources('AWS::EC2::SecurityGroup', {
+        Properties: { GroupDescription: Match.stringLikeRegexp('Lambda handler') },
+      }),
+    );
+    expect(handlerGroups).toHaveLength(2);
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map(
+      (r) => r.Properties as Record<string, unknown>,
+    );
+    for (const group of handlerGroups) {
+      expect(ingress).toContainEqual(
+        expect.objectContaining({
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          SourceSecurityGroupId: { 'Fn::GetAtt': [group, 'GroupId'] },
+        }),
+      );
+    }
+    expect(ingress).toHaveLength(2);
+  });
+
+  test.each(['existing', 'nat'] as const)(
+    "snsEndpoint '%s': the VPC already reaches SNS, so the stage creates no endpoint",
+    (snsEndpoint) => {
+      const { template } = build({ vpc: { existing: { ...EXISTING_VPC.existing, snsEndpoint } } });
+      template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    },
+  );
+
   test('a created VPC logs rejected traffic', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT', ResourceType: 'VPC' });
@@ -198,6 +261,14 @@ describe('JobBaseStack: the handlers', () => {
           POWERTOOLS_SERVICE_NAME: 'jobs',
         },
       },
+    });
+  });
+
+  test('DB_NAME defaults to the stage name, as in the original design', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'jobs-dev-BatchSuccessHandler',
+      Environment: { Variables: Match.objectLike({ DB_NAME: 'dev' }) },
     });
   });
 
@@ -435,6 +506,54 @@ describe('JobBaseStack: least privilege', () => {
   });
 });
 
+describe('JobBaseStack: an existing topic, whose policies live outside the stack', () => {
+  /** The warnings on the topic construct, as text. */
+  const warningsOf = (stack: JobBaseStack): string[] =>
+    Annotations.fromStack(stack)
+      .findWarning('/JobBase/Notifications', Match.anyValue())
+      .map((warning) => JSON.stringify(warning.entry.data));
+
+  test('with a customer managed key, synthesis warns that the alarm needs the key policy and the topic policy', () => {
+    // GIVEN an existing topic encrypted with its own key
+    const { stack } = build({ notifications: { topicArn: TOPIC_ARN, topicKeyArn: TOPIC_KEY_ARN } });
+    // THEN the warning names the key, the statements it must hold and the setting that silences it
+    const warnings = warningsOf(stack);
+    expect(warnings).toHaveLength(1);
+    const message = warnings[0]!;
+    expect(message).toContain(TOPIC_KEY_ARN);
+    expect(message).toMatch(/cloudwatch\.amazonaws\.com.*kms:Decrypt.*kms:GenerateDataKey\*/);
+    expect(message).toContain('arn:aws:cloudwatch:ap-northeast-1:111111111111:alarm:*');
+    expect(message).toMatch(/sns:Publish/);
+    expect(message).toMatch(/notifications\.topicPoliciesAcknowledged: true/);
+  });
+
+  test('in another account, synthesis warns that the topic policy must let the handlers publish', () => {
+    const { stack } = build({
+      notifications: { topicArn: 'arn:aws:sns:ap-northeast-1:999999999999:shared-topic' },
+    });
+    const warnings = warningsOf(stack);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('arn:aws:iam::111111111111:role/jobs-dev-BatchLambdaRole');
+  });
+
+  test('no warning once the operator acknowledges the policies are in place', () => {
+    const { stack } = build({
+      notifications: { topicArn: TOPIC_ARN, topicKeyArn: TOPIC_KEY_ARN, topicPoliciesAcknowledged: true },
+    });
+    expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test.each<[string, Partial<StageConfigInput>]>([
+    ['a created topic', {}],
+    ['an unencrypted topic of the same account', { notifications: { topicArn: TOPIC_ARN } }],
+  ])(
+    'no warning for %s: the stack or SNS defaults grant what the alarm and handlers need',
+    (_case, overrides) => {
+      expect(warningsOf(build(overrides).stack)).toEqual([]);
+    },
+  );
+});
+
 describe('JobBaseStack: the topic and what a stage leaves behind', () => {
   test('a created topic is encrypted with a rotated key that CloudWatch alarms may use, and TLS-only', () => {
     const { template } = build();
@@ -519,11 +638,61 @@ describe('JobBaseStack: the topic and what a stage leaves behind', () => {
     const named = template.findResources('AWS::Logs::LogGroup', {
       Properties: { LogGroupName: Match.anyValue() },
     });
-    // Only the cleanup function's group is named, by Lambda's rule, after a function that is itself new.
-    expect(Object.values(named).map((r) => JSON.stringify(r.Properties.LogGroupName))).toEqual([
-      expect.stringMatching(/^\{"Fn::Join":\["",\["\/aws\/lambda\/",\{"Ref":"CustomVpcRestrictDefaultSG/),
-    ]);
+    expect(Object.keys(named)).toEqual([]);
+    template.resourceCountIs('AWS::Logs::LogGroup', 4); // the handlers', the flow log's and the cleanup's
   });
+});
+
+describe('JobBaseStack: every function outlives none of its logs', () => {
+  type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] };
+
+  /** The logical ids `value` refers to with Ref or Fn::GetAtt, anywhere inside it. */
+  function references(value: unknown): string[] {
+    if (Array.isArray(value)) return value.flatMap(references);
+    if (value === null || typeof value !== 'object') return [];
+    const node = value as Record<string, unknown>;
+    if (typeof node.Ref === 'string') return [node.Ref];
+    const getAtt = node['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return [getAtt[0]];
+    return Object.values(node).flatMap(references);
+  }
+
+  test.each<[string, Partial<StageConfigInput>]>([
+    ['a created VPC, VPC-attached handlers', {}],
+    ['an ephemeral stage with the smoke test', { ephemeral: true, smokeTest: true }],
+    [
+      'a created VPC with NAT',
+      { vpc: { create: { availabilityZones: ['ap-northeast-1a'], natGateways: 1 } } },
+    ],
+    ['an existing VPC', { vpc: EXISTING_VPC }],
+    [
+      'an existing VPC with the SNS endpoint',
+      { vpc: { existing: { ...EXISTING_VPC.existing, snsEndpoint: 'create' } } },
+    ],
+  ])(
+    '%s: each function logs to a group of the stack that CloudFormation deletes after the function',
+    (_case, overrides) => {
+      // GIVEN
+      const { template } = build(overrides);
+      const resources = template.toJSON().Resources as Record<string, Resource>;
+      const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+      expect(functions.length).toBeGreaterThanOrEqual(2);
+      for (const [id, fn] of functions) {
+        // THEN the function names its log group (else Lambda creates /aws/lambda/<name>, never deleted) ...
+        const logGroup = references((fn.Properties?.LoggingConfig as { LogGroup?: unknown })?.LogGroup)[0];
+        expect({ id, logGroup: logGroup && resources[logGroup]?.Type }).toEqual({
+          id,
+          logGroup: 'AWS::Logs::LogGroup',
+        });
+        // ... and depends on it, so the group is created before and deleted after the function
+        expect(references(fn.Properties)).toContain(logGroup);
+        expect([
+          ...references(resources[logGroup!]?.Properties),
+          ...(resources[logGroup!]?.DependsOn ?? []),
+        ]).not.toContain(id);
+      }
+    },
+  );
 });
 
 describe('JobBaseStack: outputs and smoke-test resources', () => {
