@@ -109,6 +109,8 @@ export interface PipelineNames {
   readonly sourceObjectKey: string;
   /** The source action, whose revision a pipeline start pins (`--source-revisions actionName=...`). */
   readonly sourceActionName: string;
+  /** The sender's name of the approval e-mails. */
+  readonly approvalTopicDisplayName: string;
 }
 
 export function pipelineNames(appName: string, account: string, region: string): PipelineNames {
@@ -118,6 +120,7 @@ export function pipelineNames(appName: string, account: string, region: string):
     sourceBucketName: `${appName}-pipeline-source-${account}-${region}`,
     sourceObjectKey: 'cloud-assembly.zip',
     sourceActionName: 'Source',
+    approvalTopicDisplayName: `${appName} pipeline approvals`,
   };
 }
 
@@ -154,6 +157,11 @@ export function pipelineGivenNames(
     { name: names.stackName, resource: 'cloudFormationStack' },
     { name: names.pipelineName, resource: 'codePipeline' },
     { name: names.sourceBucketName, resource: 's3Bucket', what: "the pipeline's source bucket" },
+    {
+      name: names.approvalTopicDisplayName,
+      resource: 'snsDisplayName',
+      what: "the approval topic's display name",
+    },
     // aws-codepipeline names each cross-region support stack `<pipeline stack>-support-<region>`.
     ...supportRegions.map(
       (r) => ({ name: `${names.stackName}-support-${r}`, resource: 'cloudFormationStack' }) as const,

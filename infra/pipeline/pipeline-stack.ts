@@ -85,7 +85,9 @@ export class PipelineStack extends Stack {
     });
 
     const tools = new PipelineTools(this, 'Tools');
-    if (config.stages.some((s) => s.production)) this.approvalTopic = this.createApprovalTopic();
+    if (config.stages.some((s) => s.production)) {
+      this.approvalTopic = this.createApprovalTopic(names.approvalTopicDisplayName);
+    }
     this.stages = this.addStages(config, cloudAssembly, tools);
     new CfnOutput(this, 'PipelineName', { value: names.pipelineName });
     // Build now rather than at synthesis, so that the generated roles can be checked and explained.
@@ -133,9 +135,9 @@ export class PipelineStack extends Stack {
    * Encrypted with the AWS managed SNS key: only the pipeline's own roles publish, and no service
    * principal does, so no key policy of our own is needed.
    */
-  private createApprovalTopic(): sns.Topic {
+  private createApprovalTopic(displayName: string): sns.Topic {
     const topic = new sns.Topic(this, 'ApprovalTopic', {
-      displayName: 'Pipeline approvals',
+      displayName,
       masterKey: kms.Alias.fromAliasName(this, 'SnsKey', APPROVAL_TOPIC_KEY_ALIAS),
       enforceSSL: true,
     });

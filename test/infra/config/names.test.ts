@@ -36,7 +36,7 @@ describe('names', () => {
     });
   });
 
-  test('the pipeline gives its stack, pipeline and source bucket names, and a support stack per other region', () => {
+  test('the pipeline gives its stack, pipeline, source bucket and approval topic names, and a support stack per other region', () => {
     const names = pipelineGivenNames('jobs', '111111111111', 'ap-northeast-1', {
       stageRegions: ['ap-northeast-1', 'eu-west-1', 'eu-west-1'],
     });
@@ -44,6 +44,7 @@ describe('names', () => {
       ['jobs-Pipeline', 'cloudFormationStack'],
       ['jobs-pipeline', 'codePipeline'],
       ['jobs-pipeline-source-111111111111-ap-northeast-1', 's3Bucket'],
+      ['jobs pipeline approvals', 'snsDisplayName'],
       ['jobs-Pipeline-support-eu-west-1', 'cloudFormationStack'],
     ]);
   });
@@ -85,6 +86,7 @@ describe('names', () => {
       sourceBucketName: 'jobs-pipeline-source-111111111111-ap-northeast-1',
       sourceObjectKey: 'cloud-assembly.zip',
       sourceActionName: 'Source',
+      approvalTopicDisplayName: 'jobs pipeline approvals',
     });
   });
 
