@@ -214,7 +214,7 @@ describe('selectStage', () => {
 
   test('fails on a raw branch name, suggesting the sanitised one', () => {
     expect(() => selectStage(config, 'Feature/Login')).toThrow(
-      /'Feature\/Login' is not a valid stage name.*'br-feature-login'/,
+      /'Feature\/Login' is not a valid stage name.*'br-feature-login-[0-9a-f]{6}'/,
     );
   });
 });
