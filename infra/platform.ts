@@ -1,8 +1,11 @@
 import type { App } from 'aws-cdk-lib';
-import { selectStage, type AppConfig } from './config/load';
+import { ephemeralKindOf, ephemeralTags, type Provenance } from './config/ephemeral';
+import { ConfigError, selectStage, type AppConfig } from './config/load';
+import { PREVIEW_NETWORK_ID, previewNetworkNames } from './config/preview-network';
 import { pipelineNames } from './config/names';
 import { PipelineStack } from './pipeline/pipeline-stack';
 import { GithubOidcStack, githubOidcStacks } from './stacks/github-oidc-stack';
+import { PreviewNetworkStack } from './stacks/preview-network-stack';
 import { JobBaseStage } from './stages/job-base-stage';
 
 export interface PlatformOptions {
@@ -10,6 +13,8 @@ export interface PlatformOptions {
   readonly stage?: string;
   /** The account previews deploy to when the configuration names none. */
   readonly defaultAccount?: string;
+  /** Where a preview came from, known at deploy time only (`provenanceFromEnv`). @default - none */
+  readonly provenance?: Provenance;
 }
 
 export interface Platform {
@@ -17,6 +22,8 @@ export interface Platform {
   readonly pipeline?: PipelineStack;
   /** The stage asked for with `-c stage=NAME`, deployed directly (previews, hand deploys). */
   readonly stage?: JobBaseStage;
+  /** The network previews import, deployed by hand once; with `preview.vpc.shared` only. */
+  readonly previewNetwork?: PreviewNetworkStack;
 }
 
 /**
@@ -26,10 +33,17 @@ export interface Platform {
 export function buildPlatform(app: App, config: AppConfig, options: PlatformOptions = {}): Platform {
   if (options.stage) {
     const stage = selectStage(config, options.stage, { defaultAccount: options.defaultAccount });
-    return { stage: new JobBaseStage(app, stage.name, { appName: config.appName, stage }) };
+    return {
+      stage: new JobBaseStage(app, stage.name, {
+        appName: config.appName,
+        stage,
+        stackTags: previewTags(config, stage.name, options.provenance),
+      }),
+    };
   }
   // The workflows' trust in AWS, deployed by hand once per account (see docs/github-setup.md).
   for (const { id, props } of githubOidcStacks(config)) new GithubOidcStack(app, id, props);
+  const previewNetwork = buildPreviewNetwork(app, config, options.defaultAccount);
   const { account, region } = config.pipeline;
   const pipeline = new PipelineStack(app, 'Pipeline', {
     config,
@@ -37,5 +51,43 @@ export function buildPlatform(app: App, config: AppConfig, options: PlatformOpti
     stackName: pipelineNames(config.appName, account, region).stackName,
     description: `Batch job platform (${config.appName}): the pipeline that deploys every stage`,
   });
-  return { pipeline };
+  return { pipeline, previewNetwork };
+}
+
+/** The provenance tags of a preview stage; none for a configured stage deployed by hand. */
+function previewTags(
+  config: AppConfig,
+  stage: string,
+  provenance: Provenance | undefined,
+): Record<string, string> | undefined {
+  if (ephemeralKindOf(stage) === undefined || config.stages.some((s) => s.name === stage)) return undefined;
+  try {
+    return ephemeralTags({
+      stage,
+      repository: `${config.github.owner}/${config.github.repository}`,
+      provenance,
+    });
+  } catch (error) {
+    throw new ConfigError([`context stage: ${error instanceof Error ? error.message : String(error)}`]);
+  }
+}
+
+/** The shared preview network, deployed by hand once (`npx cdk deploy PreviewNetwork`). */
+function buildPreviewNetwork(
+  app: App,
+  config: AppConfig,
+  defaultAccount: string | undefined,
+): PreviewNetworkStack | undefined {
+  const shared = config.preview.vpc.shared;
+  if (!shared) return undefined;
+  const { appName, preview } = config;
+  return new PreviewNetworkStack(app, PREVIEW_NETWORK_ID, {
+    env: { account: preview.account ?? defaultAccount, region: preview.region },
+    stackName: previewNetworkNames(appName, shared.availabilityZones.length).stackName,
+    description: `Batch job platform (${appName}): the network every preview runs in`,
+    appName,
+    availabilityZones: shared.availabilityZones,
+    cidr: shared.cidr,
+    terminationProtection: true,
+  });
 }
