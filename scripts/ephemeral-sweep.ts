@@ -1,6 +1,7 @@
 /**
  * What the sweep destroys, and why: the stages of closed pull requests and deleted branches,
- * integration-test stacks older than the longest integration run, and any ephemeral stage idle
+ * integration-test stacks when no integration run is in progress or older than the longest
+ * integration run, and any ephemeral stage idle
  * for longer than `preview.ttlDays` (unless its pull request has the label `keep-preview` or its
  * stacks carry an `ephemeral:keep-until` day still to come).
  */
@@ -31,6 +32,8 @@ export interface GitHubFacts {
   branches(): Promise<string[]>;
   /** When the branch's head commit was made. */
   branchHeadDate(branch: string): Promise<Date | undefined>;
+  /** Whether a run of integ.yml has not completed yet. */
+  integRunActive(): Promise<boolean>;
 }
 
 export interface StageStacks {
@@ -79,31 +82,42 @@ function idle(stage: StageStacks, activity: Date | undefined, settings: SweepSet
     : { stage: stage.stage, destroy: false, reason: `active on ${day(last)}` };
 }
 
-/** The sweep's decision for one stage. */
-export async function decide(
-  stage: StageStacks,
-  github: GitHubFacts,
-  settings: SweepSettings,
-): Promise<Decision> {
+/** What GitHub says about one stage, as `decideWith` needs it. */
+export interface StageFacts {
+  readonly pullRequest?: PullRequestFacts;
+  /** The branch whose stage it is, or undefined when no branch of the repository names it. */
+  readonly branch?: string;
+  readonly branchHeadDate?: Date;
+  readonly integRunActive?: boolean;
+}
+
+export async function gatherFacts(stage: StageStacks, github: GitHubFacts): Promise<StageFacts> {
+  if (stage.kind === 'integ') return { integRunActive: await github.integRunActive() };
+  if (stage.kind === 'pr')
+    return { pullRequest: await github.pullRequest(Number(stage.stage.slice('pr-'.length))) };
+  const branch = (await github.branches()).find((b) => stageNameFromBranch(b) === stage.stage);
+  return { branch, branchHeadDate: branch === undefined ? undefined : await github.branchHeadDate(branch) };
+}
+
+/** The sweep's decision for one stage, from what GitHub says about it. */
+export function decideWith(stage: StageStacks, facts: StageFacts, settings: SweepSettings): Decision {
   const { stage: name } = stage;
   if (stage.kind === 'integ') {
     const newest = latest(stage.stacks.map((s) => s.createdAt));
-    const minutes = (settings.now.getTime() - newest.getTime()) / 60_000;
+    const minutes = Math.round((settings.now.getTime() - newest.getTime()) / 60_000);
+    if (!facts.integRunActive)
+      return { stage: name, destroy: true, reason: 'no integration run is in progress' };
     return minutes > INTEG_MAX_MINUTES
       ? {
           stage: name,
           destroy: true,
-          reason: `created ${Math.round(minutes)} minutes ago, longer than any integration run`,
+          reason: `created ${minutes} minutes ago, longer than any integration run`,
         }
-      : {
-          stage: name,
-          destroy: false,
-          reason: `created ${Math.round(minutes)} minutes ago: a run may still hold it`,
-        };
+      : { stage: name, destroy: false, reason: `created ${minutes} minutes ago: a run may still hold it` };
   }
   if (stage.kind === 'pr') {
     const number = Number(name.slice('pr-'.length));
-    const pr = await github.pullRequest(number);
+    const pr = facts.pullRequest ?? { state: 'MISSING', labels: [] };
     if (pr.state !== 'OPEN') {
       return { stage: name, destroy: true, reason: `pull request #${number} is ${pr.state.toLowerCase()}` };
     }
@@ -112,9 +126,17 @@ export async function decide(
     }
     return idle(stage, pr.updatedAt, settings);
   }
-  const branch = (await github.branches()).find((b) => stageNameFromBranch(b) === name);
-  if (!branch) return { stage: name, destroy: true, reason: 'its branch is deleted' };
-  return idle(stage, await github.branchHeadDate(branch), settings);
+  if (facts.branch === undefined) return { stage: name, destroy: true, reason: 'its branch is deleted' };
+  return idle(stage, facts.branchHeadDate, settings);
+}
+
+/** The sweep's decision for one stage, asking GitHub. */
+export async function decide(
+  stage: StageStacks,
+  github: GitHubFacts,
+  settings: SweepSettings,
+): Promise<Decision> {
+  return decideWith(stage, await gatherFacts(stage, github), settings);
 }
 
 /** The decisions for every stage, in stage order. */
@@ -176,6 +198,12 @@ export function ghFacts(repository: string): GitHubFacts {
         `repos/${repository}/branches/${path}`,
       );
       return Promise.resolve(head ? new Date(head.commit.commit.committer.date) : undefined);
+    },
+    integRunActive() {
+      const runs = ghJson<{ workflow_runs: Array<{ status: string }> }>(
+        `repos/${repository}/actions/workflows/integ.yml/runs?per_page=100`,
+      );
+      return Promise.resolve((runs?.workflow_runs ?? []).some((r) => r.status !== 'completed'));
     },
   };
 }

@@ -20,11 +20,13 @@ const REPOSITORY = 'example-org/batch-job-platform';
 function github(
   pulls: Record<number, Partial<PullRequestFacts>>,
   branches: Record<string, Date> = {},
+  integActive = true,
 ): GitHubFacts {
   return {
     pullRequest: (n) => Promise.resolve({ state: 'MISSING', labels: [], ...pulls[n] }),
     branches: () => Promise.resolve(Object.keys(branches)),
     branchHeadDate: (b) => Promise.resolve(branches[b]),
+    integRunActive: () => Promise.resolve(integActive),
   };
 }
 
@@ -101,6 +103,14 @@ describe('planSweep', () => {
     );
     expect(old[0]?.destroy).toBe(true);
     expect(live[0]?.destroy).toBe(false);
+  });
+
+  test('destroys integration stacks of any age when no integration run is in progress', async () => {
+    const young = new Date(NOW.getTime() - 5 * 60_000);
+    const decisions = await planSweep([stack('integ', young)], github({}, {}, false), settings);
+    expect(decisions).toEqual([
+      { stage: 'integ', destroy: true, reason: 'no integration run is in progress' },
+    ]);
   });
 });
 
