@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { NagValidationPlugin } from './nag/nag-plugin';
 import { appConfig } from './config/stages';
 import { ConfigError, parseConfig } from './config/load';
+import { provenanceFromEnv } from './config/ephemeral';
 import { buildPlatform } from './platform';
 
 try {
@@ -14,7 +15,14 @@ try {
   if (stage !== undefined && typeof stage !== 'string') {
     throw new ConfigError([`context stage: must be a stage name, e.g. -c stage=pr-42`]);
   }
-  buildPlatform(app, parseConfig(appConfig), { stage, defaultAccount: process.env.CDK_DEFAULT_ACCOUNT });
+  // Where a preview came from: the preview workflow sets these at deploy time (docs/github-setup.md).
+  const { provenance, problems } = provenanceFromEnv(process.env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  buildPlatform(app, parseConfig(appConfig), {
+    stage,
+    defaultAccount: process.env.CDK_DEFAULT_ACCOUNT,
+    provenance,
+  });
   app.synth();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

@@ -1,11 +1,14 @@
 import { PermissionsBoundary, type App } from 'aws-cdk-lib';
+import { ephemeralKindOf, ephemeralTags, type Provenance } from './config/ephemeral';
 import { previewAccount, previewAccountIsOwn } from './config/github';
-import { selectStage, type AppConfig } from './config/load';
+import { ConfigError, selectStage, type AppConfig } from './config/load';
 import { pipelineNames, previewBootstrapNames } from './config/names';
+import { PREVIEW_NETWORK_ID, previewNetworkNames } from './config/preview-network';
 import { isPreviewStageName } from './config/stage-name';
 import { PipelineStack } from './pipeline/pipeline-stack';
 import { GithubOidcStack, githubOidcStacks } from './stacks/github-oidc-stack';
 import { PreviewBootstrapStack } from './stacks/preview-bootstrap-stack';
+import { PreviewNetworkStack } from './stacks/preview-network-stack';
 import { JobBaseStage } from './stages/job-base-stage';
 
 export interface PlatformOptions {
@@ -13,6 +16,8 @@ export interface PlatformOptions {
   readonly stage?: string;
   /** The account previews deploy to when the configuration names none. */
   readonly defaultAccount?: string;
+  /** Where a preview came from, known at deploy time only (`provenanceFromEnv`). @default - none */
+  readonly provenance?: Provenance;
 }
 
 export interface Platform {
@@ -20,6 +25,8 @@ export interface Platform {
   readonly pipeline?: PipelineStack;
   /** The stage asked for with `-c stage=NAME`, deployed directly (previews, hand deploys). */
   readonly stage?: JobBaseStage;
+  /** The network previews import, deployed by hand once; with `preview.vpc.shared` only. */
+  readonly previewNetwork?: PreviewNetworkStack;
 }
 
 /**
@@ -36,7 +43,8 @@ export function buildPlatform(app: App, config: AppConfig, options: PlatformOpti
       stage: new JobBaseStage(app, stage.name, {
         appName: config.appName,
         stage,
-        permissionsBoundary: bounded ? PermissionsBoundary.fromName(names.boundaryName) : undefined,
+        permissionsBoundary: bounded ? previewBoundary(config) : undefined,
+        stackTags: previewTags(config, stage.name, options.provenance),
       }),
     };
   }
@@ -51,6 +59,7 @@ export function buildPlatform(app: App, config: AppConfig, options: PlatformOpti
       appName: config.appName,
     });
   }
+  const previewNetwork = buildPreviewNetwork(app, config, options.defaultAccount);
   const { account, region } = config.pipeline;
   const pipeline = new PipelineStack(app, 'Pipeline', {
     config,
@@ -58,5 +67,50 @@ export function buildPlatform(app: App, config: AppConfig, options: PlatformOpti
     stackName: pipelineNames(config.appName, account, region).stackName,
     description: `Batch job platform (${config.appName}): the pipeline that deploys every stage`,
   });
-  return { pipeline };
+  return { pipeline, previewNetwork };
+}
+
+/** The provenance tags of a preview stage; none for a configured stage deployed by hand. */
+function previewTags(
+  config: AppConfig,
+  stage: string,
+  provenance: Provenance | undefined,
+): Record<string, string> | undefined {
+  if (ephemeralKindOf(stage) === undefined || config.stages.some((s) => s.name === stage)) return undefined;
+  try {
+    return ephemeralTags({
+      stage,
+      repository: `${config.github.owner}/${config.github.repository}`,
+      provenance,
+    });
+  } catch (error) {
+    throw new ConfigError([`context stage: ${error instanceof Error ? error.message : String(error)}`]);
+  }
+}
+
+/** The shared preview network, deployed by hand once (`npx cdk deploy PreviewNetwork`). */
+function buildPreviewNetwork(
+  app: App,
+  config: AppConfig,
+  defaultAccount: string | undefined,
+): PreviewNetworkStack | undefined {
+  const shared = config.preview.vpc.shared;
+  if (!shared) return undefined;
+  const { appName, preview } = config;
+  return new PreviewNetworkStack(app, PREVIEW_NETWORK_ID, {
+    env: { account: preview.account ?? defaultAccount, region: preview.region },
+    stackName: previewNetworkNames(appName, shared.availabilityZones.length).stackName,
+    description: `Batch job platform (${appName}): the network every preview runs in`,
+    appName,
+    availabilityZones: shared.availabilityZones,
+    cidr: shared.cidr,
+    terminationProtection: true,
+    // Deployed through the preview account's bootstrap roles, which require the boundary on its roles.
+    permissionsBoundary: previewAccountIsOwn(config) ? previewBoundary(config) : undefined,
+  });
+}
+
+/** The permissions boundary of the preview account's scoped bootstrap (PreviewBootstrapStack). */
+function previewBoundary(config: AppConfig): PermissionsBoundary {
+  return PermissionsBoundary.fromName(previewBootstrapNames(config.appName).boundaryName);
 }

@@ -5,6 +5,7 @@
  */
 import { App, PERMISSIONS_BOUNDARY_CONTEXT_KEY } from 'aws-cdk-lib';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
+import { INTEG_STAGE_NAME, ephemeralTags, provenanceFromEnv } from '../infra/config/ephemeral';
 import { previewAccountIsOwn } from '../infra/config/github';
 import { parseConfig } from '../infra/config/load';
 import { previewBootstrapNames } from '../infra/config/names';
@@ -19,5 +20,17 @@ const boundary = previewAccountIsOwn(config)
   : {};
 // The snapshot is committed: it must not record where the checkout that wrote it lives on disk.
 const app = new App({ context: { [DISABLE_CREATION_STACK_TRACES]: true, ...boundary } });
-buildJobBaseScenario(app);
+const scenario = buildJobBaseScenario(app);
+// Stack tags say where the stacks came from (integ.yml sets the run and time); they are not part of
+// the templates, so the snapshot stays the same.
+const { provenance, problems } = provenanceFromEnv(process.env);
+if (problems.length > 0) throw new Error(problems.join('; '));
+const tags = ephemeralTags({
+  stage: INTEG_STAGE_NAME,
+  repository: `${config.github.owner}/${config.github.repository}`,
+  provenance,
+});
+for (const stack of [scenario.jobBase, scenario.probes, scenario.assertions]) {
+  for (const [key, value] of Object.entries(tags)) stack.tags.setTag(key, value);
+}
 app.synth();

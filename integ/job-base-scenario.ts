@@ -8,6 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { Construct } from 'constructs';
+import { INTEG_STAGE_NAME } from '../infra/config/ephemeral';
 import { physicalName } from '../infra/config/names';
 import { stageConfigSchema, type StageConfig } from '../infra/config/schema';
 import {
@@ -41,7 +42,7 @@ export const ALARM_STATE_REASON = 'integration test: proving that the alarm reac
 
 /** Through the same schema the app validates stages with; ephemeral, so that everything deletes. */
 export const INTEG_STAGE: StageConfig = stageConfigSchema.parse({
-  name: 'integ',
+  name: INTEG_STAGE_NAME,
   // The schema requires an account, but no stack below uses it: they deploy to the account of the
   // credentials integ-runner runs with, so the committed snapshot names no account.
   account: '123456789012',

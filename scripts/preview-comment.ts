@@ -3,6 +3,12 @@
  * preview workflow posts on the pull request and writes to the job summary:
  *
  *   npx tsx scripts/preview-comment.ts --stage pr-42 --outputs outputs.json [--region ap-northeast-1]
+ *   npx tsx scripts/preview-comment.ts --stage pr-42 --destroyed       # the comment once it is gone
+ *   npx tsx scripts/preview-comment.ts --stage pr-42 --find-in comments.json
+ *
+ * Each comment starts with a hidden marker, `<!-- preview:pr-42 -->`, so that the workflow updates
+ * the one comment of that preview in place (`--find-in` prints its id among the pull request's
+ * comments, as `gh api --paginate --slurp` lists them), whatever else the bot has posted since.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -31,6 +37,39 @@ export interface PreviewCommentInput {
   readonly outputs: Record<string, Record<string, string> | undefined>;
 }
 
+/** The hidden line that marks the comment of one preview. */
+export function previewMarker(stage: string): string {
+  return `<!-- preview:${stage} -->`;
+}
+
+/** The login of the token the workflows comment with. */
+export const COMMENT_AUTHOR = 'github-actions[bot]';
+
+interface IssueComment {
+  readonly id: number;
+  readonly body?: string | null;
+  readonly user?: { readonly login?: string } | null;
+}
+
+/**
+ * The id of the preview's own comment: the workflow token's comment that carries the marker, the
+ * newest if there are several. Takes the comments as one array or as pages of arrays.
+ */
+export function findPreviewComment(comments: unknown, stage: string): number | undefined {
+  const list = (Array.isArray(comments) ? comments.flat() : []) as IssueComment[];
+  const marker = previewMarker(stage);
+  return list
+    .filter((c) => c.user?.login === COMMENT_AUTHOR && (c.body ?? '').split('\n')[0] === marker)
+    .map((c) => c.id)
+    .sort((a, b) => a - b)
+    .at(-1);
+}
+
+/** The comment once the preview is destroyed. */
+export function destroyedComment(stage: string): string {
+  return `${previewMarker(stage)}\n### Preview \`${stage}\` was destroyed\n\nEvery stack of the stage is deleted.\n`;
+}
+
 export function previewComment({ appName, stage, region, outputs }: PreviewCommentInput): string {
   const stackName = physicalName(appName, stage, 'JobBase');
   const stack = outputs[stackName];
@@ -47,6 +86,7 @@ export function previewComment({ appName, stage, region, outputs }: PreviewComme
   ];
   const queue = stack.JobQueueName ?? '<JobQueueName>';
   return [
+    previewMarker(stage),
     `### Preview \`${stage}\` is deployed`,
     '',
     `Stack \`${stackName}\` in ${region}. ${lifetime(stage)}`,
@@ -67,18 +107,34 @@ export function previewComment({ appName, stage, region, outputs }: PreviewComme
 function lifetime(stage: string): string {
   return stage.startsWith(PULL_REQUEST_PREFIX)
     ? 'It is destroyed when the pull request closes.'
-    : 'Destroy it when done: run the Preview workflow on the branch with action `destroy`.';
+    : 'It is destroyed when the branch is deleted, or after a week without a push.';
 }
 
 if (require.main === module) {
   try {
     const { values } = parseArgs({
-      options: { stage: { type: 'string' }, outputs: { type: 'string' }, region: { type: 'string' } },
+      options: {
+        stage: { type: 'string' },
+        outputs: { type: 'string' },
+        region: { type: 'string' },
+        destroyed: { type: 'boolean' },
+        'find-in': { type: 'string' },
+      },
       strict: true,
     });
-    if (!values.stage || !values.outputs) {
-      throw new Error('usage: preview-comment.ts --stage <name> --outputs <file> [--region <region>]');
+    const usage =
+      'usage: preview-comment.ts --stage <name> (--outputs <file> [--region <region>] | --destroyed | --find-in <file>)';
+    if (!values.stage) throw new Error(usage);
+    if (values['find-in']) {
+      const id = findPreviewComment(JSON.parse(readFileSync(values['find-in'], 'utf8')), values.stage);
+      if (id !== undefined) console.log(id);
+      process.exit(0);
     }
+    if (values.destroyed) {
+      process.stdout.write(destroyedComment(values.stage));
+      process.exit(0);
+    }
+    if (!values.outputs) throw new Error(usage);
     const config = parseConfig(appConfig);
     const outputs = JSON.parse(readFileSync(values.outputs, 'utf8')) as PreviewCommentInput['outputs'];
     process.stdout.write(

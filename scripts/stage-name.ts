@@ -3,7 +3,8 @@
  * that workflows name stages exactly as `-c stage=NAME` accepts them:
  *
  *   npx tsx scripts/stage-name.ts --pr 42              # pr-42
- *   npx tsx scripts/stage-name.ts --branch feature/x   # br-feature-x
+ *   npx tsx scripts/stage-name.ts --branch feature-x   # br-feature-x
+ *   npx tsx scripts/stage-name.ts --branch feature/x   # br-feature-x-217d2b
  *
  * Exits non-zero, naming the problem, when the name would not be accepted.
  */

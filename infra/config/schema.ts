@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BRANCH_PATTERN, matchesBranchPattern } from './branch-pattern';
 import { githubGivenNames } from './github';
 import { existingVpcProblems } from './network';
 import {
@@ -77,12 +78,27 @@ const createdVpc = z.strictObject({
   natGateways: z.number().int().min(0).max(3).default(0),
 });
 
+/**
+ * The preview network, a VPC of its own long-lived stack (`PreviewNetwork`, deployed once by hand),
+ * which every preview imports instead of creating a VPC. Only `preview.vpc` may use it.
+ */
+const sharedVpc = z.strictObject({
+  availabilityZones,
+  cidr: createdVpc.shape.cidr,
+});
+
 const vpc = z
-  .strictObject({ existing: existingVpc.optional(), create: createdVpc.optional() })
+  .strictObject({
+    existing: existingVpc.optional(),
+    create: createdVpc.optional(),
+    shared: sharedVpc.optional(),
+  })
   .superRefine((value, ctx) => {
-    if (value.existing && value.create) {
+    if (value.shared && (value.existing || value.create)) {
+      ctx.addIssue({ code: 'custom', message: 'vpc.shared imports the preview network: set it alone' });
+    } else if (value.existing && value.create) {
       ctx.addIssue({ code: 'custom', message: 'set either vpc.existing or vpc.create, not both' });
-    } else if (!value.existing && !value.create) {
+    } else if (!value.existing && !value.create && !value.shared) {
       ctx.addIssue({
         code: 'custom',
         message: 'set vpc.existing ({ vpcId, subnetIds }) or vpc.create ({ availabilityZones })',
@@ -199,6 +215,11 @@ const githubEnvironment = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,255}$/, { error: "use letters, digits, '.', '_' and '-', e.g. preview" });
 
+/** A GitHub branch filter pattern, as `on.push.branches` takes it (`*` and `**` only). */
+const branchPattern = z.string().regex(BRANCH_PATTERN, {
+  error: "use letters, digits, '.', '_', '/', '-' and the wildcards * and **, e.g. preview/**",
+});
+
 const appName = z
   .string()
   .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
@@ -215,15 +236,25 @@ export const appConfigSchema = z
       /** Removed: the pipeline deploys the cloud assembly CI tested. Kept only to say so. */
       connectionArn: z.unknown().optional(),
     }),
-    /** Where pull-request and branch previews deploy, and the VPC they create. */
+    /** Where pull-request and branch previews deploy, their network, which branches get one, how long they live. */
     preview: z.strictObject({
       account: accountId.optional(),
       region,
       /**
-       * The network of every preview: by default each creates its own VPC. An account holds 5 VPCs
-       * per region unless raised, so with many open pull requests share an existing one.
+       * The network of every preview: `shared` imports the preview network (README, "Previews"),
+       * `existing` a VPC of yours, `create` a VPC per preview (an account holds 5 VPCs per region
+       * unless raised, so only a few previews then fit).
        */
       vpc,
+      /**
+       * The branches that get a preview stage of their own (`br-<branch>`) on every push, destroyed
+       * when the branch is deleted: GitHub's branch filter patterns, the same as `on.push.branches`
+       * of preview.yml. A pull request from such a branch gets no `pr-<number>` stage, so that no
+       * change has two.
+       */
+      branches: z.array(branchPattern).default(['preview/**']),
+      /** Days a preview may stay idle (not deployed) before the sweep destroys it. */
+      ttlDays: z.number().int().min(1).max(90).default(7),
     }),
     github: z.strictObject({
       owner: z
@@ -292,6 +323,15 @@ export const appConfigSchema = z
     });
     for (const message of givenNameProblems(appGivenNames(config), 'appName'))
       ctx.addIssue({ code: 'custom', path: ['appName'], message });
+    config.preview.branches.forEach((pattern, index) => {
+      if (matchesBranchPattern(pattern, config.github.branch)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['preview', 'branches', index],
+          message: `'${pattern}' matches the deploy branch '${config.github.branch}', which is never a preview`,
+        });
+      }
+    });
     const seen = new Set<string>();
     config.stages.forEach((s, index) => {
       const path = ['stages', index, 'name'];
@@ -307,6 +347,13 @@ export const appConfigSchema = z
       }
       for (const message of nameProblems(config.appName, s.name))
         ctx.addIssue({ code: 'custom', path, message });
+      if (s.vpc.shared) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', index, 'vpc', 'shared'],
+          message: 'only previews share the preview network: use vpc.existing with its ids, or vpc.create',
+        });
+      }
     });
   });
 

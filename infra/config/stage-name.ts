@@ -5,7 +5,7 @@ export const STAGE_NAME_PATTERN = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
 export const STAGE_NAME_MAX_LENGTH = 24;
 /**
  * Name prefixes reserved for throw-away preview stages: `pr-<number>` per pull request (swept when the
- * pull request is closed) and `br-<branch>` for a branch deployed by hand. Configured stages may not
+ * pull request is closed) and `br-<branch>` per branch (destroyed when the branch is deleted). Configured stages may not
  * use them, so that no preview can ever deploy over, or destroy, a long-lived stage.
  */
 export const PULL_REQUEST_PREFIX = 'pr-';
@@ -30,21 +30,28 @@ export function stageNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** The length of the hash a branch stage name carries when the branch name alone would not do. */
+export const BRANCH_HASH_LENGTH = 6;
+const HASHED_SUFFIX = new RegExp(`-[0-9a-f]{${BRANCH_HASH_LENGTH}}$`);
+
 /**
  * The preview stage name for a git branch, by the rules the app validates: `br-`, then the branch
- * lowercased with every run of other characters turned into one hyphen, cut to the length limit with
- * a short hash of the branch when it is too long, so that two long branches never share a stage.
+ * lowercased with every run of other characters turned into one hyphen. Whenever that changed the
+ * branch name (`feature/x`, `Fix_1`), or it would be too long, a short hash of the exact branch name
+ * follows, so that distinct branches never share a stage (`feature/x` and `feature-x` differ) and the
+ * same branch always gets the same one. A branch name that itself ends like a hash gets one too, so
+ * that no branch can take the name another branch hashes to.
  */
 export function stageNameFromBranch(branch: string): string {
-  const slug = branch
-    .replace(/^refs\/heads\//, '')
+  const exact = branch.replace(/^refs\/heads\//, '');
+  const slug = exact
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
   if (slug === '') throw new Error(`branch '${branch}' has no letters or digits to name a stage after`);
   const name = `${BRANCH_PREFIX}${slug}`;
-  if (name.length <= STAGE_NAME_MAX_LENGTH) return name;
-  const hash = createHash('sha256').update(branch).digest('hex').slice(0, 6);
+  if (slug === exact && !HASHED_SUFFIX.test(slug) && name.length <= STAGE_NAME_MAX_LENGTH) return name;
+  const hash = createHash('sha256').update(exact).digest('hex').slice(0, BRANCH_HASH_LENGTH);
   const head = name.slice(0, STAGE_NAME_MAX_LENGTH - hash.length - 1).replace(/-+$/, '');
   return `${head}-${hash}`;
 }

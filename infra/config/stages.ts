@@ -14,7 +14,10 @@ export const appConfig: AppConfigInput = {
     // An account of its own: previews deploy through its CDK bootstrap roles.
     account: '333333333333',
     region: 'ap-northeast-1',
-    vpc: { create: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'] } },
+    // One network for every preview: the PreviewNetwork stack, deployed once by hand.
+    vpc: { shared: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'] } },
+    // Branches with a preview of their own on every push (and none for their pull requests).
+    branches: ['preview/**'],
   },
   github: {
     owner: 'example-org',

@@ -1,4 +1,11 @@
-import { CfnOutput, DefaultStackSynthesizer, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  DefaultStackSynthesizer,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import {
@@ -21,6 +28,15 @@ export const BOOTSTRAP_ROLE_TYPES = [
   'image-publishing-role',
   'lookup-role',
 ] as const;
+
+/**
+ * The longest session each role allows. The preview role's outlives its longest job (the
+ * integration tests, 75 minutes): the CDK CLI and integ-runner assume the bootstrap roles from it
+ * (role chaining, an hour at most per chained session, renewed while this one lasts), so when this
+ * session ends every call fails with ExpiredToken, the destroy included. Every job's timeout ends
+ * before the session it requests (test/workflows/lifecycle.test.ts).
+ */
+export const ROLE_MAX_SESSION_SECONDS = { deploy: 3600, preview: 7200 } as const;
 
 export interface GithubOidcStackProps extends StackProps {
   readonly appName: string;
@@ -54,7 +70,9 @@ export class GithubOidcStack extends Stack {
   public readonly previewRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: GithubOidcStackProps) {
-    super(scope, id, props);
+    // Deployed by hand with the operator's own credentials, not through the bootstrap roles: in the
+    // preview account those may not touch the OIDC provider or the GitHub roles (PreviewBootstrapStack).
+    super(scope, id, { synthesizer: new CliCredentialsStackSynthesizer(), ...props });
     if (!props.deploy && !props.preview) {
       throw new Error(`GithubOidcStack ${id}: set deploy, preview or both; a stack with no role has no use`);
     }
@@ -87,8 +105,15 @@ export class GithubOidcStack extends Stack {
     });
   }
 
-  private trustedRole(id: string, roleName: string, subjects: string[], description: string): iam.Role {
+  private trustedRole(
+    id: string,
+    roleName: string,
+    subjects: string[],
+    description: string,
+    maxSessionSeconds: number,
+  ): iam.Role {
     return new GithubActionsRole(this, id, {
+      maxSessionDuration: Duration.seconds(maxSessionSeconds),
       provider: this.provider,
       issuerHost: GITHUB_OIDC_HOST,
       audience: GITHUB_OIDC_AUDIENCE,
@@ -108,6 +133,7 @@ export class GithubOidcStack extends Stack {
       githubRoleName(appName, 'deploy'),
       deployRoleSubjects(github),
       `GitHub Actions deploy job (${github.owner}/${github.repository}): start ${pipeline.pipelineName}`,
+      ROLE_MAX_SESSION_SECONDS.deploy,
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -143,6 +169,7 @@ export class GithubOidcStack extends Stack {
       githubRoleName(appName, 'preview'),
       previewRoleSubjects(github),
       `GitHub Actions previews (${github.owner}/${github.repository}): CDK bootstrap roles in ${region}`,
+      ROLE_MAX_SESSION_SECONDS.preview,
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,7 +14,8 @@ import { BatchEnvironment } from '../constructs/batch-environment';
 import { NotificationHandler, type NotifiedJobStatus } from '../constructs/notification-handler';
 import { NotificationTopic } from '../constructs/notification-topic';
 import { SmokeTestResources } from '../constructs/smoke-test-resources';
-import { StageNetwork } from '../constructs/stage-network';
+import { StageNetwork, type StageNetworkProps } from '../constructs/stage-network';
+import { previewNetworkNames } from '../config/preview-network';
 
 const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'functions');
 
@@ -61,7 +62,7 @@ export class JobBaseStack extends Stack {
   constructor(scope: Construct, id: string, props: JobBaseStackProps) {
     super(scope, id, props);
     const { appName, stage } = props;
-    this.configuredZones = stage.vpc.create?.availabilityZones;
+    this.configuredZones = stage.vpc.create?.availabilityZones ?? stage.vpc.shared?.availabilityZones;
     const name = (suffix: string): string => physicalName(appName, stage.name, suffix);
     // Ephemeral stages leave nothing behind; long-lived ones keep the topic, its key and the logs.
     const removalPolicy = stage.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
@@ -69,7 +70,7 @@ export class JobBaseStack extends Stack {
     const handlersAttached = handlersVpcAttached(stage);
 
     const network = new StageNetwork(this, 'Network', {
-      ...stage.vpc,
+      ...vpcSource(appName, stage.vpc),
       handlersAttached,
       logRetention,
       removalPolicy,
@@ -286,4 +287,20 @@ export class JobBaseStack extends Stack {
   private output(id: JobBaseOutputName, value: string, description: string): void {
     this.outputs[id] = new CfnOutput(this, id, { value, description });
   }
+}
+
+/**
+ * The VPC a stage's network uses: the configured one, or for `vpc.shared` the preview network, whose
+ * VPC and public subnets the stage imports from the `PreviewNetwork` stack's exports.
+ */
+function vpcSource(appName: string, vpc: StageConfig['vpc']): Pick<StageNetworkProps, 'existing' | 'create'> {
+  if (!vpc.shared) return { existing: vpc.existing, create: vpc.create };
+  const names = previewNetworkNames(appName, vpc.shared.availabilityZones.length);
+  return {
+    existing: {
+      vpcId: Fn.importValue(names.vpcIdExport),
+      subnetIds: names.subnetIdExports.map((name) => Fn.importValue(name)),
+      publicSubnets: true,
+    },
+  };
 }

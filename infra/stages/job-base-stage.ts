@@ -9,6 +9,13 @@ export interface JobBaseStageProps extends StageProps {
   readonly stage: StageConfig;
   /** The account allowed to run the stage's smoke test (the pipeline's). @default - the stage's own */
   readonly smokeTestAccount?: string;
+  /**
+   * CloudFormation stack tags, which CloudFormation copies to every resource that takes tags. Set on
+   * the stack alone, not on each resource of the template, so that values known only at deploy time
+   * (the run, the time) leave the template unchanged.
+   * @default - none
+   */
+  readonly stackTags?: Readonly<Record<string, string>>;
 }
 
 /** One deployable copy of the platform: the JobBase stack in the stage's account and region. */
@@ -30,6 +37,7 @@ export class JobBaseStage extends Stage {
       terminationProtection: props.stage.production,
       smokeTestAccount: props.smokeTestAccount,
     });
+    for (const [key, value] of Object.entries(props.stackTags ?? {})) this.stack.tags.setTag(key, value);
   }
 
   /** A stack output, for pipeline steps (`envFromCfnOutputs`) and workflows to read. */

@@ -1,4 +1,9 @@
-import { previewComment } from '../../scripts/preview-comment';
+import {
+  COMMENT_AUTHOR,
+  destroyedComment,
+  findPreviewComment,
+  previewComment,
+} from '../../scripts/preview-comment';
 
 const STACK = 'jobs-pr-42-JobBase';
 
@@ -40,7 +45,37 @@ describe('preview-comment script', () => {
 
   test('says when the preview goes away: with the pull request, or by hand for a branch', () => {
     expect(comment('pr-42')).toContain('destroyed when the pull request closes');
-    expect(comment('br-feature-x')).toContain('with action `destroy`');
+    expect(comment('br-feature-x')).toContain('destroyed when the branch is deleted');
+  });
+
+  test('starts with the hidden marker of its preview, deployed or destroyed', () => {
+    expect(comment('pr-42').split('\n')[0]).toBe('<!-- preview:pr-42 -->');
+    expect(destroyedComment('pr-42').split('\n')[0]).toBe('<!-- preview:pr-42 -->');
+  });
+});
+
+describe('findPreviewComment', () => {
+  const bot = { login: COMMENT_AUTHOR };
+  test("finds the bot's comment of this preview among other comments, in pages as gh --slurp lists them", () => {
+    const pages = [
+      [
+        { id: 1, user: bot, body: '<!-- preview:pr-4 -->\nanother preview' },
+        { id: 2, user: bot, body: 'a comment of another workflow' },
+      ],
+      [
+        { id: 3, user: bot, body: `${comment('pr-42')}` },
+        { id: 4, user: { login: 'someone' }, body: '<!-- preview:pr-42 -->\nquoted by a person' },
+        { id: 5, user: bot, body: 'the bot, later, about something else' },
+      ],
+    ];
+    expect(findPreviewComment(pages, 'pr-42')).toBe(3);
+  });
+
+  test('finds none when the preview has no comment yet, so the workflow posts one', () => {
+    expect(findPreviewComment([], 'pr-42')).toBeUndefined();
+    expect(
+      findPreviewComment([[{ id: 1, user: bot, body: 'x <!-- preview:pr-42 -->' }]], 'pr-42'),
+    ).toBeUndefined();
   });
 
   test('fails when the outputs file lacks the stage stack', () => {

@@ -8,13 +8,14 @@ describe('stage-name script', () => {
   });
 
   test.each([
-    ['feature/x', 'br-feature-x'],
-    ['refs/heads/Fix_Bug#12', 'br-fix-bug-12'],
+    ['feature-x', 'br-feature-x'],
+    ['feature/x', expect.stringMatching(/^br-feature-x-[0-9a-f]{6}$/)],
+    ['refs/heads/Fix_Bug#12', expect.stringMatching(/^br-fix-bug-12-[0-9a-f]{6}$/)],
     [
       'dependabot/npm_and_yarn/aws-cdk-lib-2.300.0',
       expect.stringMatching(/^br-dependabot-[a-z-]+-[0-9a-f]{6}$/),
     ],
-  ])('names a branch preview br-<branch>, shortened with a hash when long: %s', (branch, expected) => {
+  ])('names a branch preview br-<branch>, with a hash when sanitised or long: %s', (branch, expected) => {
     expect(stageNameFor(['--branch', branch], 'jobs')).toEqual(expected);
   });
 

@@ -1,7 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { matchesBranchPattern } from '../../infra/config/branch-pattern';
 import { githubSubject, type GithubConfig } from '../../infra/config/github';
+import { parseConfig } from '../../infra/config/load';
+import { appConfig } from '../../infra/config/stages';
+import { previewTarget } from '../../scripts/preview-target';
 import { evaluateCondition, type Value } from './github-expressions';
 
 /** The parts of a workflow file the tests read; everything else stays `unknown`. */
@@ -25,6 +29,8 @@ export interface Job {
   readonly env?: Record<string, unknown>;
   readonly steps?: Step[];
   readonly strategy?: unknown;
+  readonly outputs?: Record<string, string>;
+  readonly 'timeout-minutes'?: number;
 }
 
 export interface Workflow {
@@ -39,15 +45,36 @@ export interface Workflow {
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const WORKFLOWS_DIR = path.join(ROOT, '.github', 'workflows');
+export const ACTIONS_DIR = path.join(ROOT, '.github', 'actions');
 
-/** Every workflow file, parsed; the raw text is kept for the checks that read comments. */
-export function loadWorkflows(): Array<Workflow & { readonly text: string }> {
-  return readdirSync(WORKFLOWS_DIR)
+/**
+ * Every workflow file of a directory (the repository's by default), parsed; the raw text is kept for
+ * the checks that read comments. Another directory holds, for example, an earlier version's files.
+ */
+export function loadWorkflows(dir: string = WORKFLOWS_DIR): Array<Workflow & { readonly text: string }> {
+  return readdirSync(dir)
     .filter((file) => /\.ya?ml$/.test(file))
     .sort()
     .map((file) => {
-      const text = readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8');
+      const text = readFileSync(path.join(dir, file), 'utf8');
       return { ...(parse(text) as Omit<Workflow, 'file'>), file, text };
+    });
+}
+
+/** A local composite action (`.github/actions/<name>/action.yml`). */
+export interface LocalAction {
+  readonly file: string;
+  readonly text: string;
+  readonly runs: { readonly using: string; readonly steps: Step[] };
+}
+
+export function loadLocalActions(): LocalAction[] {
+  return readdirSync(ACTIONS_DIR)
+    .sort()
+    .map((name) => {
+      const file = path.join('.github', 'actions', name, 'action.yml');
+      const text = readFileSync(path.join(ROOT, file), 'utf8');
+      return { ...(parse(text) as Omit<LocalAction, 'file' | 'text'>), file, text };
     });
 }
 
@@ -78,7 +105,7 @@ export function roleVariableOf(step: Step): string {
 /** A way a workflow run can start, with what the job conditions read from it. */
 export interface Trigger {
   readonly description: string;
-  readonly eventName: 'push' | 'pull_request' | 'workflow_dispatch' | 'schedule';
+  readonly eventName: 'push' | 'pull_request' | 'workflow_dispatch' | 'schedule' | 'delete';
   /** The git ref the run is on (for pull requests, GitHub's merge ref). */
   readonly ref: string;
   readonly action?: string;
@@ -86,6 +113,13 @@ export interface Trigger {
   readonly labels?: readonly string[];
   readonly label?: string;
   readonly inputs?: Record<string, string>;
+  /** A pull request's head branch. @default 'feature/x' */
+  readonly headRef?: string;
+  readonly prNumber?: number;
+  /** `delete`: the deleted branch. */
+  readonly deletedRef?: string;
+  /** `push`: whether the push deleted the branch. */
+  readonly deleted?: boolean;
 }
 
 const DEFAULT_PULL_REQUEST_TYPES = ['opened', 'synchronize', 'reopened'];
@@ -96,7 +130,8 @@ export function triggers(workflow: Workflow, trigger: Trigger): boolean {
   const filter = workflow.on[trigger.eventName] ?? {};
   if (trigger.eventName === 'push') {
     const branches = filter.branches as string[] | undefined;
-    return !branches || branches.some((b) => trigger.ref === `refs/heads/${b}`);
+    const branch = trigger.ref.replace(/^refs\/heads\//, '');
+    return !branches || branches.some((b) => matchesBranchPattern(b, branch));
   }
   if (trigger.eventName === 'pull_request') {
     const types = (filter.types as string[] | undefined) ?? DEFAULT_PULL_REQUEST_TYPES;
@@ -110,8 +145,9 @@ export function contextFor(trigger: Trigger, repository: string): Record<string,
   const pullRequest =
     trigger.eventName === 'pull_request'
       ? {
-          number: 42,
+          number: trigger.prNumber ?? 42,
           head: {
+            ref: trigger.headRef ?? 'feature/x',
             repo: { full_name: trigger.fromFork ? `someone/${repository.split('/')[1]}` : repository },
           },
           base: { ref: 'main' },
@@ -124,10 +160,16 @@ export function contextFor(trigger: Trigger, repository: string): Record<string,
       ref: trigger.ref,
       ref_name: trigger.ref.replace(/^refs\/(heads|tags)\//, ''),
       repository,
+      head_ref: pullRequest ? (trigger.headRef ?? 'feature/x') : '',
+      run_id: '1',
       event: {
         action: trigger.action ?? null,
         pull_request: pullRequest,
         label: trigger.label ? { name: trigger.label } : null,
+        ref: trigger.eventName === 'delete' ? (trigger.deletedRef ?? null) : trigger.ref,
+        ref_type: trigger.eventName === 'delete' ? 'branch' : null,
+        deleted: trigger.deleted ?? false,
+        repository: { default_branch: 'main' },
       },
     },
     inputs: trigger.inputs ?? {},
@@ -136,8 +178,40 @@ export function contextFor(trigger: Trigger, repository: string): Record<string,
   };
 }
 
-/** The jobs a trigger runs: those whose condition holds and whose needs ran, with `needs` outputs stubbed. */
-export function jobsRun(workflow: Workflow, trigger: Trigger, repository: string): string[] {
+/** The environment GitHub gives a step for the trigger, as far as the scripts the workflows run read it. */
+export function stepEnvironment(trigger: Trigger): NodeJS.ProcessEnv {
+  return {
+    GITHUB_EVENT_NAME: trigger.eventName,
+    GITHUB_REF_NAME: trigger.ref.replace(/^refs\/(heads|tags)\//, ''),
+    EVENT_ACTION: trigger.action,
+    PR_NUMBER: trigger.eventName === 'pull_request' ? String(trigger.prNumber ?? 42) : '',
+    HEAD_REF: trigger.eventName === 'pull_request' ? (trigger.headRef ?? 'feature/x') : '',
+    EVENT_REF: trigger.deletedRef,
+    REF_TYPE: trigger.eventName === 'delete' ? 'branch' : '',
+    PUSH_DELETED: String(trigger.deleted ?? false),
+    INPUT_ACTION: trigger.inputs?.action,
+  };
+}
+
+/**
+ * The outputs a job gives its dependants: for a job that runs `scripts/preview-target.ts`, what that
+ * script prints for the trigger; for any other, a stub (`stages: ["pr-1"]`, the sweep's matrix).
+ */
+export function defaultOutputs(job: Job, trigger: Trigger): Record<string, string> {
+  if ((job.steps ?? []).some((s) => s.run?.includes('scripts/preview-target.ts'))) {
+    const target = previewTarget(parseConfig(appConfig), stepEnvironment(trigger));
+    return { name: target.name, action: target.action };
+  }
+  return { stages: '["pr-1"]' };
+}
+
+/** The jobs a trigger runs: those whose condition holds and whose needs ran, with `needs` outputs modelled. */
+export function jobsRun(
+  workflow: Workflow,
+  trigger: Trigger,
+  repository: string,
+  outputsOf: (job: Job, trigger: Trigger) => Record<string, string> = defaultOutputs,
+): string[] {
   if (!triggers(workflow, trigger)) return [];
   const context = contextFor(trigger, repository);
   const ran = new Set<string>();
@@ -146,9 +220,15 @@ export function jobsRun(workflow: Workflow, trigger: Trigger, repository: string
   for (const id of ids) {
     const job = workflow.jobs[id] as Job;
     const needs = job.needs === undefined ? [] : [job.needs].flat();
-    if (!needs.every((n) => ran.has(n))) continue;
+    const always = /\balways\(\)/.test(String(job.if ?? ''));
+    if (!always && !needs.every((n) => ran.has(n))) continue;
     const needsContext = Object.fromEntries(
-      needs.map((n) => [n, { outputs: { stages: '["pr-1"]' }, result: 'success' }]),
+      needs.map((n) => [
+        n,
+        ran.has(n)
+          ? { outputs: outputsOf(workflow.jobs[n] as Job, trigger), result: 'success' }
+          : { outputs: {}, result: 'skipped' },
+      ]),
     );
     if (evaluateCondition(job.if, { ...context, needs: needsContext })) ran.add(id);
   }

@@ -24,12 +24,33 @@ const SCENARIOS: Array<Trigger & { readonly workflow?: string; readonly expected
     expected: ['ci.yml/ci', 'ci.yml/deploy'],
   },
   { description: 'a push to another branch', eventName: 'push', ref: 'refs/heads/feature/x', expected: [] },
+  {
+    description: 'a push to a branch of preview.branches',
+    eventName: 'push',
+    ref: 'refs/heads/preview/x',
+    expected: ['preview.yml/deploy', 'preview.yml/stage'],
+  },
+  {
+    description: 'a branch deleted',
+    eventName: 'delete',
+    ref: 'refs/heads/main',
+    deletedRef: 'preview/x',
+    expected: ['preview.yml/destroy', 'preview.yml/stage'],
+  },
+  {
+    description: 'a pull request from a branch of preview.branches opened: that branch has its own stage',
+    eventName: 'pull_request',
+    action: 'opened',
+    headRef: 'preview/x',
+    ref: 'refs/pull/42/merge',
+    expected: ['ci.yml/ci', 'preview.yml/stage'],
+  },
   ...['opened', 'synchronize', 'reopened'].map((action) => ({
     description: `a pull request ${action}`,
     eventName: 'pull_request' as const,
     action,
     ref: 'refs/pull/42/merge',
-    expected: ['ci.yml/ci', 'preview.yml/deploy'],
+    expected: ['ci.yml/ci', 'preview.yml/deploy', 'preview.yml/stage'],
   })),
   {
     description: 'a push to a pull request labelled integ',
@@ -37,7 +58,14 @@ const SCENARIOS: Array<Trigger & { readonly workflow?: string; readonly expected
     action: 'synchronize',
     labels: ['integ'],
     ref: 'refs/pull/42/merge',
-    expected: ['ci.yml/ci', 'integ.yml/integ', 'preview.yml/deploy'],
+    expected: [
+      'ci.yml/ci',
+      'integ.yml/cleanup',
+      'integ.yml/integ',
+      'integ.yml/turn',
+      'preview.yml/deploy',
+      'preview.yml/stage',
+    ],
   },
   {
     description: 'the label integ added to a pull request',
@@ -46,7 +74,7 @@ const SCENARIOS: Array<Trigger & { readonly workflow?: string; readonly expected
     label: 'integ',
     labels: ['integ'],
     ref: 'refs/pull/42/merge',
-    expected: ['integ.yml/integ'],
+    expected: ['integ.yml/cleanup', 'integ.yml/integ', 'integ.yml/turn'],
   },
   {
     description: 'another label added to a pull request labelled integ',
@@ -62,7 +90,7 @@ const SCENARIOS: Array<Trigger & { readonly workflow?: string; readonly expected
     eventName: 'pull_request',
     action: 'closed',
     ref: 'refs/pull/42/merge',
-    expected: ['preview.yml/destroy'],
+    expected: ['preview.yml/destroy', 'preview.yml/stage'],
   },
   {
     description: 'a pull request from a fork opened, labelled integ',
@@ -85,7 +113,13 @@ const SCENARIOS: Array<Trigger & { readonly workflow?: string; readonly expected
     description: 'the nightly schedule',
     eventName: 'schedule',
     ref: 'refs/heads/main',
-    expected: ['integ.yml/integ', 'sweep.yml/destroy', 'sweep.yml/find'],
+    expected: [
+      'integ.yml/cleanup',
+      'integ.yml/integ',
+      'integ.yml/turn',
+      'sweep.yml/destroy',
+      'sweep.yml/plan',
+    ],
   },
   ...['refs/heads/main', 'refs/heads/feature/x'].flatMap((ref) => [
     {
@@ -101,14 +135,14 @@ const SCENARIOS: Array<Trigger & { readonly workflow?: string; readonly expected
       eventName: 'workflow_dispatch' as const,
       ref,
       inputs: { action },
-      expected: [`preview.yml/${action}`],
+      expected: [`preview.yml/${action}`, 'preview.yml/stage'],
     })),
     {
       description: `a manual integration test run on ${ref}`,
       workflow: 'integ.yml',
       eventName: 'workflow_dispatch' as const,
       ref,
-      expected: ['integ.yml/integ'],
+      expected: ['integ.yml/cleanup', 'integ.yml/integ', 'integ.yml/turn'],
     },
   ]),
   {
@@ -116,7 +150,7 @@ const SCENARIOS: Array<Trigger & { readonly workflow?: string; readonly expected
     workflow: 'sweep.yml',
     eventName: 'workflow_dispatch',
     ref: 'refs/heads/main',
-    expected: ['sweep.yml/destroy', 'sweep.yml/find'],
+    expected: ['sweep.yml/destroy', 'sweep.yml/plan'],
   },
 ];
 

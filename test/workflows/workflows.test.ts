@@ -7,8 +7,10 @@ import { GITHUB_VARIABLES } from '../../infra/config/github';
 import { pipelineNames, physicalName } from '../../infra/config/names';
 import { buildPlatform } from '../../infra/platform';
 import { CODEBUILD_NODE_VERSION } from '../../infra/pipeline/pipeline-stack';
-import { BOOTSTRAP_ROLE_TYPES } from '../../infra/stacks/github-oidc-stack';
-import { INTEG_REGION } from '../../integ/job-base-scenario';
+import { BOOTSTRAP_ROLE_TYPES, ROLE_MAX_SESSION_SECONDS } from '../../infra/stacks/github-oidc-stack';
+import { INTEG_APP_NAME, INTEG_REGION } from '../../integ/job-base-scenario';
+import { stageOfStack } from '../../scripts/ephemeral-stacks';
+import { INTEG_MAX_MINUTES } from '../../scripts/ephemeral-sweep';
 import { configValue } from '../../scripts/config-value';
 import { FEATURED_OUTPUTS } from '../../scripts/preview-comment';
 import { exampleConfig, testApp } from '../support/cdk';
@@ -18,6 +20,7 @@ import {
   contextFor,
   credentialSteps,
   environmentOf,
+  loadLocalActions,
   loadWorkflows,
   roleVariableOf,
   workflowNamed,
@@ -65,13 +68,19 @@ describe('the workflow files', () => {
 
   test('grant pull-requests: write only to jobs that comment on the pull request', () => {
     for (const [name, job] of JOBS) {
-      const comments = stepsOf(job).some((s) => /gh pr comment/.test(s.run ?? ''));
+      const comments = stepsOf(job).some((s) => /gh api --method (PATCH|POST) .*comments/.test(s.run ?? ''));
       expect([name, job.permissions?.['pull-requests'] === 'write']).toEqual([name, comments]);
     }
   });
 
   test('grant no job more than it reads or writes through the token', () => {
-    const allowed = new Set(['contents:read', 'id-token:write', 'pull-requests:write', 'pull-requests:read']);
+    const allowed = new Set([
+      'contents:read',
+      'id-token:write',
+      'pull-requests:write',
+      'pull-requests:read',
+      'actions:read',
+    ]);
     for (const [name, job] of JOBS) {
       for (const [scope, level] of Object.entries(job.permissions ?? {})) {
         expect([name, allowed.has(`${scope}:${level}`)]).toEqual([name, true]);
@@ -88,8 +97,13 @@ describe('the workflow files', () => {
   });
 
   test('never cancel a run that deploys, destroys or tests against AWS', () => {
+    // No workflow-level group, which a run whose jobs are all skipped would enter too.
     for (const file of ['preview.yml', 'integ.yml', 'sweep.yml']) {
-      expect([file, workflowNamed(file).concurrency?.['cancel-in-progress']]).toEqual([file, false]);
+      expect([file, workflowNamed(file).concurrency]).toEqual([file, undefined]);
+      for (const [id, job] of Object.entries(workflowNamed(file).jobs)) {
+        if (job.concurrency)
+          expect([file, id, job.concurrency['cancel-in-progress']]).toEqual([file, id, false]);
+      }
     }
     const ci = workflowNamed('ci.yml');
     expect(ci.jobs.deploy?.concurrency).toEqual({ group: 'deploy', 'cancel-in-progress': false });
@@ -101,16 +115,42 @@ describe('the workflow files', () => {
     }
   });
 
-  test('queue preview runs per pull request or branch, so that different ones do not wait for each other', () => {
-    const group = workflowNamed('preview.yml').concurrency?.group ?? '';
+  test('queue every deploy and destroy of one stage in one group, stage-<name>, and different stages apart', () => {
     const repository = `${CONFIG.github.owner}/${CONFIG.github.repository}`;
-    const groupFor = (trigger: Trigger): string => interpolate(group, contextFor(trigger, repository));
-    expect(
-      groupFor({ description: 'pr', eventName: 'pull_request', action: 'closed', ref: 'refs/pull/42/merge' }),
-    ).toBe('preview-pr-42');
-    expect(
-      groupFor({ description: 'branch', eventName: 'workflow_dispatch', ref: 'refs/heads/feature/x' }),
-    ).toBe('preview-refs/heads/feature/x');
+    const trigger: Trigger = {
+      description: 'pr',
+      eventName: 'pull_request',
+      action: 'closed',
+      ref: 'refs/pull/42/merge',
+    };
+    const context = {
+      ...contextFor(trigger, repository),
+      needs: { stage: { outputs: { name: 'pr-42' } } },
+      matrix: { stage: 'pr-42' },
+    };
+    const groups = [
+      ['preview.yml', 'deploy'],
+      ['preview.yml', 'destroy'],
+      ['sweep.yml', 'destroy'],
+    ].map(([file, id]) => interpolate(workflowNamed(file!).jobs[id!]?.concurrency?.group ?? '', context));
+    expect(groups).toEqual(['stage-pr-42', 'stage-pr-42', 'stage-pr-42']);
+    for (const id of ['integ', 'cleanup'])
+      expect(workflowNamed('integ.yml').jobs[id]?.concurrency?.group).toBe('stage-integ');
+  });
+
+  test('deploy branch previews for the branches preview.branches names, and no other', () => {
+    expect(workflowNamed('preview.yml').on.push).toEqual({ branches: CONFIG.preview.branches });
+  });
+
+  test('the sweep keeps integration stacks for as long as an integration run can hold them', () => {
+    const { integ, cleanup } = workflowNamed('integ.yml').jobs;
+    expect(INTEG_MAX_MINUTES).toBe((integ?.['timeout-minutes'] ?? 0) + (cleanup?.['timeout-minutes'] ?? 0));
+  });
+
+  test('clean up the integration stacks whatever happened to the test, once the run had its turn', () => {
+    const { cleanup } = workflowNamed('integ.yml').jobs;
+    expect(cleanup?.needs).toEqual(['turn', 'integ']);
+    expect(cleanup?.if).toBe("always() && needs.turn.result == 'success'");
   });
 
   test('pass event data to shell steps through env, never as ${{ }} inside the script', () => {
@@ -122,11 +162,30 @@ describe('the workflow files', () => {
 });
 
 describe('the actions the workflows use', () => {
-  const uses = WORKFLOWS.flatMap((w) =>
-    Object.values(w.jobs).flatMap((job) =>
-      stepsOf(job).flatMap((step) => (step.uses ? [{ workflow: w, step }] : [])),
+  const actions = loadLocalActions();
+  const uses = [
+    ...WORKFLOWS.flatMap((w) =>
+      Object.values(w.jobs).flatMap((job) =>
+        stepsOf(job).flatMap((step) =>
+          step.uses && !step.uses.startsWith('./') ? [{ workflow: w, step }] : [],
+        ),
+      ),
     ),
-  );
+    ...actions.flatMap((a) => a.runs.steps.flatMap((step) => (step.uses ? [{ workflow: a, step }] : []))),
+  ];
+
+  test('that are local are composite actions of this repository, used after the checkout', () => {
+    const local = WORKFLOWS.flatMap((w) =>
+      Object.values(w.jobs).flatMap((job) => stepsOf(job).map((step, i) => ({ job, step, i }))),
+    ).filter(({ step }) => step.uses?.startsWith('./'));
+    expect(local.length).toBeGreaterThan(0);
+    for (const { job, step, i } of local) {
+      expect(actions.map((a) => `./${path.dirname(a.file)}`)).toContain(step.uses);
+      expect(stepsOf(job).findIndex((s) => s.uses?.startsWith('actions/checkout@'))).toBeLessThan(i);
+    }
+    for (const action of actions)
+      expect([action.file, action.runs.using]).toEqual([action.file, 'composite']);
+  });
 
   test('are pinned to the commit of a known release, with the release named beside it', () => {
     for (const { workflow, step } of uses) {
@@ -163,11 +222,14 @@ describe('the actions the workflows use', () => {
     expect(readFileSync(path.join(ROOT, '.nvmrc'), 'utf8').trim()).toBe(CODEBUILD_NODE_VERSION);
   });
 
-  test('request the STS audience and sessions of at most an hour', () => {
+  test('request the STS audience and a session that outlasts the job, within the role maximum', () => {
     for (const [name, job] of JOBS) {
       for (const step of credentialSteps(job)) {
+        const seconds = Number(step.with?.['role-duration-seconds']);
+        const role = roleVariableOf(step) === 'PREVIEW_ROLE_ARN' ? 'preview' : 'deploy';
         expect([name, step.with?.audience]).toEqual([name, undefined]);
-        expect([name, Number(step.with?.['role-duration-seconds']) <= 3600]).toEqual([name, true]);
+        expect([name, seconds <= ROLE_MAX_SESSION_SECONDS[role]]).toEqual([name, true]);
+        expect([name, (job['timeout-minutes'] ?? Infinity) * 60 <= seconds]).toEqual([name, true]);
       }
     }
   });
@@ -194,8 +256,8 @@ describe('what the workflows name in the code', () => {
     const paths = RUN_LINES.flatMap((line) =>
       [...line.matchAll(/scripts\/config-value\.ts (\S+)\)/g)].map((m) => m[1] ?? ''),
     );
-    expect(paths).toEqual(['appName']);
-    for (const p of paths) expect(configValue(CONFIG, p)).toBe(CONFIG.appName);
+    for (const p of paths) expect(() => configValue(CONFIG, p)).not.toThrow();
+    expect(configValue(CONFIG, 'appName')).toBe(CONFIG.appName);
   });
 
   test('every repository variable they read is one the setup lists, and each listed one is read', () => {
@@ -216,15 +278,15 @@ describe('what the workflows name in the code', () => {
     }
   });
 
-  test("a preview's stacks are STAGE/* and its JobBase stack has the name the sweep looks for", () => {
+  test("a preview's stacks are STAGE/*, and the destroy finds each by its tag, or by its name when untagged", () => {
     // GIVEN the app with -c stage=pr-42
     const { stage } = buildPlatform(testApp(), CONFIG, { stage: 'pr-42' });
     // THEN
     expect(stage?.stack.node.path).toBe('pr-42/JobBase');
     expect(stage?.stack.stackName).toBe(physicalName(CONFIG.appName, 'pr-42', 'JobBase'));
-    expect(workflowNamed('sweep.yml').jobs.find?.steps?.find((s) => s.id === 'find')?.run).toContain(
-      '[[ $stack =~ ^$app-pr-([0-9]+)-JobBase$ ]]',
-    );
+    const options = { appName: CONFIG.appName, integAppName: INTEG_APP_NAME };
+    expect(stageOfStack(stage!.stack.stackName, stage!.stack.tags.tagValues(), options)?.stage).toBe('pr-42');
+    expect(stageOfStack(stage!.stack.stackName, {}, options)?.stage).toBe('pr-42');
   });
 
   test('the outputs the preview comment features are outputs of a preview stage', () => {
@@ -278,11 +340,18 @@ describe('what the workflows name in the code', () => {
     expect(guard?.run).toContain('exit 1');
   });
 
-  test('the sweep lists stacks as the CDK deploy role the preview role may assume', () => {
-    const run = workflowNamed('sweep.yml').jobs.find?.steps?.find((s) => s.id === 'find')?.run ?? '';
-    expect(run).toContain(
-      `role/cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-deploy-role-$ACCOUNT-$AWS_REGION`,
+  test('scripts reach CloudFormation as the CDK deploy role the preview role may assume', () => {
+    const calls = JOBS.flatMap(([, job]) => stepsOf(job)).filter((s) =>
+      /scripts\/ephemeral\.ts/.test(s.run ?? ''),
     );
+    expect(calls.length).toBeGreaterThan(0);
+    for (const step of calls) {
+      expect(step.run).toContain(
+        `role="arn:aws:iam::$ACCOUNT:role/cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-deploy-role-$ACCOUNT-$AWS_REGION"`,
+      );
+      expect(step.run).toContain('--role-arn "$role"');
+      expect(step.env?.ACCOUNT).toBe('${{ steps.aws.outputs.aws-account-id }}');
+    }
     expect(BOOTSTRAP_ROLE_TYPES).toContain('deploy-role');
   });
 

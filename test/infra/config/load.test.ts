@@ -301,9 +301,19 @@ describe('selectStage', () => {
       ephemeral: true,
       production: false,
       smokeTest: false,
-      vpc: { create: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], natGateways: 0 } },
+      vpc: { shared: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], cidr: '10.0.0.0/16' } },
     });
     expect(stage.handlers.vpcAttached).toBeUndefined();
+  });
+
+  test('a preview can still create a VPC of its own', () => {
+    const own = parseConfig({
+      ...appConfig,
+      preview: { ...appConfig.preview, vpc: { create: { availabilityZones: ['ap-northeast-1a'] } } },
+    });
+    expect(selectStage(own, 'pr-7').vpc).toEqual({
+      create: { availabilityZones: ['ap-northeast-1a'], cidr: '10.0.0.0/16', natGateways: 0 },
+    });
   });
 
   test('a preview can share an existing VPC, so that open pull requests do not each need one', () => {
@@ -337,7 +347,56 @@ describe('selectStage', () => {
 
   test('fails on a raw branch name, suggesting the sanitised one', () => {
     expect(() => selectStage(config, 'Feature/Login')).toThrow(
-      /'Feature\/Login' is not a valid stage name.*'br-feature-login'/,
+      /'Feature\/Login' is not a valid stage name.*'br-feature-login-[0-9a-f]{6}'/,
     );
+  });
+});
+
+describe('preview settings', () => {
+  const withPreview = (preview: Record<string, unknown>): unknown => ({
+    ...appConfig,
+    preview: { ...appConfig.preview, ...preview },
+  });
+
+  test('branch previews default to preview/** and idle previews live 7 days', () => {
+    const { branches: _b, ttlDays: _t, ...preview } = appConfig.preview;
+    const config = parseConfig({ ...appConfig, preview });
+    expect(config.preview.branches).toEqual(['preview/**']);
+    expect(config.preview.ttlDays).toBe(7);
+  });
+
+  test('fails on a branch pattern that matches the deploy branch', () => {
+    expect(problemsOf(withPreview({ branches: ['feature/*', '**'] }))).toEqual([
+      "preview.branches[1]: '**' matches the deploy branch 'main', which is never a preview",
+    ]);
+  });
+
+  test('fails on branch-filter syntax the matcher does not share with GitHub', () => {
+    expect(problemsOf(withPreview({ branches: ['!release/*'] }))).toEqual([
+      expect.stringMatching(/^preview\.branches\[0\]: use letters, digits/),
+    ]);
+  });
+
+  test('fails on a TTL outside 1 to 90 days', () => {
+    expect(problemsOf(withPreview({ ttlDays: 0 }))).toEqual([expect.stringMatching(/^preview\.ttlDays:/)]);
+  });
+
+  test('fails on a shared VPC together with another', () => {
+    const shared = { availabilityZones: ['ap-northeast-1a'] };
+    const create = { availabilityZones: ['ap-northeast-1a'] };
+    expect(problemsOf(withPreview({ vpc: { shared, create } }))).toEqual([
+      'preview.vpc: vpc.shared imports the preview network: set it alone',
+    ]);
+  });
+
+  test('fails on a configured stage that shares the preview network', () => {
+    const [dev, ...rest] = appConfig.stages;
+    const input = {
+      ...appConfig,
+      stages: [{ ...dev, vpc: { shared: { availabilityZones: ['ap-northeast-1a'] } } }, ...rest],
+    };
+    expect(problemsOf(input)).toEqual([
+      'stages[0].vpc.shared: only previews share the preview network: use vpc.existing with its ids, or vpc.create',
+    ]);
   });
 });

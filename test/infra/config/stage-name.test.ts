@@ -9,12 +9,46 @@ import {
 
 describe('stageNameFromBranch', () => {
   test.each([
-    ['feature/Add-Login', 'br-feature-add-login'],
-    ['refs/heads/fix_42', 'br-fix-42'],
-    ['42-hotfix', 'br-42-hotfix'],
-    ['--Weird//Name--', 'br-weird-name'],
-  ])('turns %p into %p', (branch, stage) => {
+    ['feature-x', 'br-feature-x'],
+    ['refs/heads/42-hotfix', 'br-42-hotfix'],
+  ])('names a branch that is already a valid name after it alone: %p -> %p', (branch, stage) => {
     expect(stageNameFromBranch(branch)).toBe(stage);
+  });
+
+  test.each([
+    ['feature/Login', /^br-feature-login-[0-9a-f]{6}$/],
+    ['refs/heads/fix_42', /^br-fix-42-[0-9a-f]{6}$/],
+    ['--Weird//Name--', /^br-weird-name-[0-9a-f]{6}$/],
+    ['fix-c0ffee', /^br-fix-c0ffee-[0-9a-f]{6}$/],
+  ])(
+    'adds a hash of the exact name when sanitising changed it, or it ends like a hash: %p',
+    (branch, stage) => {
+      expect(stageNameFromBranch(branch)).toMatch(stage);
+    },
+  );
+
+  test('keeps apart branches that sanitise to the same name', () => {
+    // GIVEN branches that differ only in characters a stage name cannot hold
+    const branches = ['feature/x', 'feature-x', 'feature_x', 'Feature/X', 'feature//x'];
+    // WHEN
+    const names = branches.map(stageNameFromBranch);
+    // THEN
+    expect(new Set(names).size).toBe(branches.length);
+  });
+
+  test('gives the same branch the same name, with or without refs/heads/', () => {
+    expect(stageNameFromBranch('refs/heads/feature/x')).toBe(stageNameFromBranch('feature/x'));
+    expect(stageNameFromBranch('feature/x')).toBe(stageNameFromBranch('feature/x'));
+  });
+
+  test('never gives two distinct branches one name (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 30 }).filter((s) => /[A-Za-z0-9]/.test(s)),
+        fc.string({ minLength: 1, maxLength: 30 }).filter((s) => /[A-Za-z0-9]/.test(s)),
+        (a, b) => a === b || stageNameFromBranch(a) !== stageNameFromBranch(b),
+      ),
+    );
   });
 
   test('cuts long branches to the limit with a hash that keeps them apart', () => {

@@ -156,9 +156,10 @@ describe('GithubOidcStack', () => {
     ]);
   });
 
-  test('the preview role trusts only the preview environment, with the audience, for one hour', () => {
+  test('the preview role trusts only the preview environment, with the audience, for two hours', () => {
     const { properties } = roleNamed(template(), 'jobs-github-preview');
-    expect(properties.MaxSessionDuration).toBe(3600);
+    // Longer than the longest job that assumes it (the integration tests), whose CLI chains from it.
+    expect(properties.MaxSessionDuration).toBe(7200);
     expect(properties.ManagedPolicyArns).toBeUndefined();
     expect(properties.AssumeRolePolicyDocument).toMatchObject({
       Statement: [

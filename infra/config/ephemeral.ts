@@ -1,0 +1,134 @@
+import { BRANCH_PREFIX, PULL_REQUEST_PREFIX, stageNameFromBranch } from './stage-name';
+
+/**
+ * Where an ephemeral stack came from, as CloudFormation stack tags: what kind of stage it belongs to
+ * (pull request, branch, integration test), which one, the repository, and the run that created it
+ * and when. CloudFormation copies stack tags to every resource that takes tags, so a resource that
+ * outlives its stack still says whose it was. The destroy and the sweep find a stage's stacks by
+ * these tags (`scripts/ephemeral-stacks.ts`), never by synthesizing the code checked out.
+ */
+
+export type EphemeralKind = 'pr' | 'branch' | 'integ';
+
+export const EPHEMERAL_TAGS = {
+  kind: 'ephemeral:kind',
+  stage: 'ephemeral:stage',
+  pullRequest: 'ephemeral:pull-request',
+  branch: 'ephemeral:branch',
+  repository: 'ephemeral:repository',
+  run: 'ephemeral:run',
+  createdAt: 'ephemeral:created-at',
+  keepUntil: 'ephemeral:keep-until',
+} as const;
+
+/** The stage name of the integration-test scenario's stacks (`integ/job-base-scenario.ts`). */
+export const INTEG_STAGE_NAME = 'integ';
+
+/**
+ * What only the deploy knows, from the environment of `cdk deploy` (the preview workflow sets it,
+ * `scripts/ephemeral-stacks.ts provenance` keeps the first deploy's run and time). Absent, the
+ * tags name the kind, stage and repository only, and synthesis stays offline and deterministic.
+ */
+export const PROVENANCE_VARIABLES = {
+  branch: 'EPHEMERAL_BRANCH',
+  run: 'EPHEMERAL_RUN',
+  createdAt: 'EPHEMERAL_CREATED_AT',
+  keepUntil: 'EPHEMERAL_KEEP_UNTIL',
+} as const;
+
+export type Provenance = Partial<Record<keyof typeof PROVENANCE_VARIABLES, string>>;
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const RUN_URL = /^https:\/\/[\w.-]+\/[\w.-]+\/[\w.-]+\/actions\/runs\/\d+(\/attempts\/\d+)?$/;
+
+/** The provenance the environment gives, and what is wrong with it (empty when nothing is). */
+export function provenanceFromEnv(env: NodeJS.ProcessEnv): { provenance: Provenance; problems: string[] } {
+  const provenance: Provenance = {};
+  const problems: string[] = [];
+  const check = (key: keyof Provenance, pattern: RegExp | undefined, example: string): void => {
+    const name = PROVENANCE_VARIABLES[key];
+    const value = env[name];
+    if (value === undefined || value === '') return;
+    if (pattern && !pattern.test(value)) problems.push(`${name}: '${value}' is not ${example}`);
+    else provenance[key] = value;
+  };
+  check('branch', undefined, '');
+  check('run', RUN_URL, 'a workflow run URL, e.g. https://github.com/o/r/actions/runs/1');
+  check('createdAt', TIMESTAMP, 'a UTC time such as 2026-07-01T09:30:00Z');
+  check('keepUntil', DAY, 'a day such as 2026-08-01');
+  return { provenance, problems };
+}
+
+/** The kind of ephemeral stage a stage name is, or undefined for a configured stage. */
+export function ephemeralKindOf(stage: string): EphemeralKind | undefined {
+  if (stage.startsWith(PULL_REQUEST_PREFIX)) return 'pr';
+  if (stage.startsWith(BRANCH_PREFIX)) return 'branch';
+  if (stage === INTEG_STAGE_NAME) return 'integ';
+  return undefined;
+}
+
+export interface EphemeralTagsInput {
+  readonly stage: string;
+  /** `owner/name` of the repository the stage belongs to. */
+  readonly repository: string;
+  readonly provenance?: Provenance;
+}
+
+/** The stack tags of an ephemeral stage's stacks; throws when the provenance does not fit the stage. */
+export function ephemeralTags({
+  stage,
+  repository,
+  provenance = {},
+}: EphemeralTagsInput): Record<string, string> {
+  const kind = ephemeralKindOf(stage);
+  if (!kind) throw new Error(`'${stage}' is not an ephemeral stage (pr-<number>, br-<branch> or integ)`);
+  const tags: Record<string, string> = {
+    [EPHEMERAL_TAGS.kind]: kind,
+    [EPHEMERAL_TAGS.stage]: stage,
+    [EPHEMERAL_TAGS.repository]: encodeTagValue(repository),
+  };
+  if (kind === 'pr') tags[EPHEMERAL_TAGS.pullRequest] = stage.slice(PULL_REQUEST_PREFIX.length);
+  if (provenance.branch !== undefined) {
+    if (kind !== 'branch')
+      throw new Error(`${PROVENANCE_VARIABLES.branch} is set, but '${stage}' is no branch stage`);
+    const named = stageNameFromBranch(provenance.branch);
+    if (named !== stage) {
+      throw new Error(
+        `${PROVENANCE_VARIABLES.branch} '${provenance.branch}' names stage '${named}', not '${stage}'`,
+      );
+    }
+    tags[EPHEMERAL_TAGS.branch] = encodeTagValue(provenance.branch);
+  }
+  if (provenance.run) tags[EPHEMERAL_TAGS.run] = provenance.run;
+  if (provenance.createdAt) tags[EPHEMERAL_TAGS.createdAt] = provenance.createdAt;
+  if (provenance.keepUntil) tags[EPHEMERAL_TAGS.keepUntil] = provenance.keepUntil;
+  return tags;
+}
+
+/**
+ * Tag values hold letters, digits, spaces and `_ . : / = + - @` only; every other character (and
+ * `+` itself) is written as `+` and two hex digits per UTF-8 byte, so a branch name survives intact.
+ */
+export function encodeTagValue(value: string): string {
+  return [...value]
+    .map((c) =>
+      /^[\p{L}\p{Z}\p{N}_.:/=@-]$/u.test(c)
+        ? c
+        : [...Buffer.from(c, 'utf8')]
+            .map((b) => `+${b.toString(16).toUpperCase().padStart(2, '0')}`)
+            .join(''),
+    )
+    .join('');
+}
+
+export function decodeTagValue(value: string): string {
+  return value.replace(/(?:\+[0-9A-F]{2})+/g, (run) =>
+    Buffer.from(
+      run
+        .split('+')
+        .slice(1)
+        .map((hex) => parseInt(hex, 16)),
+    ).toString('utf8'),
+  );
+}

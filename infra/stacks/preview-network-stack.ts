@@ -1,0 +1,52 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { previewNetworkNames } from '../config/preview-network';
+import { StageNetwork } from '../constructs/stage-network';
+
+export interface PreviewNetworkStackProps extends StackProps {
+  readonly appName: string;
+  /** The zones of the VPC, one public subnet each; named, so that synthesis looks nothing up. */
+  readonly availabilityZones: readonly string[];
+  /** @default '10.0.0.0/16' */
+  readonly cidr?: string;
+}
+
+/**
+ * The one network every preview runs in, deployed once by hand in the preview account: a VPC without
+ * NAT (Fargate jobs get a public IP in the public subnets; preview handlers run outside the VPC),
+ * whose id and subnets it exports for the previews to import. One VPC for all previews, where each
+ * used to create its own, five at most per region.
+ */
+export class PreviewNetworkStack extends Stack {
+  public readonly network: StageNetwork;
+  private readonly zones: readonly string[];
+
+  constructor(scope: Construct, id: string, props: PreviewNetworkStackProps) {
+    super(scope, id, props);
+    this.zones = props.availabilityZones;
+    this.network = new StageNetwork(this, 'Network', {
+      create: {
+        availabilityZones: props.availabilityZones,
+        cidr: props.cidr ?? '10.0.0.0/16',
+        natGateways: 0,
+      },
+      handlersAttached: false,
+      logRetention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const names = previewNetworkNames(props.appName, props.availabilityZones.length);
+    new CfnOutput(this, 'VpcId', { value: this.network.vpc.vpcId, exportName: names.vpcIdExport });
+    this.network.vpc.publicSubnets.forEach((subnet, i) => {
+      new CfnOutput(this, `PublicSubnet${i + 1}Id`, {
+        value: subnet.subnetId,
+        exportName: names.subnetIdExports[i],
+      });
+    });
+  }
+
+  /** The configured zones, so that synthesis never looks them up in the account. */
+  public override get availabilityZones(): string[] {
+    return [...this.zones];
+  }
+}

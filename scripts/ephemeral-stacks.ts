@@ -1,0 +1,299 @@
+/**
+ * Finds the stacks of ephemeral stages (pull-request and branch previews, integration tests) in
+ * CloudFormation, by their provenance tags (`infra/config/ephemeral.ts`) or, for stacks deployed
+ * before the tags, by name, and deletes them completely: every stack of the stage, whatever code
+ * created it, dependents first, in every status CloudFormation can leave a stack in.
+ *
+ * The command line is in `ephemeral-cli.ts`; the sweep's decisions in `ephemeral-sweep.ts`.
+ */
+import {
+  DeleteStackCommand,
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+  ListImportsCommand,
+  ListStacksCommand,
+  type CloudFormationClient,
+  type Stack,
+  type StackSummary,
+} from '@aws-sdk/client-cloudformation';
+import {
+  EPHEMERAL_TAGS,
+  INTEG_STAGE_NAME,
+  decodeTagValue,
+  ephemeralKindOf,
+  type EphemeralKind,
+} from '../infra/config/ephemeral';
+
+/** One stack of an ephemeral stage, as CloudFormation describes it. */
+export interface EphemeralStack {
+  readonly stackId: string;
+  readonly stackName: string;
+  readonly status: string;
+  readonly statusReason?: string;
+  readonly stage: string;
+  readonly kind: EphemeralKind;
+  /** From the tag; undefined for a stack found by its name alone. */
+  readonly repository?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly createdAt: Date;
+  /** The last update, or the creation when there was none. */
+  readonly lastChangedAt: Date;
+  /** The names of the values the stack exports, which other stacks may import. */
+  readonly exports: readonly string[];
+}
+
+export interface FindOptions {
+  readonly appName: string;
+  /** `owner/name`: stacks tagged with another repository belong to someone else and are left alone. */
+  readonly repository: string;
+  /** The app name of the integration-test scenario's stacks (`<integAppName>-integ-*`). */
+  readonly integAppName: string;
+}
+
+/** Statuses in which CloudFormation is still working on the stack: wait, then delete. */
+const IN_PROGRESS = /_IN_PROGRESS$/;
+
+/**
+ * Every stack of CloudFormation's list in any status but DELETE_COMPLETE: ListStacks with no
+ * status filter returns them all (REVIEW_IN_PROGRESS, IMPORT_*, DELETE_FAILED included).
+ */
+async function listLiveStacks(cfn: CloudFormationClient): Promise<StackSummary[]> {
+  const summaries: StackSummary[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await cfn.send(new ListStacksCommand({ NextToken }));
+    summaries.push(...(page.StackSummaries ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return summaries.filter((s) => s.StackStatus !== 'DELETE_COMPLETE');
+}
+
+async function describe(cfn: CloudFormationClient, stackId: string): Promise<Stack | undefined> {
+  try {
+    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackId }));
+    return Stacks?.[0];
+  } catch (error) {
+    if (error instanceof Error && /does not exist/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+function tagsOf(stack: Stack): Record<string, string> {
+  return Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
+/**
+ * The stage a stack belongs to: its `ephemeral:stage` tag, else its name
+ * (`<app>-pr-<n>-*`, `<app>-br-<branch>-*`, `<integApp>-integ-*`).
+ */
+export function stageOfStack(
+  stackName: string,
+  tags: Readonly<Record<string, string>>,
+  options: Pick<FindOptions, 'appName' | 'integAppName'>,
+): { stage: string; kind: EphemeralKind } | undefined {
+  const tagged = tags[EPHEMERAL_TAGS.stage];
+  const kindOf = (stage: string) => {
+    const kind = ephemeralKindOf(stage);
+    return kind && { stage, kind };
+  };
+  if (tagged) return kindOf(tagged);
+  const preview = new RegExp(`^${options.appName}-(pr-\\d+|br-[a-z0-9-]+?)-[A-Z][A-Za-z0-9]*$`).exec(
+    stackName,
+  );
+  if (preview?.[1]) return kindOf(preview[1]);
+  if (stackName.startsWith(`${options.integAppName}-${INTEG_STAGE_NAME}-`)) return kindOf(INTEG_STAGE_NAME);
+  return undefined;
+}
+
+/** Every stack of an ephemeral stage of this repository, in any status but DELETE_COMPLETE. */
+export async function findEphemeralStacks(
+  cfn: CloudFormationClient,
+  options: FindOptions,
+): Promise<EphemeralStack[]> {
+  const found: EphemeralStack[] = [];
+  for (const summary of await listLiveStacks(cfn)) {
+    if (!summary.StackId || !summary.StackName) continue;
+    const stack = await describe(cfn, summary.StackId);
+    if (!stack || stack.StackStatus === 'DELETE_COMPLETE') continue;
+    const tags = tagsOf(stack);
+    const owner = tags[EPHEMERAL_TAGS.repository];
+    const repository = owner === undefined ? undefined : decodeTagValue(owner);
+    if (repository !== undefined && repository !== options.repository) continue;
+    const stage = stageOfStack(summary.StackName, tags, options);
+    if (!stage) continue;
+    const createdAt = stack.CreationTime ?? summary.CreationTime ?? new Date(0);
+    found.push({
+      stackId: summary.StackId,
+      stackName: summary.StackName,
+      status: stack.StackStatus ?? summary.StackStatus ?? 'UNKNOWN',
+      statusReason: stack.StackStatusReason,
+      ...stage,
+      repository,
+      tags,
+      createdAt,
+      lastChangedAt: stack.LastUpdatedTime ?? createdAt,
+      exports: (stack.Outputs ?? []).flatMap((o) => (o.ExportName ? [o.ExportName] : [])),
+    });
+  }
+  return found;
+}
+
+/** The stacks that import a value: none when CloudFormation says the export is not imported. */
+async function importersOf(cfn: CloudFormationClient, exportName: string): Promise<string[]> {
+  const names: string[] = [];
+  let NextToken: string | undefined;
+  try {
+    do {
+      const page = await cfn.send(new ListImportsCommand({ ExportName: exportName, NextToken }));
+      names.push(...(page.Imports ?? []));
+      NextToken = page.NextToken;
+    } while (NextToken);
+  } catch (error) {
+    if (error instanceof Error && /is not imported by any stack/.test(error.message)) return [];
+    throw error;
+  }
+  return names;
+}
+
+export interface DestroyOptions {
+  /** Retry a DELETE_FAILED stack once more with its failed resources retained (DeleteStack RetainResources). */
+  readonly retainFailedResources?: boolean;
+  /** How long to wait for one stack to settle or delete. @default 45 minutes */
+  readonly timeoutMinutes?: number;
+  /** @default 15 */
+  readonly pollSeconds?: number;
+  readonly sleep?: (seconds: number) => Promise<void>;
+  readonly now?: () => number;
+  readonly log?: (line: string) => void;
+}
+
+export interface DestroyReport {
+  readonly deleted: string[];
+  readonly failed: Array<{ stackName: string; status: string; reason: string }>;
+  /** Stacks deleted with resources retained: those resources still exist, tagged with their stage. */
+  readonly retained: Array<{ stackName: string; resources: string[] }>;
+}
+
+const realSleep = (seconds: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
+/**
+ * Deletes the stacks, each only after every stack of the set that imports one of its exports is
+ * gone; waits for each deletion and reports what went and what did not.
+ */
+export async function destroyStacks(
+  cfn: CloudFormationClient,
+  stacks: readonly EphemeralStack[],
+  options: DestroyOptions = {},
+): Promise<DestroyReport> {
+  const report: DestroyReport = { deleted: [], failed: [], retained: [] };
+  const byName = new Map(stacks.map((s) => [s.stackName, s]));
+  const importers = new Map<string, Set<string>>();
+  for (const stack of stacks) {
+    const names = new Set<string>();
+    for (const exportName of stack.exports) {
+      for (const importer of await importersOf(cfn, exportName)) names.add(importer);
+    }
+    importers.set(stack.stackName, names);
+  }
+  const remaining = new Set(byName.keys());
+  while (remaining.size > 0) {
+    const blockedBy = (name: string): string[] =>
+      [...(importers.get(name) ?? [])].filter(
+        (i) => remaining.has(i) || report.failed.some((f) => f.stackName === i),
+      );
+    const wave = [...remaining].filter((name) => blockedBy(name).every((i) => !remaining.has(i)));
+    if (wave.length === 0) {
+      for (const name of remaining) {
+        report.failed.push({
+          stackName: name,
+          status: byName.get(name)?.status ?? 'UNKNOWN',
+          reason: `imports form a cycle: ${blockedBy(name).join(', ')}`,
+        });
+      }
+      break;
+    }
+    await Promise.all(
+      wave.map(async (name) => {
+        remaining.delete(name);
+        const stack = byName.get(name)!;
+        const stillImported = blockedBy(name);
+        if (stillImported.length > 0) {
+          report.failed.push({
+            stackName: name,
+            status: stack.status,
+            reason: `not deleted: still imported by ${stillImported.join(', ')}, which could not be deleted`,
+          });
+          return;
+        }
+        await deleteOne(cfn, stack, options, report);
+      }),
+    );
+  }
+  return report;
+}
+
+async function deleteOne(
+  cfn: CloudFormationClient,
+  stack: EphemeralStack,
+  options: DestroyOptions,
+  report: DestroyReport,
+): Promise<void> {
+  const log = options.log ?? console.log;
+  const settle = (done: (status: string) => boolean) => waitFor(cfn, stack.stackId, done, options);
+  const gone = (status: string): boolean => status === 'DELETE_COMPLETE' || status === 'DELETE_FAILED';
+  // Let CloudFormation finish what it is doing (an update a cancelled job left running); a stack in
+  // REVIEW_IN_PROGRESS holds only a change set that never ran and deletes at once.
+  let state = await settle(
+    (s) => !IN_PROGRESS.test(s) || s === 'REVIEW_IN_PROGRESS' || s === 'DELETE_IN_PROGRESS',
+  );
+  // A second attempt often deletes what the first could not yet (a network interface still in use).
+  for (let attempt = 1; attempt <= 2 && !['DELETE_COMPLETE', 'TIMED_OUT'].includes(state.status); attempt++) {
+    if (state.status !== 'DELETE_IN_PROGRESS') {
+      log(`${stack.stackName}: ${state.status}, deleting (attempt ${attempt})`);
+      await cfn.send(new DeleteStackCommand({ StackName: stack.stackId }));
+    }
+    state = await settle(gone);
+  }
+  // RetainResources as documented: only for a stack in DELETE_FAILED, naming the resources that failed.
+  if (state.status === 'DELETE_FAILED' && options.retainFailedResources) {
+    const resources = await failedResources(cfn, stack.stackId);
+    log(`${stack.stackName}: deleting with ${resources.join(', ')} retained`);
+    await cfn.send(new DeleteStackCommand({ StackName: stack.stackId, RetainResources: resources }));
+    state = await settle(gone);
+    if (state.status === 'DELETE_COMPLETE') report.retained.push({ stackName: stack.stackName, resources });
+  }
+  if (state.status === 'DELETE_COMPLETE') {
+    log(`${stack.stackName}: deleted`);
+    report.deleted.push(stack.stackName);
+  } else {
+    log(`${stack.stackName}: not deleted, ${state.status}: ${state.reason ?? ''}`);
+    report.failed.push({ stackName: stack.stackName, status: state.status, reason: state.reason ?? '' });
+  }
+}
+
+async function failedResources(cfn: CloudFormationClient, stackId: string): Promise<string[]> {
+  const { StackResources } = await cfn.send(new DescribeStackResourcesCommand({ StackName: stackId }));
+  return (StackResources ?? [])
+    .filter((r) => r.ResourceStatus === 'DELETE_FAILED' && r.LogicalResourceId)
+    .map((r) => r.LogicalResourceId!);
+}
+
+/** Polls the stack (by id, so a deleted one reads DELETE_COMPLETE) until `done` holds or time runs out. */
+async function waitFor(
+  cfn: CloudFormationClient,
+  stackId: string,
+  done: (status: string) => boolean,
+  options: DestroyOptions,
+): Promise<{ status: string; reason?: string }> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const deadline = now() + (options.timeoutMinutes ?? 45) * 60_000;
+  for (;;) {
+    const stack = await describe(cfn, stackId);
+    const status = stack?.StackStatus ?? 'DELETE_COMPLETE';
+    if (done(status)) return { status, reason: stack?.StackStatusReason };
+    if (now() >= deadline) return { status: 'TIMED_OUT', reason: `still ${status} after the wait` };
+    await sleep(options.pollSeconds ?? 15);
+  }
+}
