@@ -1,5 +1,6 @@
 import {
   CfnOutput,
+  CliCredentialsStackSynthesizer,
   DefaultStackSynthesizer,
   Duration,
   RemovalPolicy,
