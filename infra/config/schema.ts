@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BRANCH_PATTERN, matchesBranchPattern } from './branch-pattern';
 import { githubGivenNames } from './github';
 import { existingVpcProblems } from './network';
+import { previewNetworkNames } from './preview-network';
 import {
   givenNameProblems,
   nameProblems,
@@ -370,6 +371,8 @@ export function appGivenNames(config: AppConfig): GivenName[] {
     }),
     ...githubGivenNames(appName),
     ...previewBootstrapGivenNames(appName),
+    // Its exports (`<stack>-VpcId`, `<stack>-PublicSubnet<n>Id`) are far below CloudFormation's 255.
+    { name: previewNetworkNames(appName, 0).stackName, resource: 'cloudFormationStack' },
   ];
 }
 

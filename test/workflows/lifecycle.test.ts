@@ -163,8 +163,12 @@ describe('the same model on the workflows before issue 11', () => {
     expect(found.filter((v) => v.invariant === Number(n)).length).toBeGreaterThan(0);
   });
 
-  test('holds invariant 4 (the trust model did not change), and the check can fail', () => {
-    expect(found.filter((v) => v.invariant === 4)).toEqual([]);
+  test('fails invariant 4 on its deploy job alone, which had no environment (issue 12), and the check catches a preview job without one', () => {
+    // The deploy role now trusts the environment `deploy` only; the old deploy job named none.
+    const trust = found.filter((v) => v.invariant === 4).map((v) => v.message);
+    expect(trust.length).toBeGreaterThan(0);
+    for (const message of trust)
+      expect(message).toMatch(/ci\.yml\/deploy .*DEPLOY_ROLE_ARN refuses .*:ref:refs\/heads\/main$/);
     // GIVEN the preview job without its environment, it presents the pull_request subject
     const [preview, ...rest] = loadWorkflows(BEFORE).filter((w) => w.file === 'preview.yml');
     const { environment: _dropped, ...deploy } = preview!.jobs.deploy!;
