@@ -13,6 +13,9 @@ const STATUS_ORDER = ['SUCCEEDED', 'FAILED', 'RUNNING', 'STARTING', 'RUNNABLE', 
 /** Batch statuses are short words; anything longer is not Batch's and is cut. */
 const MAX_STATUS_LENGTH = 64;
 
+/** Batch job ids are UUIDs; like every event value, one is kept to one line of bounded length. */
+const MAX_JOB_ID_LENGTH = 1024;
+
 const label = (name: string): string => `${name}:`.padEnd(17);
 
 function nodeLines(detail: BatchJobDetail): string[] {
@@ -30,7 +33,8 @@ function nodeLines(detail: BatchJobDetail): string[] {
   // The parent (no nodeDetails) of a failed job: which nodes failed is not in its event.
   if (nodeProperties && !nodeDetails && detail.status === 'FAILED') {
     const last = typeof nodeProperties.numNodes === 'number' ? nodeProperties.numNodes - 1 : undefined;
-    const ids = last !== undefined && last >= 0 ? `: ${detail.jobId}#0 to #${last}` : '';
+    const jobId = truncateChars(toSingleLine(detail.jobId), MAX_JOB_ID_LENGTH);
+    const ids = last !== undefined && last >= 0 ? `: ${jobId}#0 to #${last}` : '';
     lines.push(
       `${label('Failed nodes')}not listed in the event (the job has its main node's result); see the nodes${ids}`,
     );

@@ -68,6 +68,12 @@ describe('jobShapeLines: multi-node parallel jobs', () => {
     ]);
   });
 
+  test('keeps the job id it names on the same line', () => {
+    const lines = linesOf('failedMultiNodeParent', { jobId: 'id\nFAKE: line' });
+    expect(lines[1]).toMatch(/see the nodes: id FAKE: line#0 to #2$/);
+    expect(lines).toHaveLength(2);
+  });
+
   test('a succeeded parent has no failed-nodes line', () => {
     expect(linesOf('failedMultiNodeParent', { status: 'SUCCEEDED' })).toEqual([
       'Nodes:           3, main node 0',
