@@ -70,7 +70,14 @@ const DetailSchema = z.looseObject({
   nodeDetails: z.looseObject({ nodeIndex: optionalInt, isMainNode: z.boolean().nullish() }).nullish(),
   /** Present on the parent of a multi-node parallel job. */
   nodeProperties: z.looseObject({ numNodes: optionalInt, mainNode: optionalInt }).nullish(),
-  arrayProperties: z.looseObject({ size: optionalInt, index: optionalInt }).nullish(),
+  /** `size` and `statusSummary` (children per status) on an array's parent, `index` on a child. */
+  arrayProperties: z
+    .looseObject({
+      size: optionalInt,
+      index: optionalInt,
+      statusSummary: z.record(z.string(), z.number()).nullish(),
+    })
+    .nullish(),
 });
 
 /** The EventBridge envelope, as the Powertools parser's EventBridgeSchema declares it. */

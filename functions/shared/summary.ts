@@ -1,3 +1,4 @@
+import { jobShapeLines } from './job-shape';
 import { batchJobUrl, DEFAULT_BATCH_LOG_GROUP, logStreamUrl } from './links';
 import type { BatchAttempt, BatchContainerState, BatchJobStateChange } from './schema';
 import { toSingleLine, truncateChars } from './text';
@@ -95,27 +96,6 @@ function lastStateLines(event: BatchJobStateChange): string[] {
   );
 }
 
-function jobShapeLines(event: BatchJobStateChange): string[] {
-  const { nodeDetails, nodeProperties, arrayProperties } = event.detail;
-  const lines: string[] = [];
-  if (nodeDetails) {
-    const main = nodeDetails.isMainNode ? ' (main node)' : '';
-    lines.push(`Node:            index ${nodeDetails.nodeIndex ?? '?'} of a multi-node parallel job${main}`);
-  }
-  if (nodeProperties) {
-    lines.push(
-      `Nodes:           ${nodeProperties.numNodes ?? '?'}, main node ${nodeProperties.mainNode ?? '?'}`,
-    );
-  }
-  if (arrayProperties && typeof arrayProperties.size === 'number') {
-    lines.push(`Array job:       size ${arrayProperties.size}`);
-  }
-  if (arrayProperties && typeof arrayProperties.index === 'number') {
-    lines.push(`Array index:     ${arrayProperties.index}`);
-  }
-  return lines;
-}
-
 function withBlankLineBefore(block: string[]): string[] {
   return block.length > 0 ? ['', ...block] : [];
 }
@@ -139,7 +119,7 @@ export function describeJob(event: BatchJobStateChange, headline: string): strin
     `Stopped:         ${formatTime(detail.stoppedAt)}`,
     `Duration:        ${duration ?? '(not run)'}`,
     `Attempts:        ${attempts.length}`,
-    ...jobShapeLines(event),
+    ...jobShapeLines(detail),
     ...withBlankLineBefore(
       attempts.length > 0
         ? attempts.flatMap((attempt, index) => attemptLines(event, attempt, index))

@@ -151,6 +151,11 @@ const stage = z
          * (the alarm's and the handlers' publishing, see the README); silences the synthesis warning.
          */
         topicPoliciesAcknowledged: z.boolean().default(false),
+        /**
+         * Notify for every child of an array job and every node of a multi-node parallel job too,
+         * not only for the job that was submitted (whose notification counts the children).
+         */
+        perChild: z.boolean().default(false),
       })
       .prefault({})
       .superRefine((value, ctx) => {

@@ -31,6 +31,11 @@ export interface NotificationHandlerProps {
   readonly status: NotifiedJobStatus;
   /** The job queues whose jobs are reported. */
   readonly jobQueueArns: readonly string[];
+  /**
+   * Report every child of an array job and every node of a multi-node parallel job as well.
+   * @default false - only the submitted job is reported; its children cost no invocation
+   */
+  readonly perChild?: boolean;
   readonly environment: Readonly<Record<string, string>>;
   /** Receives events that could not be delivered to, or handled by, the function. */
   readonly deadLetterQueue: sqs.IQueue;
@@ -45,6 +50,17 @@ export interface NotificationHandlerProps {
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
+
+/**
+ * Leaves out the events of array children (`<parentId>:<index>`, which alone carry
+ * `arrayProperties.index`) and of multi-node parallel nodes (`<parentId>#<node>`, which alone carry
+ * `nodeDetails`; their parent carries `nodeProperties` too, so that cannot tell them apart).
+ * EventBridge's `exists` matches leaf fields only, hence the index fields rather than the objects.
+ */
+const CHILD_JOBS_EXCLUDED = {
+  arrayProperties: { index: [{ exists: false }] },
+  nodeDetails: { nodeIndex: [{ exists: false }] },
+} as const;
 
 /**
  * A Lambda function invoked by the EventBridge "Batch Job State Change" events of one status.
@@ -115,7 +131,11 @@ export class NotificationHandler extends Construct {
       eventPattern: {
         source: ['aws.batch'],
         detailType: ['Batch Job State Change'],
-        detail: { status: [props.status], jobQueue: [...props.jobQueueArns] },
+        detail: {
+          status: [props.status],
+          jobQueue: [...props.jobQueueArns],
+          ...(props.perChild ? {} : CHILD_JOBS_EXCLUDED),
+        },
       },
       targets: [
         new targets.LambdaFunction(this.function, {

@@ -104,6 +104,7 @@ export class JobBaseStack extends Stack {
         role,
         status,
         jobQueueArns: [this.batch.jobQueue.jobQueueArn],
+        perChild: stage.notifications.perChild,
         environment,
         deadLetterQueue: this.deadLetterQueue,
         memorySize: stage.handlers.memorySize,

@@ -124,6 +124,18 @@ describe('buildNotification', () => {
     expect(notification.message.startsWith('Job succeeded: nightly-report\n\nJob name:')).toBe(true);
   });
 
+  test("one notification for a failed array job tells its children's outcome; the subject is unchanged", () => {
+    // GIVEN the parent's event
+    const received = loadEvent('failedArrayParent');
+    // WHEN
+    const notification = buildNotification(parseBatchJobStateChange(received), FAILED, received);
+    // THEN
+    expect(notification.subject).toBe('[jobs][dev] Job failed: render-frames');
+    const summary = notification.message.slice(0, notification.message.indexOf(EVENT_JSON_HEADER));
+    expect(summary).toContain('Array job:       size 10\nChildren:        8 SUCCEEDED, 2 FAILED\n');
+    expect(summary).toContain('Failed children: indexes not listed in the event');
+  });
+
   test('keeps message, attributes and subject within 256 KB for a huge event', () => {
     // GIVEN an event far over the limit, in multi-byte characters
     const received = withDetail(loadEvent('failedExitCode'), {

@@ -22,6 +22,7 @@ describe('parseConfig', () => {
     expect(dev.handlers).toEqual({ memorySize: 128, ephemeralStorageSize: 512, timeoutSeconds: 900 });
     expect(dev.production).toBe(false);
     expect(dev.ephemeral).toBe(false);
+    expect(dev.notifications.perChild).toBe(false);
     expect(dev.vpc.create).toEqual({
       availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
       cidr: '10.0.0.0/16',
@@ -151,6 +152,12 @@ describe('parseConfig', () => {
       expect.stringMatching(
         /^stages\[0\]\.notifications: topicPoliciesAcknowledged only applies to an existing topic: set topicArn too/,
       ),
+    ]);
+  });
+
+  test('fails when perChild is not a boolean', () => {
+    expect(problemsOf(withStage({ notifications: { perChild: 'yes' } }))).toEqual([
+      expect.stringMatching(/^stages\[0\]\.notifications\.perChild: /),
     ]);
   });
 

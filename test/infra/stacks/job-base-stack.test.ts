@@ -2,6 +2,16 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { StageConfigInput } from '../../../infra/config/schema';
 import { JobBaseStack, type JobBaseStackProps } from '../../../infra/stacks/job-base-stack';
 import { stageConfig, testApp } from '../../support/cdk';
+import { matchesEventPattern, type EventPattern } from '../../support/event-pattern';
+import {
+  CHILD_FIXTURES,
+  EVENT_FIXTURES,
+  type EventFixture,
+  FAILED_FIXTURES,
+  loadEvent,
+  loadRunnableSample,
+  SUCCEEDED_FIXTURES,
+} from '../../support/fixtures';
 
 const TOPIC_ARN = 'arn:aws:sns:ap-northeast-1:111111111111:existing-topic';
 const TOPIC_KEY_ARN = 'arn:aws:kms:ap-northeast-1:111111111111:key/12345678-1234-1234-1234-123456789012';
@@ -298,7 +308,12 @@ describe('JobBaseStack: the handlers', () => {
         EventPattern: {
           source: ['aws.batch'],
           'detail-type': ['Batch Job State Change'],
-          detail: { status: [status], jobQueue: [{ 'Fn::GetAtt': [queue, 'JobQueueArn'] }] },
+          detail: {
+            status: [status],
+            jobQueue: [{ 'Fn::GetAtt': [queue, 'JobQueueArn'] }],
+            arrayProperties: { index: [{ exists: false }] },
+            nodeDetails: { nodeIndex: [{ exists: false }] },
+          },
         },
         Targets: [
           {
@@ -390,6 +405,88 @@ describe('JobBaseStack: the handlers', () => {
       0,
     );
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+});
+
+/** The queue ARN of every event fixture. */
+const FIXTURE_QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/jobs-dev-Batch';
+
+/**
+ * The synthesized pattern of the rule that invokes `functionName`, with the stage's queue (a token
+ * in the template) replaced by the fixtures' queue ARN, so that events can be matched against it.
+ */
+function rulePatternOf(template: Template, functionName: string): EventPattern {
+  const fn = logicalIdOf(template, 'AWS::Lambda::Function', { FunctionName: functionName });
+  const queue = logicalIdOf(template, 'AWS::Batch::JobQueue');
+  const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((rule) =>
+    JSON.stringify(rule).includes(JSON.stringify({ 'Fn::GetAtt': [fn, 'Arn'] })),
+  );
+  expect(rules).toHaveLength(1);
+  const text = JSON.stringify(
+    (rules[0] as { Properties: { EventPattern: unknown } }).Properties.EventPattern,
+  );
+  const queueToken = JSON.stringify({ 'Fn::GetAtt': [queue, 'JobQueueArn'] });
+  expect(text).toContain(queueToken);
+  return JSON.parse(text.split(queueToken).join(JSON.stringify(FIXTURE_QUEUE_ARN))) as EventPattern;
+}
+
+/** Which handlers the synthesized rules invoke for an event. */
+function invokedBy(template: Template, event: unknown): string[] {
+  return ['BatchSuccessHandler', 'BatchErrorHandler'].filter((name) =>
+    matchesEventPattern(rulePatternOf(template, `jobs-dev-${name}`), event),
+  );
+}
+
+const PARENT_OR_PLAIN = (Object.keys(EVENT_FIXTURES) as EventFixture[]).filter(
+  (f) => !CHILD_FIXTURES.includes(f),
+);
+const handlerFor = (fixture: EventFixture): string =>
+  SUCCEEDED_FIXTURES.includes(fixture) ? 'BatchSuccessHandler' : 'BatchErrorHandler';
+
+describe('JobBaseStack: one notification per job', () => {
+  const byDefault = build().template;
+  const perChild = build({ notifications: { perChild: true } }).template;
+
+  test('the fixtures are sorted into succeeded and failed, so that every routing below is checked', () => {
+    expect([...SUCCEEDED_FIXTURES, ...FAILED_FIXTURES].sort()).toEqual(Object.keys(EVENT_FIXTURES).sort());
+  });
+
+  test.each(PARENT_OR_PLAIN)('the %s event invokes the handler of its status alone', (fixture) => {
+    // GIVEN the synthesized rules / WHEN a parent's or plain job's event arrives / THEN
+    expect(invokedBy(byDefault, loadEvent(fixture))).toEqual([handlerFor(fixture)]);
+    expect(invokedBy(perChild, loadEvent(fixture))).toEqual([handlerFor(fixture)]);
+  });
+
+  test.each(CHILD_FIXTURES)('the %s event of a child invokes no handler by default', (fixture) => {
+    expect(invokedBy(byDefault, loadEvent(fixture))).toEqual([]);
+  });
+
+  test.each(CHILD_FIXTURES)(
+    'the %s event of a child invokes the handler of its status with perChild',
+    (fixture) => {
+      expect(invokedBy(perChild, loadEvent(fixture))).toEqual([handlerFor(fixture)]);
+    },
+  );
+
+  test('an array child with index 0 is a child too (exists does not look at the value)', () => {
+    const event = loadEvent('failedArrayChild');
+    (event.detail as Record<string, unknown>).arrayProperties = { index: 0 };
+    expect(invokedBy(byDefault, event)).toEqual([]);
+  });
+
+  test('a RUNNABLE job and a job of another queue invoke nothing', () => {
+    expect(invokedBy(perChild, loadRunnableSample())).toEqual([]);
+    const elsewhere = loadEvent('failedExitCode');
+    (elsewhere.detail as Record<string, unknown>).jobQueue = FIXTURE_QUEUE_ARN.replace('jobs-dev', 'other');
+    expect(invokedBy(byDefault, elsewhere)).toEqual([]);
+  });
+
+  test('perChild drops the child filters from both rules and changes nothing else', () => {
+    perChild.resourcePropertiesCountIs(
+      'AWS::Events::Rule',
+      { EventPattern: { detail: { arrayProperties: Match.absent(), nodeDetails: Match.absent() } } },
+      2,
+    );
   });
 });
 
