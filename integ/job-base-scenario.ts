@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { ExpectedResult, IntegTest, Match, type WaiterStateMachineOptions } from '@aws-cdk/integ-tests-alpha';
 import { Construct } from 'constructs';
 import { INTEG_STAGE_NAME } from '../infra/config/ephemeral';
 import { physicalName } from '../infra/config/names';
@@ -192,6 +192,21 @@ export function buildJobBaseScenario(app: App): JobBaseScenario {
     stackUpdateWorkflow: false,
   });
 
+  /** Waits until the inbox's reader returns a notification of the topic with these fields. */
+  const waitInInbox = (inbox: Inbox, fields: Record<string, unknown>, wait: WaiterStateMachineOptions) =>
+    test.assertions
+      .invokeFunction({ functionName: inbox.reader.functionName })
+      .expect(
+        ExpectedResult.objectLike({
+          Payload: Match.serializedJson(
+            Match.arrayWith([
+              Match.objectLike({ Type: 'Notification', TopicArn: topic.topicArn, ...fields }),
+            ]),
+          ),
+        }),
+      )
+      .waitForAssertions(wait);
+
   const expectNotification = (probe: NotifiedProbe, status: 'SUCCEEDED' | 'FAILED', detail = ''): void => {
     const submit = test.assertions.awsApiCall('Batch', 'submitJob', {
       jobName: probe.jobName,
@@ -200,32 +215,23 @@ export function buildJobBaseScenario(app: App): JobBaseScenario {
     });
     const outcome = status === 'SUCCEEDED' ? 'succeeded' : 'failed';
     const attribute = (value: unknown): unknown => ({ Type: 'String', Value: value });
-    const read = test.assertions
-      .invokeFunction({ functionName: probe.inbox.reader.functionName })
-      .expect(
-        ExpectedResult.objectLike({
-          Payload: Match.serializedJson(
-            Match.arrayWith([
-              Match.objectLike({
-                Type: 'Notification',
-                TopicArn: topic.topicArn,
-                Subject: `[${INTEG_APP_NAME}][${stage.name}] Job ${outcome}: ${probe.jobName}`,
-                Message: Match.stringLikeRegexp(
-                  `^Job id:\\s+${submit.getAttString('jobId')}$[\\s\\S]*^Status:\\s+${status}$${detail}`,
-                ),
-                MessageAttributes: {
-                  stage: attribute(stage.name),
-                  status: attribute(status),
-                  jobName: attribute(probe.jobName),
-                  jobQueue: attribute(jobBase.batch.jobQueue.jobQueueName),
-                  eventId: attribute(Match.stringLikeRegexp('^\\S+$')),
-                },
-              }),
-            ]),
-          ),
-        }),
-      )
-      .waitForAssertions(NOTIFICATION_WAIT);
+    const read = waitInInbox(
+      probe.inbox,
+      {
+        Subject: `[${INTEG_APP_NAME}][${stage.name}] Job ${outcome}: ${probe.jobName}`,
+        Message: Match.stringLikeRegexp(
+          `^Job id:\\s+${submit.getAttString('jobId')}$[\\s\\S]*^Status:\\s+${status}$${detail}`,
+        ),
+        MessageAttributes: {
+          stage: attribute(stage.name),
+          status: attribute(status),
+          jobName: attribute(probe.jobName),
+          jobQueue: attribute(jobBase.batch.jobQueue.jobQueueName),
+          eventId: attribute(Match.stringLikeRegexp('^\\S+$')),
+        },
+      },
+      NOTIFICATION_WAIT,
+    );
     submit.next(read);
   };
   expectNotification(succeeds, 'SUCCEEDED');
@@ -238,26 +244,17 @@ export function buildJobBaseScenario(app: App): JobBaseScenario {
     StateValue: 'ALARM',
     StateReason: ALARM_STATE_REASON,
   });
-  const alarmArrived = test.assertions
-    .invokeFunction({ functionName: alarmInbox.reader.functionName })
-    .expect(
-      ExpectedResult.objectLike({
-        Payload: Match.serializedJson(
-          Match.arrayWith([
-            Match.objectLike({
-              Type: 'Notification',
-              TopicArn: topic.topicArn,
-              Subject: Match.stringLikeRegexp('^ALARM: '),
-              // CloudWatch's JSON, possibly cut by the reader: look for both fields, in either order.
-              Message: Match.stringLikeRegexp(
-                `^(?=[\\s\\S]*"AlarmName":"${alarmName}")(?=[\\s\\S]*"NewStateValue":"ALARM")`,
-              ),
-            }),
-          ]),
-        ),
-      }),
-    )
-    .waitForAssertions(ALARM_WAIT);
+  const alarmArrived = waitInInbox(
+    alarmInbox,
+    {
+      Subject: Match.stringLikeRegexp('^ALARM: '),
+      // CloudWatch's JSON, possibly cut by the reader: look for both fields, in either order.
+      Message: Match.stringLikeRegexp(
+        `^(?=[\\s\\S]*"AlarmName":"${alarmName}")(?=[\\s\\S]*"NewStateValue":"ALARM")`,
+      ),
+    },
+    ALARM_WAIT,
+  );
   setAlarm.next(alarmArrived);
 
   giveFunctionsDeletableLogGroups(assertions);
