@@ -13,6 +13,8 @@ export const NAME_LIMITS = {
   codePipeline: 100,
   snsDisplayName: 100,
   iamPolicy: 128,
+  chatbotConfiguration: 128,
+  scheduleGroup: 64,
 } as const;
 
 export type NamedResource = keyof typeof NAME_LIMITS;
@@ -29,6 +31,9 @@ export interface GivenName {
 export const STAGE_NAMES: ReadonlyArray<readonly [string, NamedResource]> = [
   ['BatchSuccessHandler', 'lambdaFunction'],
   ['BatchErrorHandler', 'lambdaFunction'],
+  ['BatchStuckHandler', 'lambdaFunction'],
+  ['StuckJobChecks', 'scheduleGroup'],
+  ['Slack', 'chatbotConfiguration'],
   ['BatchLambdaRole', 'iamRole'],
   ['SmokeTestRole', 'iamRole'],
   ['JobBase', 'cloudFormationStack'],

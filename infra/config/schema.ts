@@ -30,6 +30,9 @@ const subnetId = z
   .string()
   .regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'must be a subnet id, e.g. subnet-0abc1234' });
 
+/** The longest wait before a stuck-job alert: a week. */
+const MAX_STUCK_AFTER_MINUTES = 7 * 24 * 60;
+
 const stageName = z.string().superRefine((name, ctx) => {
   const problem = stageNameProblem(name);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -156,9 +159,49 @@ const stage = z
          * not only for the job that was submitted (whose notification counts the children).
          */
         perChild: z.boolean().default(false),
+        /**
+         * Minutes a job may wait in RUNNABLE or STARTING before one "Job stuck" notification; 0
+         * turns the alerts off.
+         */
+        stuckAfterMinutes: z
+          .number({ error: 'must be a whole number of minutes' })
+          .int({ error: 'must be a whole number of minutes' })
+          .min(0, { error: 'must be 0 (off) or more' })
+          .max(MAX_STUCK_AFTER_MINUTES, { error: `must be at most ${MAX_STUCK_AFTER_MINUTES} (a week)` })
+          .default(30),
+        /**
+         * `per-protocol`: one publish carries a text for e-mail, a chat card for HTTPS (Amazon Q
+         * Developer in chat applications) and a JSON document for SQS and Lambda. `text`: the text
+         * for every protocol, for subscriptions that filter on message attributes (docs/handlers.md).
+         */
+        messageStructure: z
+          .enum(['per-protocol', 'text'], { error: "must be 'per-protocol' or 'text'" })
+          .default('per-protocol'),
+        /** A Slack channel (Amazon Q Developer in chat applications) subscribed to the topic. */
+        slack: z
+          .strictObject({
+            /** The workspace (team) id, e.g. T0123ABCDEF, shown once the workspace is authorized. */
+            workspaceId: z.string().regex(/^[0-9A-Z]{1,255}$/, {
+              error: 'must be a Slack workspace id of capital letters and digits, e.g. T0123ABCDEF',
+            }),
+            /** The channel id, e.g. C0123ABCDEF (channel details in Slack). */
+            channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, {
+              error: 'must be a Slack channel id of letters and digits, e.g. C0123ABCDEF',
+            }),
+          })
+          .optional(),
       })
       .prefault({})
       .superRefine((value, ctx) => {
+        if (value.slack && value.messageStructure === 'text') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['slack'],
+            message:
+              "a Slack channel shows only the chat card of messageStructure 'per-protocol': remove " +
+              "messageStructure: 'text', or the slack setting",
+          });
+        }
         for (const setting of ['topicKeyArn', 'topicPoliciesAcknowledged'] as const) {
           if (value[setting] && !value.topicArn) {
             ctx.addIssue({

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +16,7 @@ import { NotificationHandler, type NotifiedJobStatus } from '../constructs/notif
 import { NotificationTopic } from '../constructs/notification-topic';
 import { SmokeTestResources } from '../constructs/smoke-test-resources';
 import { StageNetwork, type StageNetworkProps } from '../constructs/stage-network';
+import { StuckJobWatch } from '../constructs/stuck-job-watch';
 import { previewNetworkNames } from '../config/preview-network';
 
 const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'functions');
@@ -57,6 +59,10 @@ export class JobBaseStack extends Stack {
   /** In ALARM while a notification waits in the dead-letter queue; it notifies the topic. */
   public readonly deadLetterAlarm: cloudwatch.Alarm;
   public readonly handlers: Readonly<Record<NotifiedJobStatus, NotificationHandler>>;
+  /** Stuck-job alerts; absent when the stage sets `notifications.stuckAfterMinutes: 0`. */
+  public readonly stuckJobs?: StuckJobWatch;
+  /** The Slack channel subscribed to the topic, when the stage configures one. */
+  public readonly slackChannel?: chatbot.SlackChannelConfiguration;
   private readonly configuredZones?: readonly string[];
 
   constructor(scope: Construct, id: string, props: JobBaseStackProps) {
@@ -128,6 +134,30 @@ export class JobBaseStack extends Stack {
       if (h.securityGroup) network.allowSnsFrom(h.securityGroup);
     }
 
+    if (stage.notifications.stuckAfterMinutes > 0) {
+      this.stuckJobs = new StuckJobWatch(this, 'StuckJobWatch', {
+        entry: path.join(FUNCTIONS_DIR, 'batch-stuck-handler', 'index.ts'),
+        functionName: name('BatchStuckHandler'),
+        scheduleGroupName: name('StuckJobChecks'),
+        jobQueue: this.batch.jobQueue,
+        stuckAfterMinutes: stage.notifications.stuckAfterMinutes,
+        topic: this.topic,
+        deadLetterQueue: this.deadLetterQueue,
+        environment: {
+          APP_NAME: appName,
+          STAGE: stage.name,
+          SNS_ARN: this.topic.topic.topicArn,
+          MESSAGE_STRUCTURE: environment.MESSAGE_STRUCTURE!,
+          POWERTOOLS_SERVICE_NAME: appName,
+        },
+        jobsAssignPublicIp: network.jobsNeedPublicIp ? 'ENABLED' : 'DISABLED',
+        logRetention,
+        removalPolicy,
+      });
+    }
+    if (stage.notifications.slack)
+      this.slackChannel = this.addSlackChannel(name('Slack'), stage.notifications.slack);
+
     this.addOutputs(network.jobsNeedPublicIp);
     if (stage.smokeTest)
       this.addSmokeTest(
@@ -158,6 +188,8 @@ export class JobBaseStack extends Stack {
       DB_NAME: stage.database.name ?? stage.name,
       DB_SECRET_NAME: secretName,
       POWERTOOLS_SERVICE_NAME: appName,
+      // How the handlers lay out each notification (docs/handlers.md, "One message for every protocol").
+      MESSAGE_STRUCTURE: stage.notifications.messageStructure === 'text' ? 'string' : 'json',
     };
     if (stage.jobQueueUrl) environment.JOB_QUEUE_URL = stage.jobQueueUrl;
     return environment;
@@ -253,6 +285,60 @@ export class JobBaseStack extends Stack {
     });
     alarm.addAlarmAction(new SnsAction(this.topic.topic));
     return { queue, alarm };
+  }
+
+  /**
+   * A Slack channel of Amazon Q Developer in chat applications, subscribed to the topic: it shows the
+   * handlers' chat cards and the dead-letter alarm. The workspace must have been authorized once in
+   * the console (README, "Slack"). Channel members can run nothing through it: its role and guardrail
+   * allow only the CloudWatch reads the service uses to draw alarm charts.
+   */
+  private addSlackChannel(
+    configurationName: string,
+    slack: NonNullable<StageConfig['notifications']['slack']>,
+  ): chatbot.SlackChannelConfiguration {
+    const reads = new iam.PolicyStatement({
+      actions: ['cloudwatch:Describe*', 'cloudwatch:Get*', 'cloudwatch:List*'],
+      resources: ['*'],
+    });
+    const guardrail = new iam.ManagedPolicy(this, 'SlackGuardrail', {
+      description: `${configurationName}: the most a chat channel member may do (CloudWatch reads)`,
+      statements: [reads],
+    });
+    const role = new iam.Role(this, 'SlackChannelRole', {
+      assumedBy: new iam.ServicePrincipal('chatbot.amazonaws.com'),
+      description: `${configurationName}: reads alarm charts for the Slack channel`,
+      inlinePolicies: { AlarmCharts: new iam.PolicyDocument({ statements: [reads] }) },
+    });
+    for (const resource of [guardrail, role]) {
+      Validations.of(resource).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::cloudwatch:Describe*]',
+        reason:
+          'The read-only CloudWatch actions Amazon Q Developer uses to show alarm charts in the channel',
+      });
+      Validations.of(resource).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::cloudwatch:Get*]',
+        reason:
+          'The read-only CloudWatch actions Amazon Q Developer uses to show alarm charts in the channel',
+      });
+      Validations.of(resource).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::cloudwatch:List*]',
+        reason:
+          'The read-only CloudWatch actions Amazon Q Developer uses to show alarm charts in the channel',
+      });
+      Validations.of(resource).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'CloudWatch Describe, Get and List of alarms and metrics take no narrower resource here',
+      });
+    }
+    return new chatbot.SlackChannelConfiguration(this, 'SlackChannel', {
+      slackChannelConfigurationName: configurationName,
+      slackWorkspaceId: slack.workspaceId,
+      slackChannelId: slack.channelId,
+      notificationTopics: [this.topic.topic],
+      role,
+      guardrailPolicies: [guardrail],
+    });
   }
 
   /** The resources of the pipeline's post-deploy smoke step, and the outputs it reads. */

@@ -1,0 +1,22 @@
+import { BatchClient } from '@aws-sdk/client-batch';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { createLogger } from '../shared/logger';
+import { createSnsClient, SNS_MAX_ATTEMPTS, snsPublisher } from '../shared/sns';
+import { readStuckConfig } from '../shared/stuck-config';
+import { createStuckJobHandler } from '../shared/stuck-handler';
+
+// Cold start: a missing or malformed setting fails here, at init, naming the variable.
+const config = readStuckConfig(process.env);
+const sdkOptions = { maxAttempts: SNS_MAX_ATTEMPTS, retryMode: 'standard' } as const;
+
+/**
+ * Watches the stage's jobs that reach RUNNABLE: schedules one check each, and when a check is due
+ * and the job still waits, publishes one "Job stuck" notification (entry point used by the stack).
+ */
+export const handler = createStuckJobHandler({
+  config,
+  logger: createLogger(config, 'batch-stuck-handler'),
+  scheduler: new SchedulerClient(sdkOptions),
+  batch: new BatchClient(sdkOptions),
+  publish: snsPublisher(createSnsClient(config.snsRegion), config.snsTopicArn),
+});
