@@ -8,8 +8,10 @@
  * - nested objects match nested objects of the event;
  * - an event value that is an array matches when any element matches;
  * - exact values (strings, numbers, booleans, null); `prefix`; `exists` (presence of a leaf field,
- *   whatever its value, null included); `anything-but` with one value, a list, or `{ prefix }`.
- * Anything else (numeric, wildcard, $or, ...) throws, so a pattern this cannot judge never passes.
+ *   whatever its value, null included); `anything-but` with one value, a list, or `{ prefix }`;
+ * - `$or`: an array of sub-patterns at one level, of which at least one must match ("Using OR
+ *   matching"), besides the other fields of that level.
+ * Anything else (numeric, wildcard, ...) throws, so a pattern this cannot judge never passes.
  */
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -82,6 +84,12 @@ function matchesLeaf(alternatives: readonly unknown[], value: Value): boolean {
 
 function matchesObject(pattern: EventPattern, event: Value): boolean {
   return Object.entries(pattern).every(([key, sub]) => {
+    if (key === '$or') {
+      if (!Array.isArray(sub) || sub.length < 2 || !sub.every(isObject)) {
+        throw new Error(`$or takes an array of at least two patterns, not ${JSON.stringify(sub)}`);
+      }
+      return sub.some((alternative) => matchesObject(alternative, event));
+    }
     const value: Value = isObject(event) && key in event ? (event[key] as Json) : MISSING;
     if (Array.isArray(sub)) return matchesLeaf(sub, value);
     if (isObject(sub)) return matchesObject(sub, value);

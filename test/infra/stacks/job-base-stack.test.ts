@@ -2,7 +2,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { StageConfigInput } from '../../../infra/config/schema';
 import { JobBaseStack, type JobBaseStackProps } from '../../../infra/stacks/job-base-stack';
 import { stageConfig, testApp } from '../../support/cdk';
-import { matchesEventPattern, type EventPattern } from '../../support/event-pattern';
+import { matchesEventPattern } from '../../support/event-pattern';
+import { FIXTURE_QUEUE_ARN, logicalIdOf, rulePatternOf } from '../../support/templates';
 import {
   CHILD_FIXTURES,
   EVENT_FIXTURES,
@@ -33,12 +34,6 @@ function build(overrides: Partial<StageConfigInput> = {}, props: Partial<JobBase
     ...props,
   });
   return { stack, template: Template.fromStack(stack) };
-}
-
-function logicalIdOf(template: Template, type: string, props: Record<string, unknown> = {}): string {
-  const found = Object.keys(template.findResources(type, { Properties: props }));
-  expect(found).toHaveLength(1);
-  return found[0]!;
 }
 
 describe('JobBaseStack: the Batch computing environment', () => {
@@ -337,7 +332,7 @@ describe('JobBaseStack: the handlers', () => {
         MaximumRetryAttempts: 0,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
       },
-      2,
+      3, // the success, error and stuck-job handlers
     );
   });
 
@@ -387,9 +382,11 @@ describe('JobBaseStack: the handlers', () => {
     });
     expect(Object.keys(groups)).toHaveLength(2);
     for (const group of Object.values(groups)) expect(group.DependsOn).toContain(policy);
+    // (The stuck-job handler is never VPC-attached.)
     const functions = template.findResources('AWS::Lambda::Function', {
-      Properties: { FunctionName: Match.stringLikeRegexp('^jobs-dev-Batch') },
+      Properties: { FunctionName: Match.stringLikeRegexp('^jobs-dev-Batch(Success|Error)Handler$') },
     });
+    expect(Object.keys(functions)).toHaveLength(2);
     for (const fn of Object.values(functions)) expect(fn.DependsOn).toContain(policy);
   });
 
@@ -407,28 +404,6 @@ describe('JobBaseStack: the handlers', () => {
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   });
 });
-
-/** The queue ARN of every event fixture. */
-const FIXTURE_QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/jobs-dev-Batch';
-
-/**
- * The synthesized pattern of the rule that invokes `functionName`, with the stage's queue (a token
- * in the template) replaced by the fixtures' queue ARN, so that events can be matched against it.
- */
-function rulePatternOf(template: Template, functionName: string): EventPattern {
-  const fn = logicalIdOf(template, 'AWS::Lambda::Function', { FunctionName: functionName });
-  const queue = logicalIdOf(template, 'AWS::Batch::JobQueue');
-  const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((rule) =>
-    JSON.stringify(rule).includes(JSON.stringify({ 'Fn::GetAtt': [fn, 'Arn'] })),
-  );
-  expect(rules).toHaveLength(1);
-  const text = JSON.stringify(
-    (rules[0] as { Properties: { EventPattern: unknown } }).Properties.EventPattern,
-  );
-  const queueToken = JSON.stringify({ 'Fn::GetAtt': [queue, 'JobQueueArn'] });
-  expect(text).toContain(queueToken);
-  return JSON.parse(text.split(queueToken).join(JSON.stringify(FIXTURE_QUEUE_ARN))) as EventPattern;
-}
 
 /** Which handlers the synthesized rules invoke for an event. */
 function invokedBy(template: Template, event: unknown): string[] {
@@ -736,7 +711,8 @@ describe('JobBaseStack: the topic and what a stage leaves behind', () => {
       Properties: { LogGroupName: Match.anyValue() },
     });
     expect(Object.keys(named)).toEqual([]);
-    template.resourceCountIs('AWS::Logs::LogGroup', 4); // the handlers', the flow log's and the cleanup's
+    // the three handlers', the flow log's and the cleanup's
+    template.resourceCountIs('AWS::Logs::LogGroup', 5);
   });
 });
 

@@ -1,0 +1,23 @@
+// Must stay the first import: the handler module reads its configuration when it is loaded.
+import { STUCK_TEST_ENV } from '../../support/stuck-handler-env';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { handler } from '../../../functions/batch-stuck-handler/index';
+import { loadRunnableSample } from '../../support/fixtures';
+
+const schedulerMock = mockClient(SchedulerClient);
+afterAll(() => schedulerMock.restore());
+
+test('the entry point reads its settings at load and schedules a RUNNABLE job with them', async () => {
+  schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+  await expect(handler(loadRunnableSample())).resolves.toMatchObject({ action: 'scheduled' });
+  expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
+    GroupName: STUCK_TEST_ENV.SCHEDULE_GROUP,
+    Description: expect.stringContaining('still waits after 45 min'),
+    Target: expect.objectContaining({
+      Arn: STUCK_TEST_ENV.CHECK_FUNCTION_ARN,
+      RoleArn: STUCK_TEST_ENV.SCHEDULER_ROLE_ARN,
+    }),
+  });
+});
