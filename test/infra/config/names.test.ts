@@ -26,8 +26,8 @@ describe('names', () => {
       expect.stringMatching(/^the lambdaFunction name '.*-BatchSuccessHandler' is 70 characters, .* by 6$/),
       expect.stringMatching(/^the lambdaFunction name '.*-BatchErrorHandler' is 68 characters, .* by 4$/),
       expect.stringMatching(/^the lambdaFunction name '.*-BatchStuckHandler' is 68 characters, .* by 4$/),
-      expect.stringMatching(/^the iamRole name '.*-BatchLambdaRole' is 66 characters, .* by 2$/),
       expect.stringMatching(/^the scheduleGroup name '.*-StuckJobChecks' is 65 characters, .* by 1$/),
+      expect.stringMatching(/^the iamRole name '.*-BatchLambdaRole' is 66 characters, .* by 2$/),
     ]);
   });
 
