@@ -11,7 +11,12 @@ import { readFile } from 'node:fs/promises';
 import { readConfig } from './shared/config';
 import { createJobStateHandler, type ReportedStatus } from './shared/handler';
 import { createLogger } from './shared/logger';
-import type { Notification } from './shared/message';
+import {
+  type MessageStructure,
+  type Notification,
+  publishBytes,
+  SNS_MAX_PUBLISH_BYTES,
+} from './shared/message';
 import { createSnsClient, type Publisher, snsPublisher } from './shared/sns';
 import { utf8Bytes } from './shared/text';
 
@@ -58,18 +63,42 @@ async function readEvent(file: string): Promise<unknown> {
   }
 }
 
-/** Prints what the handler would publish, in the order a reader checks it. */
-function printingPublisher(topicArn: string): Publisher {
+/** A JSON body indented for reading; a body that is not JSON (string structure) as it is. */
+function pretty(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function section(label: string, body: string): string[] {
+  return [`----- ${label} (${utf8Bytes(body)} bytes) -----`, body];
+}
+
+/** Prints what the handler would publish, in the order a reader checks it: each protocol's body, labelled. */
+function printingPublisher(topicArn: string, structure: MessageStructure): Publisher {
   return (notification: Notification) => {
     const attributes = Object.entries(notification.attributes).map(([name, value]) => `  ${name} = ${value}`);
+    const { messages } = notification;
+    const bodies =
+      structure === 'json'
+        ? [
+            ...section('default, email, sms, http: text', messages.default),
+            ...section('https: chat card (Amazon Q Developer in chat applications)', pretty(messages.https)),
+            ...section('sqs, lambda: JSON document', pretty(messages.sqs)),
+          ]
+        : section('every protocol: text (MESSAGE_STRUCTURE=string)', messages.default);
     process.stdout.write(
       [
         `Dry run: nothing was published (topic ${topicArn}).`,
         `Subject: ${notification.subject}`,
+        `Message structure: ${structure}`,
         'Attributes:',
         ...attributes,
-        `Message (${utf8Bytes(notification.message)} bytes):`,
-        notification.message,
+        ...bodies,
+        `Publish size: ${publishBytes(notification, structure)} of ${SNS_MAX_PUBLISH_BYTES} bytes ` +
+          '(Message as sent, attributes and subject)',
         '',
       ].join('\n'),
     );
@@ -84,8 +113,8 @@ async function main(argv: readonly string[]): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const config = readConfig(args.publish ? process.env : { ...DRY_RUN_ENV, ...process.env });
   const publish = args.publish
-    ? snsPublisher(createSnsClient(config.snsRegion), config.snsTopicArn)
-    : printingPublisher(config.snsTopicArn);
+    ? snsPublisher(createSnsClient(config.snsRegion), config.snsTopicArn, config.messageStructure)
+    : printingPublisher(config.snsTopicArn, config.messageStructure);
   const handler = createJobStateHandler({
     expectedStatus: args.status,
     config,

@@ -10,6 +10,7 @@
 import { BatchClient, DescribeJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { DOCUMENT_SCHEMA } from '../functions/shared/protocols';
 import { requireVariables } from './script-support';
 
 export interface SmokeTestSettings {
@@ -60,7 +61,44 @@ interface SnsEnvelope {
   readonly MessageAttributes?: Record<string, { readonly Value?: string } | undefined>;
 }
 
-/** What an SQS message from the topic (an SNS envelope) says about the job `jobId`. */
+/** What the handlers' `sqs` document says, as far as the smoke test reads it. */
+interface NotificationDocument {
+  readonly kind?: unknown;
+  readonly status?: unknown;
+  readonly job?: { readonly id?: unknown };
+}
+
+/** The handlers' document (MESSAGE_STRUCTURE=json), or undefined for a text or a foreign message. */
+function documentOf(message: string): NotificationDocument | undefined {
+  try {
+    const json = JSON.parse(message) as unknown;
+    const isDocument =
+      typeof json === 'object' && json !== null && (json as { schema?: unknown }).schema === DOCUMENT_SCHEMA;
+    return isDocument ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The status a notification for the job reports, or undefined when the message is not one. */
+function reportedStatus(envelope: SnsEnvelope, jobId: string): string | undefined | null {
+  const message = envelope.Message ?? '';
+  const document = documentOf(message);
+  if (document) {
+    if (document.kind !== 'job-state' || document.job?.id !== jobId) return undefined;
+    return typeof document.status === 'string' ? document.status : null;
+  }
+  // One text for every protocol (MESSAGE_STRUCTURE=string): the attributes are delivered with it.
+  if (!message.includes(jobId)) return undefined;
+  return envelope.MessageAttributes?.status?.Value ?? null;
+}
+
+/**
+ * What an SQS message from the topic (an SNS envelope) says about the job `jobId`: read from the
+ * handlers' `sqs` document, or from the text and its attributes when they publish one text.
+ * Anything else (another job, another kind, CloudWatch's alarm JSON) is stale if sent before the
+ * submission, else other.
+ */
 export function classifyMessage(body: string, jobId: string, submittedAt: Date): Verdict {
   let envelope: SnsEnvelope;
   try {
@@ -68,12 +106,12 @@ export function classifyMessage(body: string, jobId: string, submittedAt: Date):
   } catch {
     return { kind: 'other' };
   }
-  const message = envelope.Message ?? '';
-  if (!message.includes(jobId)) {
+  if (typeof envelope !== 'object' || envelope === null) return { kind: 'other' };
+  const status = reportedStatus(envelope, jobId);
+  if (status === undefined) {
     const sentAt = Date.parse(envelope.Timestamp ?? '');
     return Number.isFinite(sentAt) && sentAt < submittedAt.getTime() ? { kind: 'stale' } : { kind: 'other' };
   }
-  const status = envelope.MessageAttributes?.status?.Value;
   return status === 'SUCCEEDED'
     ? { kind: 'succeeded' }
     : { kind: 'failed', subject: envelope.Subject ?? '(no subject)' };

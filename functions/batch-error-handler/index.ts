@@ -12,5 +12,5 @@ export const handler = createJobStateHandler({
   expectedStatus: 'FAILED',
   config,
   logger: createLogger(config, 'batch-error-handler'),
-  publish: snsPublisher(snsClient, config.snsTopicArn),
+  publish: snsPublisher(snsClient, config.snsTopicArn, config.messageStructure),
 });

@@ -12,5 +12,5 @@ export const handler = createJobStateHandler({
   expectedStatus: 'SUCCEEDED',
   config,
   logger: createLogger(config, 'batch-success-handler'),
-  publish: snsPublisher(snsClient, config.snsTopicArn),
+  publish: snsPublisher(snsClient, config.snsTopicArn, config.messageStructure),
 });

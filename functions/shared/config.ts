@@ -1,4 +1,5 @@
 import { ConfigError } from './errors';
+import type { MessageStructure } from './protocols';
 
 /** What every handler needs, read once at cold start. */
 export interface HandlerConfig {
@@ -12,7 +13,15 @@ export interface HandlerConfig {
   readonly dbName: string | undefined;
   readonly dbSecretName: string | undefined;
   readonly jobQueueUrl: string | undefined;
+  /**
+   * MESSAGE_STRUCTURE: `json` publishes one body per protocol (text, chat card, JSON document);
+   * `string` one text for every protocol, with the message attributes delivered (docs/handlers.md).
+   * @default 'json'
+   */
+  readonly messageStructure: MessageStructure;
 }
+
+const MESSAGE_STRUCTURES: readonly MessageStructure[] = ['json', 'string'];
 
 /** arn:<partition>:sns:<region>:<12-digit account>:<topic name of 1-256 letters, digits, - or _>. */
 const SNS_TOPIC_ARN = /^arn:(aws[a-z-]*):sns:([a-z]+(?:-[a-z]+)+-\d+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
@@ -39,6 +48,14 @@ export function readConfig(env: NodeJS.ProcessEnv): HandlerConfig {
         `Set SNS_ARN to the notification topic's ARN.`,
     );
   }
+  const structure = env.MESSAGE_STRUCTURE?.trim() || 'json';
+  const messageStructure = MESSAGE_STRUCTURES.find((allowed) => allowed === structure);
+  if (!messageStructure) {
+    problems.push(
+      `MESSAGE_STRUCTURE must be json (one message per protocol, the default) or string (one text ` +
+        `message for every protocol, with message attributes); got ${JSON.stringify(structure.slice(0, 100))}.`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid handler configuration: ${problems.join(' ')}`);
   return {
     appName,
@@ -48,6 +65,7 @@ export function readConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     dbName: optional(env.DB_NAME),
     dbSecretName: optional(env.DB_SECRET_NAME),
     jobQueueUrl: optional(env.JOB_QUEUE_URL),
+    messageStructure: messageStructure ?? 'json',
   };
 }
 

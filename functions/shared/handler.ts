@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import type { HandlerConfig } from './config';
 import { InvalidEventError, UnexpectedStatusError } from './errors';
 import type { HandlerLogger } from './logger';
-import { buildNotification, type JobOutcome } from './message';
+import { buildNotification, type JobOutcome, publishedMessage } from './message';
 import { type BatchJobStateChange, parseBatchJobStateChange } from './schema';
 import type { Publisher, PublishResult } from './sns';
 import { toSingleLine, truncateChars, utf8Bytes } from './text';
@@ -12,7 +12,8 @@ export type ReportedStatus = 'SUCCEEDED' | 'FAILED';
 export interface JobStateHandlerProps {
   /** The only job status this handler reports; any other is rejected with UnexpectedStatusError. */
   readonly expectedStatus: ReportedStatus;
-  readonly config: Pick<HandlerConfig, 'appName' | 'stage'>;
+  readonly config: Pick<HandlerConfig, 'appName' | 'stage'> &
+    Partial<Pick<HandlerConfig, 'messageStructure'>>;
   readonly logger: HandlerLogger;
   readonly publish: Publisher;
 }
@@ -58,12 +59,20 @@ export function createJobStateHandler(props: JobStateHandlerProps): JobStateHand
       logger.error('Rejected a job state change this handler does not report', { error });
       throw error;
     }
-    const notification = buildNotification(parsed, { ...config, outcome: OUTCOME[expectedStatus] }, event);
+    const structure = config.messageStructure ?? 'json';
+    const options = {
+      appName: config.appName,
+      stage: config.stage,
+      outcome: OUTCOME[expectedStatus],
+      structure,
+    };
+    const notification = buildNotification(parsed, options, event);
     try {
       const result = await publish(notification);
       logger.info('Published the job state notification', {
         messageId: result.messageId,
-        messageBytes: utf8Bytes(notification.message),
+        messageBytes: utf8Bytes(publishedMessage(notification, structure)),
+        messageStructure: structure,
       });
       return result;
     } catch (error) {

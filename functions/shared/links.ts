@@ -1,4 +1,5 @@
 /** AWS console links for a notification. Pure; `undefined` when no trustworthy link can be built. */
+import { toWellFormed } from './text';
 
 /** Region codes only: anything else would let event data steer the link's host. */
 const REGION = /^[a-z]+(?:-[a-z]+)+-\d+$/;
@@ -18,7 +19,8 @@ function consoleBase(region: string): string | undefined {
  * itself written as `$25` (so `/aws/batch/job` becomes `$252Faws$252Fbatch$252Fjob`).
  */
 function logsFragmentEncode(name: string): string {
-  return encodeURIComponent(name).replace(/%/g, '$25');
+  // encodeURIComponent throws on an unpaired surrogate, which no real name has but an event may.
+  return encodeURIComponent(toWellFormed(name)).replace(/%/g, '$25');
 }
 
 export function logStreamUrl(region: string, logGroup: string, logStream: string): string | undefined {
@@ -33,5 +35,5 @@ export function logStreamUrl(region: string, logGroup: string, logStream: string
 export function batchJobUrl(region: string, jobId: string): string | undefined {
   const base = consoleBase(region);
   if (!base) return undefined;
-  return `${base}/batch/home?region=${region}#jobs/detail/${encodeURIComponent(jobId)}`;
+  return `${base}/batch/home?region=${region}#jobs/detail/${encodeURIComponent(toWellFormed(jobId))}`;
 }

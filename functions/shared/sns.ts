@@ -1,5 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Notification } from './message';
+import { type MessageStructure, type Notification, publishedMessage } from './message';
 
 /** Sends one notification; resolves with the SNS message id, rejects with the SDK's error. */
 export type Publisher = (notification: Notification) => Promise<PublishResult>;
@@ -23,13 +23,23 @@ export function createSnsClient(region: string): SNSClient {
   return new SNSClient({ region, maxAttempts: SNS_MAX_ATTEMPTS, retryMode: 'standard' });
 }
 
-export function snsPublisher(client: SNSClient, topicArn: string): Publisher {
+/**
+ * `json` (the default) sends the per-protocol bodies with `MessageStructure: 'json'`; `string` sends
+ * the text alone, without MessageStructure. The attributes go with both: SNS documents that it
+ * delivers them only for a string structure, so the bodies carry the same values (docs/handlers.md).
+ */
+export function snsPublisher(
+  client: SNSClient,
+  topicArn: string,
+  structure: MessageStructure = 'json',
+): Publisher {
   return async (notification) => {
     const output = await client.send(
       new PublishCommand({
         TopicArn: topicArn,
         Subject: notification.subject,
-        Message: notification.message,
+        Message: publishedMessage(notification, structure),
+        MessageStructure: structure === 'json' ? 'json' : undefined,
         MessageAttributes: Object.fromEntries(
           Object.entries(notification.attributes).map(([name, value]) => [
             name,

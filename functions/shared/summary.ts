@@ -68,7 +68,8 @@ function logsOf(event: BatchJobStateChange, state: BatchContainerState): string 
   return logStreamUrl(event.region, group, stream) ?? `${field(group)} ${field(stream)}`;
 }
 
-function containersOf(attempt: BatchAttempt): BatchContainerState[] {
+/** The containers of one attempt: the classic `container`, then those of its tasks. */
+export function containersOf(attempt: BatchAttempt): BatchContainerState[] {
   const named = (attempt.taskProperties ?? []).flatMap((task) => task.containers ?? []);
   return attempt.container ? [attempt.container, ...named] : named;
 }
@@ -85,13 +86,16 @@ function attemptLines(event: BatchJobStateChange, attempt: BatchAttempt, index: 
 }
 
 /** When there are no attempts (e.g. the image never pulled), the job-level containers hold the state. */
-function lastStateLines(event: BatchJobStateChange): string[] {
+export function lastStateContainers(event: BatchJobStateChange): BatchContainerState[] {
   const { detail } = event;
-  const containers = [
+  return [
     ...(detail.container ? [detail.container] : []),
     ...(detail.ecsProperties?.taskProperties ?? []).flatMap((task) => task.containers ?? []),
   ].filter((c) => typeof c.exitCode === 'number' || c.reason || c.logStreamName);
-  return containers.flatMap((container) =>
+}
+
+function lastStateLines(event: BatchJobStateChange): string[] {
+  return lastStateContainers(event).flatMap((container) =>
     containerLines(event, container.name ? `Container ${field(container.name)}` : 'Container', container),
   );
 }

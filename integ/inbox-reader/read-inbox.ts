@@ -1,65 +1,143 @@
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { EVENT_JSON_HEADER } from '../../functions/shared/message';
+import { DOCUMENT_SCHEMA, EVENT_JSON_HEADER } from '../../functions/shared/message';
 
 /*
- * Test-only, for the JobBase integration scenario: the notification waiting in a probe's inbox, in
- * the shape the assertions check. integ-tests' own SQS ReceiveMessage call would hand the whole
- * message to CloudFormation, which accepts at most 4 KB from a custom resource, and a notification
- * with its event JSON is larger. So the reader returns the SNS envelope without its signature
- * fields, and the message cut before the event JSON: the summary, which names the job id, the
- * status and the exit codes.
+ * Test-only, for the JobBase integration scenario: the notification waiting in a probe's inbox for
+ * the job (or alarm) the assertion asks about, in the shape the assertions check.
+ *
+ * The inboxes have no filter policy: SNS documents that it sends message attributes only for a
+ * string message structure, and not whether a MessageBody filter sees a per-protocol body. So the
+ * reader picks the message itself: of up to 10 messages, the ones whose SQS body (the `sqs`
+ * document, or the text when the handlers publish MESSAGE_STRUCTURE=string) names the job id, or
+ * whose CloudWatch alarm JSON names the alarm. CloudFormation accepts at most 4 KB from a custom
+ * resource, so the answer is the SNS envelope without its signature fields, and the document
+ * without `event` and `links` (or the text cut before the event JSON).
  */
 
-/** Bounds a message that has no event JSON to cut off (one that is not a job notification). */
+/** Bounds a message that is neither a document nor a job notification's text (the alarm's JSON). */
 export const MESSAGE_MAX_CHARS = 2000;
+
+/** What the assertion asks for, as the invocation's payload. */
+const InboxRequest = z.union([
+  z.strictObject({ jobId: z.string().min(1) }),
+  z.strictObject({ alarmName: z.string().min(1) }),
+]);
+export type InboxRequest = z.infer<typeof InboxRequest>;
 
 const SnsNotification = z.object({
   Type: z.string(),
   TopicArn: z.string(),
   Subject: z.string().optional(),
   Message: z.string(),
-  MessageAttributes: z.record(z.string(), z.object({ Type: z.string(), Value: z.string() })).optional(),
 });
 
-/** The SNS envelope as the assertions see it: only the fields above, the message shortened. */
-export type InboxNotification = z.infer<typeof SnsNotification>;
+/** The SNS envelope as the assertions see it: the fields above, with the message as below. */
+export interface InboxNotification {
+  readonly Type: string;
+  readonly TopicArn: string;
+  readonly Subject?: string;
+  /** The text (string structure) or the alarm's JSON, shortened; absent when there is a document. */
+  readonly Message?: string;
+  /** The handlers' `sqs` document without `event` and `links`. */
+  readonly Document?: Record<string, unknown>;
+}
 
-export type InboxReader = () => Promise<InboxNotification[]>;
+export type InboxReader = (request: unknown) => Promise<InboxNotification[]>;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The handlers' document in a Message, if it is one. */
+function documentOf(message: string): Record<string, unknown> | undefined {
+  const json = parseJson(message);
+  return isRecord(json) && json.schema === DOCUMENT_SCHEMA ? json : undefined;
+}
+
+/** Whether the envelope's message is about what was asked. */
+function answers(message: string, request: InboxRequest): boolean {
+  if ('alarmName' in request) {
+    const json = parseJson(message);
+    return isRecord(json) && json.AlarmName === request.alarmName;
+  }
+  const document = documentOf(message);
+  if (document) return isRecord(document.job) && document.job.id === request.jobId;
+  const text = message.slice(0, Math.max(0, message.indexOf(EVENT_JSON_HEADER)));
+  return text
+    .split('\n')
+    .some((line) => /^Job id:\s+/.test(line) && line.replace(/^Job id:\s+/, '') === request.jobId);
+}
 
 /** An SQS message body (an SNS envelope, raw delivery off) as the assertions see it. */
 export function toInboxNotification(body: string, messageId = '(unknown)'): InboxNotification {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
+  const json = parseJson(body);
+  if (json === undefined) {
     throw new Error(`message ${messageId} is not JSON; the inbox must be subscribed with raw delivery off`);
   }
   const parsed = SnsNotification.safeParse(json);
   if (!parsed.success) {
     throw new Error(`message ${messageId} is not an SNS notification: ${parsed.error.issues[0]?.message}`);
   }
-  const { Message } = parsed.data;
+  const { Message, ...envelope } = parsed.data;
+  const document = documentOf(Message);
+  if (document) {
+    const { event: _event, eventOmitted: _omitted, links: _links, ...rest } = document;
+    return { ...envelope, Document: rest };
+  }
   const cut = Message.indexOf(EVENT_JSON_HEADER);
-  return { ...parsed.data, Message: (cut < 0 ? Message : Message.slice(0, cut)).slice(0, MESSAGE_MAX_CHARS) };
+  return { ...envelope, Message: (cut < 0 ? Message : Message.slice(0, cut)).slice(0, MESSAGE_MAX_CHARS) };
 }
 
 /**
- * Reads one message without hiding it (it stays for the next look, and for whoever debugs a failed
- * run); one, so that the answer stays within the 4 KB. The inbox URL comes from the environment.
+ * The first notification among `bodies` that answers the request (one, so that the answer stays
+ * within the 4 KB); a body that is not an SNS envelope fails.
+ */
+export function selectNotifications(
+  bodies: readonly { readonly body: string; readonly messageId?: string }[],
+  request: InboxRequest,
+): InboxNotification[] {
+  return bodies
+    .filter(({ body }) => {
+      const envelope = parseJson(body);
+      return (
+        !isRecord(envelope) || typeof envelope.Message !== 'string' || answers(envelope.Message, request)
+      );
+    })
+    .slice(0, 1)
+    .map(({ body, messageId }) => toInboxNotification(body, messageId));
+}
+
+/**
+ * Reads up to 10 messages without hiding them (they stay for the next look, and for whoever debugs a
+ * failed run) and answers those about the job or alarm in the request. The inbox URL comes from the
+ * environment.
  */
 export function inboxReader(client: SQSClient, inboxUrl: string | undefined): InboxReader {
   if (!inboxUrl)
     throw new Error("INBOX_URL is missing; set it to the URL of the inbox in the function's environment");
-  return async () => {
+  return async (event) => {
+    const request = InboxRequest.safeParse(event);
+    if (!request.success)
+      throw new Error('invoke the inbox reader with {"jobId": "..."} or {"alarmName": "..."}');
     const { Messages = [] } = await client.send(
       new ReceiveMessageCommand({
         QueueUrl: inboxUrl,
-        MaxNumberOfMessages: 1,
+        MaxNumberOfMessages: 10,
         VisibilityTimeout: 0,
         WaitTimeSeconds: 5,
       }),
     );
-    return Messages.map((message) => toInboxNotification(message.Body ?? '', message.MessageId));
+    return selectNotifications(
+      Messages.map((message) => ({ body: message.Body ?? '', messageId: message.MessageId })),
+      request.data,
+    );
   };
 }

@@ -39,15 +39,47 @@ function invoke(args: readonly string[], env: Record<string, string> = {}): Prom
   return processOutput(child).then(({ exitCode, stdout, stderr }) => ({ code: exitCode, stdout, stderr }));
 }
 
-test('prints subject, attributes and message without publishing anything', async () => {
+test("prints subject, attributes and each protocol's message without publishing anything", async () => {
   const before = server.requests.length;
   const { code, stdout } = await invoke(['error', fixturePath('failedExitCode')]);
   expect(code).toBe(0);
   expect(stdout).toContain('Dry run: nothing was published (topic arn:aws:sns:us-east-1:000000000000:');
   expect(stdout).toContain('Subject: [local-app][local] Job failed: nightly-report\n');
+  expect(stdout).toContain('Message structure: json\n');
   expect(stdout).toContain('Attributes:\n  stage = local\n  status = FAILED\n  jobName = nightly-report\n');
-  expect(stdout).toMatch(/Message \(\d+ bytes\):\nJob failed: nightly-report\n/);
+  expect(stdout).toMatch(
+    /----- default, email, sms, http: text \(\d+ bytes\) -----\nJob failed: nightly-report\n/,
+  );
+  expect(stdout).toMatch(
+    /----- https: chat card \(Amazon Q Developer in chat applications\) \(\d+ bytes\) -----\n\{\n {2}"version": "1.0",\n {2}"source": "custom",/,
+  );
+  expect(stdout).toMatch(
+    /----- sqs, lambda: JSON document \(\d+ bytes\) -----\n\{\n {2}"schema": "batch-job-platform\/notification",\n {2}"version": 1,/,
+  );
+  expect(stdout).toMatch(
+    /\nPublish size: \d+ of 262144 bytes \(Message as sent, attributes and subject\)\n$/,
+  );
   expect(server.requests).toHaveLength(before);
+});
+
+test('prints the one text with MESSAGE_STRUCTURE=string', async () => {
+  const { code, stdout } = await invoke(['error', fixturePath('failedExitCode')], {
+    MESSAGE_STRUCTURE: 'string',
+  });
+  expect(code).toBe(0);
+  expect(stdout).toContain('Message structure: string\n');
+  expect(stdout).toMatch(
+    /----- every protocol: text \(MESSAGE_STRUCTURE=string\) \(\d+ bytes\) -----\nJob failed: /,
+  );
+  expect(stdout).not.toContain('"schema"');
+});
+
+test('fails with a bad MESSAGE_STRUCTURE, naming it', async () => {
+  const { code, stderr } = await invoke(['error', fixturePath('failedExitCode')], {
+    MESSAGE_STRUCTURE: 'xml',
+  });
+  expect(code).toBe(1);
+  expect(stderr).toContain('MESSAGE_STRUCTURE must be json');
 });
 
 test('publishes through the SDK to AWS_ENDPOINT_URL_SNS with --publish', async () => {
@@ -60,7 +92,11 @@ test('publishes through the SDK to AWS_ENDPOINT_URL_SNS with --publish', async (
   expect(code).toBe(0);
   expect(stdout).toMatch(new RegExp(`^Published to ${TOPIC}: message id [0-9a-f-]{36}\\n$`));
   expect(server.requests).toHaveLength(before + 1);
-  expect(server.requests[before]?.params).toMatchObject({ Action: 'Publish', TopicArn: TOPIC });
+  expect(server.requests[before]?.params).toMatchObject({
+    Action: 'Publish',
+    TopicArn: TOPIC,
+    MessageStructure: 'json',
+  });
 });
 
 test('fails with --publish when SNS_ARN is not set, naming it', async () => {

@@ -4,7 +4,7 @@ import { Token, type Stack } from 'aws-cdk-lib';
 import { Match, Template, type Matcher } from 'aws-cdk-lib/assertions';
 import { buildNotification } from '../../functions/shared/message';
 import { parseBatchJobStateChange } from '../../functions/shared/schema';
-import { toInboxNotification } from '../../integ/inbox-reader/read-inbox';
+import { type InboxRequest, selectNotifications } from '../../integ/inbox-reader/read-inbox';
 import {
   INTEG_APP_NAME,
   INTEG_REGION,
@@ -15,7 +15,7 @@ import {
 } from '../../integ/job-base-scenario';
 import { testApp } from '../support/cdk';
 import { loadEvent, withDetail, type EventFixture } from '../support/fixtures';
-import { snsEnvelope } from './sns-envelope';
+import { snsEnvelope, sqsDelivery } from './sns-envelope';
 
 /** What the deployment would put where the expected notification refers to other resources. */
 const DEPLOYED = {
@@ -87,6 +87,12 @@ function readerInvocation(inbox: Inbox) {
   return invocations[0]!;
 }
 
+/** What the assertion asks the reader of `inbox`, for the job `jobId`. */
+function requestOf(inbox: Inbox, jobId: string): InboxRequest {
+  const payload = render(readerInvocation(inbox).Properties.parameters.Payload, deployed(jobId));
+  return JSON.parse(JSON.parse(payload) as string) as InboxRequest;
+}
+
 /** The matcher the waiter of `inbox` applies to the reader's answer, for the job `jobId`. */
 function expectation(inbox: Inbox, jobId: string): Matcher {
   const encoded: unknown = JSON.parse(render(readerInvocation(inbox).Properties.expected, deployed(jobId)));
@@ -108,7 +114,7 @@ function notificationOf(fixture: EventFixture, jobName: string, changes: Record<
     stage: INTEG_STAGE.name,
     outcome,
   });
-  return { body: snsEnvelope(notification, DEPLOYED.topicArn), jobId: event.detail.jobId };
+  return { body: snsEnvelope(sqsDelivery(notification), DEPLOYED.topicArn), jobId: event.detail.jobId };
 }
 
 /**
@@ -157,16 +163,37 @@ function alarmNotification(state: 'ALARM' | 'OK', alarmName = DEPLOYED.alarmName
 }
 
 /** What Lambda Invoke answers the assertion provider when the reader found `bodies` in the inbox. */
-function invokeResponse(...bodies: string[]) {
+function invokeResponse(request: InboxRequest, ...bodies: string[]) {
   return {
     StatusCode: 200,
     ExecutedVersion: '$LATEST',
-    Payload: JSON.stringify(bodies.map((body) => toInboxNotification(body))),
+    Payload: JSON.stringify(
+      selectNotifications(
+        bodies.map((body) => ({ body })),
+        request,
+      ),
+    ),
   };
+}
+
+/** The envelope's document with `changes` made to it. */
+function documentWith(envelope: Record<string, unknown>, changes: Record<string, unknown>): string {
+  return JSON.stringify({ ...(JSON.parse(envelope.Message as string) as object), ...changes });
+}
+
+/** The envelope's document with one of its `attributes` changed. */
+function inDocument(envelope: Record<string, unknown>, attribute: string, value: string): string {
+  const document = JSON.parse(envelope.Message as string) as { attributes: Record<string, string> };
+  return JSON.stringify({ ...document, attributes: { ...document.attributes, [attribute]: value } });
 }
 
 function passes(matcher: Matcher, actual: unknown): boolean {
   return !matcher.test(actual).hasFailed();
+}
+
+/** Whether the waiter of `inbox`, for the job `jobId`, passes when the inbox holds `bodies`. */
+function waiterPasses(inbox: Inbox, jobId: string, ...bodies: string[]): boolean {
+  return passes(expectation(inbox, jobId), invokeResponse(requestOf(inbox, jobId), ...bodies));
 }
 
 describe('JobBase integration scenario: where it deploys', () => {
@@ -236,28 +263,21 @@ describe('JobBase integration scenario: the probes', () => {
     });
   });
 
-  test.each(Object.values(PROBES))(
-    "$jobName's inbox receives the stage topic's messages for that job alone, as SNS envelopes",
-    ({ jobName }) => {
-      templates.probes.hasResourceProperties('AWS::SNS::Subscription', {
+  test('each of the three inboxes receives every message of the stage topic, as SNS envelopes, unfiltered', () => {
+    // Attribute filters would see no attributes in a per-protocol publish, and whether a MessageBody
+    // filter sees the `sqs` body is undocumented: the readers pick their message instead.
+    templates.probes.resourcePropertiesCountIs(
+      'AWS::SNS::Subscription',
+      {
         Protocol: 'sqs',
         TopicArn: { 'Fn::ImportValue': Match.stringLikeRegexp('ExportsOutputRefNotifications') },
-        FilterPolicy: { jobName: [jobName] },
+        FilterPolicy: Match.absent(),
+        FilterPolicyScope: Match.absent(),
         RawMessageDelivery: Match.absent(),
-      });
-    },
-  );
-
-  test("the alarm's inbox receives the dead-letter alarm's notifications alone, filtered on the message body", () => {
-    templates.probes.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'sqs',
-      TopicArn: { 'Fn::ImportValue': Match.stringLikeRegexp('ExportsOutputRefNotifications') },
-      FilterPolicyScope: 'MessageBody',
-      FilterPolicy: {
-        AlarmName: [{ 'Fn::ImportValue': Match.stringLikeRegexp('ExportsOutputRefDeadLetterAlarm') }],
       },
-      RawMessageDelivery: Match.absent(),
-    });
+      3,
+    );
+    templates.probes.resourceCountIs('AWS::SNS::Subscription', 3);
   });
 
   test.each(['Succeeds', 'Fails', 'Alarm'] as const)(
@@ -326,17 +346,25 @@ describe('JobBase integration scenario: the assertions', () => {
   });
 
   test("passes on CloudWatch's ALARM notification of the stage's dead-letter alarm, as the reader returns it", () => {
-    expect(passes(expectation('Alarm', 'any'), invokeResponse(alarmNotification('ALARM')))).toBe(true);
+    expect(waiterPasses('Alarm', 'any', alarmNotification('ALARM'))).toBe(true);
   });
 
   test('keeps waiting on the OK notification, and on the alarm of another stage', () => {
-    expect(passes(expectation('Alarm', 'any'), invokeResponse(alarmNotification('OK')))).toBe(false);
+    expect(waiterPasses('Alarm', 'any', alarmNotification('OK'))).toBe(false);
     expect(
-      passes(
-        expectation('Alarm', 'any'),
-        invokeResponse(alarmNotification('ALARM', 'jobs-dev-JobBase-DeadLetterAlarm-X')),
-      ),
+      waiterPasses('Alarm', 'any', alarmNotification('ALARM', 'jobs-dev-JobBase-DeadLetterAlarm-X')),
     ).toBe(false);
+  });
+
+  test("asks the alarm's reader about the stage's alarm, and each probe's reader about its submitted job", () => {
+    expect(requestOf('Alarm', 'any')).toEqual({ alarmName: DEPLOYED.alarmName });
+    expect(requestOf('Succeeds', 'job-1')).toEqual({ jobId: 'job-1' });
+    expect(requestOf('Fails', 'job-2')).toEqual({ jobId: 'job-2' });
+  });
+
+  test("passes on the alarm's notification among the job notifications in the same inbox", () => {
+    const { body } = notificationOf('succeededContainer', PROBES.succeeds.jobName);
+    expect(waiterPasses('Alarm', 'any', body, alarmNotification('ALARM'))).toBe(true);
   });
 
   test('the provider may submit jobs, and the waiter may invoke the readers', () => {
@@ -372,28 +400,26 @@ describe('JobBase integration scenario: the assertions', () => {
 
   test('passes on the success notification of the submitted job, as the reader returns it', () => {
     const { body, jobId } = notificationOf('succeededContainer', PROBES.succeeds.jobName);
-    expect(passes(expectation('Succeeds', jobId), invokeResponse(body))).toBe(true);
+    expect(waiterPasses('Succeeds', jobId, body)).toBe(true);
   });
 
   test('passes on the failure notification of the submitted job with exit code 1', () => {
     const { body, jobId } = notificationOf('failedExitCode', PROBES.fails.jobName);
-    expect(passes(expectation('Fails', jobId), invokeResponse(body))).toBe(true);
+    expect(waiterPasses('Fails', jobId, body)).toBe(true);
   });
 
   test('keeps waiting while the inbox is empty', () => {
-    expect(passes(expectation('Succeeds', 'any'), invokeResponse())).toBe(false);
+    expect(waiterPasses('Succeeds', 'any')).toBe(false);
   });
 
   test('fails on the notification of another job', () => {
     const { body } = notificationOf('succeededContainer', PROBES.succeeds.jobName);
-    expect(
-      passes(expectation('Succeeds', '00000000-0000-4000-8000-000000000000'), invokeResponse(body)),
-    ).toBe(false);
+    expect(waiterPasses('Succeeds', '00000000-0000-4000-8000-000000000000', body)).toBe(false);
   });
 
   test('fails on a failure where a success is expected', () => {
     const { body, jobId } = notificationOf('failedExitCode', PROBES.succeeds.jobName);
-    expect(passes(expectation('Succeeds', jobId), invokeResponse(body))).toBe(false);
+    expect(waiterPasses('Succeeds', jobId, body)).toBe(false);
   });
 
   test('fails on a failure with another exit code', () => {
@@ -401,32 +427,30 @@ describe('JobBase integration scenario: the assertions', () => {
       attempts: [{ container: { exitCode: 2 }, startedAt: 1, stoppedAt: 2 }],
       container: { exitCode: 2 },
     });
-    expect(passes(expectation('Fails', jobId), invokeResponse(body))).toBe(false);
+    expect(waiterPasses('Fails', jobId, body)).toBe(false);
   });
 
   test.each([
     ['the subject', (e: Record<string, unknown>) => ({ ...e, Subject: 'Job succeeded' })],
     ['the topic', (e: Record<string, unknown>) => ({ ...e, TopicArn: `${DEPLOYED.topicArn}-other` })],
     [
-      'an attribute',
-      (e: Record<string, unknown>) => ({
-        ...e,
-        MessageAttributes: {
-          ...(e.MessageAttributes as object),
-          stage: { Type: 'String', Value: 'dev' },
-        },
-      }),
+      'an attribute value in the document',
+      (e: Record<string, unknown>) => ({ ...e, Message: inDocument(e, 'stage', 'dev') }),
+    ],
+    [
+      'the document schema',
+      (e: Record<string, unknown>) => ({ ...e, Message: documentWith(e, { version: 2 }) }),
     ],
   ])('fails when %s differs from the message contract', (_what, change) => {
     const { body, jobId } = notificationOf('succeededContainer', PROBES.succeeds.jobName);
     const changed = JSON.stringify(change(JSON.parse(body) as Record<string, unknown>));
-    expect(passes(expectation('Succeeds', jobId), invokeResponse(changed))).toBe(false);
+    expect(waiterPasses('Succeeds', jobId, changed)).toBe(false);
   });
 
   test.each(['succeededContainer', 'failedMultiContainer'] as const)(
     "the assertion's answer for %s stays within what CloudFormation takes from a custom resource",
     (fixture) => {
-      const { body } = notificationOf(fixture, PROBES.succeeds.jobName);
+      const { body, jobId } = notificationOf(fixture, PROBES.succeeds.jobName);
       const response = JSON.stringify({
         Status: 'SUCCESS',
         Reason: 'OK',
@@ -435,7 +459,7 @@ describe('JobBase integration scenario: the assertions', () => {
         RequestId: '0'.repeat(36),
         LogicalResourceId: 'LambdaInvoke119dcd49b406dbe3b436bc1afdc43323',
         NoEcho: false,
-        Data: { assertion: '{"status":"success"}', apiCallResponse: invokeResponse(body) },
+        Data: { assertion: '{"status":"success"}', apiCallResponse: invokeResponse({ jobId }, body) },
       });
       expect(Buffer.byteLength(response)).toBeLessThan(CUSTOM_RESOURCE_RESPONSE_MAX_BYTES);
     },

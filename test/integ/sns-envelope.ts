@@ -1,9 +1,26 @@
-import type { Notification } from '../../functions/shared/message';
+import type { MessageStructure, Notification } from '../../functions/shared/message';
 
-/** What a publisher hands SNS: the handlers' notifications, or CloudWatch's (no attributes). */
-export type Published = Pick<Notification, 'subject' | 'message'> & {
+/** What one SQS subscriber receives of a publish: subject, message and attributes (CloudWatch's: none). */
+export interface Published {
+  readonly subject: string;
+  readonly message: string;
   readonly attributes: Readonly<Record<string, string>>;
-};
+}
+
+/**
+ * What an SQS subscription receives of a handler's notification: with the per-protocol structure,
+ * the `sqs` body and, as SNS documents, no message attributes; with the string structure, the text
+ * and the attributes.
+ */
+export function sqsDelivery(notification: Notification, structure: MessageStructure = 'json'): Published {
+  return structure === 'json'
+    ? { subject: notification.subject, message: notification.messages.sqs, attributes: {} }
+    : {
+        subject: notification.subject,
+        message: notification.messages.default,
+        attributes: notification.attributes,
+      };
+}
 
 /** The body SNS delivers to an SQS subscriber with raw delivery off, for a published notification. */
 export function snsEnvelope(notification: Published, topicArn: string): string {

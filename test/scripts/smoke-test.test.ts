@@ -10,6 +10,9 @@ import {
   runSmokeTest,
   type SmokeTestSettings,
 } from '../../scripts/smoke-test';
+import { buildNotification, type MessageStructure } from '../../functions/shared/message';
+import { parseBatchJobStateChange } from '../../functions/shared/schema';
+import { loadEvent, withDetail } from '../support/fixtures';
 
 // Only the provider factory is replaced, so that no test reaches STS; the rest of the module is real.
 jest.mock('@aws-sdk/credential-providers', () => ({
@@ -36,19 +39,39 @@ const ENV = {
   SMOKE_TEST_JOB_DEFINITION_ARN: JOB_DEFINITION_ARN,
 };
 
-/** An SQS message body as an SNS subscription without raw delivery writes it. */
-function envelope(options: { jobId: string; status: string; subject?: string; sentAt?: Date }): string {
+interface EnvelopeOptions {
+  readonly jobId: string;
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly subject?: string;
+  readonly sentAt?: Date;
+  /** @default 'json': the `sqs` document, and no attributes, as SNS documents for that structure */
+  readonly structure?: MessageStructure;
+}
+
+/** An SQS message body as an SNS subscription without raw delivery writes it, for a handler's notification. */
+function envelope(options: EnvelopeOptions): string {
+  const fixture = options.status === 'SUCCEEDED' ? 'succeededContainer' : 'failedExitCode';
+  const event = parseBatchJobStateChange(
+    withDetail(loadEvent(fixture), { jobId: options.jobId, jobName: 'smoke' }),
+  );
+  const outcome = options.status === 'SUCCEEDED' ? 'succeeded' : 'failed';
+  const structure = options.structure ?? 'json';
+  const notification = buildNotification(event, { appName: 'jobs', stage: 'dev', outcome, structure });
   return JSON.stringify({
     Type: 'Notification',
     MessageId: 'b1f7e0a2-0000-4000-8000-000000000001',
     TopicArn: 'arn:aws:sns:ap-northeast-1:111111111111:jobs-dev-notifications',
-    Subject: options.subject ?? `[jobs][dev] Job ${options.status.toLowerCase()}: smoke`,
-    Message: `Job ${options.status.toLowerCase()}: smoke\nJob id:          ${options.jobId}\n`,
+    Subject: options.subject ?? notification.subject,
+    Message: structure === 'json' ? notification.messages.sqs : notification.messages.default,
     Timestamp: (options.sentAt ?? new Date(SUBMITTED_AT.getTime() + 60_000)).toISOString(),
-    MessageAttributes: {
-      stage: { Type: 'String', Value: 'dev' },
-      status: { Type: 'String', Value: options.status },
-    },
+    ...(structure === 'string' && {
+      MessageAttributes: Object.fromEntries(
+        Object.entries(notification.attributes).map(([name, value]) => [
+          name,
+          { Type: 'String', Value: value },
+        ]),
+      ),
+    }),
   });
 }
 
@@ -127,15 +150,15 @@ describe('readSettings', () => {
 });
 
 describe('classifyMessage', () => {
-  test('the success notification for the job is succeeded', () => {
-    // GIVEN an SNS envelope naming the job, with the status attribute SUCCEEDED
+  test('the success notification for the job is succeeded, read from the sqs document', () => {
+    // GIVEN an SNS envelope whose Message is the document of the job, status SUCCEEDED, no attributes
     const body = envelope({ jobId: JOB_ID, status: 'SUCCEEDED' });
     // WHEN / THEN
     expect(classifyMessage(body, JOB_ID, SUBMITTED_AT)).toEqual({ kind: 'succeeded' });
   });
 
   test('the failure notification for the job is failed, with its subject', () => {
-    // GIVEN an SNS envelope naming the job, with the status attribute FAILED
+    // GIVEN the document of the job, status FAILED
     const body = envelope({ jobId: JOB_ID, status: 'FAILED', subject: '[jobs][dev] Job failed: smoke' });
     // WHEN / THEN
     expect(classifyMessage(body, JOB_ID, SUBMITTED_AT)).toEqual({
@@ -144,11 +167,57 @@ describe('classifyMessage', () => {
     });
   });
 
-  test('a notification for the job without a status attribute is failed', () => {
+  test.each(['SUCCEEDED', 'FAILED'] as const)(
+    'a text notification (MESSAGE_STRUCTURE=string) with status %s is read from its attributes',
+    (status) => {
+      // GIVEN the one text for every protocol, which SNS delivers with its attributes
+      const body = envelope({ jobId: JOB_ID, status, structure: 'string' });
+      // WHEN / THEN
+      expect(classifyMessage(body, JOB_ID, SUBMITTED_AT).kind).toBe(
+        status === 'SUCCEEDED' ? 'succeeded' : 'failed',
+      );
+    },
+  );
+
+  test('a text notification for the job without a status attribute is failed', () => {
     // GIVEN an envelope naming the job but carrying no attributes
     const body = JSON.stringify({ Subject: 'something', Message: `Job id: ${JOB_ID}` });
     // WHEN / THEN: only an explicit SUCCEEDED passes
     expect(classifyMessage(body, JOB_ID, SUBMITTED_AT)).toEqual({ kind: 'failed', subject: 'something' });
+  });
+
+  test('a document of another kind about the job is other, not a verdict', () => {
+    // GIVEN a document that is not a job state notification (e.g. a stuck-job alert)
+    const document = {
+      ...(JSON.parse(
+        JSON.parse(envelope({ jobId: JOB_ID, status: 'SUCCEEDED' })).Message as string,
+      ) as object),
+      kind: 'job-stuck',
+    };
+    const body = JSON.stringify({
+      Message: JSON.stringify(document),
+      Timestamp: new Date(SUBMITTED_AT.getTime() + 1).toISOString(),
+    });
+    // WHEN / THEN
+    expect(classifyMessage(body, JOB_ID, SUBMITTED_AT)).toEqual({ kind: 'other' });
+  });
+
+  test("CloudWatch's alarm JSON is other after the submission and stale before it", () => {
+    // GIVEN the dead-letter alarm's notification on the same topic
+    const alarm = (sentAt: Date) =>
+      JSON.stringify({
+        Type: 'Notification',
+        Subject: 'ALARM: "jobs-dev-DeadLetterAlarm"',
+        Message: JSON.stringify({ AlarmName: 'jobs-dev-DeadLetterAlarm', NewStateValue: 'ALARM' }),
+        Timestamp: sentAt.toISOString(),
+      });
+    // WHEN / THEN
+    expect(classifyMessage(alarm(new Date(SUBMITTED_AT.getTime() + 1)), JOB_ID, SUBMITTED_AT)).toEqual({
+      kind: 'other',
+    });
+    expect(classifyMessage(alarm(new Date(SUBMITTED_AT.getTime() - 1)), JOB_ID, SUBMITTED_AT)).toEqual({
+      kind: 'stale',
+    });
   });
 
   test('a notification for another job sent before the submission is stale', () => {

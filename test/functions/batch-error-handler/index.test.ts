@@ -28,6 +28,13 @@ function publishedInput() {
   return snsMock.commandCalls(PublishCommand)[0]!.args[0].input;
 }
 
+/** The text body (`default`) of the per-protocol Message. */
+function publishedText(): string {
+  const input = publishedInput();
+  expect(input.MessageStructure).toBe('json');
+  return (JSON.parse(input.Message ?? '{}') as { default: string }).default;
+}
+
 describe('batch-error-handler', () => {
   test.each(FAILED_FIXTURES)('publishes the %s event once to SNS_ARN', async (name: EventFixture) => {
     // GIVEN
@@ -40,8 +47,8 @@ describe('batch-error-handler', () => {
     const input = publishedInput();
     expect(input.TopicArn).toBe(TEST_ENV.SNS_ARN);
     expect(input.Subject).toBe(`[jobs][test] Job failed: ${detail.jobName}`);
-    expect(input.Message).toContain(`Job id:          ${detail.jobId}\n`);
-    expect(input.Message).toContain(JSON.stringify(event, null, 2));
+    expect(publishedText()).toContain(`Job id:          ${detail.jobId}\n`);
+    expect(publishedText()).toContain(JSON.stringify(event, null, 2));
     expect(input.MessageAttributes).toEqual({
       stage: { DataType: 'String', StringValue: 'test' },
       status: { DataType: 'String', StringValue: 'FAILED' },
@@ -53,12 +60,12 @@ describe('batch-error-handler', () => {
 
   test('reports the exit code of a failed container job', async () => {
     await handler(loadEvent('failedExitCode'));
-    expect(publishedInput().Message).toContain('  Container: exit code 1\n');
+    expect(publishedText()).toContain('  Container: exit code 1\n');
   });
 
   test('reports why a job failed before it started, without a log link', async () => {
     await handler(loadEvent('failedCannotPullContainer'));
-    const message = publishedInput().Message ?? '';
+    const message = publishedText();
     expect(message).toContain('Status reason:   Task failed to start\n');
     expect(message).toContain('reason: CannotPullContainerError: ');
     expect(message).toContain('Logs: none (no log stream: the container did not run)');
@@ -66,7 +73,7 @@ describe('batch-error-handler', () => {
 
   test('reports each container of a multi-container job', async () => {
     await handler(loadEvent('failedMultiContainer'));
-    const message = publishedInput().Message ?? '';
+    const message = publishedText();
     expect(message).toContain('Container app: exit code 137, reason: OutOfMemoryError');
     expect(message).toContain('Container log-router: exit code 0');
   });

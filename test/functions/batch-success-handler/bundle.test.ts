@@ -77,9 +77,9 @@ test('the bundled handler publishes the notification through the real SDK', asyn
     Version: '2010-03-31',
     TopicArn: TOPIC,
     Subject: '[jobs][e2e] Job succeeded: nightly-report',
-    Message: expected.message,
+    Message: JSON.stringify(expected.messages),
+    MessageStructure: 'json',
   });
-  expect(request.params.MessageStructure).toBeUndefined();
   expect(attributesOf(request.params)).toEqual(expected.attributes);
 });
 

@@ -28,6 +28,13 @@ function publishedInput() {
   return snsMock.commandCalls(PublishCommand)[0]!.args[0].input;
 }
 
+/** The text body (`default`) of the per-protocol Message. */
+function publishedText(): string {
+  const input = publishedInput();
+  expect(input.MessageStructure).toBe('json');
+  return (JSON.parse(input.Message ?? '{}') as { default: string }).default;
+}
+
 describe('batch-success-handler', () => {
   test.each(SUCCEEDED_FIXTURES)('publishes the %s event once to SNS_ARN', async (name: EventFixture) => {
     // GIVEN
@@ -40,8 +47,8 @@ describe('batch-success-handler', () => {
     const input = publishedInput();
     expect(input.TopicArn).toBe(TEST_ENV.SNS_ARN);
     expect(input.Subject).toBe(`[jobs][test] Job succeeded: ${detail.jobName}`);
-    expect(input.Message).toContain(`Job id:          ${detail.jobId}\n`);
-    expect(input.Message).toContain(JSON.stringify(event, null, 2));
+    expect(publishedText()).toContain(`Job id:          ${detail.jobId}\n`);
+    expect(publishedText()).toContain(JSON.stringify(event, null, 2));
     expect(input.MessageAttributes).toEqual({
       stage: { DataType: 'String', StringValue: 'test' },
       status: { DataType: 'String', StringValue: 'SUCCEEDED' },
@@ -53,7 +60,7 @@ describe('batch-success-handler', () => {
 
   test('reports every attempt of a retried job', async () => {
     await handler(loadEvent('succeededAfterRetries'));
-    expect(publishedInput().Message).toMatch(/Attempts: +3\n/);
+    expect(publishedText()).toMatch(/Attempts: +3\n/);
   });
 
   test.each(FAILED_FIXTURES)(

@@ -20,7 +20,24 @@ describe('readConfig', () => {
       dbName: undefined,
       dbSecretName: undefined,
       jobQueueUrl: undefined,
+      messageStructure: 'json',
     });
+  });
+
+  test.each([
+    ['json', 'json'],
+    ['string', 'string'],
+    [' string ', 'string'],
+    ['', 'json'],
+  ])('reads MESSAGE_STRUCTURE %p as %p', (value, expected) => {
+    expect(readConfig({ ...VALID, MESSAGE_STRUCTURE: value }).messageStructure).toBe(expected);
+  });
+
+  test('fails when MESSAGE_STRUCTURE is neither json nor string, showing the bad value and the choices', () => {
+    expect(() => readConfig({ ...VALID, MESSAGE_STRUCTURE: 'JSON' })).toThrow(ConfigError);
+    expect(() => readConfig({ ...VALID, MESSAGE_STRUCTURE: 'JSON' })).toThrow(
+      /MESSAGE_STRUCTURE must be json \(one message per protocol, the default\) or string .*got "JSON"/,
+    );
   });
 
   test('reads the optional variables of the seed when present', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { InvalidEventError, UnexpectedStatusError } from '../../../functions/shared/errors';
 import { createJobStateHandler, type ReportedStatus } from '../../../functions/shared/handler';
-import { attributesBytes, type Notification, SNS_MAX_PUBLISH_BYTES } from '../../../functions/shared/message';
-import { toWellFormed, utf8Bytes } from '../../../functions/shared/text';
+import type { MessageStructure, Notification } from '../../../functions/shared/message';
+import { expectAcceptableToSns, jobStateDocument } from '../../support/protocol-checks';
 
 /*
  * Over generated events (mostly Batch-shaped, with wrong types, control characters, lone
@@ -120,29 +120,18 @@ const SILENT_LOGGER = {
   addContext: () => {},
 };
 
-function expectAcceptableToSns(notification: Notification): void {
-  const { subject, message, attributes } = notification;
-  expect(subject.length).toBeLessThanOrEqual(100);
-  expect(subject).not.toMatch(/[\p{Cc}\p{Zl}\p{Zp}]/u);
-  expect(subject).toMatch(/^[\p{L}\p{N}\p{P}]/u);
-  expect(utf8Bytes(message) + attributesBytes(attributes) + utf8Bytes(subject)).toBeLessThanOrEqual(
-    SNS_MAX_PUBLISH_BYTES,
-  );
-  expect(toWellFormed(message)).toBe(message);
-  for (const value of Object.values(attributes)) expect(value).toMatch(/^[^\p{Cc}\p{Zl}\p{Zp}]+$/u);
-}
-
 test('every input is either published within the SNS limits or rejected with a typed error', async () => {
-  const outcomes = { published: 0, truncated: 0, invalid: 0, unexpectedStatus: 0 };
+  const outcomes = { published: 0, truncated: 0, eventOmitted: 0, invalid: 0, unexpectedStatus: 0 };
   await fc.assert(
     fc.asyncProperty(
       anyInput,
       fc.constantFrom<ReportedStatus>('SUCCEEDED', 'FAILED'),
-      async (event, status) => {
+      fc.constantFrom<MessageStructure>('json', 'json', 'string'),
+      async (event, status, structure) => {
         const published: Notification[] = [];
         const handler = createJobStateHandler({
           expectedStatus: status,
-          config: { appName: 'jobs', stage: 'test' },
+          config: { appName: 'jobs', stage: 'test', messageStructure: structure },
           logger: SILENT_LOGGER,
           publish: (notification) => {
             published.push(notification);
@@ -158,9 +147,11 @@ test('every input is either published within the SNS limits or rejected with a t
           return;
         }
         expect(published).toHaveLength(1);
-        expectAcceptableToSns(published[0]!);
+        const notification = published[0]!;
+        expectAcceptableToSns(notification, structure);
         outcomes.published += 1;
-        if (published[0]!.message.includes('[Event JSON truncated: ')) outcomes.truncated += 1;
+        if (notification.messages.default.includes('[Event JSON truncated: ')) outcomes.truncated += 1;
+        if (structure === 'json' && jobStateDocument(notification).eventOmitted) outcomes.eventOmitted += 1;
       },
     ),
     { numRuns: 300 },
@@ -168,6 +159,7 @@ test('every input is either published within the SNS limits or rejected with a t
   // The generators must reach every branch, or the property proves little.
   expect(outcomes.published).toBeGreaterThan(10);
   expect(outcomes.truncated).toBeGreaterThan(0);
+  expect(outcomes.eventOmitted).toBeGreaterThan(0);
   expect(outcomes.invalid).toBeGreaterThan(10);
   expect(outcomes.unexpectedStatus).toBeGreaterThan(10);
 });

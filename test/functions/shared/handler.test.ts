@@ -55,7 +55,11 @@ describe('createJobStateHandler', () => {
     });
     expect(logger.info).toHaveBeenCalledWith(
       'Published the job state notification',
-      expect.objectContaining({ messageId: 'm-1', messageBytes: expect.any(Number) as number }),
+      expect.objectContaining({
+        messageId: 'm-1',
+        messageBytes: expect.any(Number) as number,
+        messageStructure: 'json',
+      }),
     );
   });
 

@@ -39,3 +39,12 @@ describe('batchJobUrl', () => {
     expect(batchJobUrl('us east 1', 'abc')).toBeUndefined();
   });
 });
+
+describe('links of names with unpaired surrogates', () => {
+  test('are built from the well-formed name instead of throwing', () => {
+    expect(logStreamUrl('us-east-1', '/aws/batch/job', 'a\uD800b')).toMatch(
+      /\/log-events\/a\$25EF\$25BF\$25BDb$/,
+    );
+    expect(batchJobUrl('us-east-1', 'id\uDFFF')).toMatch(/#jobs\/detail\/id%EF%BF%BD$/);
+  });
+});

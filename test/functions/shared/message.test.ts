@@ -5,6 +5,7 @@ import {
   buildNotification,
   buildSubject,
   composeMessage,
+  publishBytes,
   EVENT_JSON_HEADER,
   SNS_MAX_PUBLISH_BYTES,
   SUBJECT_MAX_LENGTH,
@@ -120,8 +121,10 @@ describe('buildNotification', () => {
   test('writes the event as received, in its own key order', () => {
     const received = loadEvent('succeededContainer');
     const notification = buildNotification(parseBatchJobStateChange(received), SUCCEEDED, received);
-    expect(notification.message).toContain(`${EVENT_JSON_HEADER}\n${JSON.stringify(received, null, 2)}`);
-    expect(notification.message.startsWith('Job succeeded: nightly-report\n\nJob name:')).toBe(true);
+    expect(notification.messages.default).toContain(
+      `${EVENT_JSON_HEADER}\n${JSON.stringify(received, null, 2)}`,
+    );
+    expect(notification.messages.default.startsWith('Job succeeded: nightly-report\n\nJob name:')).toBe(true);
   });
 
   test("one notification for a failed array job tells its children's outcome; the subject is unchanged", () => {
@@ -131,26 +134,34 @@ describe('buildNotification', () => {
     const notification = buildNotification(parseBatchJobStateChange(received), FAILED, received);
     // THEN
     expect(notification.subject).toBe('[jobs][dev] Job failed: render-frames');
-    const summary = notification.message.slice(0, notification.message.indexOf(EVENT_JSON_HEADER));
+    const summary = notification.messages.default.slice(
+      0,
+      notification.messages.default.indexOf(EVENT_JSON_HEADER),
+    );
     expect(summary).toContain('Array job:       size 10\nChildren:        8 SUCCEEDED, 2 FAILED\n');
     expect(summary).toContain('Failed children: indexes not listed in the event');
   });
 
-  test('keeps message, attributes and subject within 256 KB for a huge event', () => {
+  test('keeps message, attributes and subject within 256 KB for a huge event (string structure)', () => {
     // GIVEN an event far over the limit, in multi-byte characters
     const received = withDetail(loadEvent('failedExitCode'), {
       parameters: { blob: `€${EMOJI}`.repeat(100_000) },
     });
     // WHEN
-    const notification = buildNotification(parseBatchJobStateChange(received), FAILED, received);
+    const notification = buildNotification(
+      parseBatchJobStateChange(received),
+      { ...FAILED, structure: 'string' },
+      received,
+    );
     // THEN
     const total =
-      utf8Bytes(notification.message) +
+      utf8Bytes(notification.messages.default) +
       attributesBytes(notification.attributes) +
       utf8Bytes(notification.subject);
+    expect(total).toBe(publishBytes(notification, 'string'));
     expect(total).toBeLessThanOrEqual(SNS_MAX_PUBLISH_BYTES);
     expect(total).toBeGreaterThan(SNS_MAX_PUBLISH_BYTES - 300);
-    expect(notification.message).toContain('[Event JSON truncated: ');
-    expect(notification.message).toContain('Job failed: nightly-report\n');
+    expect(notification.messages.default).toContain('[Event JSON truncated: ');
+    expect(notification.messages.default).toContain('Job failed: nightly-report\n');
   });
 });

@@ -8,7 +8,12 @@ import { useFakeSnsServer } from '../../support/fake-sns-server';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:jobs-test-notifications';
 const NOTIFICATION: Notification = {
   subject: '[jobs][test] Job failed: etl',
-  message: 'Job failed: etl\n…',
+  messages: {
+    default: 'Job failed: etl\n…',
+    https: '{"version":"1.0","source":"custom","content":{"title":"t","description":"d"}}',
+    sqs: '{"schema":"batch-job-platform/notification","version":1}',
+    lambda: '{"schema":"batch-job-platform/notification","version":1}',
+  },
   attributes: { stage: 'test', status: 'FAILED', jobName: 'etl', jobQueue: 'q', eventId: 'e-1' },
 };
 
@@ -29,15 +34,23 @@ describe('snsPublisher (SDK mocked)', () => {
   beforeEach(() => snsMock.reset());
   afterAll(() => snsMock.restore());
 
-  test('publishes subject, message and string attributes to the topic', async () => {
+  test('publishes subject, one body per protocol (MessageStructure json) and string attributes', async () => {
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const result = await snsPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC)(NOTIFICATION);
     expect(result).toEqual({ messageId: 'm-1' });
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const input = snsMock.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(Object.keys(JSON.parse(input.Message ?? '{}') as object).sort()).toEqual([
+      'default',
+      'https',
+      'lambda',
+      'sqs',
+    ]);
     expect(snsMock).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: TOPIC,
       Subject: NOTIFICATION.subject,
-      Message: NOTIFICATION.message,
+      Message: JSON.stringify(NOTIFICATION.messages),
+      MessageStructure: 'json',
       MessageAttributes: {
         stage: { DataType: 'String', StringValue: 'test' },
         status: { DataType: 'String', StringValue: 'FAILED' },
@@ -48,10 +61,19 @@ describe('snsPublisher (SDK mocked)', () => {
     });
   });
 
-  test('uses no MessageStructure: one text message for every protocol', async () => {
+  test('in string structure sends the text alone, without MessageStructure, with the attributes', async () => {
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    await snsPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC)(NOTIFICATION);
-    expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.MessageStructure).toBeUndefined();
+    await snsPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC, 'string')(NOTIFICATION);
+    const input = snsMock.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(input.MessageStructure).toBeUndefined();
+    expect(input.Message).toBe(NOTIFICATION.messages.default);
+    expect(Object.keys(input.MessageAttributes ?? {})).toEqual([
+      'stage',
+      'status',
+      'jobName',
+      'jobQueue',
+      'eventId',
+    ]);
   });
 
   test('fails with the SDK error, unchanged', async () => {

@@ -3,41 +3,66 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { buildNotification, EVENT_JSON_HEADER } from '../../../functions/shared/message';
 import { parseBatchJobStateChange } from '../../../functions/shared/schema';
-import { MESSAGE_MAX_CHARS, inboxReader, toInboxNotification } from '../../../integ/inbox-reader/read-inbox';
+import {
+  MESSAGE_MAX_CHARS,
+  inboxReader,
+  selectNotifications,
+  toInboxNotification,
+} from '../../../integ/inbox-reader/read-inbox';
 import { loadEvent } from '../../support/fixtures';
-import { snsEnvelope } from '../sns-envelope';
+import { snsEnvelope, sqsDelivery } from '../sns-envelope';
 
 const INBOX = 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/jobs-integ-inbox';
 const TOPIC = 'arn:aws:sns:ap-northeast-1:123456789012:jobs-integ-notifications';
-const NOTIFICATION = buildNotification(parseBatchJobStateChange(loadEvent('failedExitCode')), {
-  appName: 'jobs',
-  stage: 'integ',
-  outcome: 'failed',
-});
+const JOB_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const OPTIONS = { appName: 'jobs', stage: 'integ', outcome: 'failed' } as const;
+const NOTIFICATION = buildNotification(parseBatchJobStateChange(loadEvent('failedExitCode')), OPTIONS);
+const OTHER = buildNotification(parseBatchJobStateChange(loadEvent('failedMultiContainer')), OPTIONS);
+const BODY = snsEnvelope(sqsDelivery(NOTIFICATION), TOPIC);
+const ALARM = snsEnvelope(
+  {
+    subject: 'ALARM: "a"',
+    message: JSON.stringify({ AlarmName: 'a', NewStateValue: 'ALARM' }),
+    attributes: {},
+  },
+  TOPIC,
+);
 
 describe('toInboxNotification', () => {
-  test('keeps the envelope fields the assertions check, and the message up to the event JSON', () => {
-    const notification = toInboxNotification(snsEnvelope(NOTIFICATION, TOPIC));
+  test('keeps the envelope fields the assertions check, and the document without event and links', () => {
+    const notification = toInboxNotification(BODY);
+    const {
+      event: _event,
+      links: _links,
+      ...document
+    } = JSON.parse(NOTIFICATION.messages.sqs) as Record<string, unknown>;
     expect(notification).toEqual({
       Type: 'Notification',
       TopicArn: TOPIC,
       Subject: NOTIFICATION.subject,
-      Message: NOTIFICATION.message.slice(0, NOTIFICATION.message.indexOf(EVENT_JSON_HEADER)),
-      MessageAttributes: {
-        stage: { Type: 'String', Value: 'integ' },
-        status: { Type: 'String', Value: 'FAILED' },
-        jobName: { Type: 'String', Value: 'nightly-report' },
-        jobQueue: { Type: 'String', Value: NOTIFICATION.attributes.jobQueue },
-        eventId: { Type: 'String', Value: NOTIFICATION.attributes.eventId },
-      },
+      Document: document,
     });
-    expect(notification.Message).toMatch(/^Job id:\s+9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d$/m);
-    expect(notification.Message).toMatch(/exit code 1/);
+    expect(notification.Document).toMatchObject({
+      status: 'FAILED',
+      job: { id: JOB_ID, containers: [{ exitCode: 1 }] },
+      attributes: NOTIFICATION.attributes,
+    });
   });
 
-  test(`cuts a message without event JSON at ${MESSAGE_MAX_CHARS} characters`, () => {
-    const long = { ...NOTIFICATION, message: 'x'.repeat(MESSAGE_MAX_CHARS + 1) };
+  test('keeps the text up to the event JSON when the handlers publish one text (string structure)', () => {
+    const notification = toInboxNotification(snsEnvelope(sqsDelivery(NOTIFICATION, 'string'), TOPIC));
+    const text = NOTIFICATION.messages.default;
+    expect(notification.Message).toBe(text.slice(0, text.indexOf(EVENT_JSON_HEADER)));
+    expect(notification.Document).toBeUndefined();
+  });
+
+  test(`cuts a message that is no document at ${MESSAGE_MAX_CHARS} characters`, () => {
+    const long = { subject: 's', message: 'x'.repeat(MESSAGE_MAX_CHARS + 1), attributes: {} };
     expect(toInboxNotification(snsEnvelope(long, TOPIC)).Message).toHaveLength(MESSAGE_MAX_CHARS);
+  });
+
+  test('answers within the 4 KB CloudFormation takes from a custom resource', () => {
+    expect(Buffer.byteLength(JSON.stringify([toInboxNotification(BODY)]))).toBeLessThan(4096);
   });
 
   test('fails on a body that is not JSON, naming the message and the likely cause', () => {
@@ -53,27 +78,63 @@ describe('toInboxNotification', () => {
   });
 });
 
+describe('selectNotifications', () => {
+  const bodies = [ALARM, snsEnvelope(sqsDelivery(OTHER), TOPIC), BODY].map((body) => ({ body }));
+
+  test('picks the notification of the job asked about among the others and the alarm', () => {
+    expect(selectNotifications(bodies, { jobId: JOB_ID })).toEqual([toInboxNotification(BODY)]);
+  });
+
+  test('picks the text of that job when the handlers publish one text', () => {
+    const text = snsEnvelope(sqsDelivery(NOTIFICATION, 'string'), TOPIC);
+    expect(selectNotifications([{ body: ALARM }, { body: text }], { jobId: JOB_ID })).toEqual([
+      toInboxNotification(text),
+    ]);
+  });
+
+  test('picks the alarm asked about by name', () => {
+    expect(selectNotifications(bodies, { alarmName: 'a' })).toEqual([toInboxNotification(ALARM)]);
+    expect(selectNotifications(bodies, { alarmName: 'b' })).toEqual([]);
+  });
+
+  test('answers nothing for a job with no notification yet', () => {
+    expect(selectNotifications(bodies, { jobId: '00000000-0000-4000-8000-000000000000' })).toEqual([]);
+  });
+});
+
 describe('inboxReader (SDK mocked)', () => {
   const sqsMock = mockClient(SQSClient);
   beforeEach(() => sqsMock.reset());
   afterAll(() => sqsMock.restore());
 
-  test('looks at one message of the inbox without hiding it', async () => {
+  test('looks at up to 10 messages of the inbox without hiding them, and answers the one asked about', async () => {
     sqsMock.on(ReceiveMessageCommand).resolves({
-      Messages: [{ MessageId: 'm-1', Body: snsEnvelope(NOTIFICATION, TOPIC) }],
+      Messages: [
+        { MessageId: 'm-0', Body: ALARM },
+        { MessageId: 'm-1', Body: BODY },
+      ],
     });
     const read = inboxReader(new SQSClient({ region: 'ap-northeast-1' }), INBOX);
-    await expect(read()).resolves.toEqual([toInboxNotification(snsEnvelope(NOTIFICATION, TOPIC))]);
+    await expect(read({ jobId: JOB_ID })).resolves.toEqual([toInboxNotification(BODY)]);
     expect(sqsMock).toHaveReceivedCommandWith(ReceiveMessageCommand, {
       QueueUrl: INBOX,
-      MaxNumberOfMessages: 1,
+      MaxNumberOfMessages: 10,
       VisibilityTimeout: 0,
     });
   });
 
   test('answers an empty list while the inbox is empty', async () => {
     sqsMock.on(ReceiveMessageCommand).resolves({});
-    await expect(inboxReader(new SQSClient({ region: 'ap-northeast-1' }), INBOX)()).resolves.toEqual([]);
+    const read = inboxReader(new SQSClient({ region: 'ap-northeast-1' }), INBOX);
+    await expect(read({ alarmName: 'a' })).resolves.toEqual([]);
+  });
+
+  test('fails when not asked about a job id or an alarm name', async () => {
+    const read = inboxReader(new SQSClient({ region: 'ap-northeast-1' }), INBOX);
+    await expect(read({})).rejects.toThrow(
+      'invoke the inbox reader with {"jobId": "..."} or {"alarmName": "..."}',
+    );
+    expect(sqsMock).toHaveReceivedCommandTimes(ReceiveMessageCommand, 0);
   });
 
   test('fails at cold start when INBOX_URL is missing, naming the variable', () => {
