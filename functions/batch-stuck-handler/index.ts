@@ -18,5 +18,5 @@ export const handler = createStuckJobHandler({
   logger: createLogger(config, 'batch-stuck-handler'),
   scheduler: new SchedulerClient(sdkOptions),
   batch: new BatchClient(sdkOptions),
-  publish: snsPublisher(createSnsClient(config.snsRegion), config.snsTopicArn),
+  publish: snsPublisher(createSnsClient(config.snsRegion), config.snsTopicArn, config.messageStructure),
 });

@@ -10,7 +10,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { InvalidEventError, UnexpectedStatusError } from './errors';
 import type { HandlerLogger } from './logger';
-import { composeStuckNotification } from './stuck-compose';
+import { composeNotification } from './message';
 import { type StuckConfig } from './stuck-config';
 import { type StuckFacts, stuckContent, type WaitingPlace } from './stuck-message';
 import {
@@ -163,7 +163,10 @@ export function createStuckJobHandler(props: StuckJobHandlerProps): StuckJobHand
       job,
       region: regionOf(check.jobQueue) ?? config.snsRegion,
     };
-    const notification = composeStuckNotification(stuckContent(facts, config), config);
+    const notification = composeNotification(
+      { kind: 'job-stuck', ...stuckContent(facts, config) },
+      { structure: config.messageStructure },
+    );
     try {
       const result = await props.publish(notification);
       logger.info('Published the stuck-job notification', { messageId: result.messageId });

@@ -8,7 +8,8 @@ import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { InvalidEventError, UnexpectedStatusError } from '../../../functions/shared/errors';
-import type { Notification } from '../../../functions/shared/message';
+import { type Notification, publishBytes, SNS_MAX_PUBLISH_BYTES } from '../../../functions/shared/message';
+import { chatCard } from '../../support/protocol-checks';
 import type { StuckConfig } from '../../../functions/shared/stuck-config';
 import { createStuckJobHandler, type StuckLogger } from '../../../functions/shared/stuck-handler';
 import { loadEvent, loadRunnableSample, withDetail } from '../../support/fixtures';
@@ -21,6 +22,7 @@ const CONFIG: StuckConfig = {
   dbName: undefined,
   dbSecretName: undefined,
   jobQueueUrl: undefined,
+  messageStructure: 'json',
   stuckAfterMinutes: 30,
   scheduleGroup: 'jobs-dev-StuckJobChecks',
   schedulerRoleArn: 'arn:aws:iam::123456789012:role/scheduler',
@@ -234,6 +236,22 @@ describe('the check, when due', () => {
     expect(text).toContain('- [likely] The job queue or a compute environment is DISABLED or INVALID.');
     expect(text).toContain('- [likely] The job asks for more than the compute environment can give.');
     expect(batchMock).toHaveReceivedCommandWith(DescribeJobsCommand, { jobs: [JOB_ID] });
+    // Each protocol's body is what its subscriber expects: a chat card, and a job-stuck document.
+    expect(publishBytes(notification!)).toBeLessThanOrEqual(SNS_MAX_PUBLISH_BYTES);
+    expect(chatCard(notification!).content.title).toBe(':hourglass: Job stuck: event-test (dev)');
+    expect(notification!.messages.lambda).toBe(notification!.messages.sqs);
+    expect(JSON.parse(notification!.messages.sqs)).toMatchObject({
+      schema: 'batch-job-platform/notification',
+      version: 1,
+      kind: 'job-stuck',
+      attributes: notification!.attributes,
+      job: { id: JOB_ID, status: 'RUNNABLE', attempt: 1, waitedSeconds: 1800 },
+      causes: expect.arrayContaining([expect.objectContaining({ likely: true })]),
+      event: {
+        check: expect.objectContaining({ jobId: JOB_ID }),
+        job: expect.objectContaining({ jobId: JOB_ID }),
+      },
+    });
   });
 
   test('exactly one notification per stuck job: the event twice, the check once', async () => {
@@ -311,5 +329,5 @@ describe('the check, when due', () => {
 
 /** The text people read (e-mail). */
 function textOf(notification: Notification): string {
-  return notification.message;
+  return notification.messages.default;
 }
