@@ -145,7 +145,13 @@ export class StuckJobWatch extends Construct {
       }),
     );
     // cdk-nag names the finding after the ARN as synthesized: the partition a literal or its token's name.
-    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+    const named = (value: string, pseudo: string): string =>
+      Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value;
+    const [partition, region, account] = [
+      named(stack.partition, 'Partition'),
+      named(stack.region, 'Region'),
+      named(stack.account, 'AccountId'),
+    ];
     const kmsReason =
       "SNS encrypts each message with a data key from the topic's key; the grant is on that key alone";
     acknowledgeFindings(role.node.findChild('DefaultPolicy'), [
@@ -156,7 +162,7 @@ export class StuckJobWatch extends Construct {
           'permissions (Service Authorization Reference); they only read',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:${partition}:scheduler:${stack.region}:${stack.account}:schedule/${props.scheduleGroupName}/*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${partition}:scheduler:${region}:${account}:schedule/${props.scheduleGroupName}/*]`,
         reason: "The checks are one schedule per job, named at run time, in this stage's own schedule group",
       },
       ...(props.topic.key
