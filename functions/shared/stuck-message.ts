@@ -240,7 +240,7 @@ export function stuckContent(facts: StuckFacts, options: StuckOptions): StuckCon
     },
     summary,
     chat: {
-      title: truncateChars(toSingleLine(`:hourglass: Job stuck: ${check.jobName} (${options.stage})`), 250),
+      title: subject,
       description: chatDescription,
       nextSteps: (likely.length > 0 ? likely : causes).map((c) => `${c.cause}: ${c.check}`),
       keywords: [options.stage, facts.status, 'stuck'].map((k) => truncateChars(toSingleLine(k), 64)),

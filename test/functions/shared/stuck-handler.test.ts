@@ -238,7 +238,7 @@ describe('the check, when due', () => {
     expect(batchMock).toHaveReceivedCommandWith(DescribeJobsCommand, { jobs: [JOB_ID] });
     // Each protocol's body is what its subscriber expects: a chat card, and a job-stuck document.
     expect(publishBytes(notification!)).toBeLessThanOrEqual(SNS_MAX_PUBLISH_BYTES);
-    expect(chatCard(notification!).content.title).toBe(':hourglass: Job stuck: event-test (dev)');
+    expect(chatCard(notification!).content.title).toBe('[jobs][dev] Job stuck: event-test');
     expect(notification!.messages.lambda).toBe(notification!.messages.sqs);
     expect(JSON.parse(notification!.messages.sqs)).toMatchObject({
       schema: 'batch-job-platform/notification',

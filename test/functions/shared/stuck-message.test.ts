@@ -97,7 +97,7 @@ describe('stuckContent', () => {
     expect(content.summary).toContain(
       `Batch console:   https://us-east-1.console.aws.amazon.com/batch/home?region=us-east-1#jobs/detail/${CHECK.jobId}`,
     );
-    expect(content.chat.title).toBe(':hourglass: Job stuck: event-test (dev)');
+    expect(content.chat.title).toBe('[jobs][dev] Job stuck: event-test');
     expect(content.chat.description).toContain(
       'has waited 31m 0s in RUNNABLE on queue PexjEHappyPathCanary2JobQueue',
     );
