@@ -19,6 +19,7 @@ export const PREVIEW_SERVICES = [
   'kms',
   'lambda',
   'logs',
+  'scheduler',
   'sns',
   'sqs',
   'states',

@@ -100,6 +100,27 @@ describe('PreviewBootstrapStack', () => {
     expect(previewRole({ action, resource })).toBe(false);
   });
 
+  test('lets CloudFormation manage every resource type a preview and the preview network hold', () => {
+    // GIVEN a preview's stack and the preview network, as the example configuration builds them
+    const app = testApp();
+    const { stage } = buildPlatform(app, exampleConfig(), { stage: 'pr-42' });
+    const network = app.node.findAll().find((c) => c.node.id === 'PreviewNetwork');
+    const types = [stage!.stack, ...(network ? [network as never] : [])].flatMap((stack) =>
+      Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>).map(
+        (r) => r.Type,
+      ),
+    );
+    // WHEN each type is named by its service (AWS::Scheduler::ScheduleGroup -> scheduler)
+    const services = [
+      ...new Set(types.filter((t) => t.startsWith('AWS::') && t !== 'AWS::CDK::Metadata')),
+    ].map((type) => type.split('::')[1]!.toLowerCase());
+    // THEN the execution policy covers each (custom resources are Lambda functions it covers too)
+    expect(services).toContain('scheduler');
+    for (const service of services) {
+      expect(executionRole({ action: `${service}:CreateSomething`, resource: '*' })).toBe(true);
+    }
+  });
+
   test('gives CloudFormation no service that previews do not use', () => {
     expect(executionRole({ action: 'organizations:LeaveOrganization', resource: '*' })).toBe(false);
     expect(executionRole({ action: 'cloudtrail:StopLogging', resource: '*' })).toBe(false);
