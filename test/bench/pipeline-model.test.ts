@@ -352,7 +352,7 @@ describe('pipeline model: counts', () => {
 });
 
 describe('pipeline model: the baseline pipeline', () => {
-  test('synthesizes, with one test run (its Synth step) and one asset job per file asset (3)', () => {
+  test('synthesizes, with one test run (its Synth step) and one asset job per file asset (4: three handlers, one CDK provider)', () => {
     // GIVEN
     const config = exampleConfig();
     const stack = baselinePipeline(testApp(), 'Pipeline', { config });
@@ -366,6 +366,6 @@ describe('pipeline model: the baseline pipeline', () => {
       'Synth',
     ]);
     expect(analysis.testRuns).toBe(1);
-    expect(analysis.assetJobs).toBe(3);
+    expect(analysis.assetJobs).toBe(4);
   });
 });
