@@ -3,7 +3,7 @@ import type { HandlerConfig } from './config';
 import { InvalidEventError, UnexpectedStatusError } from './errors';
 import type { HandlerLogger } from './logger';
 import { buildNotification, type JobOutcome, publishedMessage } from './message';
-import { type BatchJobStateChange, parseBatchJobStateChange } from './schema';
+import { parseBatchJobStateChange } from './schema';
 import type { Publisher, PublishResult } from './sns';
 import { toSingleLine, truncateChars, utf8Bytes } from './text';
 
@@ -27,15 +27,16 @@ function logValue(value: string): string {
   return truncateChars(toSingleLine(value), 256);
 }
 
-function parseOrLog(event: unknown, logger: HandlerLogger): BatchJobStateChange {
+/**
+ * Runs `parse` at the edge; an input it rejects is logged with its event id and reasons (under
+ * `message`), then rethrown, so the asynchronous invoke records it.
+ */
+export function parseOrLog<T>(parse: () => T, logger: HandlerLogger, message: string): T {
   try {
-    return parseBatchJobStateChange(event);
+    return parse();
   } catch (error) {
     if (error instanceof InvalidEventError) {
-      logger.error('Rejected an invalid Batch job state change event', {
-        eventId: error.eventId,
-        reason: error.issues.join('; '),
-      });
+      logger.error(message, { eventId: error.eventId, reason: error.issues.join('; ') });
     }
     throw error;
   }
@@ -51,7 +52,11 @@ export function createJobStateHandler(props: JobStateHandlerProps): JobStateHand
   return async (event, context) => {
     logger.resetKeys();
     if (context) logger.addContext(context);
-    const parsed = parseOrLog(event, logger);
+    const parsed = parseOrLog(
+      () => parseBatchJobStateChange(event),
+      logger,
+      'Rejected an invalid Batch job state change event',
+    );
     const { jobId, status } = parsed.detail;
     logger.appendKeys({ jobId: logValue(jobId), status: logValue(status), eventId: logValue(parsed.id) });
     if (status !== expectedStatus) {

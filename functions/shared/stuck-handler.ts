@@ -8,7 +8,8 @@ import {
 import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { InvalidEventError, UnexpectedStatusError } from './errors';
+import { UnexpectedStatusError } from './errors';
+import { parseOrLog } from './handler';
 import type { HandlerLogger } from './logger';
 import { composeNotification } from './message';
 import { type StuckConfig } from './stuck-config';
@@ -51,6 +52,8 @@ export type StuckJobHandler = (input: unknown, context?: Context) => Promise<Stu
 
 /** A retry within this window gives the Lambda service a moment, then the dead-letter queue takes over. */
 const SCHEDULE_RETRY = { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 };
+
+const REJECTED = 'Rejected an input that is neither a RUNNABLE event nor a stuck-job check';
 
 const logValue = (value: string): string => truncateChars(toSingleLine(value), 256);
 
@@ -181,7 +184,7 @@ export function createStuckJobHandler(props: StuckJobHandlerProps): StuckJobHand
     logger.resetKeys();
     if (context) logger.addContext(context);
     if (isStuckCheck(input)) {
-      const check = parseOrLog(() => parseStuckCheck(input), logger);
+      const check = parseOrLog(() => parseStuckCheck(input), logger, REJECTED);
       logger.appendKeys({
         jobId: logValue(check.jobId),
         attempt: check.attempt,
@@ -189,7 +192,7 @@ export function createStuckJobHandler(props: StuckJobHandlerProps): StuckJobHand
       });
       return checkJob(check);
     }
-    const event = parseOrLog(() => parseBatchJobStateChange(input), logger);
+    const event = parseOrLog(() => parseBatchJobStateChange(input), logger, REJECTED);
     const { jobId, status } = event.detail;
     logger.appendKeys({ jobId: logValue(jobId), status: logValue(status), eventId: logValue(event.id) });
     if (status !== 'RUNNABLE') {
@@ -199,20 +202,6 @@ export function createStuckJobHandler(props: StuckJobHandlerProps): StuckJobHand
     }
     return schedule(checkFor(event));
   };
-}
-
-function parseOrLog<T>(parse: () => T, logger: HandlerLogger): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof InvalidEventError) {
-      logger.error('Rejected an input that is neither a RUNNABLE event nor a stuck-job check', {
-        eventId: error.eventId,
-        reason: error.issues.join('; '),
-      });
-    }
-    throw error;
-  }
 }
 
 /** Fargate jobs name it in their network configuration (container or ECS properties). */

@@ -310,22 +310,15 @@ export class JobBaseStack extends Stack {
       description: `${configurationName}: reads alarm charts for the Slack channel`,
       inlinePolicies: { AlarmCharts: new iam.PolicyDocument({ statements: [reads] }) },
     });
+    const chartReads =
+      'The read-only CloudWatch actions Amazon Q Developer uses to show alarm charts in the channel';
     for (const resource of [guardrail, role]) {
-      Validations.of(resource).acknowledge({
-        id: 'AwsSolutions-IAM5[Action::cloudwatch:Describe*]',
-        reason:
-          'The read-only CloudWatch actions Amazon Q Developer uses to show alarm charts in the channel',
-      });
-      Validations.of(resource).acknowledge({
-        id: 'AwsSolutions-IAM5[Action::cloudwatch:Get*]',
-        reason:
-          'The read-only CloudWatch actions Amazon Q Developer uses to show alarm charts in the channel',
-      });
-      Validations.of(resource).acknowledge({
-        id: 'AwsSolutions-IAM5[Action::cloudwatch:List*]',
-        reason:
-          'The read-only CloudWatch actions Amazon Q Developer uses to show alarm charts in the channel',
-      });
+      for (const action of reads.actions) {
+        Validations.of(resource).acknowledge({
+          id: `AwsSolutions-IAM5[Action::${action}]`,
+          reason: chartReads,
+        });
+      }
       Validations.of(resource).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'CloudWatch Describe, Get and List of alarms and metrics take no narrower resource here',
