@@ -1,9 +1,11 @@
 import { App } from 'aws-cdk-lib';
 import * as cdkJson from '../../cdk.json';
-import { ConfigError, parseConfig } from '../../infra/config/load';
+import { ConfigError } from '../../infra/config/config-error';
+import { parseConfig } from '../../infra/config/load';
 import {
   stageConfigSchema,
   type AppConfig,
+  type AppConfigInput,
   type StageConfig,
   type StageConfigInput,
 } from '../../infra/config/schema';
@@ -30,6 +32,20 @@ export function testApp(options: TestAppOptions = {}): App {
 /** The example configuration, parsed as the app parses it. */
 export function exampleConfig(): AppConfig {
   return parseConfig(appConfig);
+}
+
+/** The example configuration input with its first stage changed by `change`. */
+export function exampleWithStage(change: Record<string, unknown>, base: AppConfigInput = appConfig): unknown {
+  const [first, ...rest] = base.stages;
+  return { ...base, stages: [{ ...first, ...change }, ...rest] };
+}
+
+/** The example configuration input with `section` (e.g. `github`) changed by `change`. */
+export function exampleWith(
+  section: 'pipeline' | 'preview' | 'github',
+  change: Record<string, unknown>,
+): AppConfigInput {
+  return { ...appConfig, [section]: { ...appConfig[section], ...change } };
 }
 
 /** A valid stage configuration: a created VPC in ap-northeast-1 unless overridden. */
