@@ -17,55 +17,36 @@ import { isPreviewStageName } from './stage-name';
  * module imports only the schema's types, and this step alone imports them all.
  */
 export function configProblems(config: AppConfig): ConfigProblem[] {
-  const names = config.stages.map((s) => s.name);
-  return [
-    ...githubProblems(config.github).map(under('github')),
+  const { appName, github, preview, stages } = config;
+  const problems: ConfigProblem[] = [
+    ...githubProblems(github).map(under('github')),
     ...givenNameProblems(appGivenNames(config), 'appName').map((message) => ({ path: ['appName'], message })),
-    ...config.preview.branches.flatMap((pattern, index) =>
-      matchesBranchPattern(pattern, config.github.branch)
-        ? [
-            {
-              path: ['preview', 'branches', index],
-              message: `'${pattern}' matches the deploy branch '${config.github.branch}', which is never a preview`,
-            },
-          ]
-        : [],
-    ),
-    ...config.stages.flatMap((stage, index) =>
-      [
-        ...configuredStageProblems(config.appName, stage, names.indexOf(stage.name) < index),
-        ...stageProblems(stage),
-      ].map(under('stages', index)),
-    ),
   ];
+  preview.branches.forEach((pattern, index) => {
+    if (matchesBranchPattern(pattern, github.branch)) {
+      const message = `'${pattern}' matches the deploy branch '${github.branch}', which is never a preview`;
+      problems.push({ path: ['preview', 'branches', index], message });
+    }
+  });
+  stages.forEach((stage, index) => {
+    const name = (message: string): void => void problems.push({ path: ['stages', index, 'name'], message });
+    if (stages.findIndex((s) => s.name === stage.name) < index)
+      name(`stage '${stage.name}' is configured twice`);
+    if (isPreviewStageName(stage.name))
+      name(`'${stage.name}' starts with a prefix reserved for preview stages (pr-, br-): rename the stage`);
+    nameProblems(appName, stage.name).forEach(name);
+    if (stage.vpc.shared) {
+      const message = 'only previews share the preview network: use vpc.existing with its ids, or vpc.create';
+      problems.push({ path: ['stages', index, 'vpc', 'shared'], message });
+    }
+    problems.push(...stageProblems(stage).map(under('stages', index)));
+  });
+  return problems;
 }
 
 /** The rules of one stage, configured or preview (`selectStage`); paths are the stage's. */
 export function stageProblems(stage: StageConfig): ConfigProblem[] {
   return existingVpcProblems(stage);
-}
-
-/** The rules of a configured stage only: its name, and no share of the preview network. */
-function configuredStageProblems(appName: string, stage: StageConfig, repeated: boolean): ConfigProblem[] {
-  const { name } = stage;
-  const messages = [
-    ...(repeated ? [`stage '${name}' is configured twice`] : []),
-    ...(isPreviewStageName(name)
-      ? [`'${name}' starts with a prefix reserved for preview stages (pr-, br-): rename the stage`]
-      : []),
-    ...nameProblems(appName, name),
-  ];
-  return [
-    ...messages.map((message) => ({ path: ['name'], message })),
-    ...(stage.vpc.shared
-      ? [
-          {
-            path: ['vpc', 'shared'],
-            message: 'only previews share the preview network: use vpc.existing with its ids, or vpc.create',
-          },
-        ]
-      : []),
-  ];
 }
 
 /**

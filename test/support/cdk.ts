@@ -48,6 +48,19 @@ export function exampleWith(
   return { ...appConfig, [section]: { ...appConfig[section], ...change } };
 }
 
+/** Ids for an existing VPC in configuration tests. */
+export const VPC_ID = 'vpc-0123456789abcdef0';
+export const PUBLIC_SUBNETS = ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'];
+export const PRIVATE_SUBNETS = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
+
+/** The example configuration input with its first stage in the existing VPC `VPC_ID`. */
+export function exampleWithVpc(
+  existing: Record<string, unknown>,
+  change: Record<string, unknown> = {},
+): unknown {
+  return exampleWithStage({ ...change, vpc: { existing: { vpcId: VPC_ID, ...existing } } });
+}
+
 /** A valid stage configuration: a created VPC in ap-northeast-1 unless overridden. */
 export function stageConfig(overrides: Partial<StageConfigInput> = {}): StageConfig {
   return stageConfigSchema.parse({
@@ -68,4 +81,13 @@ export function problemsOf(input: unknown): readonly string[] {
     throw error;
   }
   throw new Error('expected the configuration to be rejected');
+}
+
+/** What a test expects of `problemsOf`: each problem exactly (a string) or by a pattern. */
+export type Expected = string | RegExp | ReadonlyArray<string | RegExp>;
+
+/** Jest matchers for `Expected` problems, in order. */
+export function matchers(expected: Expected): unknown[] {
+  const list = typeof expected === 'string' || expected instanceof RegExp ? [expected] : expected;
+  return list.map((e): unknown => (typeof e === 'string' ? e : expect.stringMatching(e)));
 }

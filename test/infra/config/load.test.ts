@@ -4,19 +4,18 @@ import {
   exampleConfig,
   exampleWith as withSection,
   exampleWithStage as withStage,
+  exampleWithVpc as withExisting,
+  matchers,
   problemsOf,
+  PRIVATE_SUBNETS,
+  PUBLIC_SUBNETS,
+  VPC_ID,
+  type Expected,
 } from '../../support/cdk';
 
-const VPC_ID = 'vpc-0123456789abcdef0';
-const PUBLIC_SUBNETS = ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'];
-const PRIVATE_SUBNETS = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
 /** An existing VPC's statement that its private subnets route to a NAT gateway, for handlers and jobs. */
 const REACHABLE = { snsEndpoint: 'nat', jobsEgress: 'nat' } as const;
 const KEY_ARN = 'arn:aws:kms:ap-northeast-1:111111111111:key/12345678-1234-1234-1234-123456789012';
-
-/** The example with the first stage in an existing VPC. */
-const withExisting = (existing: Record<string, unknown>, change: Record<string, unknown> = {}): unknown =>
-  withStage({ ...change, vpc: { existing: { vpcId: VPC_ID, ...existing } } });
 
 describe('parseConfig', () => {
   test('accepts the example configuration and applies the defaults', () => {
@@ -49,11 +48,11 @@ describe('parseConfig', () => {
     );
   });
 
-  test.each<[string, unknown, ReadonlyArray<string | RegExp>]>([
+  test.each<[string, unknown, Expected]>([
     [
       'an invalid stage name, naming a valid form',
       withStage({ name: 'Dev_1' }),
-      [/^stages\[0\]\.name: 'Dev_1' is not a valid stage name: .*lowercase/],
+      /^stages\[0\]\.name: 'Dev_1' is not a valid stage name: .*lowercase/,
     ],
     [
       'three independent mistakes, listing every one',
@@ -64,12 +63,12 @@ describe('parseConfig', () => {
         /^stages\[0\]\.batch\.maxvCpus: must be at least 1/,
       ],
     ],
-    ['maxvCpus over 4096', withStage({ batch: { maxvCpus: 4097 } }), [/maxvCpus: must be at most 4096/]],
-    ['a fractional maxvCpus', withStage({ batch: { maxvCpus: 1.5 } }), [/maxvCpus: must be a whole number/]],
+    ['maxvCpus over 4096', withStage({ batch: { maxvCpus: 4097 } }), /maxvCpus: must be at most 4096/],
+    ['a fractional maxvCpus', withStage({ batch: { maxvCpus: 1.5 } }), /maxvCpus: must be a whole number/],
     [
       'an existing VPC without subnets',
       withExisting({ ...REACHABLE, subnetIds: [] }),
-      [/^stages\[0\]\.vpc\.existing\.subnetIds: list the subnets/],
+      /^stages\[0\]\.vpc\.existing\.subnetIds: list the subnets/,
     ],
     [
       'a VPC both existing and created',
@@ -79,37 +78,37 @@ describe('parseConfig', () => {
           create: { availabilityZones: ['ap-northeast-1a'] },
         },
       }),
-      ['stages[0].vpc: set either vpc.existing or vpc.create, not both'],
+      'stages[0].vpc: set either vpc.existing or vpc.create, not both',
     ],
     [
       'no VPC',
       withStage({ vpc: {} }),
-      ['stages[0].vpc: set vpc.existing ({ vpcId, subnetIds }) or vpc.create ({ availabilityZones })'],
+      'stages[0].vpc: set vpc.existing ({ vpcId, subnetIds }) or vpc.create ({ availabilityZones })',
     ],
     [
       'a production stage that is ephemeral',
       withStage({ production: true, ephemeral: true }),
-      [/^stages\[0\]\.ephemeral: a production stage cannot be ephemeral: set production or ephemeral/],
+      /^stages\[0\]\.ephemeral: a production stage cannot be ephemeral: set production or ephemeral/,
     ],
     [
       'a topic key without the topic',
       withStage({ notifications: { topicKeyArn: KEY_ARN } }),
-      [/^stages\[0\]\.notifications: topicKeyArn only applies to an existing topic: set topicArn too/],
+      /^stages\[0\]\.notifications: topicKeyArn only applies to an existing topic: set topicArn too/,
     ],
     [
       'topic policies acknowledged for a topic the stage creates',
       withStage({ notifications: { topicPoliciesAcknowledged: true } }),
-      [/^stages\[0\]\.notifications: topicPoliciesAcknowledged only applies to an existing topic/],
+      /^stages\[0\]\.notifications: topicPoliciesAcknowledged only applies to an existing topic/,
     ],
     [
       'a perChild that is not a boolean',
       withStage({ notifications: { perChild: 'yes' } }),
-      [/^stages\[0\]\.notifications\.perChild: /],
+      /^stages\[0\]\.notifications\.perChild: /,
     ],
     [
       'a misspelt setting, naming it',
       withStage({ maxVcpus: 8 }),
-      ["stages[0]: unknown setting 'maxVcpus': check the spelling"],
+      "stages[0]: unknown setting 'maxVcpus': check the spelling",
     ],
     [
       'a malformed job queue URL and subnet id',
@@ -122,9 +121,9 @@ describe('parseConfig', () => {
     [
       'branch-filter syntax the matcher does not share with GitHub',
       withSection('preview', { branches: ['!release/*'] }),
-      [/^preview\.branches\[0\]: use letters, digits/],
+      /^preview\.branches\[0\]: use letters, digits/,
     ],
-    ['a TTL outside 1 to 90 days', withSection('preview', { ttlDays: 0 }), [/^preview\.ttlDays:/]],
+    ['a TTL outside 1 to 90 days', withSection('preview', { ttlDays: 0 }), /^preview\.ttlDays:/],
     [
       'a shared VPC together with another',
       withSection('preview', {
@@ -133,7 +132,7 @@ describe('parseConfig', () => {
           create: { availabilityZones: ['ap-northeast-1a'] },
         },
       }),
-      ['preview.vpc: vpc.shared imports the preview network: set it alone'],
+      'preview.vpc: vpc.shared imports the preview network: set it alone',
     ],
     [
       'pipeline.connectionArn, which the pipeline no longer reads, naming why',
@@ -141,24 +140,22 @@ describe('parseConfig', () => {
         connectionArn:
           'arn:aws:codeconnections:ap-northeast-1:111111111111:connection/0123abcd-0123-4567-89ab-0123456789ab',
       }),
-      [/^pipeline\.connectionArn: is no longer supported: .*cloud assembly.*remove the setting$/],
+      /^pipeline\.connectionArn: is no longer supported: .*cloud assembly.*remove the setting$/,
     ],
     [
       'an ARN that is not a GitHub OIDC provider',
       withSection('github', {
         oidcProviderArns: ['arn:aws:iam::111111111111:oidc-provider/accounts.google.com'],
       }),
-      [/^github\.oidcProviderArns\[0\]: must be the ARN of a GitHub OIDC provider/],
+      /^github\.oidcProviderArns\[0\]: must be the ARN of a GitHub OIDC provider/,
     ],
     [
       'an environment name the subject claim would not carry verbatim',
       withSection('github', { previewEnvironment: 'pre view:1' }),
-      ["github.previewEnvironment: use letters, digits, '.', '_' and '-', e.g. preview"],
+      "github.previewEnvironment: use letters, digits, '.', '_' and '-', e.g. preview",
     ],
   ])('fails on %s', (_case, input, expected) => {
-    expect(problemsOf(input)).toEqual(
-      expected.map((e): unknown => (typeof e === 'string' ? e : expect.stringMatching(e))),
-    );
+    expect(problemsOf(input)).toEqual(matchers(expected));
   });
 });
 

@@ -29,12 +29,6 @@ function template(cfg: AppConfig): Template {
   return Template.fromStack(stacks(cfg).GithubOidc!);
 }
 
-/** The trust policy condition on the subject a role of `t` trusts, e.g. `{ StringEquals: {...} }`. */
-function trustOf(t: Template, roleName: string): unknown {
-  const [role] = Object.values(t.findResources('AWS::IAM::Role', { Properties: { RoleName: roleName } }));
-  return role?.Properties.AssumeRolePolicyDocument;
-}
-
 describe('githubOidcStacks', () => {
   test('holds both roles in one stack when previews deploy to the pipeline account', () => {
     const plans = githubOidcStacks(config());
@@ -171,23 +165,9 @@ describe('GithubOidcStack', () => {
     const t = template(config({ github: { ...appConfig.github, oidcProviderArns: [PROVIDER_ARN] } }));
     // THEN no provider is created and the roles trust the existing one
     t.resourceCountIs('AWS::IAM::OIDCProvider', 0);
-    expect(trustOf(t, 'jobs-github-deploy')).toMatchObject({
-      Statement: [{ Principal: { Federated: PROVIDER_ARN } }],
-    });
-  });
-
-  test('trusts the immutable subjects of a repository with configured ids', () => {
-    const t = template(config({ github: { ...appConfig.github, ownerId: 123, repositoryId: 456 } }));
-    expect(trustOf(t, 'jobs-github-deploy')).toMatchObject({
-      Statement: [
-        {
-          Condition: {
-            StringEquals: {
-              [`${HOST}:sub`]: 'repo:example-org@123/batch-job-platform@456:environment:deploy',
-            },
-          },
-        },
-      ],
+    t.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'jobs-github-deploy',
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Federated: PROVIDER_ARN } })] },
     });
   });
 
