@@ -123,7 +123,7 @@ export const stageConfigSchema = z
           .number()
           .int({ error: 'must be a whole number of vCPUs, from 1 to 4096' })
           .min(1, { error: 'must be at least 1 (vCPU)' })
-          .max(4096, { error: 'must be at most 4096, the most a Fargate environment takes' })
+          .max(4096, { error: 'must be at most 4096' })
           .default(32),
         spot: z.boolean().default(false),
       })
