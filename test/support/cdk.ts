@@ -52,6 +52,8 @@ export function exampleWith(
 export const VPC_ID = 'vpc-0123456789abcdef0';
 export const PUBLIC_SUBNETS = ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'];
 export const PRIVATE_SUBNETS = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
+/** An existing VPC's statement that its private subnets route to a NAT gateway, for handlers and jobs. */
+export const REACHABLE = { snsEndpoint: 'nat', jobsEgress: 'nat' } as const;
 
 /** The example configuration input with its first stage in the existing VPC `VPC_ID`. */
 export function exampleWithVpc(
@@ -83,11 +85,15 @@ export function problemsOf(input: unknown): readonly string[] {
   throw new Error('expected the configuration to be rejected');
 }
 
-/** What a test expects of `problemsOf`: each problem exactly (a string) or by a pattern. */
+/** What a test expects of `problemsOf`: each problem exactly (a string) or by a pattern, in order. */
 export type Expected = string | RegExp | ReadonlyArray<string | RegExp>;
 
-/** Jest matchers for `Expected` problems, in order. */
-export function matchers(expected: Expected): unknown[] {
-  const list = typeof expected === 'string' || expected instanceof RegExp ? [expected] : expected;
-  return list.map((e): unknown => (typeof e === 'string' ? e : expect.stringMatching(e)));
+/** One test per row `[case, input, expected]`: the configuration is rejected with exactly `expected`. */
+export function testRejections(rows: ReadonlyArray<[string, unknown, Expected]>): void {
+  test.each(rows)('fails on %s', (_case, input, expected) => {
+    const list = typeof expected === 'string' || expected instanceof RegExp ? [expected] : expected;
+    expect(problemsOf(input)).toEqual(
+      list.map((e): unknown => (typeof e === 'string' ? e : expect.stringMatching(e))),
+    );
+  });
 }

@@ -5,16 +5,13 @@ import {
   exampleWith as withSection,
   exampleWithStage as withStage,
   exampleWithVpc as withExisting,
-  matchers,
-  problemsOf,
   PRIVATE_SUBNETS,
   PUBLIC_SUBNETS,
   VPC_ID,
-  type Expected,
+  REACHABLE,
+  testRejections,
 } from '../../support/cdk';
 
-/** An existing VPC's statement that its private subnets route to a NAT gateway, for handlers and jobs. */
-const REACHABLE = { snsEndpoint: 'nat', jobsEgress: 'nat' } as const;
 const KEY_ARN = 'arn:aws:kms:ap-northeast-1:111111111111:key/12345678-1234-1234-1234-123456789012';
 
 describe('parseConfig', () => {
@@ -48,7 +45,7 @@ describe('parseConfig', () => {
     );
   });
 
-  test.each<[string, unknown, Expected]>([
+  testRejections([
     [
       'an invalid stage name, naming a valid form',
       withStage({ name: 'Dev_1' }),
@@ -154,9 +151,7 @@ describe('parseConfig', () => {
       withSection('github', { previewEnvironment: 'pre view:1' }),
       "github.previewEnvironment: use letters, digits, '.', '_' and '-', e.g. preview",
     ],
-  ])('fails on %s', (_case, input, expected) => {
-    expect(problemsOf(input)).toEqual(matchers(expected));
-  });
+  ]);
 });
 
 describe('selectStage', () => {

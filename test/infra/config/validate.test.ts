@@ -4,21 +4,18 @@ import {
   exampleWith as withSection,
   exampleWithStage as withStage,
   exampleWithVpc as withExisting,
-  matchers,
-  problemsOf,
   PRIVATE_SUBNETS,
   PUBLIC_SUBNETS,
   VPC_ID,
-  type Expected,
+  REACHABLE,
+  testRejections,
 } from '../../support/cdk';
 
-/** An existing VPC's statement that its private subnets route to a NAT gateway, for handlers and jobs. */
-const REACHABLE = { snsEndpoint: 'nat', jobsEgress: 'nat' } as const;
 const PROVIDER_ARN = 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com';
 const LONG_APP_NAME = 'abcdefghijklmnopqrst';
 
 describe('the rules across settings (parseConfig)', () => {
-  test.each<[string, unknown, Expected]>([
+  testRejections([
     [
       // 20 + 24 + 2 + 19 = 65 characters for <app>-<stage>-BatchSuccessHandler
       'a stage physical name over its limit once prefixed, saying by how much',
@@ -107,9 +104,7 @@ describe('the rules across settings (parseConfig)', () => {
       withSection('github', { deployEnvironment: 'preview' }),
       "github.deployEnvironment: 'preview' is the preview environment: the deploy job needs its own",
     ],
-  ])('fails on %s', (_case, input, expected) => {
-    expect(problemsOf(input)).toEqual(matchers(expected));
-  });
+  ]);
 
   test.each<[string, Record<string, unknown>]>([
     [
