@@ -5,7 +5,7 @@ import type { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
+import { ephemeralTags } from '../../infra/config/ephemeral';
 import { parseConfig } from '../../infra/config/load';
 import { stageGivenNames } from '../../infra/config/names';
 import { previewNetworkNames } from '../../infra/config/preview-network';
@@ -15,6 +15,7 @@ import { buildPlatform } from '../../infra/platform';
 import { exampleConfig, testApp } from '../support/cdk';
 
 const CONFIG = exampleConfig();
+const REPOSITORY = `${CONFIG.github.owner}/${CONFIG.github.repository}`;
 /** The example with a stage in a second region (CDK then adds a support stack) and a smoke test. */
 const TWO_REGIONS = parseConfig({
   ...appConfig,
@@ -173,26 +174,18 @@ describe('a preview stage from the context', () => {
   });
 
   test('is tagged with where it came from, on the stack, leaving the template free of deploy-time values', () => {
-    expect(stage?.stack.tags.tagValues()).toEqual({
-      [EPHEMERAL_TAGS.kind]: 'pr',
-      [EPHEMERAL_TAGS.stage]: 'pr-42',
-      [EPHEMERAL_TAGS.pullRequest]: '42',
-      [EPHEMERAL_TAGS.repository]: `${CONFIG.github.owner}/${CONFIG.github.repository}`,
-    });
+    expect(stage?.stack.tags.tagValues()).toEqual(ephemeralTags({ stage: 'pr-42', repository: REPOSITORY }));
     expect(JSON.stringify(template.toJSON())).not.toContain('ephemeral:');
   });
 
   test('carries the creating run and time when the deploy gives them', () => {
     const run = 'https://github.com/example-org/batch-job-platform/actions/runs/7';
-    const tagged = buildPlatform(testApp(), CONFIG, {
+    const options = {
       stage: 'br-preview-x-0a1b2c',
       provenance: { run, createdAt: '2026-07-01T00:00:00Z' },
-    }).stage;
-    expect(tagged?.stack.tags.tagValues()).toMatchObject({
-      [EPHEMERAL_TAGS.kind]: 'branch',
-      [EPHEMERAL_TAGS.run]: run,
-      [EPHEMERAL_TAGS.createdAt]: '2026-07-01T00:00:00Z',
-    });
+    };
+    const tagged = buildPlatform(testApp(), CONFIG, options).stage;
+    expect(tagged?.stack.tags.tagValues()).toEqual(ephemeralTags({ ...options, repository: REPOSITORY }));
   });
 
   test('fails when the branch given does not name the stage', () => {
