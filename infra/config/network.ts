@@ -11,20 +11,12 @@ export function handlersVpcAttached(stage: {
   return stage.handlers.vpcAttached ?? !stage.ephemeral;
 }
 
-/** What a stage's existing-VPC rules read of the stage. */
-interface StageNetworkSettings {
-  readonly ephemeral: boolean;
-  readonly smokeTest: boolean;
-  readonly vpc: { readonly existing?: ExistingVpc };
-  readonly handlers: { readonly vpcAttached?: boolean; readonly timeoutSeconds: number };
-}
-
 /**
  * What an existing VPC would let fail silently: handlers that cannot reach SNS (every notification
  * waits out the timeout, then dead-letters) and a smoke-test job that cannot pull its image. Paths
  * are the stage's.
  */
-export function existingVpcProblems(stage: StageNetworkSettings): ConfigProblem[] {
+export function existingVpcProblems(stage: StageConfig): ConfigProblem[] {
   const existing = stage.vpc.existing;
   if (!existing) return [];
   return [
