@@ -3,7 +3,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { NagValidationPlugin } from './nag/nag-plugin';
 import { appConfig } from './config/stages';
-import { ConfigError, parseConfig } from './config/load';
+import { ConfigError } from './config/config-error';
+import { parseConfig } from './config/load';
 import { provenanceFromEnv } from './config/ephemeral';
 import { buildPlatform } from './platform';
 

@@ -1,7 +1,8 @@
 import { PermissionsBoundary, type App } from 'aws-cdk-lib';
 import { ephemeralKindOf, ephemeralTags, type Provenance } from './config/ephemeral';
 import { previewAccount, previewAccountIsOwn } from './config/github';
-import { ConfigError, selectStage, type AppConfig } from './config/load';
+import { ConfigError } from './config/config-error';
+import { selectStage, type AppConfig } from './config/load';
 import { pipelineNames, previewBootstrapNames } from './config/names';
 import { PREVIEW_NETWORK_ID, previewNetworkNames } from './config/preview-network';
 import { isPreviewStageName } from './config/stage-name';

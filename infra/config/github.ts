@@ -1,5 +1,5 @@
-import type { AppConfig } from './schema';
 import { pipelineNames, type GivenName } from './names';
+import type { AppConfig, ConfigProblem } from './schema';
 
 /**
  * What GitHub Actions and AWS know each other by: the OIDC issuer and audience, the subject (`sub`)
@@ -8,6 +8,29 @@ import { pipelineNames, type GivenName } from './names';
  */
 
 export type GithubConfig = AppConfig['github'];
+
+/** What is wrong with the GitHub settings together (paths below `github`). */
+export function githubProblems(github: GithubConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if ((github.ownerId === undefined) !== (github.repositoryId === undefined))
+    problems.push({ path: [], message: 'set both ownerId and repositoryId, or neither' });
+  if (github.deployEnvironment === github.previewEnvironment) {
+    problems.push({
+      path: ['deployEnvironment'],
+      message: `'${github.previewEnvironment}' is the preview environment: the deploy job needs its own`,
+    });
+  }
+  const accounts = github.oidcProviderArns.map((arn) => arn.split(':')[4] ?? '');
+  accounts.forEach((account, index) => {
+    if (accounts.indexOf(account) < index) {
+      problems.push({
+        path: ['oidcProviderArns', index],
+        message: `account ${account} is listed twice: an account holds one GitHub OIDC provider`,
+      });
+    }
+  });
+  return problems;
+}
 
 /** The issuer host of GitHub Actions' OIDC tokens, and the IAM condition-key prefix. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';

@@ -1,24 +1,26 @@
 import type { z } from 'zod';
+import { ConfigError } from './config-error';
+import { nameProblems } from './names';
 import {
   appConfigSchema,
   stageConfigSchema,
   type AppConfig,
   type AppConfigInput,
+  type ConfigProblem,
   type StageConfig,
 } from './schema';
 import { isPreviewStageName, stageNameProblem } from './stage-name';
-import { nameProblems } from './names';
+import { configProblems, stageProblems } from './validate';
 
-/** A configuration that cannot be deployed; the message lists every problem and its fix. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(
-      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  - ${p}`).join('\n'),
-    );
-    this.name = 'ConfigError';
-  }
+/** Adds the rules across settings to a schema, so that one parse reports every problem at once. */
+function withRules<T>(rules: (value: T) => ConfigProblem[]) {
+  return (value: T, ctx: z.core.$RefinementCtx<T>): void => {
+    for (const { path, message } of rules(value)) ctx.addIssue({ code: 'custom', path: [...path], message });
+  };
 }
+
+const validAppConfig = appConfigSchema.superRefine(withRules(configProblems));
+const validStageConfig = stageConfigSchema.superRefine(withRules(stageProblems));
 
 function describe(issues: readonly z.core.$ZodIssue[], prefix: string): string[] {
   return issues.map((issue) => {
@@ -37,7 +39,7 @@ function describe(issues: readonly z.core.$ZodIssue[], prefix: string): string[]
 
 /** Validates the whole configuration at once; throws a ConfigError listing every problem. */
 export function parseConfig(input: unknown): AppConfig {
-  const result = appConfigSchema.safeParse(input);
+  const result = validAppConfig.safeParse(input);
   if (!result.success) throw new ConfigError(describe(result.error.issues, ''));
   return result.data;
 }
@@ -72,7 +74,7 @@ export function selectStage(config: AppConfig, name: string, options: PreviewSta
     );
   }
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `context stage: ${p}`));
-  const result = stageConfigSchema.safeParse({
+  const result = validStageConfig.safeParse({
     name,
     account,
     region: config.preview.region,

@@ -144,20 +144,18 @@ export function previewBootstrapNames(appName: string): PreviewBootstrapNames {
   };
 }
 
-export interface PipelineGivenNamesOptions {
-  /** The regions of the stages; CDK adds a support stack for each one other than the pipeline's. */
-  readonly stageRegions: readonly string[];
-}
-
-/** Every name the pipeline stack gives, and the names CDK derives from them. */
+/**
+ * Every name the pipeline stack gives, and the names CDK derives from them: a support stack for each
+ * stage region other than the pipeline's.
+ */
 export function pipelineGivenNames(
   appName: string,
   account: string,
   region: string,
-  options: PipelineGivenNamesOptions,
+  stageRegions: readonly string[],
 ): GivenName[] {
   const names = pipelineNames(appName, account, region);
-  const supportRegions = [...new Set(options.stageRegions)].filter((r) => r !== region);
+  const supportRegions = [...new Set(stageRegions)].filter((r) => r !== region);
   return [
     { name: names.stackName, resource: 'cloudFormationStack' },
     { name: names.pipelineName, resource: 'codePipeline' },

@@ -1,4 +1,4 @@
-import type { StageConfig } from './schema';
+import type { ConfigProblem, StageConfig } from './schema';
 
 /** An existing VPC's settings, as the schema outputs them. */
 type ExistingVpc = NonNullable<StageConfig['vpc']['existing']>;
@@ -11,31 +11,24 @@ export function handlersVpcAttached(stage: {
   return stage.handlers.vpcAttached ?? !stage.ephemeral;
 }
 
-/** A problem with one setting of `vpc.existing`. */
-export interface ExistingVpcProblem {
-  readonly setting: keyof ExistingVpc;
-  readonly message: string;
-}
-
-/** What a stage's existing-VPC rules read of the stage. */
-interface StageNetworkSettings {
-  readonly ephemeral: boolean;
-  readonly smokeTest: boolean;
-  readonly vpc: { readonly existing?: ExistingVpc };
-  readonly handlers: { readonly vpcAttached?: boolean; readonly timeoutSeconds: number };
-}
-
 /**
  * What an existing VPC would let fail silently: handlers that cannot reach SNS (every notification
- * waits out the timeout, then dead-letters) and a smoke-test job that cannot pull its image.
+ * waits out the timeout, then dead-letters) and a smoke-test job that cannot pull its image. Paths
+ * are the stage's.
  */
-export function existingVpcProblems(stage: StageNetworkSettings): ExistingVpcProblem[] {
+export function existingVpcProblems(stage: StageConfig): ConfigProblem[] {
   const existing = stage.vpc.existing;
   if (!existing) return [];
   return [
     ...(handlersVpcAttached(stage) ? handlerProblems(existing, stage.handlers.timeoutSeconds) : []),
     ...jobProblems(existing, stage.smokeTest),
-  ];
+  ].map(({ setting, message }) => ({ path: ['vpc', 'existing', setting], message }));
+}
+
+/** A problem with one setting of `vpc.existing`. */
+interface ExistingVpcProblem {
+  readonly setting: keyof ExistingVpc;
+  readonly message: string;
 }
 
 /** Lambda never gives a function a public IP, so attached handlers need private subnets and a way to SNS. */

@@ -83,12 +83,8 @@ export class GithubOidcStack extends Stack {
     if (props.deploy)
       this.deployRole = this.addDeployRole(props.appName, props.github, props.deploy.pipeline);
     if (props.preview) {
-      this.previewRole = this.addPreviewRole(
-        props.appName,
-        props.github,
-        props.preview.region,
-        props.preview.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER,
-      );
+      const qualifier = props.preview.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+      this.previewRole = this.addPreviewRole(props.appName, props.github, props.preview.region, qualifier);
     }
     new CfnOutput(this, 'ProviderArn', { value: this.provider.oidcProviderArn });
   }
@@ -106,22 +102,25 @@ export class GithubOidcStack extends Stack {
     });
   }
 
-  private trustedRole(
-    id: string,
-    roleName: string,
-    subjects: string[],
-    description: string,
-    maxSessionSeconds: number,
+  /** A role the jobs of one GitHub environment assume, allowed `statements` alone, its ARN an output. */
+  private addRole(
+    role: 'deploy' | 'preview',
+    props: { appName: string; subjects: string[]; description: string },
+    statements: iam.PolicyStatement[],
   ): iam.Role {
-    return new GithubActionsRole(this, id, {
-      maxSessionDuration: Duration.seconds(maxSessionSeconds),
+    const id = role === 'deploy' ? 'DeployRole' : 'PreviewRole';
+    const { role: created } = new GithubActionsRole(this, id, {
+      maxSessionDuration: Duration.seconds(ROLE_MAX_SESSION_SECONDS[role]),
       provider: this.provider,
       issuerHost: GITHUB_OIDC_HOST,
       audience: GITHUB_OIDC_AUDIENCE,
-      subjects,
-      roleName,
-      description,
-    }).role;
+      subjects: props.subjects,
+      roleName: githubRoleName(props.appName, role),
+      description: props.description,
+    });
+    for (const statement of statements) created.addToPrincipalPolicy(statement);
+    new CfnOutput(this, `${id}Arn`, { value: created.roleArn });
+    return created;
   }
 
   /**
@@ -129,21 +128,13 @@ export class GithubOidcStack extends Stack {
    * bucket is encrypted with S3-managed keys (SSE-S3), so no KMS permission is needed.
    */
   private addDeployRole(appName: string, github: GithubConfig, pipeline: PipelineNames): iam.Role {
-    const role = this.trustedRole(
-      'DeployRole',
-      githubRoleName(appName, 'deploy'),
-      deployRoleSubjects(github),
-      `GitHub Actions deploy job (${github.owner}/${github.repository}): start ${pipeline.pipelineName}`,
-      ROLE_MAX_SESSION_SECONDS.deploy,
-    );
-    role.addToPrincipalPolicy(
+    const description = `GitHub Actions deploy job (${github.owner}/${github.repository}): start ${pipeline.pipelineName}`;
+    return this.addRole('deploy', { appName, subjects: deployRoleSubjects(github), description }, [
       new iam.PolicyStatement({
         sid: 'UploadSource',
         actions: ['s3:PutObject'],
         resources: [`arn:${this.partition}:s3:::${pipeline.sourceBucketName}/${pipeline.sourceObjectKey}`],
       }),
-    );
-    role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'StartAndReadPipeline',
         actions: [
@@ -154,9 +145,7 @@ export class GithubOidcStack extends Stack {
         ],
         resources: [this.formatArn({ service: 'codepipeline', resource: pipeline.pipelineName })],
       }),
-    );
-    new CfnOutput(this, 'DeployRoleArn', { value: role.roleArn });
-    return role;
+    ]);
   }
 
   /**
@@ -165,14 +154,8 @@ export class GithubOidcStack extends Stack {
    * The bootstrap roles trust any principal of their own account that is allowed to assume them.
    */
   private addPreviewRole(appName: string, github: GithubConfig, region: string, qualifier: string): iam.Role {
-    const role = this.trustedRole(
-      'PreviewRole',
-      githubRoleName(appName, 'preview'),
-      previewRoleSubjects(github),
-      `GitHub Actions previews (${github.owner}/${github.repository}): CDK bootstrap roles in ${region}`,
-      ROLE_MAX_SESSION_SECONDS.preview,
-    );
-    role.addToPrincipalPolicy(
+    const description = `GitHub Actions previews (${github.owner}/${github.repository}): CDK bootstrap roles in ${region}`;
+    return this.addRole('preview', { appName, subjects: previewRoleSubjects(github), description }, [
       new iam.PolicyStatement({
         sid: 'AssumeCdkBootstrapRoles',
         actions: ['sts:AssumeRole'],
@@ -181,9 +164,7 @@ export class GithubOidcStack extends Stack {
             `arn:${this.partition}:iam::${this.account}:role/cdk-${qualifier}-${type}-${this.account}-${region}`,
         ),
       }),
-    );
-    new CfnOutput(this, 'PreviewRoleArn', { value: role.roleArn });
-    return role;
+    ]);
   }
 }
 

@@ -68,15 +68,15 @@ export class PreviewBootstrapStack extends Stack {
       description: `${props.appName} previews: the boundary of the CDK execution role and of every role a preview creates`,
       statements: [
         new iam.PolicyStatement({ sid: 'WithinTheBoundary', actions: ['*'], resources: ['*'] }),
-        ...protections({
-          protectedIdentities: [
+        ...protections(
+          [
             iamArn(`oidc-provider/${GITHUB_OIDC_HOST}`),
             iamArn(`role/${githubRoleNamePattern(props.appName)}`),
             iamArn(`role/cdk-${qualifier}-*`),
           ],
-          protectedPolicies: [iamArn(`policy/${props.appName}-preview-*`)],
+          iamArn(`policy/${props.appName}-preview-*`),
           boundaryArn,
-        }),
+        ),
       ],
     });
 
@@ -109,22 +109,22 @@ export class PreviewBootstrapStack extends Stack {
   }
 }
 
-interface ProtectionsProps {
-  /** The OIDC provider and the roles no preview may change, pass or read. */
-  readonly protectedIdentities: readonly string[];
-  /** The bootstrap policies themselves. */
-  readonly protectedPolicies: readonly string[];
-  readonly boundaryArn: string;
-}
-
-/** The explicit denies of the boundary: they hold whatever any other policy allows. */
-function protections(props: ProtectionsProps): iam.PolicyStatement[] {
+/**
+ * The explicit denies of the boundary: they hold whatever any other policy allows. No preview may
+ * change, pass or read `protectedIdentities` (the OIDC provider and the roles that hold the trust),
+ * change the bootstrap policies (`protectedPolicies`), or create a role without `boundaryArn`.
+ */
+function protections(
+  protectedIdentities: string[],
+  protectedPolicies: string,
+  boundaryArn: string,
+): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
       sid: 'ProtectTheWorkflowsTrust',
       effect: iam.Effect.DENY,
       actions: ['iam:*'],
-      resources: [...props.protectedIdentities],
+      resources: protectedIdentities,
     }),
     new iam.PolicyStatement({
       sid: 'ProtectTheBootstrapPolicies',
@@ -137,14 +137,14 @@ function protections(props: ProtectionsProps): iam.PolicyStatement[] {
         'iam:TagPolicy',
         'iam:UntagPolicy',
       ],
-      resources: [...props.protectedPolicies],
+      resources: [protectedPolicies],
     }),
     new iam.PolicyStatement({
       sid: 'EveryNewRoleCarriesTheBoundary',
       effect: iam.Effect.DENY,
       actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
       resources: ['*'],
-      conditions: { StringNotEquals: { 'iam:PermissionsBoundary': props.boundaryArn } },
+      conditions: { StringNotEquals: { 'iam:PermissionsBoundary': boundaryArn } },
     }),
     new iam.PolicyStatement({
       sid: 'NoRoleLosesTheBoundary',

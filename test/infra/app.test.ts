@@ -34,20 +34,15 @@ describe('infra/app.ts', () => {
     expect(Object.keys(manifest.artifacts)).not.toContain('Pipeline');
   });
 
-  test('fails on a bad stage name with one clear error and no stack trace', () => {
-    // WHEN
-    const result = runApp({ stage: 'Feature/Login' });
-    // THEN
+  // One clear error and no stack trace.
+  test.each([
+    ['a bad stage name', 'Feature/Login', /context stage: 'Feature\/Login' is not a valid stage name/],
+    ['a stage context that is not a string', 42, /context stage: must be a stage name, e.g. -c stage=pr-42/],
+  ])('fails on %s', (_case, stage, message) => {
+    const result = runApp({ stage });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(
-      /^Invalid configuration \(1 problem\):\n {2}- context stage: 'Feature\/Login' is not a valid stage name/,
-    );
+    expect(result.stderr).toMatch(/^Invalid configuration \(1 problem\):\n {2}- /);
+    expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
-
-  test('fails on a stage context that is not a string', () => {
-    const result = runApp({ stage: 42 });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/context stage: must be a stage name, e.g. -c stage=pr-42/);
   });
 });

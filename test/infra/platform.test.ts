@@ -4,12 +4,43 @@ import { RegoEngine, TemplateFile } from '@aws/cloudformation-validate';
 import type { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Stack } from 'aws-cdk-lib';
-import { ConfigError, parseConfig } from '../../infra/config/load';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ephemeralTags } from '../../infra/config/ephemeral';
+import { parseConfig } from '../../infra/config/load';
 import { stageGivenNames } from '../../infra/config/names';
-import { appGivenNames } from '../../infra/config/schema';
+import { previewNetworkNames } from '../../infra/config/preview-network';
+import { appGivenNames } from '../../infra/config/validate';
 import { appConfig } from '../../infra/config/stages';
 import { buildPlatform } from '../../infra/platform';
 import { exampleConfig, testApp } from '../support/cdk';
+
+const CONFIG = exampleConfig();
+const REPOSITORY = `${CONFIG.github.owner}/${CONFIG.github.repository}`;
+/** The example with a stage in a second region (CDK then adds a support stack) and a smoke test. */
+const TWO_REGIONS = parseConfig({
+  ...appConfig,
+  stages: [
+    ...appConfig.stages,
+    {
+      name: 'eu',
+      account: '444444444444',
+      region: 'eu-west-1',
+      vpc: { create: { availabilityZones: ['eu-west-1a'] } },
+      smokeTest: true,
+    },
+  ],
+});
+/** Properties that carry a resource's physical name, or the name people see. */
+const NAME_PROPERTIES = [
+  'FunctionName',
+  'RoleName',
+  'BucketName',
+  'Name',
+  'TopicName',
+  'QueueName',
+  'LogGroupName',
+  'DisplayName',
+];
 
 /** Every CloudFormation template in a cloud assembly, nested stage assemblies included. */
 function templates(dir: string): string[] {
@@ -20,14 +51,14 @@ function templates(dir: string): string[] {
   });
 }
 
-describe('the whole app, as `npm run synth` builds it', () => {
+describe('the whole app, as `npm run synth` builds it, with a stage in a second region', () => {
   let app: App;
   let outdir: string;
 
   beforeAll(() => {
-    // GIVEN the example configuration, with the handlers bundled as at deploy time
+    // GIVEN the configuration, with the handlers bundled as at deploy time
     app = testApp({ bundling: true });
-    buildPlatform(app, exampleConfig());
+    buildPlatform(app, TWO_REGIONS);
     // WHEN
     outdir = app.synth().directory;
   });
@@ -66,81 +97,8 @@ describe('the whole app, as `npm run synth` builds it', () => {
       engine.free();
     }
   });
-});
 
-describe('one stage from the context', () => {
-  test('a preview stage is synthesized alone, without the pipeline', () => {
-    // GIVEN
-    const app = testApp();
-    // WHEN
-    const platform = buildPlatform(app, exampleConfig(), { stage: 'pr-42' });
-    // THEN
-    expect(platform.pipeline).toBeUndefined();
-    expect(platform.stage?.stack.stackName).toBe('jobs-pr-42-JobBase');
-    expect(app.node.children.map((c) => c.node.id)).toEqual(['pr-42']);
-  });
-
-  test('a configured stage can be deployed by hand, by its name', () => {
-    const platform = buildPlatform(testApp(), exampleConfig(), { stage: 'dev' });
-    expect(platform.stage?.config.name).toBe('dev');
-    expect(platform.stage?.stack.terminationProtection).toBe(false);
-  });
-
-  test('production stacks are protected from deletion', () => {
-    const platform = buildPlatform(testApp(), exampleConfig(), { stage: 'prod' });
-    expect(platform.stage?.stack.terminationProtection).toBe(true);
-  });
-});
-
-describe('names over a service limit', () => {
-  test('fail as a configuration error naming the setting, not as a stack trace from synthesis', () => {
-    // GIVEN the longest app name allowed, and a 14-character pipeline region
-    const input = { ...appConfig, appName: 'abcdefghijklmnopqrst' };
-    // WHEN the app is built and synthesized as infra/app.ts does
-    const synthesize = (): void => {
-      const app = testApp();
-      buildPlatform(app, parseConfig(input));
-      app.synth();
-    };
-    // THEN the source bucket's 64-character name is reported before any construct is built
-    expect(synthesize).toThrow(ConfigError);
-    expect(synthesize).toThrow(
-      /appName: the s3Bucket name 'abcdefghijklmnopqrst-pipeline-source-111111111111-ap-northeast-1' .* is 64 characters, over the limit of 63: shorten appName by 1/,
-    );
-  });
-});
-
-describe('every physical name', () => {
-  /** Properties that carry a resource's physical name, or the name people see. */
-  const NAME_PROPERTIES = [
-    'FunctionName',
-    'RoleName',
-    'BucketName',
-    'Name',
-    'TopicName',
-    'QueueName',
-    'LogGroupName',
-    'DisplayName',
-  ];
-
-  test('the app gives is one the configuration checks against its limits', () => {
-    // GIVEN the example, with a stage in another region (CDK then adds a support stack) and a smoke test
-    const config = parseConfig({
-      ...appConfig,
-      stages: [
-        ...appConfig.stages,
-        {
-          name: 'eu',
-          account: '444444444444',
-          region: 'eu-west-1',
-          vpc: { create: { availabilityZones: ['eu-west-1a'] } },
-          smokeTest: true,
-        },
-      ],
-    });
-    const app = testApp();
-    buildPlatform(app, config);
-    const outdir = app.synth().directory;
+  test('gives only physical names the configuration checks against their limits', () => {
     // WHEN every stack name and every literal name in every template is collected
     const stackNames = app.node
       .findAll()
@@ -161,11 +119,108 @@ describe('every physical name', () => {
     // THEN each is among the names the configuration validates
     const checked = new Set(
       [
-        ...appGivenNames(config),
-        ...config.stages.flatMap((s) => stageGivenNames(config.appName, s.name)),
+        ...appGivenNames(TWO_REGIONS),
+        ...TWO_REGIONS.stages.flatMap((s) => stageGivenNames(TWO_REGIONS.appName, s.name)),
       ].map((n) => n.name),
     );
     expect(stackNames.length).toBeGreaterThan(5);
     expect([...stackNames, ...templateNames].filter((name) => !checked.has(name))).toEqual([]);
+  });
+});
+
+describe('a preview stage from the context', () => {
+  // GIVEN the example configuration, whose previews have an account of their own; built once
+  const app = testApp();
+  const { pipeline, stage } = buildPlatform(app, CONFIG, { stage: 'pr-42' });
+  const template = Template.fromStack(stage!.stack);
+  const NETWORK = previewNetworkNames(CONFIG.appName, 2);
+
+  test('is synthesized alone, without the pipeline', () => {
+    expect(pipeline).toBeUndefined();
+    expect(stage?.stack.stackName).toBe('jobs-pr-42-JobBase');
+    expect(app.node.children.map((c) => c.node.id)).toEqual(['pr-42']);
+  });
+
+  test('creates no network of its own, and runs its jobs in the preview network', () => {
+    for (const type of [
+      'AWS::EC2::VPC',
+      'AWS::EC2::Subnet',
+      'AWS::EC2::InternetGateway',
+      'AWS::EC2::FlowLog',
+    ])
+      template.resourceCountIs(type, 0);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      VpcId: { 'Fn::ImportValue': NETWORK.vpcIdExport },
+    });
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: Match.objectLike({
+        Subnets: NETWORK.subnetIdExports.map((name) => ({ 'Fn::ImportValue': name })),
+      }),
+    });
+  });
+
+  test('publishes that its jobs need a public IP, as the network has no NAT', () => {
+    template.hasOutput('JobsAssignPublicIp', { Value: 'ENABLED' });
+  });
+
+  test('gives every role the boundary of the preview account bootstrap', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) {
+      expect(role.Properties.PermissionsBoundary).toBe(
+        'arn:aws:iam::333333333333:policy/jobs-preview-boundary',
+      );
+    }
+  });
+
+  test('is tagged with where it came from, on the stack, leaving the template free of deploy-time values', () => {
+    expect(stage?.stack.tags.tagValues()).toEqual(ephemeralTags({ stage: 'pr-42', repository: REPOSITORY }));
+    expect(JSON.stringify(template.toJSON())).not.toContain('ephemeral:');
+  });
+
+  test('carries the creating run and time when the deploy gives them', () => {
+    const run = 'https://github.com/example-org/batch-job-platform/actions/runs/7';
+    const options = {
+      stage: 'br-preview-x-0a1b2c',
+      provenance: { run, createdAt: '2026-07-01T00:00:00Z' },
+    };
+    const tagged = buildPlatform(testApp(), CONFIG, options).stage;
+    expect(tagged?.stack.tags.tagValues()).toEqual(ephemeralTags({ ...options, repository: REPOSITORY }));
+  });
+
+  test('fails when the branch given does not name the stage', () => {
+    expect(() =>
+      buildPlatform(testApp(), CONFIG, { stage: 'br-feature-x', provenance: { branch: 'feature/x' } }),
+    ).toThrow(/context stage: EPHEMERAL_BRANCH 'feature\/x' names stage/);
+  });
+});
+
+describe('a configured stage from the context', () => {
+  test.each([
+    ['dev', false],
+    ['prod', true],
+  ])('%s is deployed by hand, by its name, protected from deletion: %p', (name, protectedStack) => {
+    const { stage } = buildPlatform(testApp(), CONFIG, { stage: name });
+    expect(stage?.config.name).toBe(name);
+    expect(stage?.stack.terminationProtection).toBe(protectedStack);
+    // Neither ephemeral tags nor the preview boundary: it is no preview.
+    expect(stage?.stack.tags.tagValues()).toEqual({});
+    const roles = Object.values(Template.fromStack(stage!.stack).findResources('AWS::IAM::Role'));
+    for (const role of roles) expect(role.Properties.PermissionsBoundary).toBeUndefined();
+  });
+});
+
+describe('previews without an account of their own', () => {
+  test('get no boundary, and there is no bootstrap stack', () => {
+    // GIVEN previews in the pipeline account
+    const shared = { ...CONFIG, preview: { ...CONFIG.preview, account: CONFIG.pipeline.account } };
+    // THEN
+    const { stage } = buildPlatform(testApp(), shared, { stage: 'pr-42' });
+    for (const role of Object.values(Template.fromStack(stage!.stack).findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.PermissionsBoundary).toBeUndefined();
+    }
+    const app = testApp();
+    buildPlatform(app, shared);
+    expect(app.node.tryFindChild('PreviewBootstrap')).toBeUndefined();
   });
 });

@@ -1,9 +1,11 @@
 import { App } from 'aws-cdk-lib';
 import * as cdkJson from '../../cdk.json';
-import { ConfigError, parseConfig } from '../../infra/config/load';
+import { ConfigError } from '../../infra/config/config-error';
+import { parseConfig } from '../../infra/config/load';
 import {
   stageConfigSchema,
   type AppConfig,
+  type AppConfigInput,
   type StageConfig,
   type StageConfigInput,
 } from '../../infra/config/schema';
@@ -32,6 +34,35 @@ export function exampleConfig(): AppConfig {
   return parseConfig(appConfig);
 }
 
+/** The example configuration input with its first stage changed by `change`. */
+export function exampleWithStage(change: Record<string, unknown>, base: AppConfigInput = appConfig): unknown {
+  const [first, ...rest] = base.stages;
+  return { ...base, stages: [{ ...first, ...change }, ...rest] };
+}
+
+/** The example configuration input with `section` (e.g. `github`) changed by `change`. */
+export function exampleWith(
+  section: 'pipeline' | 'preview' | 'github',
+  change: Record<string, unknown>,
+): AppConfigInput {
+  return { ...appConfig, [section]: { ...appConfig[section], ...change } };
+}
+
+/** Ids for an existing VPC in configuration tests. */
+export const VPC_ID = 'vpc-0123456789abcdef0';
+export const PUBLIC_SUBNETS = ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'];
+export const PRIVATE_SUBNETS = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
+/** An existing VPC's statement that its private subnets route to a NAT gateway, for handlers and jobs. */
+export const REACHABLE = { snsEndpoint: 'nat', jobsEgress: 'nat' } as const;
+
+/** The example configuration input with its first stage in the existing VPC `VPC_ID`. */
+export function exampleWithVpc(
+  existing: Record<string, unknown>,
+  change: Record<string, unknown> = {},
+): unknown {
+  return exampleWithStage({ ...change, vpc: { existing: { vpcId: VPC_ID, ...existing } } });
+}
+
 /** A valid stage configuration: a created VPC in ap-northeast-1 unless overridden. */
 export function stageConfig(overrides: Partial<StageConfigInput> = {}): StageConfig {
   return stageConfigSchema.parse({
@@ -52,4 +83,17 @@ export function problemsOf(input: unknown): readonly string[] {
     throw error;
   }
   throw new Error('expected the configuration to be rejected');
+}
+
+/** What a test expects of `problemsOf`: each problem exactly (a string) or by a pattern, in order. */
+export type Expected = string | RegExp | ReadonlyArray<string | RegExp>;
+
+/** One test per row `[case, input, expected]`: the configuration is rejected with exactly `expected`. */
+export function testRejections(rows: ReadonlyArray<[string, unknown, Expected]>): void {
+  test.each(rows)('fails on %s', (_case, input, expected) => {
+    const list = typeof expected === 'string' || expected instanceof RegExp ? [expected] : expected;
+    expect(problemsOf(input)).toEqual(
+      list.map((e): unknown => (typeof e === 'string' ? e : expect.stringMatching(e))),
+    );
+  });
 }

@@ -6,7 +6,6 @@ import {
   ephemeralTags,
   provenanceFromEnv,
 } from '../../../infra/config/ephemeral';
-import { matchesBranchPattern } from '../../../infra/config/branch-pattern';
 import { stageNameFromBranch } from '../../../infra/config/stage-name';
 
 const REPOSITORY = 'example-org/batch-job-platform';
@@ -93,18 +92,5 @@ describe('tag values', () => {
     const encoded = encodeTagValue(value);
     expect(encoded).toMatch(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u);
     expect(decodeTagValue(encoded)).toBe(value);
-  });
-});
-
-describe('matchesBranchPattern', () => {
-  test.each([
-    ['preview/**', 'preview/a/b', true],
-    ['preview/*', 'preview/a', true],
-    ['preview/*', 'preview/a/b', false],
-    ['preview/**', 'previews/a', false],
-    ['release-*', 'release-1.2', true],
-    ['a.b', 'axb', false],
-  ])('%p against %p is %p', (pattern, branch, expected) => {
-    expect(matchesBranchPattern(pattern, branch)).toBe(expected);
   });
 });

@@ -5,11 +5,10 @@ import {
   githubVariables,
   previewRoleSubjects,
   type GithubConfig,
+  type GithubSubjectContext,
 } from '../../../infra/config/github';
 import { parseConfig } from '../../../infra/config/load';
-import type { AppConfigInput } from '../../../infra/config/schema';
-import { appConfig } from '../../../infra/config/stages';
-import { problemsOf } from '../../support/cdk';
+import { exampleWith } from '../../support/cdk';
 
 function github(overrides: Partial<GithubConfig> = {}): GithubConfig {
   return {
@@ -23,35 +22,30 @@ function github(overrides: Partial<GithubConfig> = {}): GithubConfig {
   };
 }
 
-function configWith(githubOverrides: Partial<AppConfigInput['github']>, rest: Partial<AppConfigInput> = {}) {
-  return { ...appConfig, ...rest, github: { ...appConfig.github, ...githubOverrides } };
-}
+const IDS = { ownerId: 123456, repositoryId: 456789 };
 
 describe('githubSubject', () => {
-  test.each([
-    [{ ref: 'refs/heads/main' }, 'repo:octo-org/octo-repo:ref:refs/heads/main'],
-    [{ pullRequest: true } as const, 'repo:octo-org/octo-repo:pull_request'],
-    [{ environment: 'Production' }, 'repo:octo-org/octo-repo:environment:Production'],
-  ])('names the repository by name when no ids are configured: %j', (context, expected) => {
-    expect(githubSubject(github(), context)).toBe(expected);
-  });
-
-  test('uses the immutable form when the owner and repository ids are configured', () => {
-    // GIVEN a repository created after 15 July 2026
-    const config = github({ ownerId: 123456, repositoryId: 456789 });
-    // THEN its subjects carry both ids
-    expect(githubSubject(config, { ref: 'refs/heads/main' })).toBe(
+  test.each<[string, Partial<GithubConfig>, GithubSubjectContext, string]>([
+    ['a ref', {}, { ref: 'refs/heads/main' }, 'repo:octo-org/octo-repo:ref:refs/heads/main'],
+    ['a pull request', {}, { pullRequest: true }, 'repo:octo-org/octo-repo:pull_request'],
+    ['an environment', {}, { environment: 'Production' }, 'repo:octo-org/octo-repo:environment:Production'],
+    // Repositories created after 15 July 2026 present the immutable form, with both ids.
+    [
+      'a ref, with ids',
+      IDS,
+      { ref: 'refs/heads/main' },
       'repo:octo-org@123456/octo-repo@456789:ref:refs/heads/main',
-    );
-    expect(githubSubject(config, { environment: 'preview' })).toBe(
+    ],
+    [
+      'an environment, with ids',
+      IDS,
+      { environment: 'preview' },
       'repo:octo-org@123456/octo-repo@456789:environment:preview',
-    );
-  });
-
-  test('writes a colon inside a value as %3A, as GitHub does', () => {
-    expect(githubSubject(github(), { environment: 'Production:V1' })).toBe(
-      'repo:octo-org/octo-repo:environment:Production%3AV1',
-    );
+    ],
+    // GitHub writes a colon inside a value as %3A.
+    ['a colon', {}, { environment: 'Production:V1' }, 'repo:octo-org/octo-repo:environment:Production%3AV1'],
+  ])('names %s', (_case, overrides, context, expected) => {
+    expect(githubSubject(github(overrides), context)).toBe(expected);
   });
 });
 
@@ -72,9 +66,7 @@ describe('role subjects', () => {
 describe('githubVariables', () => {
   test('names the roles, the pipeline and its bucket from the configuration', () => {
     // GIVEN previews in another account than the pipeline
-    const config = parseConfig(
-      configWith({}, { preview: { ...appConfig.preview, account: '333333333333' } }),
-    );
+    const config = parseConfig(exampleWith('preview', { account: '333333333333' }));
     // THEN
     expect(githubVariables(config)).toEqual({
       DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/jobs-github-deploy',
@@ -87,67 +79,10 @@ describe('githubVariables', () => {
   });
 
   test('puts the preview role in the pipeline account when no preview account is configured', () => {
-    const preview = { ...appConfig.preview, account: undefined };
     const config = parseConfig({
-      ...appConfig,
-      pipeline: { ...appConfig.pipeline, account: '444444444444' },
-      preview,
+      ...exampleWith('pipeline', { account: '444444444444' }),
+      preview: exampleWith('preview', { account: undefined }).preview,
     });
     expect(githubVariables(config).PREVIEW_ROLE_ARN).toBe(githubRoleArn('jobs', 'preview', '444444444444'));
-  });
-
-  test('fails on pipeline.connectionArn, which the pipeline no longer reads, naming why', () => {
-    // GIVEN a configuration from before the pipeline took the tested cloud assembly
-    const input = {
-      ...appConfig,
-      pipeline: {
-        ...appConfig.pipeline,
-        connectionArn:
-          'arn:aws:codeconnections:ap-northeast-1:111111111111:connection/0123abcd-0123-4567-89ab-0123456789ab',
-      },
-    };
-    // THEN it is refused with the reason and the fix
-    expect(problemsOf(input)).toEqual([
-      expect.stringMatching(
-        /^pipeline\.connectionArn: is no longer supported: .*cloud assembly.*remove the setting$/,
-      ),
-    ]);
-  });
-});
-
-describe('github configuration', () => {
-  test('defaults to no existing provider, a deploy environment and a preview environment', () => {
-    const config = parseConfig(appConfig);
-    expect(config.github.oidcProviderArns).toEqual([]);
-    expect(config.github.deployEnvironment).toBe('deploy');
-    expect(config.github.previewEnvironment).toBe('preview');
-  });
-
-  test('fails on an ARN that is not a GitHub OIDC provider', () => {
-    const problems = problemsOf(
-      configWith({ oidcProviderArns: ['arn:aws:iam::111111111111:oidc-provider/accounts.google.com'] }),
-    );
-    expect(problems).toEqual([
-      expect.stringMatching(/^github\.oidcProviderArns\[0\]: must be the ARN of a GitHub OIDC provider/),
-    ]);
-  });
-
-  test('fails on two providers in one account', () => {
-    const arn = 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com';
-    expect(problemsOf(configWith({ oidcProviderArns: [arn, arn] }))).toEqual([
-      'github.oidcProviderArns[1]: account 111111111111 is listed twice: an account holds one GitHub OIDC provider',
-    ]);
-  });
-
-  test('fails when the deploy job would share the preview environment', () => {
-    expect(problemsOf(configWith({ deployEnvironment: 'preview' }))).toEqual([
-      "github.deployEnvironment: 'preview' is the preview environment: the deploy job needs its own",
-    ]);
-  });
-
-  test('fails on an environment name the subject claim would not carry verbatim', () => {
-    expect(problemsOf(configWith({ previewEnvironment: 'pre view:1' }))).toEqual([
-      "github.previewEnvironment: use letters, digits, '.', '_' and '-', e.g. preview",
-    ]);
   });
 });

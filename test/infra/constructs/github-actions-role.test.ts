@@ -31,79 +31,65 @@ function props(stack: Stack, overrides: Partial<GithubActionsRoleProps>): Github
   };
 }
 
-interface TrustStatement {
-  readonly Condition: Record<string, Record<string, unknown>>;
-}
-
-function trustStatement(template: Template): TrustStatement | undefined {
-  const roles = template.findResources('AWS::IAM::Role') as Record<
-    string,
-    { Properties: { AssumeRolePolicyDocument: { Statement: TrustStatement[] } } }
-  >;
-  return Object.values(roles)[0]?.Properties.AssumeRolePolicyDocument.Statement[0];
-}
-
 describe('GithubActionsRole', () => {
-  test('trusts the provider with web identity, the audience and the subject matched exactly', () => {
-    // GIVEN / WHEN
-    const template = synth();
-    // THEN
-    template.hasResourceProperties('AWS::IAM::Role', {
+  const PR = 'repo:octo-org/octo-repo:pull_request';
+  const RELEASES = 'repo:octo-org/octo-repo:ref:refs/heads/release/*';
+
+  test('trusts the provider with web identity for one hour by default', () => {
+    synth().hasResourceProperties('AWS::IAM::Role', {
+      MaxSessionDuration: 3600,
       AssumeRolePolicyDocument: {
         Statement: [
           {
             Action: 'sts:AssumeRoleWithWebIdentity',
             Effect: 'Allow',
             Principal: { Federated: `arn:aws:iam::111111111111:oidc-provider/${HOST}` },
-            Condition: {
-              StringEquals: { [`${HOST}:aud`]: 'sts.amazonaws.com', [`${HOST}:sub`]: MAIN },
-            },
           },
         ],
       },
     });
   });
 
-  test('matches several subjects as alternatives of one condition', () => {
-    const pr = 'repo:octo-org/octo-repo:pull_request';
-    const statement = trustStatement(synth({ subjects: [MAIN, pr] }));
-    expect(statement?.Condition).toEqual({
-      StringEquals: { [`${HOST}:aud`]: 'sts.amazonaws.com', [`${HOST}:sub`]: [MAIN, pr] },
-    });
+  // Patterns only when one needs a wildcard, and never ForAllValues.
+  test.each([
+    [
+      'one subject exactly',
+      [MAIN],
+      { StringEquals: { [`${HOST}:aud`]: 'sts.amazonaws.com', [`${HOST}:sub`]: MAIN } },
+    ],
+    [
+      'several subjects as alternatives of one condition',
+      [MAIN, PR],
+      { StringEquals: { [`${HOST}:aud`]: 'sts.amazonaws.com', [`${HOST}:sub`]: [MAIN, PR] } },
+    ],
+    [
+      'a subject with a wildcard as a pattern',
+      [RELEASES],
+      { StringEquals: { [`${HOST}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${HOST}:sub`]: RELEASES } },
+    ],
+  ])('matches the audience exactly, and %s', (_case, subjects, condition) => {
+    const [role] = Object.values(synth({ subjects }).findResources('AWS::IAM::Role'));
+    expect(role?.Properties.AssumeRolePolicyDocument.Statement[0].Condition).toEqual(condition);
   });
 
-  test('matches subjects as patterns only when one needs a wildcard, and never uses ForAllValues', () => {
-    const branches = 'repo:octo-org/octo-repo:ref:refs/heads/release/*';
-    const statement = trustStatement(synth({ subjects: [branches] }));
-    expect(statement?.Condition).toEqual({
-      StringEquals: { [`${HOST}:aud`]: 'sts.amazonaws.com' },
-      StringLike: { [`${HOST}:sub`]: branches },
-    });
-  });
-
-  test('bounds sessions to one hour by default', () => {
-    synth().hasResourceProperties('AWS::IAM::Role', { MaxSessionDuration: 3600 });
-  });
-
-  test('fails with no subject', () => {
-    expect(() => synth({ subjects: [] })).toThrow(/subjects: list at least one subject/);
-  });
-
-  test('fails on a subject that is not a GitHub subject', () => {
-    expect(() => synth({ subjects: ['octo-org/octo-repo'] })).toThrow(
+  test.each<[string, Partial<GithubActionsRoleProps>, RegExp]>([
+    ['no subject', { subjects: [] }, /subjects: list at least one subject/],
+    [
+      'a subject that is not a GitHub subject',
+      { subjects: ['octo-org/octo-repo'] },
       /'octo-org\/octo-repo' is not a GitHub subject/,
-    );
-  });
-
-  test('fails on a wildcard in the repository, which would trust other repositories', () => {
-    expect(() => synth({ subjects: ['repo:octo-org/*:ref:refs/heads/main'] })).toThrow(
+    ],
+    [
+      'a wildcard in the repository, which would trust other repositories',
+      { subjects: ['repo:octo-org/*:ref:refs/heads/main'] },
       /has a wildcard in the repository/,
-    );
-  });
-
-  test('fails on a session longer than 12 hours, reporting every problem at once', () => {
-    expect(() => synth({ subjects: [], maxSessionDuration: Duration.hours(13) })).toThrow(
+    ],
+    [
+      'a session longer than 12 hours, reporting every problem at once',
+      { subjects: [], maxSessionDuration: Duration.hours(13) },
       /subjects: list at least one subject.*maxSessionDuration: must be between 1 and 12 hours, got 46800 seconds/,
-    );
+    ],
+  ])('fails on %s', (_case, overrides, message) => {
+    expect(() => synth(overrides)).toThrow(message);
   });
 });

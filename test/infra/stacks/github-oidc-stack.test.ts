@@ -1,14 +1,10 @@
 import { Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfig, type AppConfig } from '../../../infra/config/load';
 import type { AppConfigInput } from '../../../infra/config/schema';
 import { appConfig } from '../../../infra/config/stages';
-import {
-  GithubOidcStack,
-  githubOidcStacks,
-  type GithubOidcStackPlan,
-} from '../../../infra/stacks/github-oidc-stack';
+import { GithubOidcStack, githubOidcStacks } from '../../../infra/stacks/github-oidc-stack';
 import { testApp } from '../../support/cdk';
 
 const HOST = 'token.actions.githubusercontent.com';
@@ -21,43 +17,21 @@ function config(overrides: Partial<AppConfigInput> = {}): AppConfig {
   return parseConfig({ ...appConfig, preview, ...overrides });
 }
 
-function synth(plans: GithubOidcStackPlan[]): Record<string, GithubOidcStack> {
+/** Every GitHub OIDC stack of a configuration, by id. */
+function stacks(cfg: AppConfig): Record<string, GithubOidcStack> {
   const app = testApp();
-  return Object.fromEntries(plans.map(({ id, props }) => [id, new GithubOidcStack(app, id, props)]));
+  return Object.fromEntries(
+    githubOidcStacks(cfg).map(({ id, props }) => [id, new GithubOidcStack(app, id, props)]),
+  );
 }
 
-function template(cfg: AppConfig = config(), id = 'GithubOidc'): Template {
-  const stack = synth(githubOidcStacks(cfg))[id];
-  if (!stack) throw new Error(`no stack ${id}`);
-  return Template.fromStack(stack);
-}
-
-type Resources<P> = Record<string, { Properties: P }>;
-
-function roleNamed(
-  t: Template,
-  roleName: string,
-): { logicalId: string; properties: Record<string, unknown> } {
-  const roles = t.findResources('AWS::IAM::Role', { Properties: { RoleName: roleName } }) as Resources<
-    Record<string, unknown>
-  >;
-  const [entry] = Object.entries(roles);
-  if (!entry) throw new Error(`no role ${roleName}`);
-  return { logicalId: entry[0], properties: entry[1].Properties };
-}
-
-function policyStatementsOf(t: Template, roleLogicalId: string): unknown[] {
-  const policies = t.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: [{ Ref: roleLogicalId }] },
-  }) as Resources<{ PolicyDocument: { Statement: unknown[] } }>;
-  return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+function template(cfg: AppConfig): Template {
+  return Template.fromStack(stacks(cfg).GithubOidc!);
 }
 
 describe('githubOidcStacks', () => {
   test('holds both roles in one stack when previews deploy to the pipeline account', () => {
-    // GIVEN the example configuration (one account for the pipeline and the previews)
     const plans = githubOidcStacks(config());
-    // THEN
     expect(plans.map((p) => p.id)).toEqual(['GithubOidc']);
     expect(plans[0]?.props).toMatchObject({
       env: { account: '111111111111', region: 'ap-northeast-1' },
@@ -86,9 +60,12 @@ describe('githubOidcStacks', () => {
   });
 });
 
-describe('GithubOidcStack', () => {
+describe('GithubOidcStack of the example configuration', () => {
+  // GIVEN one stack with both roles, synthesized once: these tests only read it
+  const t = template(config());
+  const [providerId] = Object.keys(t.findResources('AWS::IAM::OIDCProvider'));
+
   test('creates the GitHub OIDC provider natively, for the STS audience, and keeps it on deletion', () => {
-    const t = template();
     t.resourceCountIs('AWS::IAM::OIDCProvider', 1);
     t.resourceCountIs('AWS::CloudFormation::CustomResource', 0);
     t.hasResource('AWS::IAM::OIDCProvider', {
@@ -97,134 +74,111 @@ describe('GithubOidcStack', () => {
     });
   });
 
+  // The preview role's session outlives the longest job that assumes it (the integration tests),
+  // whose CLI chains from it.
+  test.each([
+    ['deploy', 3600],
+    ['preview', 7200],
+  ])('the %s role trusts only its environment, with the audience, for %p seconds', (role, seconds) => {
+    t.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: `jobs-github-${role}`,
+      MaxSessionDuration: seconds,
+      ManagedPolicyArns: Match.absent(),
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Effect: 'Allow',
+            Principal: { Federated: { Ref: providerId } },
+            Condition: {
+              StringEquals: {
+                [`${HOST}:aud`]: 'sts.amazonaws.com',
+                [`${HOST}:sub`]: `${REPO}:environment:${role}`,
+              },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  const suffix = '111111111111-ap-northeast-1';
+  test.each([
+    [
+      'deploy role may upload the source object and start and read the pipeline',
+      'DeployRole',
+      [
+        {
+          Sid: 'UploadSource',
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::jobs-pipeline-source-${suffix}/cloud-assembly.zip`,
+        },
+        {
+          Sid: 'StartAndReadPipeline',
+          Effect: 'Allow',
+          Action: [
+            'codepipeline:GetPipelineExecution',
+            'codepipeline:GetPipelineState',
+            'codepipeline:ListPipelineExecutions',
+            'codepipeline:StartPipelineExecution',
+          ],
+          Resource: 'arn:aws:codepipeline:ap-northeast-1:111111111111:jobs-pipeline',
+        },
+      ],
+    ],
+    [
+      "preview role may only assume the preview account's CDK bootstrap roles, not the execution role",
+      'PreviewRole',
+      [
+        {
+          Sid: 'AssumeCdkBootstrapRoles',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: ['deploy-role', 'file-publishing-role', 'image-publishing-role', 'lookup-role'].map(
+            (type) => `arn:aws:iam::111111111111:role/cdk-hnb659fds-${type}-${suffix}`,
+          ),
+        },
+      ],
+    ],
+  ])('the %s, nothing else', (_case, role, statements) => {
+    t.resourceCountIs('AWS::IAM::Policy', 2);
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp(`^${role}`) }],
+      PolicyDocument: { Statement: statements },
+    });
+  });
+
+  test('outputs the role and provider ARNs for the repository variables', () => {
+    expect(Object.keys(t.findOutputs('*')).sort()).toEqual([
+      'DeployRoleArn',
+      'PreviewRoleArn',
+      'ProviderArn',
+    ]);
+  });
+});
+
+describe('GithubOidcStack', () => {
   test('imports the provider when the account has one already', () => {
     // GIVEN
     const t = template(config({ github: { ...appConfig.github, oidcProviderArns: [PROVIDER_ARN] } }));
     // THEN no provider is created and the roles trust the existing one
     t.resourceCountIs('AWS::IAM::OIDCProvider', 0);
-    const { properties } = roleNamed(t, 'jobs-github-deploy');
-    expect(properties.AssumeRolePolicyDocument).toMatchObject({
-      Statement: [{ Principal: { Federated: PROVIDER_ARN } }],
+    t.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'jobs-github-deploy',
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Federated: PROVIDER_ARN } })] },
     });
   });
 
-  test('the deploy role trusts only the deploy environment, with the audience, for one hour', () => {
-    const t = template();
-    const [providerId] = Object.keys(t.findResources('AWS::IAM::OIDCProvider'));
-    const { properties } = roleNamed(t, 'jobs-github-deploy');
-    expect(properties.MaxSessionDuration).toBe(3600);
-    expect(properties.ManagedPolicyArns).toBeUndefined();
-    expect(properties.AssumeRolePolicyDocument).toEqual({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Effect: 'Allow',
-          Principal: { Federated: { Ref: providerId } },
-          Condition: {
-            StringEquals: {
-              [`${HOST}:aud`]: 'sts.amazonaws.com',
-              [`${HOST}:sub`]: `${REPO}:environment:deploy`,
-            },
-          },
-        },
-      ],
-    });
-  });
-
-  test('the deploy role may upload the source object and start and read the pipeline, nothing else', () => {
-    const t = template();
-    const { logicalId } = roleNamed(t, 'jobs-github-deploy');
-    expect(policyStatementsOf(t, logicalId)).toEqual([
-      {
-        Sid: 'UploadSource',
-        Effect: 'Allow',
-        Action: 's3:PutObject',
-        Resource: 'arn:aws:s3:::jobs-pipeline-source-111111111111-ap-northeast-1/cloud-assembly.zip',
-      },
-      {
-        Sid: 'StartAndReadPipeline',
-        Effect: 'Allow',
-        Action: [
-          'codepipeline:GetPipelineExecution',
-          'codepipeline:GetPipelineState',
-          'codepipeline:ListPipelineExecutions',
-          'codepipeline:StartPipelineExecution',
-        ],
-        Resource: 'arn:aws:codepipeline:ap-northeast-1:111111111111:jobs-pipeline',
-      },
-    ]);
-  });
-
-  test('the preview role trusts only the preview environment, with the audience, for two hours', () => {
-    const { properties } = roleNamed(template(), 'jobs-github-preview');
-    // Longer than the longest job that assumes it (the integration tests), whose CLI chains from it.
-    expect(properties.MaxSessionDuration).toBe(7200);
-    expect(properties.ManagedPolicyArns).toBeUndefined();
-    expect(properties.AssumeRolePolicyDocument).toMatchObject({
-      Statement: [
-        {
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: {
-            StringEquals: {
-              [`${HOST}:aud`]: 'sts.amazonaws.com',
-              [`${HOST}:sub`]: `${REPO}:environment:preview`,
-            },
-          },
-        },
-      ],
-    });
-  });
-
-  test("the preview role may only assume the preview account's CDK bootstrap roles, not the execution role", () => {
-    const t = template();
-    const { logicalId } = roleNamed(t, 'jobs-github-preview');
-    const suffix = '111111111111-ap-northeast-1';
-    expect(policyStatementsOf(t, logicalId)).toEqual([
-      {
-        Sid: 'AssumeCdkBootstrapRoles',
-        Effect: 'Allow',
-        Action: 'sts:AssumeRole',
-        Resource: [
-          `arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role-${suffix}`,
-          `arn:aws:iam::111111111111:role/cdk-hnb659fds-file-publishing-role-${suffix}`,
-          `arn:aws:iam::111111111111:role/cdk-hnb659fds-image-publishing-role-${suffix}`,
-          `arn:aws:iam::111111111111:role/cdk-hnb659fds-lookup-role-${suffix}`,
-        ],
-      },
-    ]);
-  });
-
-  test('trusts the immutable subjects of a repository with configured ids', () => {
-    const t = template(config({ github: { ...appConfig.github, ownerId: 123, repositoryId: 456 } }));
-    const { properties } = roleNamed(t, 'jobs-github-deploy');
-    expect(properties.AssumeRolePolicyDocument).toMatchObject({
-      Statement: [
-        {
-          Condition: {
-            StringEquals: {
-              [`${HOST}:sub`]: 'repo:example-org@123/batch-job-platform@456:environment:deploy',
-            },
-          },
-        },
-      ],
-    });
-  });
-
-  test('outputs the role and provider ARNs for the repository variables', () => {
-    const outputs = template().findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['DeployRoleArn', 'PreviewRoleArn', 'ProviderArn']);
-  });
-
-  test('passes the AwsSolutions checks with nothing acknowledged', () => {
-    // GIVEN both stack shapes: one account, and previews in an account of their own
-    const stacks = [
-      ...Object.values(synth(githubOidcStacks(config()))),
-      ...Object.values(
-        synth(githubOidcStacks(config({ preview: { ...appConfig.preview, account: '333333333333' } }))),
-      ),
-    ];
-    for (const stack of stacks) {
+  test.each([
+    ['one account', config()],
+    [
+      'previews in an account of their own',
+      config({ preview: { ...appConfig.preview, account: '333333333333' } }),
+    ],
+  ])('passes the AwsSolutions checks with nothing acknowledged: %s', (_case, cfg) => {
+    for (const stack of Object.values(stacks(cfg))) {
       // WHEN
       const report = new AwsSolutionsChecks().validateScope(stack);
       // THEN
@@ -238,8 +192,9 @@ describe('GithubOidcStack', () => {
 
   test('fails with neither role', () => {
     const [plan] = githubOidcStacks(config());
-    expect(() =>
-      synth([{ id: 'Empty', props: { ...plan!.props, deploy: undefined, preview: undefined } }]),
+    expect(
+      () =>
+        new GithubOidcStack(testApp(), 'Empty', { ...plan!.props, deploy: undefined, preview: undefined }),
     ).toThrow(/GithubOidcStack Empty: set deploy, preview or both/);
   });
 });

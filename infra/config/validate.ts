@@ -1,0 +1,76 @@
+import { matchesBranchPattern } from './branch-pattern';
+import { githubGivenNames, githubProblems } from './github';
+import {
+  givenNameProblems,
+  nameProblems,
+  pipelineGivenNames,
+  previewBootstrapGivenNames,
+  type GivenName,
+} from './names';
+import { existingVpcProblems } from './network';
+import { previewNetworkNames } from './preview-network';
+import type { AppConfig, ConfigProblem, StageConfig } from './schema';
+import { isPreviewStageName } from './stage-name';
+
+/**
+ * The rules that read settings far apart, run once the shapes parse (`parseConfig`): each rule
+ * module imports only the schema's types, and this step alone imports them all.
+ */
+export function configProblems(config: AppConfig): ConfigProblem[] {
+  const { appName, github, preview, stages } = config;
+  const problems: ConfigProblem[] = [
+    ...githubProblems(github).map(under('github')),
+    ...givenNameProblems(appGivenNames(config), 'appName').map((message) => ({ path: ['appName'], message })),
+  ];
+  preview.branches.forEach((pattern, index) => {
+    if (matchesBranchPattern(pattern, github.branch)) {
+      const message = `'${pattern}' matches the deploy branch '${github.branch}', which is never a preview`;
+      problems.push({ path: ['preview', 'branches', index], message });
+    }
+  });
+  stages.forEach((stage, index) => {
+    const name = (message: string): void => void problems.push({ path: ['stages', index, 'name'], message });
+    if (stages.findIndex((s) => s.name === stage.name) < index)
+      name(`stage '${stage.name}' is configured twice`);
+    if (isPreviewStageName(stage.name))
+      name(`'${stage.name}' starts with a prefix reserved for preview stages (pr-, br-): rename the stage`);
+    nameProblems(appName, stage.name).forEach(name);
+    if (stage.vpc.shared) {
+      const message = 'only previews share the preview network: use vpc.existing with its ids, or vpc.create';
+      problems.push({ path: ['stages', index, 'vpc', 'shared'], message });
+    }
+    problems.push(...stageProblems(stage).map(under('stages', index)));
+  });
+  return problems;
+}
+
+/** The rules of one stage, configured or preview (`selectStage`); paths are the stage's. */
+export function stageProblems(stage: StageConfig): ConfigProblem[] {
+  return existingVpcProblems(stage);
+}
+
+/**
+ * The names the app gives outside its stages: the pipeline's (and the support stacks CDK derives
+ * from it), the GitHub OIDC stacks and roles, and the preview account's stacks. Each stage's names
+ * are checked with the stage (`nameProblems`).
+ */
+export function appGivenNames(config: AppConfig): GivenName[] {
+  const { appName, pipeline } = config;
+  return [
+    ...pipelineGivenNames(
+      appName,
+      pipeline.account,
+      pipeline.region,
+      config.stages.map((s) => s.region),
+    ),
+    ...githubGivenNames(appName),
+    ...previewBootstrapGivenNames(appName),
+    // Its exports (`<stack>-VpcId`, `<stack>-PublicSubnet<n>Id`) are far below CloudFormation's 255.
+    { name: previewNetworkNames(appName, 0).stackName, resource: 'cloudFormationStack' },
+  ];
+}
+
+/** Moves a problem's path below `prefix`. */
+function under(...prefix: (string | number)[]): (problem: ConfigProblem) => ConfigProblem {
+  return ({ path, message }) => ({ path: [...prefix, ...path], message });
+}
