@@ -1,4 +1,4 @@
-import { BootstraplessSynthesizer, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, LegacyStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { GITHUB_OIDC_HOST, githubRoleNamePattern } from '../config/github';
@@ -49,15 +49,19 @@ export interface PreviewBootstrapStackProps extends StackProps {
  * and keys. Roles must carry the boundary, and it cannot be removed, so no role a preview creates
  * can do more.
  *
- * Deployed by hand, before `cdk bootstrap` uses it, so it needs no bootstrap of its own: no assets,
- * the template passed inline.
+ * Deployed by hand with the operator's own credentials, before `cdk bootstrap` uses it and for every
+ * later change: the bootstrap's execution role could not deploy it (the boundary on that role forbids
+ * changing these policies), and on a fresh account that role does not exist yet. So the stack names no
+ * bootstrap role and no bootstrap bucket: `LegacyStackSynthesizer` writes neither into the manifest
+ * (`BootstraplessSynthesizer` names the default roles, `CliCredentialsStackSynthesizer` uploads the
+ * template to the bootstrap bucket), and the CLI passes the small template inline (under 51,200 bytes).
  */
 export class PreviewBootstrapStack extends Stack {
   public readonly executionPolicy: iam.ManagedPolicy;
   public readonly boundary: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: PreviewBootstrapStackProps) {
-    super(scope, id, { ...props, synthesizer: new BootstraplessSynthesizer() });
+    super(scope, id, { ...props, synthesizer: new LegacyStackSynthesizer() });
     const names = previewBootstrapNames(props.appName);
     const qualifier = props.bootstrapQualifier ?? 'hnb659fds';
     const iamArn = (resource: string): string => this.formatArn({ service: 'iam', region: '', resource });

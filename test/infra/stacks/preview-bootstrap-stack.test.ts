@@ -54,6 +54,26 @@ describe('PreviewBootstrapStack', () => {
     expect(template.toJSON().Parameters).toBeUndefined();
   });
 
+  test("deploys with the operator's credentials: the manifest names no bootstrap role or bucket", () => {
+    // GIVEN the stack in an app of its own
+    const app = testApp();
+    new PreviewBootstrapStack(app, 'PreviewBootstrap', {
+      env: { account: PREVIEW_ACCOUNT, region: 'ap-northeast-1' },
+      appName: 'jobs',
+    });
+    // WHEN the CLI reads the cloud assembly
+    const artifact = app.synth().getStackArtifact('PreviewBootstrap');
+    // THEN it deploys with the current credentials (no role to assume or pass to CloudFormation, which
+    // a fresh account lacks) and passes the template inline (no upload to a bootstrap bucket)
+    expect(artifact.manifest.properties).toEqual({
+      templateFile: 'PreviewBootstrap.template.json',
+      terminationProtection: false,
+      validateOnSynth: false,
+    });
+    expect(artifact.dependencies).toEqual([]);
+    expect(JSON.stringify(artifact.template).length).toBeLessThan(51_200);
+  });
+
   test.each([
     [
       'lambda:CreateFunction',
