@@ -1,12 +1,12 @@
 import { BatchClient } from '@aws-sdk/client-batch';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { createLogger } from '../shared/logger';
-import { createSnsClient, SNS_MAX_ATTEMPTS, snsPublisher } from '../shared/sns';
-import { readStuckConfig } from '../shared/stuck-config';
-import { createStuckJobHandler } from '../shared/stuck-handler';
+import { createLogger } from '../notification/logger';
+import { createSnsClient, SNS_MAX_ATTEMPTS, snsPublisher } from '../notification/sns-publisher';
+import { createStuckJobHandler } from './handler';
+import { readStuckSettings } from './settings';
 
 // Cold start: a missing or malformed setting fails here, at init, naming the variable.
-const config = readStuckConfig(process.env);
+const settings = readStuckSettings(process.env);
 const sdkOptions = { maxAttempts: SNS_MAX_ATTEMPTS, retryMode: 'standard' } as const;
 
 /**
@@ -14,9 +14,9 @@ const sdkOptions = { maxAttempts: SNS_MAX_ATTEMPTS, retryMode: 'standard' } as c
  * and the job still waits, publishes one "Job stuck" notification (entry point used by the stack).
  */
 export const handler = createStuckJobHandler({
-  config,
-  logger: createLogger(config, 'batch-stuck-handler'),
+  settings,
+  logger: createLogger(settings, 'batch-stuck-handler'),
   scheduler: new SchedulerClient(sdkOptions),
   batch: new BatchClient(sdkOptions),
-  publish: snsPublisher(createSnsClient(config.snsRegion), config.snsTopicArn, config.messageStructure),
+  publish: snsPublisher(createSnsClient(settings.snsRegion), settings.snsTopicArn, settings.messageStructure),
 });

@@ -1,5 +1,5 @@
 /** AWS console links for a notification. Pure; `undefined` when no trustworthy link can be built. */
-import { toWellFormed } from './text';
+import { toWellFormed } from './bounded-text';
 
 /** Region codes only: anything else would let event data steer the link's host. */
 const REGION = /^[a-z]+(?:-[a-z]+)+-\d+$/;

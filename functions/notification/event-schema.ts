@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { InvalidEventError } from './errors';
-import { toSingleLine, truncateChars } from './text';
+import { oneLine } from './bounded-text';
 
 /*
  * zod is imported as a namespace of named exports, not as `{ z }`: esbuild can then drop what the
@@ -99,21 +99,23 @@ export type BatchJobDetail = BatchJobStateChange['detail'];
 export type BatchAttempt = NonNullable<BatchJobDetail['attempts']>[number];
 export type BatchContainerState = z.infer<typeof AttemptContainerSchema>;
 
-const MAX_REPORTED_ISSUES = 10;
+/** At most ten `path: message` lines: enough to fix an event, short enough to log. */
+export function issueLines(error: z.ZodError, root: string): string[] {
+  return error.issues
+    .slice(0, 10)
+    .map((issue) => `${issue.path.map(String).join('.') || root}: ${issue.message}`);
+}
 
 /** Validates the event at the edge; throws InvalidEventError listing what is wrong. */
 export function parseBatchJobStateChange(event: unknown): BatchJobStateChange {
   const result = BatchJobStateChangeSchema.safeParse(event);
   if (result.success) return result.data;
-  const issues = result.error.issues
-    .slice(0, MAX_REPORTED_ISSUES)
-    .map((issue) => `${issue.path.map(String).join('.') || '(event)'}: ${issue.message}`);
-  throw new InvalidEventError(eventIdOf(event), issues);
+  throw new InvalidEventError(eventIdOf(event), issueLines(result.error, '(event)'));
 }
 
 /** The event id of any input, if it has a usable one, for logs about events that failed to parse. */
 export function eventIdOf(event: unknown): string | undefined {
   if (typeof event !== 'object' || event === null || !('id' in event)) return undefined;
   const { id } = event;
-  return typeof id === 'string' && id !== '' ? truncateChars(toSingleLine(id), 128) : undefined;
+  return typeof id === 'string' && id !== '' ? oneLine(id, 128) : undefined;
 }

@@ -1,7 +1,6 @@
 /**
- * Pure string helpers for the limits SNS puts on subjects, attribute values and message bytes.
- * Lengths are in UTF-16 code units (what `String.length` and SNS's own validators count, and never
- * fewer than code points), and every cut lands on a code point boundary.
+ * Strings bounded for SNS subjects, attribute values and message bytes. Lengths are UTF-16 code
+ * units (what `String.length` and SNS's validators count); every cut lands on a code point boundary.
  */
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -34,6 +33,11 @@ export function truncateChars(text: string, maxLength: number, marker = '...'): 
   let end = maxLength - marker.length;
   if (splitsPair(text, end)) end -= 1;
   return text.slice(0, end) + marker;
+}
+
+/** An event value on one line of at most `maxLength` code units. */
+export function oneLine(text: string, maxLength: number): string {
+  return truncateChars(toSingleLine(text), maxLength);
 }
 
 const encoder = new TextEncoder();

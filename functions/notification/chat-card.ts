@@ -1,4 +1,4 @@
-import { toSingleLine, toWellFormed, truncateChars } from './text';
+import { oneLine, toSingleLine, toWellFormed, truncateChars } from './bounded-text';
 
 /*
  * The `https` body: a custom notification of Amazon Q Developer in chat applications (formerly AWS
@@ -40,20 +40,18 @@ export const CHAT_VERSION = '1.0';
 export const CHAT_SOURCE = 'custom';
 export const CHAT_TEXT_TYPE = 'client-markdown';
 
-const line = (value: string, max: number): string => truncateChars(toSingleLine(value), max);
-
 /**
  * A value from an event, shown inside a card's markdown as inline code: backticks would end the
  * code span and angle brackets would make Slack read `<!channel>` as a mention, so they are
  * replaced by look-alikes. The result is one line.
  */
 export function chatCode(value: string, max = 256): string {
-  const safe = line(value, max).replace(/`/g, "'").replace(/</g, '\u2039').replace(/>/g, '\u203A');
+  const safe = oneLine(value, max).replace(/`/g, "'").replace(/</g, '\u2039').replace(/>/g, '\u203A');
   return safe === '' ? '(none)' : `\`${safe}\``;
 }
 
 function list(values: readonly string[] | undefined, count: number, max: number): string[] | undefined {
-  const kept = (values ?? []).map((value) => line(value, max)).filter((value) => value !== '');
+  const kept = (values ?? []).map((value) => oneLine(value, max)).filter((value) => value !== '');
   return kept.length > 0 ? kept.slice(0, count) : undefined;
 }
 
@@ -67,15 +65,15 @@ function context(entries: Record<string, string> | undefined): Record<string, st
   const kept = Object.entries(entries ?? {})
     .slice(0, CHAT_LIMITS.contextEntries)
     .map(([key, value]): [string, string] => [
-      line(key, CHAT_LIMITS.contextKeyChars),
-      line(value, CHAT_LIMITS.contextValueChars),
+      oneLine(key, CHAT_LIMITS.contextKeyChars),
+      oneLine(value, CHAT_LIMITS.contextValueChars),
     ])
     .filter(([key]) => key !== '');
   return kept.length > 0 ? Object.fromEntries<string>(kept) : undefined;
 }
 
 function optionalLine(value: string | undefined): string | undefined {
-  const kept = value === undefined ? '' : line(value, CHAT_LIMITS.metadataChars);
+  const kept = value === undefined ? '' : oneLine(value, CHAT_LIMITS.metadataChars);
   return kept === '' ? undefined : kept;
 }
 
@@ -95,7 +93,7 @@ export function chatCardDocument(card: ChatCard, id?: string): Record<string, un
     id: optionalLine(id),
     content: {
       textType: CHAT_TEXT_TYPE,
-      title: line(card.title, CHAT_LIMITS.titleChars) || '(untitled)',
+      title: oneLine(card.title, CHAT_LIMITS.titleChars) || '(untitled)',
       description: truncateChars(toWellFormed(card.description), CHAT_LIMITS.descriptionChars) || '(none)',
       nextSteps: wholeItems(card.nextSteps, CHAT_LIMITS.nextSteps, CHAT_LIMITS.nextStepChars),
       keywords: list(card.keywords, CHAT_LIMITS.keywords, CHAT_LIMITS.keywordChars),

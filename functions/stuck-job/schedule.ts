@@ -1,18 +1,16 @@
 import { createHash } from 'node:crypto';
+import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import * as z from 'zod';
-import { InvalidEventError } from './errors';
-import type { BatchJobStateChange } from './schema';
-import { toSingleLine, truncateChars } from './text';
+import { oneLine } from '../notification/bounded-text';
+import { InvalidEventError } from '../notification/errors';
+import { type BatchJobStateChange, issueLines } from '../notification/event-schema';
+import type { HandlerLogger } from '../notification/logger';
+import type { StuckSettings } from './settings';
 
 /*
- * Stuck-job alerts, the pure part. A job that reaches RUNNABLE gets one one-time EventBridge
- * Scheduler schedule, due when the job has waited `stuckAfterMinutes`; the schedule invokes the
- * same function with a check (below), then deletes itself. The check looks the job up once: a job
- * still RUNNABLE or STARTING on the same attempt is stuck, and gets one notification.
+ * A job that reaches RUNNABLE gets one one-time EventBridge Scheduler schedule, due when the job has
+ * waited `stuckAfterMinutes`; it invokes this function with a check (below), then deletes itself.
  */
-
-/** The statuses of a job that waits to run: placed on no host yet, or its container not started. */
-export const WAITING_STATUSES: readonly string[] = ['RUNNABLE', 'STARTING'];
 
 const STUCK_CHECK_KIND = 'batch-job-stuck-check';
 
@@ -42,10 +40,9 @@ export function isStuckCheck(input: unknown): boolean {
 export function parseStuckCheck(input: unknown): StuckCheck {
   const result = StuckCheckSchema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues
-    .slice(0, 10)
-    .map((issue) => `${issue.path.map(String).join('.') || '(check)'}: ${issue.message}`);
-  throw new InvalidEventError(undefined, [`not a stuck-job check: ${issues.join('; ')}`]);
+  throw new InvalidEventError(undefined, [
+    `not a stuck-job check: ${issueLines(result.error, '(check)').join('; ')}`,
+  ]);
 }
 
 /** The check a RUNNABLE event schedules. */
@@ -55,7 +52,7 @@ export function checkFor(event: BatchJobStateChange): StuckCheck {
     kind: STUCK_CHECK_KIND,
     version: 1,
     jobId: detail.jobId,
-    jobName: truncateChars(toSingleLine(detail.jobName), 128),
+    jobName: oneLine(detail.jobName, 128),
     jobQueue: detail.jobQueue,
     attempt: (detail.attempts?.length ?? 0) + 1,
     runnableAt: new Date(event.time).toISOString(),
@@ -103,34 +100,54 @@ export function scheduleDescription(check: StuckCheck, stuckAfterMinutes: number
   const text =
     `Checks whether Batch job ${check.jobName} (${check.jobId}), attempt ${check.attempt}, RUNNABLE since ` +
     `${check.runnableAt}, still waits after ${stuckAfterMinutes} min; deletes itself when done`;
-  return truncateChars(toSingleLine(text), SCHEDULE_DESCRIPTION_MAX_LENGTH);
+  return oneLine(text, SCHEDULE_DESCRIPTION_MAX_LENGTH);
 }
 
-/** The job as DescribeJobs returns it, as far as the check reads it. */
-export interface DescribedJob {
-  readonly status?: string;
-  readonly statusReason?: string;
-  readonly attempts?: readonly unknown[];
-}
+/** A retry within this window gives the Lambda service a moment, then the dead-letter queue takes over. */
+const SCHEDULE_RETRY = { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 };
 
-export type CheckVerdict =
-  /** DescribeJobs does not know the job (another account or region, or a job long gone). */
-  | { readonly verdict: 'unknown' }
-  /** The job failed an attempt and waits again: that attempt's own check reports it. */
-  | { readonly verdict: 'retried'; readonly status: string }
-  /** Running, finished, or back to waiting on a dependency. */
-  | { readonly verdict: 'moved-on'; readonly status: string }
-  | { readonly verdict: 'stuck'; readonly status: string; readonly waitedMillis: number };
+export type ScheduleResult =
+  | { readonly action: 'scheduled'; readonly scheduleName: string; readonly dueAt: string }
+  | { readonly action: 'already-scheduled'; readonly scheduleName: string };
 
-/** What the check decides from the job as it is now. Pure. */
-export function judge(check: StuckCheck, job: DescribedJob | undefined, now: Date): CheckVerdict {
-  if (!job?.status) return { verdict: 'unknown' };
-  const { status } = job;
-  if (!WAITING_STATUSES.includes(status)) return { verdict: 'moved-on', status };
-  if ((job.attempts?.length ?? 0) + 1 > check.attempt) return { verdict: 'retried', status };
-  return {
-    verdict: 'stuck',
-    status,
-    waitedMillis: Math.max(0, now.getTime() - Date.parse(check.runnableAt)),
-  };
+/** Creates the check's schedule; a schedule of that name means a repeated event, and is kept. */
+export async function scheduleCheck(
+  scheduler: SchedulerClient,
+  settings: StuckSettings,
+  check: StuckCheck,
+  now: Date,
+  logger: HandlerLogger,
+): Promise<ScheduleResult> {
+  const name = scheduleName(check);
+  const due = dueAt(check, settings.stuckAfterMinutes, now);
+  try {
+    await scheduler.send(
+      new CreateScheduleCommand({
+        Name: name,
+        GroupName: settings.scheduleGroup,
+        Description: scheduleDescription(check, settings.stuckAfterMinutes),
+        ScheduleExpression: atExpression(due),
+        ScheduleExpressionTimezone: 'UTC',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        ActionAfterCompletion: 'DELETE',
+        State: 'ENABLED',
+        Target: {
+          Arn: settings.checkFunctionArn,
+          RoleArn: settings.schedulerRoleArn,
+          Input: JSON.stringify(check),
+          RetryPolicy: SCHEDULE_RETRY,
+          DeadLetterConfig: { Arn: settings.deadLetterQueueArn },
+        },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConflictException) {
+      logger.info('The stuck-job check of this job and attempt is already scheduled', { scheduleName: name });
+      return { action: 'already-scheduled', scheduleName: name };
+    }
+    logger.error('Could not schedule the stuck-job check', { error, scheduleName: name });
+    throw error;
+  }
+  logger.info('Scheduled the stuck-job check', { scheduleName: name, dueAt: due.toISOString() });
+  return { action: 'scheduled', scheduleName: name, dueAt: due.toISOString() };
 }

@@ -3,16 +3,16 @@
  * the asynchronous invoke sends the event to the function's on-failure destination.
  */
 export class InvalidEventError extends Error {
-  /** The EventBridge event id, when the input had one, so the rejected event can be found. */
-  public readonly eventId: string | undefined;
-  /** One line per schema problem, `path: message`. */
-  public readonly issues: readonly string[];
-
-  public constructor(eventId: string | undefined, issues: readonly string[]) {
+  /**
+   * @param eventId the EventBridge event id, when the input had one, so the event can be found
+   * @param issues one line per schema problem, `path: message`
+   */
+  constructor(
+    readonly eventId: string | undefined,
+    readonly issues: readonly string[],
+  ) {
     super(`Invalid Batch Job State Change event${eventId ? ` ${eventId}` : ''}: ${issues.join('; ')}`);
     this.name = 'InvalidEventError';
-    this.eventId = eventId;
-    this.issues = issues;
   }
 }
 
@@ -21,23 +21,20 @@ export class InvalidEventError extends Error {
  * never route it here, so it is a wiring fault worth an on-failure record, not a silent skip).
  */
 export class UnexpectedStatusError extends Error {
-  public readonly jobId: string;
-  public readonly status: string;
-  public readonly expectedStatus: string;
-
-  public constructor(jobId: string, status: string, expectedStatus: string) {
+  constructor(
+    readonly jobId: string,
+    readonly status: string,
+    readonly expectedStatus: string,
+  ) {
     super(`Job ${jobId} has status ${status}; this handler reports only ${expectedStatus} jobs`);
     this.name = 'UnexpectedStatusError';
-    this.jobId = jobId;
-    this.status = status;
-    this.expectedStatus = expectedStatus;
   }
 }
 
-/** A configuration problem found at cold start; the message names the variable and the fix. */
+/** Settings that cannot work, found at cold start: every problem at once, each naming the variable. */
 export class ConfigError extends Error {
-  public constructor(message: string) {
-    super(message);
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid handler configuration: ${problems.join(' ')}`);
     this.name = 'ConfigError';
   }
 }

@@ -1,13 +1,9 @@
-import { batchJobUrl } from './links';
-import {
-  ATTRIBUTE_MAX_LENGTH,
-  EMPTY_ATTRIBUTE_VALUE,
-  SUBJECT_MAX_LENGTH,
-  type Notification,
-} from './message';
-import type { StuckCheck } from './stuck-watch';
-import { arnResourceName, formatDuration, formatTime } from './summary';
-import { toSingleLine, truncateChars } from './text';
+import { oneLine } from '../notification/bounded-text';
+import { arnResourceName, formatDuration, formatTime } from '../notification/job-facts';
+import { batchJobUrl } from '../notification/links';
+import { attributeValue, type NotificationContent, subjectLine } from '../notification/notification';
+import type { StuckCheck } from './schedule';
+import type { StuckSettings } from './settings';
 
 /*
  * The "Job stuck" notification, the pure part: what the check found (the job, its queue and the
@@ -46,13 +42,8 @@ export interface StuckFacts {
   readonly region: string;
 }
 
-export interface StuckOptions {
-  readonly appName: string;
-  readonly stage: string;
-  readonly stuckAfterMinutes: number;
-  /** The stage's `JobsAssignPublicIp` output: what Fargate jobs on this queue need. */
-  readonly jobsAssignPublicIp?: 'ENABLED' | 'DISABLED';
-}
+export type StuckOptions = Pick<StuckSettings, 'appName' | 'stage' | 'stuckAfterMinutes'> &
+  Partial<Pick<StuckSettings, 'jobsAssignPublicIp'>>;
 
 export interface StuckCause {
   readonly cause: string;
@@ -65,11 +56,8 @@ export interface StuckCause {
 const RESOURCE_REASON = /^MISCONFIGURATION:(JOB_RESOURCE_REQUIREMENT|COMPUTE_ENVIRONMENT_MAX_RESOURCE)/;
 const CAPACITY_REASON = /^CAPACITY:/;
 
-const MAX_FIELD_LENGTH = 1024;
-
 function field(value: string | undefined, fallback = '(none)'): string {
-  const line = toSingleLine(value ?? '');
-  return line === '' ? fallback : truncateChars(line, MAX_FIELD_LENGTH);
+  return oneLine(value ?? '', 1024) || fallback;
 }
 
 function unhealthy(resource: BatchResourceState): boolean {
@@ -153,47 +141,18 @@ function arrayParentOf(jobId: string): string | undefined {
   return colon > 0 && /^\d+$/.test(jobId.slice(colon + 1)) ? jobId.slice(0, colon) : undefined;
 }
 
-function attributeValue(value: string): string {
-  const line = toSingleLine(value);
-  return line === '' ? EMPTY_ATTRIBUTE_VALUE : truncateChars(line, ATTRIBUTE_MAX_LENGTH);
-}
-
-/** Everything the notification says, before it is laid out per protocol. */
-export interface StuckContent {
-  readonly subject: string;
-  readonly attributes: Notification['attributes'];
-  readonly summary: string;
-  readonly chat: {
-    readonly title: string;
-    readonly description: string;
-    readonly nextSteps: string[];
-    readonly keywords: string[];
-    readonly threadId: string;
-    readonly summary: string;
-    readonly eventType: string;
-    readonly relatedResources: string[];
-    readonly additionalContext: Record<string, string>;
-  };
-  readonly fields: Record<string, unknown>;
-  readonly event: unknown;
-  readonly eventHeader: string;
-}
-
 export const STUCK_JOB_JSON_HEADER = '----- Check and job (JSON) -----';
 
 /** The "Job stuck" notification for one check. Pure. */
-export function stuckContent(facts: StuckFacts, options: StuckOptions): StuckContent {
+export function stuckContent(facts: StuckFacts, options: StuckOptions): Omit<NotificationContent, 'kind'> {
   const { check } = facts;
   const name = field(check.jobName);
   const waited = formatDuration(0, facts.waitedMillis) ?? '(unknown)';
   const parent = arrayParentOf(check.jobId);
   const link = batchJobUrl(facts.region, check.jobId);
   const causes = stuckCauses(facts, options);
-  const subject = truncateChars(
-    toSingleLine(`[${options.appName}][${options.stage}] Job stuck: ${check.jobName}`),
-    SUBJECT_MAX_LENGTH,
-  );
-  const headline = truncateChars(toSingleLine(`Job stuck: ${check.jobName}`), 1024);
+  const subject = subjectLine(options.appName, options.stage, `Job stuck: ${check.jobName}`);
+  const headline = oneLine(`Job stuck: ${check.jobName}`, 1024);
   const causeLines = causes.flatMap((c) => [
     `- ${c.likely ? '[likely] ' : ''}${c.cause}.`,
     `  Check: ${c.check}`,
@@ -243,9 +202,9 @@ export function stuckContent(facts: StuckFacts, options: StuckOptions): StuckCon
       title: subject,
       description: chatDescription,
       nextSteps: (likely.length > 0 ? likely : causes).map((c) => `${c.cause}: ${c.check}`),
-      keywords: [options.stage, facts.status, 'stuck'].map((k) => truncateChars(toSingleLine(k), 64)),
-      threadId: truncateChars(`${options.appName}-${options.stage}-${check.jobId}`, 256),
-      summary: truncateChars(toSingleLine(`Job stuck: ${check.jobName}`), 256),
+      keywords: [options.stage, facts.status, 'stuck'].map((k) => oneLine(k, 64)),
+      threadId: `${options.appName}-${options.stage}-${check.jobId}`,
+      summary: oneLine(`Job stuck: ${check.jobName}`, 256),
       eventType: 'job-stuck',
       relatedResources: [check.jobQueue],
       additionalContext: { status: facts.status, stage: options.stage, jobId: check.jobId },

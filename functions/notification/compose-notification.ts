@@ -1,87 +1,24 @@
-import { type ChatCard, chatCardDocument } from './chat-card';
-import { truncateUtf8, utf8Bytes } from './text';
+import { chatCardDocument } from './chat-card';
+import { truncateUtf8, utf8Bytes } from './bounded-text';
+import {
+  attributesBytes,
+  DOCUMENT_SCHEMA,
+  DOCUMENT_VERSION,
+  EVENT_JSON_HEADER,
+  type MessageStructure,
+  type Notification,
+  type NotificationContent,
+  SNS_MAX_PUBLISH_BYTES,
+} from './notification';
 
-/*
- * One notification laid out per SNS protocol (`MessageStructure: 'json'`): the text for `default`
- * (email, SMS, HTTP, Firehose), a chat card for `https`, one versioned JSON document for `sqs` and
- * `lambda`. Pure. The whole Publish stays within SNS's 256 KiB: see `composeNotification`.
- */
+/* One notification laid out per SNS protocol, the whole Publish within SNS's 256 KiB. Pure. */
 
-export type { ChatCard } from './chat-card';
-export type AttributeName = 'stage' | 'status' | 'jobName' | 'jobQueue' | 'eventId';
-export type NotificationKind = 'job-state' | 'job-stuck';
-/** `json`: one body per protocol, as below; `string`: the text for every protocol, with attributes. */
-export type MessageStructure = 'json' | 'string';
-
-/** What one SNS Publish carries. Attribute values are non-empty single-line strings. */
-export interface Notification {
-  readonly subject: string;
-  readonly attributes: Readonly<Record<AttributeName, string>>;
-  readonly messages: {
-    readonly default: string;
-    readonly https: string;
-    readonly sqs: string;
-    readonly lambda: string;
-  };
-}
-
-/** Everything one notification says, before it is laid out per protocol. */
-export interface NotificationContent {
-  readonly kind: NotificationKind;
-  /** Already bounded by buildSubject. */
-  readonly subject: string;
-  readonly attributes: Notification['attributes'];
-  /** The text summary (before the JSON appendix). */
-  readonly summary: string;
-  readonly chat: ChatCard;
-  /** The document's kind-specific fields (e.g. `job`, `links`); JSON-serialisable and small. */
-  readonly fields: Record<string, unknown>;
-  /** Appended as JSON to the text, embedded as `event` in the document. */
-  readonly event: unknown;
-  /** Defaults to EVENT_JSON_HEADER. */
-  readonly eventHeader?: string;
-}
-
-export interface ComposeOptions {
-  /** @default 'json' */
-  readonly structure?: MessageStructure;
-}
-
-/** SNS counts the message and every attribute's name, type and value against 256 KiB. */
-export const SNS_MAX_PUBLISH_BYTES = 262_144;
-export const EVENT_JSON_HEADER = '----- Event (JSON) -----';
-/** The `schema` and `version` of the `sqs` / `lambda` document. */
-export const DOCUMENT_SCHEMA = 'batch-job-platform/notification';
-export const DOCUMENT_VERSION = 1;
 /** Keeps the summary from crowding out the event JSON, whatever the attempt count. */
 const SUMMARY_MAX_BYTES = 64 * 1024;
 /** Room kept for the truncation notice, whose numbers are not known until the cut is made. */
 const NOTICE_RESERVE_BYTES = 256;
-const ATTRIBUTE_DATA_TYPE = 'String';
 /** Passes of the escaped-size check (see `fitEscaped`): a raw cut, a scaled one, a sure one, a guard. */
 const MAX_TEXT_PASSES = 4;
-
-/** The bytes the attributes take from the 256 KiB budget. */
-export function attributesBytes(attributes: Notification['attributes']): number {
-  return Object.entries(attributes).reduce(
-    (sum, [name, value]) => sum + utf8Bytes(name) + utf8Bytes(ATTRIBUTE_DATA_TYPE) + utf8Bytes(value),
-    0,
-  );
-}
-
-/** The `Message` parameter of the Publish request, as the publisher sends it. */
-export function publishedMessage(notification: Notification, structure: MessageStructure = 'json'): string {
-  return structure === 'json' ? JSON.stringify(notification.messages) : notification.messages.default;
-}
-
-/** Message, attributes and subject in UTF-8 bytes: what must stay within SNS_MAX_PUBLISH_BYTES. */
-export function publishBytes(notification: Notification, structure: MessageStructure = 'json'): number {
-  return (
-    utf8Bytes(publishedMessage(notification, structure)) +
-    attributesBytes(notification.attributes) +
-    utf8Bytes(notification.subject)
-  );
-}
 
 /** Indented like the seed's message. Events arrive as JSON, so failing to write one is a caller's bug. */
 function eventJson(event: unknown): string {
@@ -184,11 +121,11 @@ function eventBytes(event: unknown): number | undefined {
  */
 export function composeNotification(
   content: NotificationContent,
-  options: ComposeOptions = {},
+  structure: MessageStructure = 'json',
 ): Notification {
   const { subject, attributes } = content;
   const fixedBytes = attributesBytes(attributes) + utf8Bytes(subject);
-  if ((options.structure ?? 'json') === 'string') {
+  if (structure === 'string') {
     const text = composeMessage(
       content.summary,
       content.event,

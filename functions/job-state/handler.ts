@@ -1,19 +1,20 @@
 import type { Context } from 'aws-lambda';
-import type { HandlerConfig } from './config';
-import { InvalidEventError, UnexpectedStatusError } from './errors';
-import type { HandlerLogger } from './logger';
-import { buildNotification, type JobOutcome, publishedMessage } from './message';
-import { parseBatchJobStateChange } from './schema';
-import type { Publisher, PublishResult } from './sns';
-import { toSingleLine, truncateChars, utf8Bytes } from './text';
+import { utf8Bytes } from '../notification/bounded-text';
+import { UnexpectedStatusError } from '../notification/errors';
+import { parseBatchJobStateChange } from '../notification/event-schema';
+import { buildNotification, type JobOutcome } from '../notification/job-notification';
+import { type HandlerLogger, logValue, parseOrLog } from '../notification/logger';
+import { publishedMessage } from '../notification/notification';
+import type { NotificationSettings } from '../notification/settings';
+import type { Publisher, PublishResult } from '../notification/sns-publisher';
 
 export type ReportedStatus = 'SUCCEEDED' | 'FAILED';
 
 export interface JobStateHandlerProps {
   /** The only job status this handler reports; any other is rejected with UnexpectedStatusError. */
   readonly expectedStatus: ReportedStatus;
-  readonly config: Pick<HandlerConfig, 'appName' | 'stage'> &
-    Partial<Pick<HandlerConfig, 'messageStructure'>>;
+  readonly settings: Pick<NotificationSettings, 'appName' | 'stage'> &
+    Partial<Pick<NotificationSettings, 'messageStructure'>>;
   readonly logger: HandlerLogger;
   readonly publish: Publisher;
 }
@@ -22,33 +23,13 @@ export type JobStateHandler = (event: unknown, context?: Context) => Promise<Pub
 
 const OUTCOME: Record<ReportedStatus, JobOutcome> = { SUCCEEDED: 'succeeded', FAILED: 'failed' };
 
-/** Log keys come from the event; a pathological value must not blow up every log line. */
-function logValue(value: string): string {
-  return truncateChars(toSingleLine(value), 256);
-}
-
-/**
- * Runs `parse` at the edge; an input it rejects is logged with its event id and reasons (under
- * `message`), then rethrown, so the asynchronous invoke records it.
- */
-export function parseOrLog<T>(parse: () => T, logger: HandlerLogger, message: string): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof InvalidEventError) {
-      logger.error(message, { eventId: error.eventId, reason: error.issues.join('; ') });
-    }
-    throw error;
-  }
-}
-
 /**
  * The whole behaviour of a handler: parse at the edge, build the message (pure), publish. Every
  * failure is logged and rethrown, so the asynchronous invoke retries or records it; nothing is
  * swallowed.
  */
 export function createJobStateHandler(props: JobStateHandlerProps): JobStateHandler {
-  const { expectedStatus, config, logger, publish } = props;
+  const { expectedStatus, settings, logger, publish } = props;
   return async (event, context) => {
     logger.resetKeys();
     if (context) logger.addContext(context);
@@ -64,10 +45,10 @@ export function createJobStateHandler(props: JobStateHandlerProps): JobStateHand
       logger.error('Rejected a job state change this handler does not report', { error });
       throw error;
     }
-    const structure = config.messageStructure ?? 'json';
+    const structure = settings.messageStructure ?? 'json';
     const options = {
-      appName: config.appName,
-      stage: config.stage,
+      appName: settings.appName,
+      stage: settings.stage,
       outcome: OUTCOME[expectedStatus],
       structure,
     };

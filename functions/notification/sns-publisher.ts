@@ -1,5 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { type MessageStructure, type Notification, publishedMessage } from './message';
+import { type MessageStructure, type Notification, publishedMessage } from './notification';
 
 /** Sends one notification; resolves with the SNS message id, rejects with the SDK's error. */
 export type Publisher = (notification: Notification) => Promise<PublishResult>;
