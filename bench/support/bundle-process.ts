@@ -1,6 +1,6 @@
 /**
  * Runs a handler bundle in a fresh `node` process, as a Lambda cold start does: load the bundle,
- * handle one event, report. Shared by the bundle test and `npm run bench`.
+ * handle one event, report. Shared by the bundle test, the invoke test and `npm run bench`.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
@@ -11,8 +11,8 @@ const REPORT_MARK = '@@bundle-report ';
 
 // Plain CommonJS, given to `node -e`, so that nothing but node itself is loaded before the bundle.
 const RUNNER = `
-const [bundle, eventJson] = process.argv.slice(1);
-const { handler } = require(bundle);
+const [bundle, exportName, eventJson] = process.argv.slice(1);
+const handler = require(bundle)[exportName];
 const loadedMs = performance.now();
 Promise.resolve()
   .then(() => handler(JSON.parse(eventJson)))
@@ -49,6 +49,8 @@ export interface BundleRun {
 
 export interface RunBundleOptions {
   readonly bundleFile: string;
+  /** The handler's export, as in the function's `Handler` (`index.<export>`). @default 'handler' */
+  readonly exportName?: string;
   readonly event: unknown;
   /** The whole environment of the child: nothing is inherited, so runs are reproducible. */
   readonly env: Readonly<Record<string, string>>;
@@ -58,7 +60,15 @@ export interface RunBundleOptions {
 export async function runBundle(options: RunBundleOptions): Promise<BundleRun> {
   // require() reads a relative path as a package name; the bundle is always a file.
   const bundle = resolvePath(options.bundleFile);
-  const args = [...(options.nodeOptions ?? []), '-e', RUNNER, bundle, JSON.stringify(options.event)];
+  const exportName = options.exportName ?? 'handler';
+  const args = [
+    ...(options.nodeOptions ?? []),
+    '-e',
+    RUNNER,
+    bundle,
+    exportName,
+    JSON.stringify(options.event),
+  ];
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, { env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const { exitCode, stdout, stderr } = await processOutput(child);

@@ -1,9 +1,13 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import type { Notification } from '../../../functions/shared/message';
-import { createSnsClient, SNS_MAX_ATTEMPTS, snsPublisher } from '../../../functions/shared/sns';
-import { useFakeSnsServer } from '../../support/fake-sns-server';
+import { useFakeSnsServer } from '../../../bench/support/fake-sns-server';
+import type { Notification } from '../../../functions/notification/notification';
+import {
+  createSnsClient,
+  SNS_MAX_ATTEMPTS,
+  snsPublisher,
+} from '../../../functions/notification/sns-publisher';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:jobs-test-notifications';
 const NOTIFICATION: Notification = {

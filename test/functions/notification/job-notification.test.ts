@@ -1,22 +1,23 @@
+import { utf8Bytes } from '../../../functions/notification/bounded-text';
+import { parseBatchJobStateChange } from '../../../functions/notification/event-schema';
 import {
-  ATTRIBUTE_MAX_LENGTH,
-  attributesBytes,
   buildAttributes,
   buildNotification,
   buildSubject,
-  composeMessage,
-  publishBytes,
+  type JobNotificationOptions,
+} from '../../../functions/notification/job-notification';
+import {
+  ATTRIBUTE_MAX_LENGTH,
+  attributesBytes,
   EVENT_JSON_HEADER,
+  publishBytes,
   SNS_MAX_PUBLISH_BYTES,
   SUBJECT_MAX_LENGTH,
-  type MessageOptions,
-} from '../../../functions/shared/message';
-import { parseBatchJobStateChange } from '../../../functions/shared/schema';
-import { utf8Bytes } from '../../../functions/shared/text';
+} from '../../../functions/notification/notification';
 import { loadEvent, withDetail } from '../../support/fixtures';
 
-const FAILED: MessageOptions = { appName: 'jobs', stage: 'dev', outcome: 'failed' };
-const SUCCEEDED: MessageOptions = { ...FAILED, outcome: 'succeeded' };
+const FAILED: JobNotificationOptions = { appName: 'jobs', stage: 'dev', outcome: 'failed' };
+const SUCCEEDED: JobNotificationOptions = { ...FAILED, outcome: 'succeeded' };
 const EMOJI = '\u{1F600}';
 
 describe('buildSubject', () => {
@@ -81,39 +82,6 @@ describe('buildAttributes', () => {
     const attributes = { stage: 'dé', status: 'x', jobName: 'x', jobQueue: 'x', eventId: 'x' };
     const names = 'stage'.length + 'status'.length + 'jobName'.length + 'jobQueue'.length + 'eventId'.length;
     expect(attributesBytes(attributes)).toBe(names + 5 * 'String'.length + 3 + 4);
-  });
-});
-
-describe('composeMessage', () => {
-  test('writes the summary, a header, then the whole event as indented JSON', () => {
-    const event = { a: 1, b: ['x'] };
-    expect(composeMessage('Summary', event, SNS_MAX_PUBLISH_BYTES)).toBe(
-      `Summary\n\n${EVENT_JSON_HEADER}\n${JSON.stringify(event, null, 2)}`,
-    );
-  });
-
-  test('cuts the event JSON to the budget and says so', () => {
-    const event = { data: 'é'.repeat(200_000) };
-    const message = composeMessage('Summary', event, 100_000);
-    expect(utf8Bytes(message)).toBeLessThanOrEqual(100_000);
-    expect(message).toMatch(
-      /\n\n\[Event JSON truncated: \d+ of 400016 bytes shown, to keep the notification within the SNS 256 KB limit\.\]$/,
-    );
-    expect(message).not.toContain('\uFFFD');
-  });
-
-  test('cuts a summary that would crowd out the event', () => {
-    const message = composeMessage('s'.repeat(300_000), { a: 1 }, SNS_MAX_PUBLISH_BYTES);
-    expect(message).toContain('\n[Summary truncated.]\n');
-    expect(message).toContain(`${EVENT_JSON_HEADER}\n{\n  "a": 1\n}`);
-  });
-
-  test('says so instead of throwing when the event cannot be written as JSON', () => {
-    const circular: Record<string, unknown> = {};
-    circular.self = circular;
-    expect(composeMessage('Summary', circular, 1000)).toMatch(
-      /\(the event cannot be written as JSON: .*circular/i,
-    );
   });
 });
 

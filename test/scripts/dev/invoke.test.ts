@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localSnsEnv, processOutput } from '../support/bundle-process';
-import { type FakeSnsServer, startFakeSnsServer } from '../support/fake-sns-server';
-import { fixturePath, RUNNABLE_SAMPLE_PATH } from '../support/fixtures';
+import { localSnsEnv, processOutput } from '../../../bench/support/bundle-process';
+import { type FakeSnsServer, startFakeSnsServer } from '../../../bench/support/fake-sns-server';
+import { fixturePath, RUNNABLE_SAMPLE_PATH } from '../../support/fixtures';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:jobs-local-notifications';
 
@@ -32,7 +32,7 @@ interface Invocation {
 
 /** The SDK points at the local stand-in in every run, so any request, even an unintended one, is seen. */
 function invoke(args: readonly string[], env: Record<string, string> = {}): Promise<Invocation> {
-  const child = spawn(TSX, [join(ROOT, 'functions', 'invoke.ts'), ...args], {
+  const child = spawn(TSX, [join(ROOT, 'scripts', 'dev', 'invoke.ts'), ...args], {
     cwd: ROOT,
     env: { ...localSnsEnv(server.endpoint), HOME: tmpdir(), ...env },
   });
@@ -128,8 +128,26 @@ test('fails with a clear error for a missing or unreadable file', async () => {
   expect(notJson.stderr).toMatch(/^invoke: event file .*broken\.json is not valid JSON: /);
 });
 
-test('prints the usage for unknown arguments', async () => {
+test('prints the usage, with the handlers and the sample events, for unknown arguments', async () => {
   const { code, stderr } = await invoke(['retry', fixturePath('succeededContainer')]);
   expect(code).toBe(2);
-  expect(stderr).toBe('invoke: usage: npm run invoke -- success|error <event.json> [--publish]\n');
+  expect(stderr).toMatch(
+    /^invoke: usage: npm run invoke -- success\|error\|stuck <event\.json> \[--publish\]\n/,
+  );
+  expect(stderr).toContain('stuck: the stuck-job handler');
+  expect(stderr).toMatch(
+    /sample events in .*test\/fixtures\/events:\n(?: {2}.*\.json\n)* {2}aws-docs-runnable\.json\n/,
+  );
+});
+
+test('stuck: prints the schedule a RUNNABLE event would create, without creating it', async () => {
+  const { code, stdout } = await invoke(['stuck', RUNNABLE_SAMPLE_PATH]);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(
+    /^Dry run: CreateScheduleCommand was not sent:\n\{\n {2}"Name": "4c7599ae-[0-9a-f-]+-a1",/,
+  );
+  expect(stdout).toContain('"GroupName": "dry-run"');
+  expect(stdout).toMatch(
+    /\nResult: \{"action":"scheduled","scheduleName":"4c7599ae-[^"]+-a1","dueAt":"[^"]+"\}\n$/,
+  );
 });

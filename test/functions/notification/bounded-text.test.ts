@@ -4,7 +4,7 @@ import {
   truncateChars,
   truncateUtf8,
   utf8Bytes,
-} from '../../../functions/shared/text';
+} from '../../../functions/notification/bounded-text';
 
 const EMOJI = '\u{1F600}'; // one code point, two UTF-16 code units, four UTF-8 bytes
 

@@ -1,5 +1,5 @@
-import { readConfig } from '../../../functions/shared/config';
-import { ConfigError } from '../../../functions/shared/errors';
+import { ConfigError } from '../../../functions/notification/errors';
+import { readSettings } from '../../../functions/notification/settings';
 
 const VALID = {
   APP_NAME: 'jobs',
@@ -7,10 +7,10 @@ const VALID = {
   SNS_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:jobs-dev-notifications',
 };
 
-describe('readConfig', () => {
+describe('readSettings', () => {
   test('reads the required variables and takes the SNS region from the topic ARN', () => {
     // GIVEN / WHEN
-    const config = readConfig({ ...VALID, AWS_REGION: 'us-east-1' });
+    const config = readSettings({ ...VALID, AWS_REGION: 'us-east-1' });
     // THEN
     expect(config).toEqual({
       appName: 'jobs',
@@ -30,18 +30,17 @@ describe('readConfig', () => {
     [' string ', 'string'],
     ['', 'json'],
   ])('reads MESSAGE_STRUCTURE %p as %p', (value, expected) => {
-    expect(readConfig({ ...VALID, MESSAGE_STRUCTURE: value }).messageStructure).toBe(expected);
+    expect(readSettings({ ...VALID, MESSAGE_STRUCTURE: value }).messageStructure).toBe(expected);
   });
 
   test('fails when MESSAGE_STRUCTURE is neither json nor string, showing the bad value and the choices', () => {
-    expect(() => readConfig({ ...VALID, MESSAGE_STRUCTURE: 'JSON' })).toThrow(ConfigError);
-    expect(() => readConfig({ ...VALID, MESSAGE_STRUCTURE: 'JSON' })).toThrow(
+    expect(() => readSettings({ ...VALID, MESSAGE_STRUCTURE: 'JSON' })).toThrow(
       /MESSAGE_STRUCTURE must be json \(one message per protocol, the default\) or string .*got "JSON"/,
     );
   });
 
   test('reads the optional variables of the seed when present', () => {
-    const config = readConfig({
+    const config = readSettings({
       ...VALID,
       DB_NAME: 'jobs',
       DB_SECRET_NAME: '/jobs/dev/db',
@@ -53,16 +52,16 @@ describe('readConfig', () => {
   });
 
   test('accepts topic ARNs of other partitions', () => {
-    expect(readConfig({ ...VALID, SNS_ARN: 'arn:aws-cn:sns:cn-north-1:123456789012:t' }).snsRegion).toBe(
+    expect(readSettings({ ...VALID, SNS_ARN: 'arn:aws-cn:sns:cn-north-1:123456789012:t' }).snsRegion).toBe(
       'cn-north-1',
     );
     expect(
-      readConfig({ ...VALID, SNS_ARN: 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:t' }).snsRegion,
+      readSettings({ ...VALID, SNS_ARN: 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:t' }).snsRegion,
     ).toBe('us-gov-west-1');
   });
 
   test('fails when SNS_ARN is missing, naming the variable and the fix', () => {
-    expect(() => readConfig({ APP_NAME: 'jobs', STAGE: 'dev' })).toThrow(
+    expect(() => readSettings({ APP_NAME: 'jobs', STAGE: 'dev' })).toThrow(
       /SNS_ARN is missing or empty; set it in the function's environment/,
     );
   });
@@ -74,15 +73,18 @@ describe('readConfig', () => {
     ['a FIFO topic', 'arn:aws:sns:us-east-1:123456789012:topic.fifo'],
     ['a subscription ARN', 'arn:aws:sns:us-east-1:123456789012:topic:8a21d249-4329-4871-acc6-7be709c6ea7f'],
   ])('fails when SNS_ARN is malformed (%s), showing the bad value', (_case, arn) => {
-    expect(() => readConfig({ ...VALID, SNS_ARN: arn })).toThrow(ConfigError);
-    expect(() => readConfig({ ...VALID, SNS_ARN: arn })).toThrow(
+    expect(() => readSettings({ ...VALID, SNS_ARN: arn })).toThrow(
       new RegExp(`SNS_ARN must be a standard SNS topic ARN.*got "${arn.replace(/[.]/g, '\\.')}"`),
     );
   });
 
-  test('fails with every problem at once', () => {
-    expect(() => readConfig({ STAGE: ' ' })).toThrow(
-      /APP_NAME is missing.*STAGE is missing.*SNS_ARN is missing/,
+  test('fails with one ConfigError listing every problem once', () => {
+    expect(() => readSettings({ STAGE: ' ' })).toThrow(ConfigError);
+    expect(() => readSettings({ STAGE: ' ' })).toThrow(
+      /^Invalid handler configuration: APP_NAME is missing.* STAGE is missing.* SNS_ARN is missing[^]*\.$/,
+    );
+    expect(() => readSettings({ ...VALID, SNS_ARN: '' })).toThrow(
+      expect.objectContaining({ problems: [expect.stringMatching(/^SNS_ARN is missing/)] }) as Error,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { CHAT_LIMITS, chatCardDocument, chatCode } from '../../../functions/shared/chat-card';
+import { CHAT_LIMITS, chatCardDocument, chatCode } from '../../../functions/notification/chat-card';
 import { ChatCardSchema } from '../../support/protocol-checks';
 
 describe('chatCardDocument', () => {

@@ -1,19 +1,18 @@
 /**
- * The deployed artefact, end to end: the success handler bundled with the stack's esbuild settings,
- * run in a fresh `node` process with the real SDK, publishing to a local SNS stand-in.
+ * The deployed artefact, end to end: the job state handler as a synthesized NodejsFunction bundles
+ * it, run in a fresh `node` process with the real SDK, publishing to a local SNS stand-in.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { HANDLER_BUNDLING } from '../../../infra/constructs/handler-bundling';
-import { buildNotification } from '../../../functions/shared/message';
-import { parseBatchJobStateChange } from '../../../functions/shared/schema';
-import { localSnsEnv, runBundle } from '../../support/bundle-process';
-import { type FakeSnsServer, startFakeSnsServer } from '../../support/fake-sns-server';
+import { join } from 'node:path';
+import { localSnsEnv, runBundle } from '../../../bench/support/bundle-process';
+import { type FakeSnsServer, startFakeSnsServer } from '../../../bench/support/fake-sns-server';
+import { bundleHandler, type HandlerBundle } from '../../../bench/support/handler-bundle';
+import { parseBatchJobStateChange } from '../../../functions/notification/event-schema';
+import { buildNotification } from '../../../functions/notification/job-notification';
 import { loadEvent, withDetail } from '../../support/fixtures';
-import { bundleHandler, esbuildOptionsFrom, type HandlerBundle } from '../../support/handler-bundle';
 
-const ENTRY = join(__dirname, '..', '..', '..', 'functions', 'batch-success-handler', 'index.ts');
+const ENTRY = join(__dirname, '..', '..', '..', 'functions', 'job-state', 'index.ts');
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:jobs-e2e-notifications';
 const CONFIG = { APP_NAME: 'jobs', STAGE: 'e2e', SNS_ARN: TOPIC };
 
@@ -23,7 +22,7 @@ let server: FakeSnsServer;
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'handler-bundle-'));
-  bundle = await bundleHandler(ENTRY, outdir, esbuildOptionsFrom(HANDLER_BUNDLING));
+  bundle = bundleHandler(ENTRY, outdir);
   server = await startFakeSnsServer();
 });
 
@@ -57,6 +56,7 @@ test('the bundled handler publishes the notification through the real SDK', asyn
   // WHEN
   const run = await runBundle({
     bundleFile: bundle.file,
+    exportName: 'onSucceeded',
     event,
     env: { ...localSnsEnv(server.endpoint), ...CONFIG },
   });
@@ -83,10 +83,11 @@ test('the bundled handler publishes the notification through the real SDK', asyn
   expect(attributesOf(request.params)).toEqual(expected.attributes);
 });
 
-test('the bundled handler logs structured JSON with job id, status and stage', async () => {
+test("the bundle's other entry point logs structured JSON with its service, job id, status and stage", async () => {
   const run = await runBundle({
     bundleFile: bundle.file,
-    event: loadEvent('succeededContainer'),
+    exportName: 'onFailed',
+    event: loadEvent('failedExitCode'),
     env: { ...localSnsEnv(server.endpoint), ...CONFIG },
   });
   const published = run.stdout
@@ -96,11 +97,11 @@ test('the bundled handler logs structured JSON with job id, status and stage', a
     .find((log) => log.message === 'Published the job state notification');
   expect(published).toMatchObject({
     level: 'INFO',
-    service: 'batch-success-handler',
+    service: 'batch-error-handler',
     stage: 'e2e',
-    jobId: '7f3e2a10-1c2b-4d5e-8f90-a1b2c3d4e5f6',
-    status: 'SUCCEEDED',
-    eventId: '3f1c5b7e-2d4a-4b6c-9e8f-1a2b3c4d5e6f',
+    jobId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    status: 'FAILED',
+    eventId: '6e5d4c3b-2a19-4f8e-8d7c-6b5a4f3e2d1c',
   });
 });
 
@@ -108,6 +109,7 @@ test('the bundled handler fails at init, naming SNS_ARN, when it is missing', as
   const before = server.requests.length;
   const run = await runBundle({
     bundleFile: bundle.file,
+    exportName: 'onSucceeded',
     event: loadEvent('succeededContainer'),
     env: { ...localSnsEnv(server.endpoint), APP_NAME: 'jobs', STAGE: 'e2e' },
   });
@@ -119,8 +121,7 @@ test('the bundled handler fails at init, naming SNS_ARN, when it is missing', as
 
 test('the bundle keeps only the part of zod that the schema uses', () => {
   // `import { z } from 'zod'` (as the Powertools parser's schemas do) would keep all of zod: 443 KB
-  const inputs = bundle.metafile.outputs[relative(process.cwd(), bundle.file)]!.inputs;
-  const zod = Object.entries(inputs).filter(
+  const zod = Object.entries(bundle.inputs).filter(
     ([input, { bytesInOutput }]) => /\/zod\//.test(input) && bytesInOutput > 0,
   );
   expect(zod.map(([input]) => input).filter((input) => /\/locales\/(?!en\.js$)/.test(input))).toEqual([]);

@@ -7,29 +7,30 @@ import {
 import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { InvalidEventError, UnexpectedStatusError } from '../../../functions/shared/errors';
-import { type Notification, publishBytes, SNS_MAX_PUBLISH_BYTES } from '../../../functions/shared/message';
-import { chatCard } from '../../support/protocol-checks';
-import type { StuckConfig } from '../../../functions/shared/stuck-config';
-import { createStuckJobHandler, type StuckLogger } from '../../../functions/shared/stuck-handler';
+import { InvalidEventError, UnexpectedStatusError } from '../../../functions/notification/errors';
+import {
+  type Notification,
+  publishBytes,
+  SNS_MAX_PUBLISH_BYTES,
+} from '../../../functions/notification/notification';
+import type { Publisher } from '../../../functions/notification/sns-publisher';
+import type { CheckLogger } from '../../../functions/stuck-job/check';
+import { createStuckJobHandler } from '../../../functions/stuck-job/handler';
+import { readStuckSettings } from '../../../functions/stuck-job/settings';
 import { loadEvent, loadRunnableSample, withDetail } from '../../support/fixtures';
+import { chatCard } from '../../support/protocol-checks';
 
-const CONFIG: StuckConfig = {
-  appName: 'jobs',
-  stage: 'dev',
-  snsTopicArn: 'arn:aws:sns:us-east-1:123456789012:jobs-dev-notifications',
-  snsRegion: 'us-east-1',
-  dbName: undefined,
-  dbSecretName: undefined,
-  jobQueueUrl: undefined,
-  messageStructure: 'json',
-  stuckAfterMinutes: 30,
-  scheduleGroup: 'jobs-dev-StuckJobChecks',
-  schedulerRoleArn: 'arn:aws:iam::123456789012:role/scheduler',
-  checkFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:jobs-dev-BatchStuckHandler',
-  deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq',
-  jobsAssignPublicIp: 'ENABLED',
-};
+const CONFIG = readStuckSettings({
+  APP_NAME: 'jobs',
+  STAGE: 'dev',
+  SNS_ARN: 'arn:aws:sns:us-east-1:123456789012:jobs-dev-notifications',
+  STUCK_AFTER_MINUTES: '30',
+  SCHEDULE_GROUP: 'jobs-dev-StuckJobChecks',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+  CHECK_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:jobs-dev-BatchStuckHandler',
+  DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
+  JOBS_ASSIGN_PUBLIC_IP: 'ENABLED',
+});
 const JOB_ID = '4c7599ae-0a82-49aa-ba5a-4727fcce14a8';
 const QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/PexjEHappyPathCanary2JobQueue';
 const CE_ARN = 'arn:aws:batch:us-east-1:123456789012:compute-environment/jobs-dev-ce';
@@ -39,8 +40,9 @@ const DUE = new Date('2022-01-12T00:06:40Z');
 const schedulerMock = mockClient(SchedulerClient);
 const batchMock = mockClient(BatchClient);
 
-function logger(): jest.Mocked<StuckLogger> {
-  return {
+function setup(now: Date = new Date('2022-01-11T23:36:45Z'), publisher?: Publisher) {
+  const published: Notification[] = [];
+  const log: jest.Mocked<CheckLogger> = {
     info: jest.fn(),
     warn: jest.fn(),
     error: jest.fn(),
@@ -48,24 +50,19 @@ function logger(): jest.Mocked<StuckLogger> {
     resetKeys: jest.fn(),
     addContext: jest.fn(),
   };
-}
-
-function setup(now: Date = new Date('2022-01-11T23:36:45Z')) {
-  const published: Notification[] = [];
-  const log = logger();
-  const clock = { now };
+  const publish: Publisher = (notification) => {
+    published.push(notification);
+    return Promise.resolve({ messageId: `m-${published.length}` });
+  };
   const handler = createStuckJobHandler({
-    config: CONFIG,
+    settings: CONFIG,
     logger: log,
     scheduler: new SchedulerClient({ region: 'us-east-1' }),
     batch: new BatchClient({ region: 'us-east-1' }),
-    publish: (notification) => {
-      published.push(notification);
-      return Promise.resolve({ messageId: `m-${published.length}` });
-    },
-    now: () => clock.now,
+    publish: publisher ?? publish,
+    now: () => now,
   });
-  return { handler, published, log, clock };
+  return { handler, published, log };
 }
 
 /** Scheduler as far as the handler uses it: a name is taken once; the schedules wait to be run. */
@@ -227,7 +224,7 @@ describe('the check, when due', () => {
       jobQueue: 'PexjEHappyPathCanary2JobQueue',
       eventId: 'c8f9c4b5-76e5-d76a-f980-7011e206042b',
     });
-    const text = textOf(notification!);
+    const text = notification!.messages.default;
     expect(text).toContain(`Job id:          ${JOB_ID}`);
     expect(text).toContain('Waited:          30m 0s (the stage alerts after 30 min)');
     expect(text).toContain(
@@ -297,7 +294,7 @@ describe('the check, when due', () => {
     batchMock.on(DescribeJobQueuesCommand).rejects(new Error('not authorized'));
     const { handler, published } = setup(DUE);
     await handler(check);
-    const text = textOf(published[0]!);
+    const text = published[0]!.messages.default;
     expect(text).toContain('Could not read the queue or its compute environments: Error: not authorized');
     expect(text).toContain('- [likely] The image cannot be pulled.');
   });
@@ -313,21 +310,8 @@ describe('the check, when due', () => {
   test('SNS fails: rethrown and logged', async () => {
     const check = await scheduledCheck();
     jobNow('RUNNABLE');
-    const log = logger();
-    const handler = createStuckJobHandler({
-      config: CONFIG,
-      logger: log,
-      scheduler: new SchedulerClient({ region: 'us-east-1' }),
-      batch: new BatchClient({ region: 'us-east-1' }),
-      publish: () => Promise.reject(new Error('KMS.AccessDenied')),
-      now: () => DUE,
-    });
+    const { handler, log } = setup(DUE, () => Promise.reject(new Error('KMS.AccessDenied')));
     await expect(handler(check)).rejects.toThrow('KMS.AccessDenied');
     expect(log.error).toHaveBeenCalledWith(expect.stringContaining('SNS Publish failed'), expect.anything());
   });
 });
-
-/** The text people read (e-mail). */
-function textOf(notification: Notification): string {
-  return notification.messages.default;
-}

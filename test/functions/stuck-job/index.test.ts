@@ -1,12 +1,13 @@
-// Must stay the first import: the handler module reads its configuration when it is loaded.
+// Must stay the first import: the handler module reads its settings when it is loaded.
 import { STUCK_TEST_ENV } from '../../support/stuck-handler-env';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handler } from '../../../functions/batch-stuck-handler/index';
+import { handler } from '../../../functions/stuck-job/index';
 import { loadRunnableSample } from '../../support/fixtures';
 
 const schedulerMock = mockClient(SchedulerClient);
+beforeEach(() => schedulerMock.reset());
 afterAll(() => schedulerMock.restore());
 
 test('the entry point reads its settings at load and schedules a RUNNABLE job with them', async () => {

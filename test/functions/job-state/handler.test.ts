@@ -1,30 +1,23 @@
 import type { Context } from 'aws-lambda';
-import { InvalidEventError, UnexpectedStatusError } from '../../../functions/shared/errors';
-import { createJobStateHandler, type ReportedStatus } from '../../../functions/shared/handler';
-import type { HandlerLogger } from '../../../functions/shared/logger';
-import type { Notification } from '../../../functions/shared/message';
-import { createSnsClient, type Publisher, snsPublisher } from '../../../functions/shared/sns';
-import { useFakeSnsServer } from '../../support/fake-sns-server';
+import { createJobStateHandler, type ReportedStatus } from '../../../functions/job-state/handler';
+import { InvalidEventError, UnexpectedStatusError } from '../../../functions/notification/errors';
+import type { HandlerLogger } from '../../../functions/notification/logger';
+import type { Notification } from '../../../functions/notification/notification';
+import type { Publisher } from '../../../functions/notification/sns-publisher';
 import { loadEvent, withDetail } from '../../support/fixtures';
 
-const CONFIG = { appName: 'jobs', stage: 'test' };
-
-function spyLogger() {
-  return {
-    info: jest.fn<void, Parameters<HandlerLogger['info']>>(),
-    error: jest.fn<void, Parameters<HandlerLogger['error']>>(),
-    appendKeys: jest.fn<void, Parameters<HandlerLogger['appendKeys']>>(),
-    resetKeys: jest.fn<void, []>(),
-    addContext: jest.fn<void, Parameters<HandlerLogger['addContext']>>(),
-  };
-}
-
 function setup(expectedStatus: ReportedStatus, publish?: Publisher) {
-  const logger = spyLogger();
+  const logger: jest.Mocked<HandlerLogger> = {
+    info: jest.fn(),
+    error: jest.fn(),
+    appendKeys: jest.fn(),
+    resetKeys: jest.fn(),
+    addContext: jest.fn(),
+  };
   const published: Notification[] = [];
   const handler = createJobStateHandler({
     expectedStatus,
-    config: CONFIG,
+    settings: { appName: 'jobs', stage: 'test' },
     logger,
     publish:
       publish ??
@@ -108,33 +101,5 @@ describe('createJobStateHandler', () => {
     await expect(handler(null)).rejects.toBeInstanceOf(InvalidEventError);
     expect(logger.resetKeys).toHaveBeenCalledTimes(2);
     expect(logger.appendKeys).toHaveBeenCalledTimes(1);
-  });
-});
-
-describe('createJobStateHandler with the real SNS client', () => {
-  const server = useFakeSnsServer();
-
-  const topic = 'arn:aws:sns:us-east-1:123456789012:jobs-test-notifications';
-
-  test('publishes after SNS throttled the first attempt', async () => {
-    // GIVEN
-    server().enqueue('throttling');
-    const { handler } = setup('SUCCEEDED', snsPublisher(createSnsClient('us-east-1'), topic));
-    // WHEN
-    const result = await handler(loadEvent('succeededContainer'));
-    // THEN
-    expect(result.messageId).not.toBe('');
-    expect(
-      server()
-        .requests.slice(-2)
-        .map((r) => r.params.Subject),
-    ).toEqual(['[jobs][test] Job succeeded: nightly-report', '[jobs][test] Job succeeded: nightly-report']);
-  });
-
-  test('fails with the SNS error when every attempt is throttled', async () => {
-    server().enqueue('throttling', 'throttling', 'throttling');
-    const { handler, logger } = setup('SUCCEEDED', snsPublisher(createSnsClient('us-east-1'), topic));
-    await expect(handler(loadEvent('succeededContainer'))).rejects.toMatchObject({ name: 'Throttling' });
-    expect(logger.error).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,89 +1,11 @@
-import { parseBatchJobStateChange } from '../../../functions/shared/schema';
-import {
-  arnResourceName,
-  describeJob,
-  formatDuration,
-  formatTime,
-  logGroupOf,
-} from '../../../functions/shared/summary';
+import { parseBatchJobStateChange } from '../../../functions/notification/event-schema';
+import { describeJob, formatStatusSummary, jobShapeLines } from '../../../functions/notification/job-text';
 import { type EventFixture, loadEvent, withDetail } from '../../support/fixtures';
 
 function describeFixture(name: EventFixture, changes?: Record<string, unknown>): string {
   const event = changes ? withDetail(loadEvent(name), changes) : loadEvent(name);
   return describeJob(parseBatchJobStateChange(event), 'Headline');
 }
-
-describe('formatTime', () => {
-  test('writes epoch milliseconds as ISO 8601 UTC', () => {
-    expect(formatTime(1767225790500)).toBe('2026-01-01T00:03:10.500Z');
-  });
-
-  test('says when a time was not reached', () => {
-    expect(formatTime(undefined)).toBe('(not reached)');
-    expect(formatTime(null)).toBe('(not reached)');
-  });
-
-  test('does not throw for a number no date can hold', () => {
-    expect(formatTime(1e20)).toBe('(invalid time 100000000000000000000)');
-  });
-});
-
-describe('formatDuration', () => {
-  test.each([
-    [0, 1234, '1.2s'],
-    [0, 59_949, '59.9s'],
-    [0, 125_500, '2m 6s'],
-    [0, 3_725_000, '1h 2m 5s'],
-  ])('from %d to %d is %s', (start, stop, expected) => {
-    expect(formatDuration(start, stop)).toBe(expected);
-  });
-
-  test('is undefined unless both ends are known and in order', () => {
-    expect(formatDuration(undefined, 5)).toBeUndefined();
-    expect(formatDuration(5, null)).toBeUndefined();
-    expect(formatDuration(10, 5)).toBeUndefined();
-    expect(formatDuration(-Infinity, 5)).toBeUndefined();
-  });
-});
-
-describe('arnResourceName', () => {
-  test('returns the resource part of a Batch ARN', () => {
-    expect(arnResourceName('arn:aws:batch:us-east-1:123456789012:job-queue/jobs-dev-Batch')).toBe(
-      'jobs-dev-Batch',
-    );
-    expect(arnResourceName('arn:aws:batch:us-east-1:123456789012:job-definition/etl:3')).toBe('etl:3');
-  });
-
-  test('returns anything else unchanged', () => {
-    expect(arnResourceName('jobs-dev-Batch')).toBe('jobs-dev-Batch');
-  });
-});
-
-describe('logGroupOf', () => {
-  test("defaults to Batch's /aws/batch/job", () => {
-    expect(logGroupOf(parseBatchJobStateChange(loadEvent('failedExitCode')))).toBe('/aws/batch/job');
-  });
-
-  test("uses the named container's awslogs group in a multi-container job", () => {
-    const event = parseBatchJobStateChange(loadEvent('failedMultiContainer'));
-    expect(logGroupOf(event, 'app')).toBe('/jobs/dev/etl');
-    expect(logGroupOf(event, 'log-router')).toBe('/aws/batch/job');
-  });
-
-  test("uses the job container's awslogs group in a container job", () => {
-    const event = loadEvent('failedExitCode');
-    const detail = event.detail as { container: Record<string, unknown> };
-    detail.container.logConfiguration = { logDriver: 'awslogs', options: { 'awslogs-group': '/custom' } };
-    expect(logGroupOf(parseBatchJobStateChange(event))).toBe('/custom');
-  });
-
-  test('ignores the group option of another log driver', () => {
-    const event = loadEvent('failedExitCode');
-    const detail = event.detail as { container: Record<string, unknown> };
-    detail.container.logConfiguration = { logDriver: 'splunk', options: { 'awslogs-group': '/custom' } };
-    expect(logGroupOf(parseBatchJobStateChange(event))).toBe('/aws/batch/job');
-  });
-});
 
 describe('describeJob', () => {
   test('lists the job facts of a container job', () => {
@@ -181,5 +103,102 @@ describe('describeJob', () => {
     expect(text).not.toContain('https://');
     expect(text).toContain('Logs: /aws/batch/job nightly-report/default/');
     expect(text).toContain('Batch console:   (no link: unrecognised region)');
+  });
+});
+
+function linesOf(name: EventFixture, changes?: Record<string, unknown>): string[] {
+  const event = changes ? withDetail(loadEvent(name), changes) : loadEvent(name);
+  return jobShapeLines(parseBatchJobStateChange(event).detail);
+}
+
+describe('formatStatusSummary', () => {
+  test('lists the statuses that have children, SUCCEEDED and FAILED first', () => {
+    expect(formatStatusSummary({ RUNNING: 1, FAILED: 2, PENDING: 0, SUCCEEDED: 7 })).toBe(
+      '7 SUCCEEDED, 2 FAILED, 1 RUNNING',
+    );
+  });
+
+  test('puts a status Batch does not document last, on one bounded line', () => {
+    expect(formatStatusSummary({ 'NEW\nSTATUS': 1, SUCCEEDED: 1 })).toBe('1 SUCCEEDED, 1 NEW STATUS');
+  });
+
+  test('has nothing to say when no status has children', () => {
+    expect(formatStatusSummary({ SUCCEEDED: 0, FAILED: 0 })).toBeUndefined();
+    expect(formatStatusSummary({})).toBeUndefined();
+  });
+});
+
+describe('jobShapeLines: array jobs', () => {
+  test('a succeeded parent counts its children', () => {
+    expect(linesOf('succeededArrayParent')).toEqual([
+      'Array job:       size 3',
+      'Children:        3 SUCCEEDED',
+    ]);
+  });
+
+  test('a failed parent counts its children and says the event does not name the failed ones', () => {
+    expect(linesOf('failedArrayParent')).toEqual([
+      'Array job:       size 10',
+      'Children:        8 SUCCEEDED, 2 FAILED',
+      'Failed children: indexes not listed in the event; see the children with status FAILED in the Batch console',
+    ]);
+  });
+
+  test('says how many children the counts leave out', () => {
+    const lines = linesOf('succeededArrayParent', {
+      arrayProperties: { size: 5, statusSummary: { SUCCEEDED: 3 } },
+    });
+    expect(lines).toContain('Children:        3 SUCCEEDED (2 of 5 not counted)');
+  });
+
+  test('says when the parent event has no counts', () => {
+    expect(linesOf('succeededArrayParent', { arrayProperties: { size: 3 } })).toContain(
+      'Children:        (no status counts in the event)',
+    );
+  });
+
+  test('a child shows its index and no counts', () => {
+    expect(linesOf('failedArrayChild')).toEqual(['Array index:     7']);
+  });
+});
+
+describe('jobShapeLines: multi-node parallel jobs', () => {
+  test('a failed parent says which nodes failed is not in the event, and names the node ids', () => {
+    expect(linesOf('failedMultiNodeParent')).toEqual([
+      'Nodes:           3, main node 0',
+      "Failed nodes:    not listed in the event (the job has its main node's result); " +
+        'see the nodes: 9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f#0 to #2',
+    ]);
+  });
+
+  test('keeps the job id it names on the same line', () => {
+    const lines = linesOf('failedMultiNodeParent', { jobId: 'id\nFAKE: line' });
+    expect(lines[1]).toMatch(/see the nodes: id FAKE: line#0 to #2$/);
+    expect(lines).toHaveLength(2);
+  });
+
+  test('a succeeded parent has no failed-nodes line', () => {
+    expect(linesOf('failedMultiNodeParent', { status: 'SUCCEEDED' })).toEqual([
+      'Nodes:           3, main node 0',
+    ]);
+  });
+
+  test('a node says which one it is', () => {
+    expect(linesOf('failedMultiNodeNode')).toEqual([
+      'Node:            index 2 of a multi-node parallel job',
+      'Nodes:           3, main node 0',
+    ]);
+  });
+
+  test('a plain job has no shape lines', () => {
+    expect(linesOf('failedExitCode')).toEqual([]);
+  });
+});
+
+describe('describeJob of a parent', () => {
+  test('puts the children counts among the job facts, before the console link', () => {
+    const text = describeFixture('failedArrayParent');
+    expect(text).toMatch(/Attempts: {8}0\nArray job: {7}size 10\nChildren: {8}8 SUCCEEDED, 2 FAILED\n/);
+    expect(text.indexOf('Children:')).toBeLessThan(text.indexOf('Batch console:'));
   });
 });

@@ -1,11 +1,11 @@
-import { parseBatchJobStateChange } from '../../../functions/shared/schema';
+import { parseBatchJobStateChange } from '../../../functions/notification/event-schema';
 import {
   type StuckFacts,
   stuckCauses,
   stuckContent,
   type StuckOptions,
-} from '../../../functions/shared/stuck-message';
-import { checkFor } from '../../../functions/shared/stuck-watch';
+} from '../../../functions/stuck-job/alert';
+import { checkFor } from '../../../functions/stuck-job/schedule';
 import { loadRunnableSample } from '../../support/fixtures';
 
 const CHECK = checkFor(parseBatchJobStateChange(loadRunnableSample()));

@@ -1,16 +1,15 @@
-import { parseBatchJobStateChange } from '../../../functions/shared/schema';
+import { parseBatchJobStateChange } from '../../../functions/notification/event-schema';
 import {
   atExpression,
   checkFor,
   dueAt,
   isStuckCheck,
-  judge,
   parseStuckCheck,
   SCHEDULE_NAME_MAX_LENGTH,
   scheduleDescription,
   scheduleName,
   type StuckCheck,
-} from '../../../functions/shared/stuck-watch';
+} from '../../../functions/stuck-job/schedule';
 import { loadRunnableSample, withDetail } from '../../support/fixtures';
 
 const SAMPLE = parseBatchJobStateChange(loadRunnableSample());
@@ -91,35 +90,5 @@ describe('when the check is due', () => {
       'event-test (4c7599ae-0a82-49aa-ba5a-4727fcce14a8), attempt 1',
     );
     expect(scheduleDescription({ ...CHECK, jobName: 'n'.repeat(2000) }, 30).length).toBeLessThanOrEqual(512);
-  });
-});
-
-describe('judge: what the check decides from the job as it is now', () => {
-  const now = at('2022-01-12T00:06:40Z');
-
-  test.each(['RUNNABLE', 'STARTING'])(
-    'still %s on the same attempt: stuck, with how long it waited',
-    (status) => {
-      expect(judge(CHECK, { status, attempts: [] }, now)).toEqual({
-        verdict: 'stuck',
-        status,
-        waitedMillis: 30 * 60_000,
-      });
-    },
-  );
-
-  test.each(['RUNNING', 'SUCCEEDED', 'FAILED', 'PENDING'])('%s meanwhile: not stuck', (status) => {
-    expect(judge(CHECK, { status }, now)).toEqual({ verdict: 'moved-on', status });
-  });
-
-  test('waiting again on a later attempt: that attempt has its own check', () => {
-    expect(judge(CHECK, { status: 'RUNNABLE', attempts: [{}] }, now)).toEqual({
-      verdict: 'retried',
-      status: 'RUNNABLE',
-    });
-  });
-
-  test('a job DescribeJobs does not know: unknown', () => {
-    expect(judge(CHECK, undefined, now)).toEqual({ verdict: 'unknown' });
   });
 });

@@ -1,4 +1,4 @@
-import { batchJobUrl, logStreamUrl } from '../../../functions/shared/links';
+import { batchJobUrl, logStreamUrl } from '../../../functions/notification/links';
 
 describe('logStreamUrl', () => {
   test('links the CloudWatch console to the stream, with the names encoded as the console expects', () => {

@@ -1,5 +1,5 @@
-import { InvalidEventError } from '../../../functions/shared/errors';
-import { eventIdOf, parseBatchJobStateChange } from '../../../functions/shared/schema';
+import { InvalidEventError } from '../../../functions/notification/errors';
+import { eventIdOf, parseBatchJobStateChange } from '../../../functions/notification/event-schema';
 import {
   EVENT_FIXTURES,
   type EventFixture,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { InvalidEventError, UnexpectedStatusError } from '../../../functions/shared/errors';
-import { createJobStateHandler, type ReportedStatus } from '../../../functions/shared/handler';
-import type { MessageStructure, Notification } from '../../../functions/shared/message';
+import { createJobStateHandler, type ReportedStatus } from '../../../functions/job-state/handler';
+import { InvalidEventError, UnexpectedStatusError } from '../../../functions/notification/errors';
+import type { MessageStructure, Notification } from '../../../functions/notification/notification';
 import { expectAcceptableToSns, jobStateDocument } from '../../support/protocol-checks';
 
 /*
@@ -131,7 +131,7 @@ test('every input is either published within the SNS limits or rejected with a t
         const published: Notification[] = [];
         const handler = createJobStateHandler({
           expectedStatus: status,
-          config: { appName: 'jobs', stage: 'test', messageStructure: structure },
+          settings: { appName: 'jobs', stage: 'test', messageStructure: structure },
           logger: SILENT_LOGGER,
           publish: (notification) => {
             published.push(notification);
