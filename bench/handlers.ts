@@ -43,29 +43,28 @@ function buildVariants(): Variant[] {
   rmSync(OUT, { recursive: true, force: true });
   const build = (name: string, entry: string, bundling: BundlingOptions) =>
     bundleHandler(entry, join(OUT, name), bundling);
-  const handler = build('ours', ENTRY, HANDLER_BUNDLING);
-  const reference = build('reference', ENTRY, REFERENCE);
-  const sdk = build('sdk', SDK_ENTRY, HANDLER_BUNDLING);
-  const exportName = 'onSucceeded';
+  const ours = { bundle: build('ours', ENTRY, HANDLER_BUNDLING), exportName: 'onSucceeded' };
+  const variant = (name: string, options: Omit<Variant, 'name' | 'runs'>): Variant => ({
+    name,
+    ...options,
+    runs: [],
+  });
   return [
-    { name: '(a) ours: HANDLER_BUNDLING', bundle: handler, exportName, runs: [] },
-    { name: '(b) reference: NodejsFunction defaults, SDK bundled', bundle: reference, exportName, runs: [] },
-    { name: '(c) empty handler (floor)', bundle: build('empty', EMPTY_ENTRY, HANDLER_BUNDLING), runs: [] },
+    variant('(a) ours: HANDLER_BUNDLING', ours),
+    variant('(b) reference: NodejsFunction defaults, SDK bundled', {
+      ...ours,
+      bundle: build('reference', ENTRY, REFERENCE),
+    }),
+    variant('(c) empty handler (floor)', { bundle: build('empty', EMPTY_ENTRY, HANDLER_BUNDLING) }),
     // The cost of turning source maps on (NODE_OPTIONS=--enable-source-maps); the stack leaves them off.
-    {
-      name: '(a) ours + --enable-source-maps',
-      bundle: handler,
-      exportName,
-      nodeOptions: ['--enable-source-maps'],
-      runs: [],
-    },
+    variant('(a) ours + --enable-source-maps', { ...ours, nodeOptions: ['--enable-source-maps'] }),
     // The part no handler code can avoid: the SDK's load and first Publish, built both ways.
-    { name: '(d) SDK alone (one Publish): HANDLER_BUNDLING', bundle: sdk, runs: [] },
-    {
-      name: '(e) SDK alone (one Publish): reference settings',
+    variant('(d) SDK alone (one Publish): HANDLER_BUNDLING', {
+      bundle: build('sdk', SDK_ENTRY, HANDLER_BUNDLING),
+    }),
+    variant('(e) SDK alone (one Publish): reference settings', {
       bundle: build('sdk-reference', SDK_ENTRY, REFERENCE),
-      runs: [],
-    },
+    }),
   ];
 }
 
@@ -82,13 +81,8 @@ async function measure(variants: Variant[]): Promise<number> {
     // One discarded round warms the file cache; then rounds interleave the variants so drift hits all alike.
     for (let round = -1; round < RUNS; round += 1) {
       for (const variant of variants) {
-        const run = await runBundle({
-          bundleFile: variant.bundle.file,
-          exportName: variant.exportName,
-          event,
-          env,
-          nodeOptions: variant.nodeOptions,
-        });
+        const { bundle, exportName, nodeOptions } = variant;
+        const run = await runBundle({ bundleFile: bundle.file, exportName, event, env, nodeOptions });
         if (!run.report?.ok)
           throw new Error(`${variant.name} failed:\n${run.stderr}\n${run.report?.error ?? ''}`);
         if (round >= 0) variant.runs.push(run);
@@ -130,27 +124,14 @@ const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 
 function printTable(rows: readonly Row[], publishes: number): void {
   console.log(
-    `node ${process.version}, ${RUNS} fresh processes per variant (medians); ${publishes} Publish requests received.`,
+    `node ${process.version}, ${RUNS} fresh processes per variant (medians); ${publishes} Publish requests received.\n` +
+      'cold start: spawn to exit, seen by the parent. load: process start to bundle loaded. handle: one event.\n' +
+      'CPU: user + system time of the process (not inflated by other load on the machine, unlike wall time).\n\n' +
+      '| variant | bundle | cold start | load | handle | CPU | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|',
   );
-  console.log(
-    'cold start: spawn to exit, seen by the parent. load: process start to bundle loaded. handle: one event.',
-  );
-  console.log(
-    'CPU: user + system time of the process (not inflated by other load on the machine, unlike wall time).\n',
-  );
-  console.log('| variant | bundle | cold start | load | handle | CPU | peak RSS |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    const cells = [
-      r.name,
-      kb(r.bytes),
-      ms(r.coldMs),
-      ms(r.loadMs),
-      ms(r.handleMs),
-      ms(r.cpuMs),
-      `${r.rssMb.toFixed(1)} MB`,
-    ];
-    console.log(`| ${cells.join(' | ')} |`);
+    const times = [r.coldMs, r.loadMs, r.handleMs, r.cpuMs].map(ms);
+    console.log(`| ${[r.name, kb(r.bytes), ...times, `${r.rssMb.toFixed(1)} MB`].join(' | ')} |`);
   }
 }
 

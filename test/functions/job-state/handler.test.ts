@@ -30,13 +30,6 @@ function setup(expectedStatus: ReportedStatus, publish?: Publisher) {
 }
 
 describe('createJobStateHandler', () => {
-  test('publishes one notification and returns its message id', async () => {
-    const { handler, published } = setup('FAILED');
-    await expect(handler(loadEvent('failedExitCode'))).resolves.toEqual({ messageId: 'm-1' });
-    expect(published).toHaveLength(1);
-    expect(published[0]?.subject).toBe('[jobs][test] Job failed: nightly-report');
-  });
-
   test('logs job id, status and event id with every line of the invocation, then the message id', async () => {
     const { handler, logger } = setup('FAILED');
     await handler(loadEvent('failedExitCode'));

@@ -1,14 +1,6 @@
 import { InvalidEventError } from '../../../functions/notification/errors';
 import { eventIdOf, parseBatchJobStateChange } from '../../../functions/notification/event-schema';
-import {
-  EVENT_FIXTURES,
-  type EventFixture,
-  loadEvent,
-  loadRunnableSample,
-  withDetail,
-} from '../../support/fixtures';
-
-const ALL_FIXTURES = Object.keys(EVENT_FIXTURES) as EventFixture[];
+import { loadEvent, loadRunnableSample, withDetail } from '../../support/fixtures';
 
 function parseError(event: unknown): InvalidEventError {
   try {
@@ -21,11 +13,6 @@ function parseError(event: unknown): InvalidEventError {
 }
 
 describe('parseBatchJobStateChange', () => {
-  test.each(ALL_FIXTURES)('accepts the %s event', (name) => {
-    const event = loadEvent(name);
-    expect(parseBatchJobStateChange(event).detail.jobId).toBe((event.detail as { jobId: string }).jobId);
-  });
-
   test("accepts the AWS documentation's sample event", () => {
     expect(parseBatchJobStateChange(loadRunnableSample()).detail.status).toBe('RUNNABLE');
   });
@@ -71,20 +58,9 @@ describe('parseBatchJobStateChange', () => {
     expect(error.message).toMatch(/^Invalid Batch Job State Change event 3f1c5b7e-.*: detail: /);
   });
 
-  test('fails for an event of another source', () => {
-    const error = parseError({ ...loadEvent('succeededContainer'), source: 'aws.ecs' });
-    expect(error.issues[0]).toMatch(/^source: /);
-  });
-
-  test('fails for another detail type from Batch', () => {
-    const error = parseError({
-      ...loadEvent('succeededContainer'),
-      'detail-type': 'Batch Job Queue Blocked',
-    });
-    expect(error.issues[0]).toMatch(/^detail-type: /);
-  });
-
   test.each([
+    ['source', 'aws.ecs'],
+    ['detail-type', 'Batch Job Queue Blocked'],
     ['time', '28/11/2026 12:00'],
     ['resources', 'arn:aws:batch:us-east-1:123456789012:job/x'],
     ['account', 123456789012],

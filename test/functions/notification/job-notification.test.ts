@@ -86,15 +86,6 @@ describe('buildAttributes', () => {
 });
 
 describe('buildNotification', () => {
-  test('writes the event as received, in its own key order', () => {
-    const received = loadEvent('succeededContainer');
-    const notification = buildNotification(parseBatchJobStateChange(received), SUCCEEDED, received);
-    expect(notification.messages.default).toContain(
-      `${EVENT_JSON_HEADER}\n${JSON.stringify(received, null, 2)}`,
-    );
-    expect(notification.messages.default.startsWith('Job succeeded: nightly-report\n\nJob name:')).toBe(true);
-  });
-
   test("one notification for a failed array job tells its children's outcome; the subject is unchanged", () => {
     // GIVEN the parent's event
     const received = loadEvent('failedArrayParent');

@@ -106,92 +106,88 @@ describe('describeJob', () => {
   });
 });
 
-function linesOf(name: EventFixture, changes?: Record<string, unknown>): string[] {
-  const event = changes ? withDetail(loadEvent(name), changes) : loadEvent(name);
-  return jobShapeLines(parseBatchJobStateChange(event).detail);
-}
-
 describe('formatStatusSummary', () => {
-  test('lists the statuses that have children, SUCCEEDED and FAILED first', () => {
-    expect(formatStatusSummary({ RUNNING: 1, FAILED: 2, PENDING: 0, SUCCEEDED: 7 })).toBe(
+  test.each([
+    [
+      'lists the statuses that have children, SUCCEEDED and FAILED first',
+      { RUNNING: 1, FAILED: 2, PENDING: 0, SUCCEEDED: 7 },
       '7 SUCCEEDED, 2 FAILED, 1 RUNNING',
-    );
-  });
-
-  test('puts a status Batch does not document last, on one bounded line', () => {
-    expect(formatStatusSummary({ 'NEW\nSTATUS': 1, SUCCEEDED: 1 })).toBe('1 SUCCEEDED, 1 NEW STATUS');
-  });
-
-  test('has nothing to say when no status has children', () => {
-    expect(formatStatusSummary({ SUCCEEDED: 0, FAILED: 0 })).toBeUndefined();
-    expect(formatStatusSummary({})).toBeUndefined();
-  });
-});
-
-describe('jobShapeLines: array jobs', () => {
-  test('a succeeded parent counts its children', () => {
-    expect(linesOf('succeededArrayParent')).toEqual([
-      'Array job:       size 3',
-      'Children:        3 SUCCEEDED',
-    ]);
-  });
-
-  test('a failed parent counts its children and says the event does not name the failed ones', () => {
-    expect(linesOf('failedArrayParent')).toEqual([
-      'Array job:       size 10',
-      'Children:        8 SUCCEEDED, 2 FAILED',
-      'Failed children: indexes not listed in the event; see the children with status FAILED in the Batch console',
-    ]);
-  });
-
-  test('says how many children the counts leave out', () => {
-    const lines = linesOf('succeededArrayParent', {
-      arrayProperties: { size: 5, statusSummary: { SUCCEEDED: 3 } },
-    });
-    expect(lines).toContain('Children:        3 SUCCEEDED (2 of 5 not counted)');
-  });
-
-  test('says when the parent event has no counts', () => {
-    expect(linesOf('succeededArrayParent', { arrayProperties: { size: 3 } })).toContain(
-      'Children:        (no status counts in the event)',
-    );
-  });
-
-  test('a child shows its index and no counts', () => {
-    expect(linesOf('failedArrayChild')).toEqual(['Array index:     7']);
+    ],
+    [
+      'puts a status Batch does not document last, on one bounded line',
+      { 'NEW\nSTATUS': 1, SUCCEEDED: 1 },
+      '1 SUCCEEDED, 1 NEW STATUS',
+    ],
+    ['has nothing to say when no status has children', { SUCCEEDED: 0, FAILED: 0 }, undefined],
+    ['has nothing to say for no statuses', {}, undefined],
+  ])('%s', (_case, summary, expected) => {
+    expect(formatStatusSummary(summary)).toBe(expected);
   });
 });
 
-describe('jobShapeLines: multi-node parallel jobs', () => {
-  test('a failed parent says which nodes failed is not in the event, and names the node ids', () => {
-    expect(linesOf('failedMultiNodeParent')).toEqual([
-      'Nodes:           3, main node 0',
-      "Failed nodes:    not listed in the event (the job has its main node's result); " +
-        'see the nodes: 9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f#0 to #2',
-    ]);
-  });
+const NODES = 'Nodes:           3, main node 0';
+const FAILED_NODES =
+  "Failed nodes:    not listed in the event (the job has its main node's result); see the nodes: ";
 
-  test('keeps the job id it names on the same line', () => {
-    const lines = linesOf('failedMultiNodeParent', { jobId: 'id\nFAKE: line' });
-    expect(lines[1]).toMatch(/see the nodes: id FAKE: line#0 to #2$/);
-    expect(lines).toHaveLength(2);
-  });
-
-  test('a succeeded parent has no failed-nodes line', () => {
-    expect(linesOf('failedMultiNodeParent', { status: 'SUCCEEDED' })).toEqual([
-      'Nodes:           3, main node 0',
-    ]);
-  });
-
-  test('a node says which one it is', () => {
-    expect(linesOf('failedMultiNodeNode')).toEqual([
-      'Node:            index 2 of a multi-node parallel job',
-      'Nodes:           3, main node 0',
-    ]);
-  });
-
-  test('a plain job has no shape lines', () => {
-    expect(linesOf('failedExitCode')).toEqual([]);
+describe('jobShapeLines', () => {
+  test.each<[string, EventFixture, Record<string, unknown> | undefined, string[]]>([
+    [
+      'a succeeded array parent counts its children',
+      'succeededArrayParent',
+      undefined,
+      ['Array job:       size 3', 'Children:        3 SUCCEEDED'],
+    ],
+    [
+      'a failed array parent counts its children and says the event does not name the failed ones',
+      'failedArrayParent',
+      undefined,
+      [
+        'Array job:       size 10',
+        'Children:        8 SUCCEEDED, 2 FAILED',
+        'Failed children: indexes not listed in the event; see the children with status FAILED in the Batch console',
+      ],
+    ],
+    [
+      'an array parent says how many children the counts leave out',
+      'succeededArrayParent',
+      { arrayProperties: { size: 5, statusSummary: { SUCCEEDED: 3 } } },
+      ['Array job:       size 5', 'Children:        3 SUCCEEDED (2 of 5 not counted)'],
+    ],
+    [
+      'an array parent says when its event has no counts',
+      'succeededArrayParent',
+      { arrayProperties: { size: 3 } },
+      ['Array job:       size 3', 'Children:        (no status counts in the event)'],
+    ],
+    ['an array child shows its index and no counts', 'failedArrayChild', undefined, ['Array index:     7']],
+    [
+      'a failed multi-node parent says which nodes failed is not in the event, and names the node ids',
+      'failedMultiNodeParent',
+      undefined,
+      [NODES, `${FAILED_NODES}9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f#0 to #2`],
+    ],
+    [
+      'a multi-node parent keeps the job id it names on the same line',
+      'failedMultiNodeParent',
+      { jobId: 'id\nFAKE: line' },
+      [NODES, `${FAILED_NODES}id FAKE: line#0 to #2`],
+    ],
+    [
+      'a succeeded multi-node parent has no failed-nodes line',
+      'failedMultiNodeParent',
+      { status: 'SUCCEEDED' },
+      [NODES],
+    ],
+    [
+      'a node says which one it is',
+      'failedMultiNodeNode',
+      undefined,
+      ['Node:            index 2 of a multi-node parallel job', NODES],
+    ],
+    ['a plain job has no shape lines', 'failedExitCode', undefined, []],
+  ])('%s', (_case, name, changes, expected) => {
+    const event = changes ? withDetail(loadEvent(name), changes) : loadEvent(name);
+    expect(jobShapeLines(parseBatchJobStateChange(event).detail)).toEqual(expected);
   });
 });
 

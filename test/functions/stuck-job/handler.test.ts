@@ -7,6 +7,7 @@ import {
 import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { parseBatchJobStateChange } from '../../../functions/notification/event-schema';
 import { InvalidEventError, UnexpectedStatusError } from '../../../functions/notification/errors';
 import {
   type Notification,
@@ -14,21 +15,17 @@ import {
   SNS_MAX_PUBLISH_BYTES,
 } from '../../../functions/notification/notification';
 import type { Publisher } from '../../../functions/notification/sns-publisher';
-import type { CheckLogger } from '../../../functions/stuck-job/check';
 import { createStuckJobHandler } from '../../../functions/stuck-job/handler';
+import { checkFor } from '../../../functions/stuck-job/schedule';
 import { readStuckSettings } from '../../../functions/stuck-job/settings';
 import { loadEvent, loadRunnableSample, withDetail } from '../../support/fixtures';
+import { spyLogger, TEST_ENV } from '../../support/handler-env';
 import { chatCard } from '../../support/protocol-checks';
 
-const CONFIG = readStuckSettings({
-  APP_NAME: 'jobs',
+const SETTINGS = readStuckSettings({
+  ...TEST_ENV,
   STAGE: 'dev',
-  SNS_ARN: 'arn:aws:sns:us-east-1:123456789012:jobs-dev-notifications',
   STUCK_AFTER_MINUTES: '30',
-  SCHEDULE_GROUP: 'jobs-dev-StuckJobChecks',
-  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
-  CHECK_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:jobs-dev-BatchStuckHandler',
-  DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
   JOBS_ASSIGN_PUBLIC_IP: 'ENABLED',
 });
 const JOB_ID = '4c7599ae-0a82-49aa-ba5a-4727fcce14a8';
@@ -36,30 +33,22 @@ const QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/PexjEHappyPath
 const CE_ARN = 'arn:aws:batch:us-east-1:123456789012:compute-environment/jobs-dev-ce';
 /** 30 minutes after the sample became RUNNABLE (2022-01-11T23:36:40Z): when its check is due. */
 const DUE = new Date('2022-01-12T00:06:40Z');
+/** The check the sample's schedule hands the function, as JSON gives it back. */
+const CHECK = JSON.parse(JSON.stringify(checkFor(parseBatchJobStateChange(loadRunnableSample())))) as unknown;
 
 const schedulerMock = mockClient(SchedulerClient);
 const batchMock = mockClient(BatchClient);
 
-function setup(now: Date = new Date('2022-01-11T23:36:45Z'), publisher?: Publisher) {
+function setup(now = new Date('2022-01-11T23:36:45Z'), publisher?: Publisher) {
   const published: Notification[] = [];
-  const log: jest.Mocked<CheckLogger> = {
-    info: jest.fn(),
-    warn: jest.fn(),
-    error: jest.fn(),
-    appendKeys: jest.fn(),
-    resetKeys: jest.fn(),
-    addContext: jest.fn(),
-  };
-  const publish: Publisher = (notification) => {
-    published.push(notification);
-    return Promise.resolve({ messageId: `m-${published.length}` });
-  };
+  const log = spyLogger();
   const handler = createStuckJobHandler({
-    settings: CONFIG,
+    settings: SETTINGS,
     logger: log,
     scheduler: new SchedulerClient({ region: 'us-east-1' }),
     batch: new BatchClient({ region: 'us-east-1' }),
-    publish: publisher ?? publish,
+    publish:
+      publisher ?? ((notification) => Promise.resolve({ messageId: `m-${published.push(notification)}` })),
     now: () => now,
   });
   return { handler, published, log };
@@ -69,13 +58,8 @@ function setup(now: Date = new Date('2022-01-11T23:36:45Z'), publisher?: Publish
 function fakeScheduler(): Map<string, CreateScheduleCommand['input']> {
   const schedules = new Map<string, CreateScheduleCommand['input']>();
   schedulerMock.on(CreateScheduleCommand).callsFake((input: CreateScheduleCommand['input']) => {
-    if (schedules.has(input.Name!)) {
-      throw new ConflictException({
-        Message: `Schedule ${input.Name} already exists.`,
-        message: `Schedule ${input.Name} already exists.`,
-        $metadata: {},
-      });
-    }
+    const message = `Schedule ${input.Name} already exists.`;
+    if (schedules.has(input.Name!)) throw new ConflictException({ Message: message, message, $metadata: {} });
     schedules.set(input.Name!, input);
     return {
       ScheduleArn: `arn:aws:scheduler:us-east-1:123456789012:schedule/${input.GroupName}/${input.Name}`,
@@ -84,6 +68,7 @@ function fakeScheduler(): Map<string, CreateScheduleCommand['input']> {
   return schedules;
 }
 
+/** Batch describes the job in `status`, on a queue whose one compute environment is INVALID. */
 function jobNow(status: string, extra: Record<string, unknown> = {}) {
   batchMock.on(DescribeJobsCommand).resolves({
     jobs: [
@@ -93,12 +78,12 @@ function jobNow(status: string, extra: Record<string, unknown> = {}) {
         jobQueue: QUEUE_ARN,
         jobDefinition: 'jd',
         status: status as 'RUNNABLE',
-        startedAt: undefined,
         attempts: [],
         ...extra,
       },
     ],
   });
+  const order = [{ order: 1, computeEnvironment: CE_ARN }];
   batchMock.on(DescribeJobQueuesCommand).resolves({
     jobQueues: [
       {
@@ -107,10 +92,11 @@ function jobNow(status: string, extra: Record<string, unknown> = {}) {
         state: 'ENABLED',
         status: 'VALID',
         priority: 1,
-        computeEnvironmentOrder: [{ order: 1, computeEnvironment: CE_ARN }],
+        computeEnvironmentOrder: order,
       },
     ],
   });
+  const reason = 'CLIENT_ERROR - The security group sg-1 does not exist';
   batchMock.on(DescribeComputeEnvironmentsCommand).resolves({
     computeEnvironments: [
       {
@@ -119,7 +105,7 @@ function jobNow(status: string, extra: Record<string, unknown> = {}) {
         ecsClusterArn: 'c',
         state: 'ENABLED',
         status: 'INVALID',
-        statusReason: 'CLIENT_ERROR - The security group sg-1 does not exist',
+        statusReason: reason,
         computeResources: { type: 'FARGATE', maxvCpus: 32, subnets: [] },
       },
     ],
@@ -147,15 +133,15 @@ describe('a RUNNABLE event', () => {
     expect(schedulerMock).toHaveReceivedCommandTimes(CreateScheduleCommand, 1);
     const schedule = schedules.get(`${JOB_ID}-a1`)!;
     expect(schedule).toMatchObject({
-      GroupName: CONFIG.scheduleGroup,
+      GroupName: SETTINGS.scheduleGroup,
       ScheduleExpression: 'at(2022-01-12T00:06:40)',
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       Target: {
-        Arn: CONFIG.checkFunctionArn,
-        RoleArn: CONFIG.schedulerRoleArn,
-        DeadLetterConfig: { Arn: CONFIG.deadLetterQueueArn },
+        Arn: SETTINGS.checkFunctionArn,
+        RoleArn: SETTINGS.schedulerRoleArn,
+        DeadLetterConfig: { Arn: SETTINGS.deadLetterQueueArn },
         RetryPolicy: { MaximumEventAgeInSeconds: 3600 },
       },
     });
@@ -203,17 +189,10 @@ describe('a RUNNABLE event', () => {
 });
 
 describe('the check, when due', () => {
-  async function scheduledCheck(): Promise<unknown> {
-    const schedules = fakeScheduler();
-    await setup().handler(loadRunnableSample());
-    return JSON.parse([...schedules.values()][0]!.Target!.Input!) as unknown;
-  }
-
   test('still stuck: one "Job stuck" notification with the job, the queue, the wait and the compute environment', async () => {
-    const check = await scheduledCheck();
     jobNow('RUNNABLE', { statusReason: 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - too many vCPUs' });
     const { handler, published } = setup(DUE);
-    await expect(handler(check)).resolves.toEqual({ action: 'notified', messageId: 'm-1' });
+    await expect(handler(CHECK)).resolves.toEqual({ action: 'notified', messageId: 'm-1' });
     expect(published).toHaveLength(1);
     const [notification] = published;
     expect(notification!.subject).toBe('[jobs][dev] Job stuck: event-test');
@@ -263,55 +242,44 @@ describe('the check, when due', () => {
     expect(check.published).toHaveLength(1);
   });
 
-  test.each(['SUCCEEDED', 'FAILED', 'RUNNING'])('%s meanwhile: no notification', async (status) => {
-    const check = await scheduledCheck();
-    jobNow(status);
-    const { handler, published } = setup(DUE);
-    await expect(handler(check)).resolves.toEqual({ action: 'not-stuck', verdict: 'moved-on' });
-    expect(published).toHaveLength(0);
-  });
-
-  test("waiting again on the next attempt: no notification from the first attempt's check", async () => {
-    const check = await scheduledCheck();
-    jobNow('RUNNABLE', { attempts: [{ statusReason: 'Essential container in task exited' }] });
-    const { handler, published } = setup(DUE);
-    await expect(handler(check)).resolves.toEqual({ action: 'not-stuck', verdict: 'retried' });
-    expect(published).toHaveLength(0);
-  });
-
-  test('a job DescribeJobs does not know: no notification, and a warning', async () => {
-    const check = await scheduledCheck();
-    batchMock.on(DescribeJobsCommand).resolves({ jobs: [] });
+  test.each([
+    ['SUCCEEDED meanwhile', () => jobNow('SUCCEEDED'), 'moved-on'],
+    ['RUNNING meanwhile', () => jobNow('RUNNING'), 'moved-on'],
+    ['waiting again on the next attempt', () => jobNow('RUNNABLE', { attempts: [{}] }), 'retried'],
+    [
+      'a job DescribeJobs does not know',
+      () => batchMock.on(DescribeJobsCommand).resolves({ jobs: [] }),
+      'unknown',
+    ],
+  ])('%s: no notification', async (_case, given, verdict) => {
+    given();
     const { handler, published, log } = setup(DUE);
-    await expect(handler(check)).resolves.toEqual({ action: 'not-stuck', verdict: 'unknown' });
+    await expect(handler(CHECK)).resolves.toEqual({ action: 'not-stuck', verdict });
     expect(published).toHaveLength(0);
-    expect(log.warn).toHaveBeenCalled();
+    expect((verdict === 'unknown' ? log.warn : log.info).mock.calls).toHaveLength(1);
   });
 
   test('the queue cannot be described: the alert still goes, and says so', async () => {
-    const check = await scheduledCheck();
     jobNow('STARTING');
     batchMock.on(DescribeJobQueuesCommand).rejects(new Error('not authorized'));
     const { handler, published } = setup(DUE);
-    await handler(check);
+    await handler(CHECK);
     const text = published[0]!.messages.default;
     expect(text).toContain('Could not read the queue or its compute environments: Error: not authorized');
     expect(text).toContain('- [likely] The image cannot be pulled.');
   });
 
   test('DescribeJobs fails: rethrown, so the check goes to the dead-letter queue', async () => {
-    const check = await scheduledCheck();
     batchMock.on(DescribeJobsCommand).rejects(new Error('throttled'));
     const { handler, published } = setup(DUE);
-    await expect(handler(check)).rejects.toThrow('throttled');
+    await expect(handler(CHECK)).rejects.toThrow('throttled');
     expect(published).toHaveLength(0);
   });
 
   test('SNS fails: rethrown and logged', async () => {
-    const check = await scheduledCheck();
     jobNow('RUNNABLE');
     const { handler, log } = setup(DUE, () => Promise.reject(new Error('KMS.AccessDenied')));
-    await expect(handler(check)).rejects.toThrow('KMS.AccessDenied');
+    await expect(handler(CHECK)).rejects.toThrow('KMS.AccessDenied');
     expect(log.error).toHaveBeenCalledWith(expect.stringContaining('SNS Publish failed'), expect.anything());
   });
 });

@@ -1,5 +1,5 @@
 // Must stay the first import: the handler module reads its settings when it is loaded.
-import { STUCK_TEST_ENV } from '../../support/stuck-handler-env';
+import { TEST_ENV } from '../../support/handler-env';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -14,11 +14,11 @@ test('the entry point reads its settings at load and schedules a RUNNABLE job wi
   schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
   await expect(handler(loadRunnableSample())).resolves.toMatchObject({ action: 'scheduled' });
   expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
-    GroupName: STUCK_TEST_ENV.SCHEDULE_GROUP,
+    GroupName: TEST_ENV.SCHEDULE_GROUP,
     Description: expect.stringContaining('still waits after 45 min'),
     Target: expect.objectContaining({
-      Arn: STUCK_TEST_ENV.CHECK_FUNCTION_ARN,
-      RoleArn: STUCK_TEST_ENV.SCHEDULER_ROLE_ARN,
+      Arn: TEST_ENV.CHECK_FUNCTION_ARN,
+      RoleArn: TEST_ENV.SCHEDULER_ROLE_ARN,
     }),
   });
 });
