@@ -15,11 +15,10 @@ import { utf8Bytes } from '../../functions/notification/bounded-text';
 import { createLogger } from '../../functions/notification/logger';
 import {
   type MessageStructure,
-  type Notification,
   publishBytes,
   SNS_MAX_PUBLISH_BYTES,
 } from '../../functions/notification/notification';
-import { readSettings } from '../../functions/notification/settings';
+import { type NotificationSettings, readSettings } from '../../functions/notification/settings';
 import { createSnsClient, type Publisher, snsPublisher } from '../../functions/notification/sns-publisher';
 import { createStuckJobHandler } from '../../functions/stuck-job/handler';
 import { readStuckSettings } from '../../functions/stuck-job/settings';
@@ -79,14 +78,8 @@ async function readEvent(file: string): Promise<unknown> {
   }
 }
 
-/** A JSON body indented for reading; a body that is not JSON (string structure) as it is. */
-function pretty(body: string): string {
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
-  }
-}
+/** In `json` structure the chat card and the document are JSON; indented for reading. */
+const pretty = (body: string): string => JSON.stringify(JSON.parse(body), null, 2);
 
 function section(label: string, body: string): string[] {
   return [`----- ${label} (${utf8Bytes(body)} bytes) -----`, body];
@@ -94,7 +87,7 @@ function section(label: string, body: string): string[] {
 
 /** Prints what the handler would publish, in the order a reader checks it: each protocol's body, labelled. */
 function printingPublisher(topicArn: string, structure: MessageStructure): Publisher {
-  return (notification: Notification) => {
+  return (notification) => {
     const attributes = Object.entries(notification.attributes).map(([name, value]) => `  ${name} = ${value}`);
     const { messages } = notification;
     const bodies =
@@ -122,6 +115,9 @@ function printingPublisher(topicArn: string, structure: MessageStructure): Publi
   };
 }
 
+const publisherOf = (settings: NotificationSettings): Publisher =>
+  snsPublisher(createSnsClient(settings.snsRegion), settings.snsTopicArn, settings.messageStructure);
+
 /** The Scheduler client of a dry run: prints each request instead of sending it. */
 function printingScheduler(): SchedulerClient {
   const client = new SchedulerClient({ region: 'us-east-1' });
@@ -144,7 +140,7 @@ async function invokeStuck(event: unknown, publish: boolean, env: NodeJS.Process
     scheduler: publish ? new SchedulerClient({}) : printingScheduler(),
     batch: new BatchClient({}),
     publish: publish
-      ? snsPublisher(createSnsClient(settings.snsRegion), settings.snsTopicArn, settings.messageStructure)
+      ? publisherOf(settings)
       : printingPublisher(settings.snsTopicArn, settings.messageStructure),
   });
   process.stdout.write(`Result: ${JSON.stringify(await handler(event))}\n`);
@@ -164,7 +160,7 @@ async function main(argv: readonly string[]): Promise<void> {
     settings,
     logger: createLogger(settings, `batch-${args.name}-handler`),
     publish: args.publish
-      ? snsPublisher(createSnsClient(settings.snsRegion), settings.snsTopicArn, settings.messageStructure)
+      ? publisherOf(settings)
       : printingPublisher(settings.snsTopicArn, settings.messageStructure),
   });
   const result = await handler(event);

@@ -78,6 +78,7 @@ function jobNow(status: string, extra: Record<string, unknown> = {}) {
         jobQueue: QUEUE_ARN,
         jobDefinition: 'jd',
         status: status as 'RUNNABLE',
+        startedAt: undefined,
         attempts: [],
         ...extra,
       },
