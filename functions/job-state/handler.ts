@@ -6,7 +6,7 @@ import { buildNotification, type JobOutcome } from '../notification/job-notifica
 import { type HandlerLogger, logValue, parseOrLog } from '../notification/logger';
 import { publishedMessage } from '../notification/notification';
 import type { NotificationSettings } from '../notification/settings';
-import type { Publisher, PublishResult } from '../notification/sns-publisher';
+import { type Publisher, publishOrLog, type PublishResult } from '../notification/sns-publisher';
 
 export type ReportedStatus = 'SUCCEEDED' | 'FAILED';
 
@@ -53,17 +53,12 @@ export function createJobStateHandler(props: JobStateHandlerProps): JobStateHand
       structure,
     };
     const notification = buildNotification(parsed, options, event);
-    try {
-      const result = await publish(notification);
-      logger.info('Published the job state notification', {
-        messageId: result.messageId,
-        messageBytes: utf8Bytes(publishedMessage(notification, structure)),
-        messageStructure: structure,
-      });
-      return result;
-    } catch (error) {
-      logger.error('SNS Publish failed (after the SDK retries, if the error was retryable)', { error });
-      throw error;
-    }
+    const result = await publishOrLog(publish, notification, logger);
+    logger.info('Published the job state notification', {
+      messageId: result.messageId,
+      messageBytes: utf8Bytes(publishedMessage(notification, structure)),
+      messageStructure: structure,
+    });
+    return result;
   };
 }

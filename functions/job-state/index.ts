@@ -1,15 +1,11 @@
 import { createLogger } from '../notification/logger';
 import { readSettings } from '../notification/settings';
-import { createSnsClient, snsPublisher } from '../notification/sns-publisher';
+import { topicPublisher } from '../notification/sns-publisher';
 import { createJobStateHandler, type ReportedStatus } from './handler';
 
 // Cold start: a missing or malformed setting fails here, at init, naming the variable.
 const settings = readSettings(process.env);
-const publish = snsPublisher(
-  createSnsClient(settings.snsRegion),
-  settings.snsTopicArn,
-  settings.messageStructure,
-);
+const publish = topicPublisher(settings);
 
 /** The logger's service name stays the one each function had when it had its own module. */
 const reporterOf = (expectedStatus: ReportedStatus, serviceName: string) =>

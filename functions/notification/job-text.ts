@@ -15,8 +15,11 @@ import { batchJobUrl, logStreamUrl } from './links';
  * event goes through `field`, so it stays on its own line (no injected lines) and has a bounded length.
  */
 
-/** Batch caps reasons at 255 characters; a longer value is not Batch's and gains nothing by length. */
-function field(value: string | null | undefined, fallback = '(none)'): string {
+/**
+ * An event value as a text line shows it: on one line and bounded (Batch caps reasons at 255
+ * characters; a longer value is not Batch's and gains nothing by length), or `fallback` when empty.
+ */
+export function field(value: string | null | undefined, fallback = '(none)'): string {
   return oneLine(value ?? '', 1024) || fallback;
 }
 

@@ -1,5 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { type MessageStructure, type Notification, publishedMessage } from './notification';
+import type { NotificationSettings } from './settings';
+import type { HandlerLogger } from './logger';
 
 /** Sends one notification; resolves with the SNS message id, rejects with the SDK's error. */
 export type Publisher = (notification: Notification) => Promise<PublishResult>;
@@ -50,4 +52,25 @@ export function snsPublisher(
     );
     return { messageId: output.MessageId ?? '' };
   };
+}
+
+/** The publisher to the topic the settings name, on a client of its own region. */
+export function topicPublisher(
+  settings: Pick<NotificationSettings, 'snsRegion' | 'snsTopicArn' | 'messageStructure'>,
+): Publisher {
+  return snsPublisher(createSnsClient(settings.snsRegion), settings.snsTopicArn, settings.messageStructure);
+}
+
+/** Publishes; a failure is logged and rethrown, so the asynchronous invoke retries or records it. */
+export async function publishOrLog(
+  publish: Publisher,
+  notification: Notification,
+  logger: Pick<HandlerLogger, 'error'>,
+): Promise<PublishResult> {
+  try {
+    return await publish(notification);
+  } catch (error) {
+    logger.error('SNS Publish failed (after the SDK retries, if the error was retryable)', { error });
+    throw error;
+  }
 }

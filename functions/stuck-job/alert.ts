@@ -1,5 +1,6 @@
 import { oneLine } from '../notification/bounded-text';
 import { arnResourceName, formatDuration, formatTime } from '../notification/job-facts';
+import { field } from '../notification/job-text';
 import { batchJobUrl } from '../notification/links';
 import { attributeValue, type NotificationContent, subjectLine } from '../notification/notification';
 import type { StuckCheck } from './schedule';
@@ -55,10 +56,6 @@ export interface StuckCause {
 /** Batch job-level status reasons of a RUNNABLE job that Batch has diagnosed. */
 const RESOURCE_REASON = /^MISCONFIGURATION:(JOB_RESOURCE_REQUIREMENT|COMPUTE_ENVIRONMENT_MAX_RESOURCE)/;
 const CAPACITY_REASON = /^CAPACITY:/;
-
-function field(value: string | undefined, fallback = '(none)'): string {
-  return oneLine(value ?? '', 1024) || fallback;
-}
 
 function unhealthy(resource: BatchResourceState): boolean {
   return resource.state === 'DISABLED' || resource.status === 'INVALID';

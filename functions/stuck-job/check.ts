@@ -8,7 +8,7 @@ import {
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { composeNotification } from '../notification/compose-notification';
 import type { HandlerLogger } from '../notification/logger';
-import type { Publisher } from '../notification/sns-publisher';
+import { type Publisher, publishOrLog } from '../notification/sns-publisher';
 import { type StuckFacts, stuckContent, type WaitingPlace } from './alert';
 import type { StuckCheck } from './schedule';
 import type { StuckSettings } from './settings';
@@ -92,14 +92,9 @@ export async function runCheck(
     { kind: 'job-stuck', ...stuckContent(facts, settings) },
     settings.messageStructure,
   );
-  try {
-    const result = await clients.publish(notification);
-    logger.info('Published the stuck-job notification', { messageId: result.messageId });
-    return { action: 'notified', messageId: result.messageId };
-  } catch (error) {
-    logger.error('SNS Publish failed (after the SDK retries, if the error was retryable)', { error });
-    throw error;
-  }
+  const { messageId } = await publishOrLog(clients.publish, notification, logger);
+  logger.info('Published the stuck-job notification', { messageId });
+  return { action: 'notified', messageId };
 }
 
 /** The queue and its compute environments now; a failure is reported in the alert, not raised. */

@@ -1,7 +1,7 @@
 import { BatchClient } from '@aws-sdk/client-batch';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { createLogger } from '../notification/logger';
-import { createSnsClient, SNS_MAX_ATTEMPTS, snsPublisher } from '../notification/sns-publisher';
+import { SNS_MAX_ATTEMPTS, topicPublisher } from '../notification/sns-publisher';
 import { createStuckJobHandler } from './handler';
 import { readStuckSettings } from './settings';
 
@@ -18,5 +18,5 @@ export const handler = createStuckJobHandler({
   logger: createLogger(settings, 'batch-stuck-handler'),
   scheduler: new SchedulerClient(sdkOptions),
   batch: new BatchClient(sdkOptions),
-  publish: snsPublisher(createSnsClient(settings.snsRegion), settings.snsTopicArn, settings.messageStructure),
+  publish: topicPublisher(settings),
 });

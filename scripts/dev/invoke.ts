@@ -18,8 +18,8 @@ import {
   publishBytes,
   SNS_MAX_PUBLISH_BYTES,
 } from '../../functions/notification/notification';
-import { type NotificationSettings, readSettings } from '../../functions/notification/settings';
-import { createSnsClient, type Publisher, snsPublisher } from '../../functions/notification/sns-publisher';
+import { readSettings } from '../../functions/notification/settings';
+import { type Publisher, topicPublisher } from '../../functions/notification/sns-publisher';
 import { createStuckJobHandler } from '../../functions/stuck-job/handler';
 import { readStuckSettings } from '../../functions/stuck-job/settings';
 
@@ -115,9 +115,6 @@ function printingPublisher(topicArn: string, structure: MessageStructure): Publi
   };
 }
 
-const publisherOf = (settings: NotificationSettings): Publisher =>
-  snsPublisher(createSnsClient(settings.snsRegion), settings.snsTopicArn, settings.messageStructure);
-
 /** The Scheduler client of a dry run: prints each request instead of sending it. */
 function printingScheduler(): SchedulerClient {
   const client = new SchedulerClient({ region: 'us-east-1' });
@@ -140,7 +137,7 @@ async function invokeStuck(event: unknown, publish: boolean, env: NodeJS.Process
     scheduler: publish ? new SchedulerClient({}) : printingScheduler(),
     batch: new BatchClient({}),
     publish: publish
-      ? publisherOf(settings)
+      ? topicPublisher(settings)
       : printingPublisher(settings.snsTopicArn, settings.messageStructure),
   });
   process.stdout.write(`Result: ${JSON.stringify(await handler(event))}\n`);
@@ -160,7 +157,7 @@ async function main(argv: readonly string[]): Promise<void> {
     settings,
     logger: createLogger(settings, `batch-${args.name}-handler`),
     publish: args.publish
-      ? publisherOf(settings)
+      ? topicPublisher(settings)
       : printingPublisher(settings.snsTopicArn, settings.messageStructure),
   });
   const result = await handler(event);
