@@ -1,19 +1,13 @@
 import type { Context } from 'aws-lambda';
 import { createJobStateHandler, type ReportedStatus } from '../../../functions/job-state/handler';
 import { InvalidEventError, UnexpectedStatusError } from '../../../functions/notification/errors';
-import type { HandlerLogger } from '../../../functions/notification/logger';
 import type { Notification } from '../../../functions/notification/notification';
 import type { Publisher } from '../../../functions/notification/sns-publisher';
 import { loadEvent, withDetail } from '../../support/fixtures';
+import { spyLogger } from '../../support/handler-env';
 
 function setup(expectedStatus: ReportedStatus, publish?: Publisher) {
-  const logger: jest.Mocked<HandlerLogger> = {
-    info: jest.fn(),
-    error: jest.fn(),
-    appendKeys: jest.fn(),
-    resetKeys: jest.fn(),
-    addContext: jest.fn(),
-  };
+  const logger = spyLogger();
   const published: Notification[] = [];
   const handler = createJobStateHandler({
     expectedStatus,
