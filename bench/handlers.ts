@@ -1,42 +1,34 @@
 /**
- * `npm run bench -- handlers`: bundle size, cold start and peak memory of the success handler, as
+ * `npm run bench -- handlers`: bundle size, cold start and peak memory of the job state handler, as
  * medians over fresh `node` processes, against a reference bundle and an empty handler, and the
  * same for the SDK alone (a handler that only publishes), the part of the cold start no code avoids.
  *
  * Each cold start is one process: start node, load the bundle, handle one SUCCEEDED event whose
  * notification goes, through the real SDK, to a local SNS stand-in on 127.0.0.1.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BuildOptions } from 'esbuild';
-import { HANDLER_BUNDLING, HANDLER_RUNTIME } from '../infra/constructs/handler-bundling';
-import { type BundleRun, localSnsEnv, runBundle } from '../test/support/bundle-process';
-import { startFakeSnsServer } from '../test/support/fake-sns-server';
-import { bundleHandler, esbuildOptionsFrom, type HandlerBundle } from '../test/support/handler-bundle';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { HANDLER_BUNDLING } from '../infra/constructs/handler-bundling';
+import { type BundleRun, localSnsEnv, runBundle } from './support/bundle-process';
+import { startFakeSnsServer } from './support/fake-sns-server';
+import { bundleHandler, type HandlerBundle } from './support/handler-bundle';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, '.bench', 'handlers');
-const ENTRY = join(ROOT, 'functions', 'batch-success-handler', 'index.ts');
+const ENTRY = join(ROOT, 'functions', 'job-state', 'index.ts');
 const EMPTY_ENTRY = join(__dirname, 'empty-handler.ts');
 const SDK_ENTRY = join(__dirname, 'sdk-publisher.ts');
 const EVENT = join(ROOT, 'test', 'fixtures', 'events', 'succeeded-container.json');
 const RUNS = Math.max(10, Number(process.env.BENCH_RUNS ?? 15));
 
-/**
- * NodejsFunction's defaults (target from the runtime, CJS, no minify, no source map, esbuild's own
- * main fields), except that the SDK is bundled: its default leaves `@aws-sdk/*` to the runtime.
- */
-const REFERENCE: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: `node${/^nodejs(\d+)/.exec(HANDLER_RUNTIME.name)?.[1] ?? ''}`,
-  logLevel: 'warning',
-};
+/** NodejsFunction's defaults, except that the SDK is bundled: its default leaves `@aws-sdk/*` to the runtime. */
+const REFERENCE: BundlingOptions = { bundleAwsSDK: true };
 
 interface Variant {
   readonly name: string;
   readonly bundle: HandlerBundle;
+  readonly exportName?: string;
   readonly nodeOptions?: readonly string[];
   readonly runs: BundleRun[];
 }
@@ -47,34 +39,32 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-async function buildVariants(): Promise<Variant[]> {
+function buildVariants(): Variant[] {
   rmSync(OUT, { recursive: true, force: true });
-  const ours = esbuildOptionsFrom(HANDLER_BUNDLING);
-  const build = (name: string, entry: string, options: BuildOptions) => {
-    mkdirSync(join(OUT, name), { recursive: true });
-    return bundleHandler(entry, join(OUT, name), options);
-  };
-  const [handler, reference, empty, sdk, sdkReference] = await Promise.all([
-    build('ours', ENTRY, ours),
-    build('reference', ENTRY, REFERENCE),
-    build('empty', EMPTY_ENTRY, ours),
-    build('sdk', SDK_ENTRY, ours),
-    build('sdk-reference', SDK_ENTRY, REFERENCE),
-  ]);
+  const build = (name: string, entry: string, bundling: BundlingOptions) =>
+    bundleHandler(entry, join(OUT, name), bundling);
+  const ours = { bundle: build('ours', ENTRY, HANDLER_BUNDLING), exportName: 'onSucceeded' };
+  const variant = (name: string, options: Omit<Variant, 'name' | 'runs'>): Variant => ({
+    name,
+    ...options,
+    runs: [],
+  });
   return [
-    { name: '(a) ours: HANDLER_BUNDLING', bundle: handler, runs: [] },
-    { name: '(b) reference: NodejsFunction defaults, SDK bundled', bundle: reference, runs: [] },
-    { name: '(c) empty handler (floor)', bundle: empty, runs: [] },
+    variant('(a) ours: HANDLER_BUNDLING', ours),
+    variant('(b) reference: NodejsFunction defaults, SDK bundled', {
+      ...ours,
+      bundle: build('reference', ENTRY, REFERENCE),
+    }),
+    variant('(c) empty handler (floor)', { bundle: build('empty', EMPTY_ENTRY, HANDLER_BUNDLING) }),
     // The cost of turning source maps on (NODE_OPTIONS=--enable-source-maps); the stack leaves them off.
-    {
-      name: '(a) ours + --enable-source-maps',
-      bundle: handler,
-      nodeOptions: ['--enable-source-maps'],
-      runs: [],
-    },
+    variant('(a) ours + --enable-source-maps', { ...ours, nodeOptions: ['--enable-source-maps'] }),
     // The part no handler code can avoid: the SDK's load and first Publish, built both ways.
-    { name: '(d) SDK alone (one Publish): HANDLER_BUNDLING', bundle: sdk, runs: [] },
-    { name: '(e) SDK alone (one Publish): reference settings', bundle: sdkReference, runs: [] },
+    variant('(d) SDK alone (one Publish): HANDLER_BUNDLING', {
+      bundle: build('sdk', SDK_ENTRY, HANDLER_BUNDLING),
+    }),
+    variant('(e) SDK alone (one Publish): reference settings', {
+      bundle: build('sdk-reference', SDK_ENTRY, REFERENCE),
+    }),
   ];
 }
 
@@ -91,12 +81,8 @@ async function measure(variants: Variant[]): Promise<number> {
     // One discarded round warms the file cache; then rounds interleave the variants so drift hits all alike.
     for (let round = -1; round < RUNS; round += 1) {
       for (const variant of variants) {
-        const run = await runBundle({
-          bundleFile: variant.bundle.file,
-          event,
-          env,
-          nodeOptions: variant.nodeOptions,
-        });
+        const { bundle, exportName, nodeOptions } = variant;
+        const run = await runBundle({ bundleFile: bundle.file, exportName, event, env, nodeOptions });
         if (!run.report?.ok)
           throw new Error(`${variant.name} failed:\n${run.stderr}\n${run.report?.error ?? ''}`);
         if (round >= 0) variant.runs.push(run);
@@ -138,27 +124,14 @@ const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 
 function printTable(rows: readonly Row[], publishes: number): void {
   console.log(
-    `node ${process.version}, ${RUNS} fresh processes per variant (medians); ${publishes} Publish requests received.`,
+    `node ${process.version}, ${RUNS} fresh processes per variant (medians); ${publishes} Publish requests received.\n` +
+      'cold start: spawn to exit, seen by the parent. load: process start to bundle loaded. handle: one event.\n' +
+      'CPU: user + system time of the process (not inflated by other load on the machine, unlike wall time).\n\n' +
+      '| variant | bundle | cold start | load | handle | CPU | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|',
   );
-  console.log(
-    'cold start: spawn to exit, seen by the parent. load: process start to bundle loaded. handle: one event.',
-  );
-  console.log(
-    'CPU: user + system time of the process (not inflated by other load on the machine, unlike wall time).\n',
-  );
-  console.log('| variant | bundle | cold start | load | handle | CPU | peak RSS |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    const cells = [
-      r.name,
-      kb(r.bytes),
-      ms(r.coldMs),
-      ms(r.loadMs),
-      ms(r.handleMs),
-      ms(r.cpuMs),
-      `${r.rssMb.toFixed(1)} MB`,
-    ];
-    console.log(`| ${cells.join(' | ')} |`);
+    const times = [r.coldMs, r.loadMs, r.handleMs, r.cpuMs].map(ms);
+    console.log(`| ${[r.name, kb(r.bytes), ...times, `${r.rssMb.toFixed(1)} MB`].join(' | ')} |`);
   }
 }
 
@@ -182,14 +155,14 @@ function printTargets(ours: Row, reference: Row, empty: Row, sdk: Row, sdkRefere
       `${pct(sdkOverhead)} of the reference's cold-start overhead; it is ${pct((sdk.coldMs - empty.coldMs) / (ours.coldMs - empty.coldMs))} of (a)'s.`,
   );
   console.log(
-    '\nReference (b): CJS, no minify, esbuild default main fields for platform node (main, module); the AWS SDK is ' +
+    '\nReference (b): NodejsFunction defaults (CJS, no minify, esbuild main fields main, module); the AWS SDK is ' +
       'bundled in (a) and (b) alike, so they compare like for like. Bundle bytes: index.js only ((a) ships its ' +
-      `source map as a separate file). Build output: ${OUT}`,
+      `source map as a separate file). Synthesized assemblies: ${OUT}`,
   );
 }
 
 export async function run(): Promise<void> {
-  const variants = await buildVariants();
+  const variants = buildVariants();
   const publishes = await measure(variants);
   const rows = variants.map(summarize);
   printTable(rows, publishes);

@@ -1,6 +1,6 @@
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { DOCUMENT_SCHEMA, EVENT_JSON_HEADER } from '../../functions/shared/message';
+import { DOCUMENT_SCHEMA, EVENT_JSON_HEADER } from '../../functions/notification/notification';
 
 /*
  * Test-only, for the JobBase integration scenario: the notification waiting in a probe's inbox for

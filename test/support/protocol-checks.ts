@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { CHAT_LIMITS } from '../../functions/shared/chat-card';
+import { toWellFormed } from '../../functions/notification/bounded-text';
+import { CHAT_LIMITS } from '../../functions/notification/chat-card';
 import {
   DOCUMENT_SCHEMA,
   DOCUMENT_VERSION,
@@ -7,8 +8,7 @@ import {
   type Notification,
   publishBytes,
   SNS_MAX_PUBLISH_BYTES,
-} from '../../functions/shared/message';
-import { toWellFormed } from '../../functions/shared/text';
+} from '../../functions/notification/notification';
 
 /*
  * What each subscriber expects of its body, checked the way it would read it: the chat card against

@@ -1,0 +1,64 @@
+import type { Context } from 'aws-lambda';
+import { utf8Bytes } from '../notification/bounded-text';
+import { UnexpectedStatusError } from '../notification/errors';
+import { parseBatchJobStateChange } from '../notification/event-schema';
+import { buildNotification, type JobOutcome } from '../notification/job-notification';
+import { type HandlerLogger, logValue, parseOrLog } from '../notification/logger';
+import { publishedMessage } from '../notification/notification';
+import type { NotificationSettings } from '../notification/settings';
+import { type Publisher, publishOrLog, type PublishResult } from '../notification/sns-publisher';
+
+export type ReportedStatus = 'SUCCEEDED' | 'FAILED';
+
+export interface JobStateHandlerProps {
+  /** The only job status this handler reports; any other is rejected with UnexpectedStatusError. */
+  readonly expectedStatus: ReportedStatus;
+  readonly settings: Pick<NotificationSettings, 'appName' | 'stage'> &
+    Partial<Pick<NotificationSettings, 'messageStructure'>>;
+  readonly logger: HandlerLogger;
+  readonly publish: Publisher;
+}
+
+export type JobStateHandler = (event: unknown, context?: Context) => Promise<PublishResult>;
+
+const OUTCOME: Record<ReportedStatus, JobOutcome> = { SUCCEEDED: 'succeeded', FAILED: 'failed' };
+
+/**
+ * The whole behaviour of a handler: parse at the edge, build the message (pure), publish. Every
+ * failure is logged and rethrown, so the asynchronous invoke retries or records it; nothing is
+ * swallowed.
+ */
+export function createJobStateHandler(props: JobStateHandlerProps): JobStateHandler {
+  const { expectedStatus, settings, logger, publish } = props;
+  return async (event, context) => {
+    logger.resetKeys();
+    if (context) logger.addContext(context);
+    const parsed = parseOrLog(
+      () => parseBatchJobStateChange(event),
+      logger,
+      'Rejected an invalid Batch job state change event',
+    );
+    const { jobId, status } = parsed.detail;
+    logger.appendKeys({ jobId: logValue(jobId), status: logValue(status), eventId: logValue(parsed.id) });
+    if (status !== expectedStatus) {
+      const error = new UnexpectedStatusError(logValue(jobId), logValue(status), expectedStatus);
+      logger.error('Rejected a job state change this handler does not report', { error });
+      throw error;
+    }
+    const structure = settings.messageStructure ?? 'json';
+    const options = {
+      appName: settings.appName,
+      stage: settings.stage,
+      outcome: OUTCOME[expectedStatus],
+      structure,
+    };
+    const notification = buildNotification(parsed, options, event);
+    const result = await publishOrLog(publish, notification, logger);
+    logger.info('Published the job state notification', {
+      messageId: result.messageId,
+      messageBytes: utf8Bytes(publishedMessage(notification, structure)),
+      messageStructure: structure,
+    });
+    return result;
+  };
+}

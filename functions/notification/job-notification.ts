@@ -1,0 +1,67 @@
+import { oneLine } from './bounded-text';
+import { composeNotification } from './compose-notification';
+import type { BatchJobStateChange } from './event-schema';
+import { jobStateCard } from './job-card';
+import { jobStateFields } from './job-document';
+import { arnResourceName } from './job-facts';
+import { describeJob } from './job-text';
+import {
+  type AttributeName,
+  attributeValue,
+  type MessageStructure,
+  type Notification,
+  subjectLine,
+} from './notification';
+
+export type JobOutcome = 'succeeded' | 'failed';
+
+export interface JobNotificationOptions {
+  readonly appName: string;
+  readonly stage: string;
+  readonly outcome: JobOutcome;
+  /** @default 'json' */
+  readonly structure?: MessageStructure;
+}
+
+export function buildSubject(options: JobNotificationOptions, jobName: string): string {
+  return subjectLine(options.appName, options.stage, `Job ${options.outcome}: ${jobName}`);
+}
+
+/** Stage, status, job name, queue name and event id, for subscription filter policies. */
+export function buildAttributes(
+  event: BatchJobStateChange,
+  stage: string,
+): Readonly<Record<AttributeName, string>> {
+  return {
+    stage: attributeValue(stage),
+    status: attributeValue(event.detail.status),
+    jobName: attributeValue(event.detail.jobName),
+    jobQueue: attributeValue(arnResourceName(event.detail.jobQueue)),
+    eventId: attributeValue(event.id),
+  };
+}
+
+/**
+ * The notification for one job state change. Pure: same input, same notification. `received` is
+ * the event as it arrived, written out in AWS's own key order (the parsed copy reorders keys).
+ */
+export function buildNotification(
+  event: BatchJobStateChange,
+  options: JobNotificationOptions,
+  received: unknown = event,
+): Notification {
+  const subject = buildSubject(options, event.detail.jobName);
+  const attributes = buildAttributes(event, options.stage);
+  return composeNotification(
+    {
+      kind: 'job-state',
+      subject,
+      attributes,
+      summary: describeJob(event, oneLine(`Job ${options.outcome}: ${event.detail.jobName}`, 1024)),
+      chat: jobStateCard(event, subject, attributes, options),
+      fields: jobStateFields(event, options),
+      event: received,
+    },
+    options.structure,
+  );
+}

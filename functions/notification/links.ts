@@ -1,0 +1,39 @@
+/** AWS console links for a notification. Pure; `undefined` when no trustworthy link can be built. */
+import { toWellFormed } from './bounded-text';
+
+/** Region codes only: anything else would let event data steer the link's host. */
+const REGION = /^[a-z]+(?:-[a-z]+)+-\d+$/;
+
+/** Batch writes container logs here unless the job definition's logConfiguration names another group. */
+export const DEFAULT_BATCH_LOG_GROUP = '/aws/batch/job';
+
+function consoleBase(region: string): string | undefined {
+  if (!REGION.test(region)) return undefined;
+  if (region.startsWith('cn-')) return `https://${region}.console.amazonaws.cn`;
+  if (region.startsWith('us-gov-')) return 'https://console.amazonaws-us-gov.com';
+  return `https://${region}.console.aws.amazon.com`;
+}
+
+/**
+ * The CloudWatch console reads names in its `#logsV2:` fragment URI-encoded twice over, with `%`
+ * itself written as `$25` (so `/aws/batch/job` becomes `$252Faws$252Fbatch$252Fjob`).
+ */
+function logsFragmentEncode(name: string): string {
+  // encodeURIComponent throws on an unpaired surrogate, which no real name has but an event may.
+  return encodeURIComponent(toWellFormed(name)).replace(/%/g, '$25');
+}
+
+export function logStreamUrl(region: string, logGroup: string, logStream: string): string | undefined {
+  const base = consoleBase(region);
+  if (!base) return undefined;
+  return (
+    `${base}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/` +
+    `${logsFragmentEncode(logGroup)}/log-events/${logsFragmentEncode(logStream)}`
+  );
+}
+
+export function batchJobUrl(region: string, jobId: string): string | undefined {
+  const base = consoleBase(region);
+  if (!base) return undefined;
+  return `${base}/batch/home?region=${region}#jobs/detail/${encodeURIComponent(toWellFormed(jobId))}`;
+}

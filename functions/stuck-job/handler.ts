@@ -1,0 +1,57 @@
+import type { BatchClient } from '@aws-sdk/client-batch';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { Context } from 'aws-lambda';
+import { UnexpectedStatusError } from '../notification/errors';
+import { parseBatchJobStateChange } from '../notification/event-schema';
+import { logValue, parseOrLog } from '../notification/logger';
+import type { Publisher } from '../notification/sns-publisher';
+import { type CheckLogger, type CheckResult, runCheck } from './check';
+import { checkFor, isStuckCheck, parseStuckCheck, type ScheduleResult, scheduleCheck } from './schedule';
+import type { StuckSettings } from './settings';
+
+export interface StuckJobHandlerProps {
+  readonly settings: StuckSettings;
+  readonly logger: CheckLogger;
+  readonly scheduler: SchedulerClient;
+  readonly batch: BatchClient;
+  readonly publish: Publisher;
+  /** The clock; tests pass a fixed one. */
+  readonly now?: () => Date;
+}
+
+export type StuckJobResult = ScheduleResult | CheckResult;
+export type StuckJobHandler = (input: unknown, context?: Context) => Promise<StuckJobResult>;
+
+const REJECTED = 'Rejected an input that is neither a RUNNABLE event nor a stuck-job check';
+
+/**
+ * One function, two inputs: a RUNNABLE "Batch Job State Change" event schedules one check of that
+ * job; the check, when due, notifies if the job still waits. Every failure is logged and rethrown,
+ * so the asynchronous invoke sends the input to the dead-letter queue; nothing is swallowed.
+ */
+export function createStuckJobHandler(props: StuckJobHandlerProps): StuckJobHandler {
+  const { settings, logger } = props;
+  const now = props.now ?? (() => new Date());
+  return async (input, context) => {
+    logger.resetKeys();
+    if (context) logger.addContext(context);
+    if (isStuckCheck(input)) {
+      const check = parseOrLog(() => parseStuckCheck(input), logger, REJECTED);
+      logger.appendKeys({
+        jobId: logValue(check.jobId),
+        attempt: check.attempt,
+        eventId: logValue(check.eventId),
+      });
+      return runCheck(props, settings, check, now());
+    }
+    const event = parseOrLog(() => parseBatchJobStateChange(input), logger, REJECTED);
+    const { jobId, status } = event.detail;
+    logger.appendKeys({ jobId: logValue(jobId), status: logValue(status), eventId: logValue(event.id) });
+    if (status !== 'RUNNABLE') {
+      const error = new UnexpectedStatusError(logValue(jobId), logValue(status), 'RUNNABLE');
+      logger.error('Rejected a job state change this handler does not watch', { error });
+      throw error;
+    }
+    return scheduleCheck(props.scheduler, settings, checkFor(event), now(), logger);
+  };
+}

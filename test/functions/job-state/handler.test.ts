@@ -1,0 +1,92 @@
+import type { Context } from 'aws-lambda';
+import { createJobStateHandler, type ReportedStatus } from '../../../functions/job-state/handler';
+import { InvalidEventError, UnexpectedStatusError } from '../../../functions/notification/errors';
+import type { Notification } from '../../../functions/notification/notification';
+import type { Publisher } from '../../../functions/notification/sns-publisher';
+import { loadEvent, withDetail } from '../../support/fixtures';
+import { spyLogger } from '../../support/handler-env';
+
+function setup(expectedStatus: ReportedStatus, publish?: Publisher) {
+  const logger = spyLogger();
+  const published: Notification[] = [];
+  const handler = createJobStateHandler({
+    expectedStatus,
+    settings: { appName: 'jobs', stage: 'test' },
+    logger,
+    publish:
+      publish ??
+      ((notification) => {
+        published.push(notification);
+        return Promise.resolve({ messageId: 'm-1' });
+      }),
+  });
+  return { handler, logger, published };
+}
+
+describe('createJobStateHandler', () => {
+  test('logs job id, status and event id with every line of the invocation, then the message id', async () => {
+    const { handler, logger } = setup('FAILED');
+    await handler(loadEvent('failedExitCode'));
+    expect(logger.resetKeys).toHaveBeenCalledTimes(1);
+    expect(logger.appendKeys).toHaveBeenCalledWith({
+      jobId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+      status: 'FAILED',
+      eventId: '6e5d4c3b-2a19-4f8e-8d7c-6b5a4f3e2d1c',
+    });
+    expect(logger.info).toHaveBeenCalledWith(
+      'Published the job state notification',
+      expect.objectContaining({
+        messageId: 'm-1',
+        messageBytes: expect.any(Number) as number,
+        messageStructure: 'json',
+      }),
+    );
+  });
+
+  test('adds the Lambda context to the logs when there is one', async () => {
+    const { handler, logger } = setup('FAILED');
+    const context = { awsRequestId: 'r-1', functionName: 'f' } as Context;
+    await handler(loadEvent('failedExitCode'), context);
+    expect(logger.addContext).toHaveBeenCalledWith(context);
+  });
+
+  test('fails with InvalidEventError for an invalid event, after logging its id and the reason', async () => {
+    // GIVEN
+    const { handler, logger, published } = setup('FAILED');
+    const event = withDetail(loadEvent('failedExitCode'), { jobName: 7 });
+    // WHEN / THEN
+    await expect(handler(event)).rejects.toBeInstanceOf(InvalidEventError);
+    expect(logger.error).toHaveBeenCalledWith('Rejected an invalid Batch job state change event', {
+      eventId: '6e5d4c3b-2a19-4f8e-8d7c-6b5a4f3e2d1c',
+      reason: 'detail.jobName: Invalid input: expected string, received number',
+    });
+    expect(published).toHaveLength(0);
+  });
+
+  test('fails with UnexpectedStatusError for another status, and logs it', async () => {
+    const { handler, logger, published } = setup('SUCCEEDED');
+    const rejection = handler(loadEvent('failedExitCode'));
+    await expect(rejection).rejects.toBeInstanceOf(UnexpectedStatusError);
+    await expect(rejection).rejects.toMatchObject({ status: 'FAILED', expectedStatus: 'SUCCEEDED' });
+    expect(logger.error).toHaveBeenCalledWith(
+      'Rejected a job state change this handler does not report',
+      expect.objectContaining({ error: expect.any(UnexpectedStatusError) as UnexpectedStatusError }),
+    );
+    expect(published).toHaveLength(0);
+  });
+
+  test('fails with the publisher error, after logging it', async () => {
+    const error = new Error('boom');
+    const { handler, logger } = setup('FAILED', () => Promise.reject(error));
+    await expect(handler(loadEvent('failedExitCode'))).rejects.toBe(error);
+    expect(logger.error).toHaveBeenCalledWith(expect.stringMatching(/^SNS Publish failed/), { error });
+  });
+
+  test('starts each invocation without the previous job keys', async () => {
+    const { handler, logger } = setup('FAILED');
+    await handler(loadEvent('failedExitCode'));
+    await expect(handler(null)).rejects.toBeInstanceOf(InvalidEventError);
+    expect(logger.resetKeys).toHaveBeenCalledTimes(2);
+    expect(logger.appendKeys).toHaveBeenCalledTimes(1);
+  });
+});

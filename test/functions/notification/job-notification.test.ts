@@ -1,0 +1,126 @@
+import { utf8Bytes } from '../../../functions/notification/bounded-text';
+import { parseBatchJobStateChange } from '../../../functions/notification/event-schema';
+import {
+  buildAttributes,
+  buildNotification,
+  buildSubject,
+  type JobNotificationOptions,
+} from '../../../functions/notification/job-notification';
+import {
+  ATTRIBUTE_MAX_LENGTH,
+  attributesBytes,
+  EVENT_JSON_HEADER,
+  publishBytes,
+  SNS_MAX_PUBLISH_BYTES,
+  SUBJECT_MAX_LENGTH,
+} from '../../../functions/notification/notification';
+import { loadEvent, withDetail } from '../../support/fixtures';
+
+const FAILED: JobNotificationOptions = { appName: 'jobs', stage: 'dev', outcome: 'failed' };
+const SUCCEEDED: JobNotificationOptions = { ...FAILED, outcome: 'succeeded' };
+const EMOJI = '\u{1F600}';
+
+describe('buildSubject', () => {
+  test('prefixes app and stage and says what happened to which job', () => {
+    expect(buildSubject(SUCCEEDED, 'nightly-report')).toBe('[jobs][dev] Job succeeded: nightly-report');
+    expect(buildSubject(FAILED, 'nightly-report')).toBe('[jobs][dev] Job failed: nightly-report');
+  });
+
+  test(`truncates to ${SUBJECT_MAX_LENGTH} characters, under the SNS limit of 100`, () => {
+    const subject = buildSubject(FAILED, 'j'.repeat(200));
+    expect(subject).toHaveLength(SUBJECT_MAX_LENGTH);
+    expect(subject).toMatch(/^\[jobs\]\[dev\] Job failed: j+\.\.\.$/);
+  });
+
+  test('never splits a character made of two UTF-16 code units', () => {
+    const subject = buildSubject(FAILED, EMOJI.repeat(100));
+    expect(subject.length).toBeLessThanOrEqual(SUBJECT_MAX_LENGTH);
+    expect(subject).toMatch(/^\[jobs\]\[dev\] Job failed: (\u{1F600})+\.\.\.$/u);
+  });
+
+  test('removes line breaks and control characters', () => {
+    expect(buildSubject({ ...FAILED, stage: 'd\nev' }, 'a\r\nb\u0007c\td')).toBe(
+      '[jobs][d ev] Job failed: a b c d',
+    );
+  });
+
+  test('starts with a punctuation mark even when the app name is cleaned away', () => {
+    expect(buildSubject({ ...FAILED, appName: '\u0000' }, 'x')).toBe('[ ][dev] Job failed: x');
+  });
+});
+
+describe('buildAttributes', () => {
+  const event = parseBatchJobStateChange(loadEvent('failedMultiContainer'));
+
+  test('gives stage, status, job name, queue name and event id for filter policies', () => {
+    expect(buildAttributes(event, 'dev')).toEqual({
+      stage: 'dev',
+      status: 'FAILED',
+      jobName: 'etl-multi-container',
+      jobQueue: 'jobs-dev-Batch',
+      eventId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+    });
+  });
+
+  test('replaces an empty value, which SNS rejects, with "unknown"', () => {
+    const blank = parseBatchJobStateChange(
+      withDetail(loadEvent('failedExitCode'), { jobName: ' \n', jobQueue: '' }),
+    );
+    expect(buildAttributes(blank, 'dev')).toMatchObject({ jobName: 'unknown', jobQueue: 'unknown' });
+  });
+
+  test(`bounds a value to ${ATTRIBUTE_MAX_LENGTH} characters on one line`, () => {
+    const long = parseBatchJobStateChange(
+      withDetail(loadEvent('failedExitCode'), { jobName: 'a\nb'.repeat(1000) }),
+    );
+    const { jobName } = buildAttributes(long, 'dev');
+    expect(jobName).toHaveLength(ATTRIBUTE_MAX_LENGTH);
+    expect(jobName).not.toMatch(/\n/);
+  });
+
+  test('counts name, data type and value of each attribute in UTF-8 bytes', () => {
+    const attributes = { stage: 'dé', status: 'x', jobName: 'x', jobQueue: 'x', eventId: 'x' };
+    const names = 'stage'.length + 'status'.length + 'jobName'.length + 'jobQueue'.length + 'eventId'.length;
+    expect(attributesBytes(attributes)).toBe(names + 5 * 'String'.length + 3 + 4);
+  });
+});
+
+describe('buildNotification', () => {
+  test("one notification for a failed array job tells its children's outcome; the subject is unchanged", () => {
+    // GIVEN the parent's event
+    const received = loadEvent('failedArrayParent');
+    // WHEN
+    const notification = buildNotification(parseBatchJobStateChange(received), FAILED, received);
+    // THEN
+    expect(notification.subject).toBe('[jobs][dev] Job failed: render-frames');
+    const summary = notification.messages.default.slice(
+      0,
+      notification.messages.default.indexOf(EVENT_JSON_HEADER),
+    );
+    expect(summary).toContain('Array job:       size 10\nChildren:        8 SUCCEEDED, 2 FAILED\n');
+    expect(summary).toContain('Failed children: indexes not listed in the event');
+  });
+
+  test('keeps message, attributes and subject within 256 KB for a huge event (string structure)', () => {
+    // GIVEN an event far over the limit, in multi-byte characters
+    const received = withDetail(loadEvent('failedExitCode'), {
+      parameters: { blob: `€${EMOJI}`.repeat(100_000) },
+    });
+    // WHEN
+    const notification = buildNotification(
+      parseBatchJobStateChange(received),
+      { ...FAILED, structure: 'string' },
+      received,
+    );
+    // THEN
+    const total =
+      utf8Bytes(notification.messages.default) +
+      attributesBytes(notification.attributes) +
+      utf8Bytes(notification.subject);
+    expect(total).toBe(publishBytes(notification, 'string'));
+    expect(total).toBeLessThanOrEqual(SNS_MAX_PUBLISH_BYTES);
+    expect(total).toBeGreaterThan(SNS_MAX_PUBLISH_BYTES - 300);
+    expect(notification.messages.default).toContain('[Event JSON truncated: ');
+    expect(notification.messages.default).toContain('Job failed: nightly-report\n');
+  });
+});

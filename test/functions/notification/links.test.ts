@@ -1,0 +1,50 @@
+import { batchJobUrl, logStreamUrl } from '../../../functions/notification/links';
+
+describe('logStreamUrl', () => {
+  test('links the CloudWatch console to the stream, with the names encoded as the console expects', () => {
+    expect(logStreamUrl('eu-west-1', '/aws/batch/job', 'report/default/abc123')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1' +
+        '#logsV2:log-groups/log-group/$252Faws$252Fbatch$252Fjob/log-events/report$252Fdefault$252Fabc123',
+    );
+  });
+
+  test('encodes characters that would end the fragment or the path', () => {
+    const url = logStreamUrl('us-east-1', '/jobs/a b', 'x#y?z');
+    expect(url).toContain('/log-group/$252Fjobs$252Fa$2520b/log-events/x$2523y$253Fz');
+  });
+
+  test('uses the China and GovCloud consoles for their regions', () => {
+    expect(logStreamUrl('cn-north-1', 'g', 's')).toMatch(/^https:\/\/cn-north-1\.console\.amazonaws\.cn\//);
+    expect(logStreamUrl('us-gov-west-1', 'g', 's')).toMatch(/^https:\/\/console\.amazonaws-us-gov\.com\//);
+  });
+
+  test('gives no link for a region that is not a region code', () => {
+    expect(logStreamUrl('evil.example.com/', 'g', 's')).toBeUndefined();
+    expect(logStreamUrl('', 'g', 's')).toBeUndefined();
+  });
+});
+
+describe('batchJobUrl', () => {
+  test('links the Batch console to the job', () => {
+    expect(batchJobUrl('us-east-1', 'abc-123')).toBe(
+      'https://us-east-1.console.aws.amazon.com/batch/home?region=us-east-1#jobs/detail/abc-123',
+    );
+  });
+
+  test('encodes the # of a multi-node job id', () => {
+    expect(batchJobUrl('us-east-1', 'abc#0')).toMatch(/#jobs\/detail\/abc%230$/);
+  });
+
+  test('gives no link for a region that is not a region code', () => {
+    expect(batchJobUrl('us east 1', 'abc')).toBeUndefined();
+  });
+});
+
+describe('links of names with unpaired surrogates', () => {
+  test('are built from the well-formed name instead of throwing', () => {
+    expect(logStreamUrl('us-east-1', '/aws/batch/job', 'a\uD800b')).toMatch(
+      /\/log-events\/a\$25EF\$25BF\$25BDb$/,
+    );
+    expect(batchJobUrl('us-east-1', 'id\uDFFF')).toMatch(/#jobs\/detail\/id%EF%BF%BD$/);
+  });
+});

@@ -1,0 +1,90 @@
+import { ConfigError } from '../../../functions/notification/errors';
+import { readSettings } from '../../../functions/notification/settings';
+
+const VALID = {
+  APP_NAME: 'jobs',
+  STAGE: 'dev',
+  SNS_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:jobs-dev-notifications',
+};
+
+describe('readSettings', () => {
+  test('reads the required variables and takes the SNS region from the topic ARN', () => {
+    // GIVEN / WHEN
+    const config = readSettings({ ...VALID, AWS_REGION: 'us-east-1' });
+    // THEN
+    expect(config).toEqual({
+      appName: 'jobs',
+      stage: 'dev',
+      snsTopicArn: VALID.SNS_ARN,
+      snsRegion: 'ap-northeast-1',
+      dbName: undefined,
+      dbSecretName: undefined,
+      jobQueueUrl: undefined,
+      messageStructure: 'json',
+    });
+  });
+
+  test.each([
+    ['json', 'json'],
+    ['string', 'string'],
+    [' string ', 'string'],
+    ['', 'json'],
+  ])('reads MESSAGE_STRUCTURE %p as %p', (value, expected) => {
+    expect(readSettings({ ...VALID, MESSAGE_STRUCTURE: value }).messageStructure).toBe(expected);
+  });
+
+  test('fails when MESSAGE_STRUCTURE is neither json nor string, showing the bad value and the choices', () => {
+    expect(() => readSettings({ ...VALID, MESSAGE_STRUCTURE: 'JSON' })).toThrow(
+      /MESSAGE_STRUCTURE must be json \(one message per protocol, the default\) or string .*got "JSON"/,
+    );
+  });
+
+  test('reads the optional variables of the seed when present', () => {
+    const config = readSettings({
+      ...VALID,
+      DB_NAME: 'jobs',
+      DB_SECRET_NAME: '/jobs/dev/db',
+      JOB_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/jobs-dev',
+    });
+    expect(config.dbName).toBe('jobs');
+    expect(config.dbSecretName).toBe('/jobs/dev/db');
+    expect(config.jobQueueUrl).toBe('https://sqs.ap-northeast-1.amazonaws.com/123456789012/jobs-dev');
+  });
+
+  test('accepts topic ARNs of other partitions', () => {
+    expect(readSettings({ ...VALID, SNS_ARN: 'arn:aws-cn:sns:cn-north-1:123456789012:t' }).snsRegion).toBe(
+      'cn-north-1',
+    );
+    expect(
+      readSettings({ ...VALID, SNS_ARN: 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:t' }).snsRegion,
+    ).toBe('us-gov-west-1');
+  });
+
+  test('fails when SNS_ARN is missing, naming the variable and the fix', () => {
+    expect(() => readSettings({ APP_NAME: 'jobs', STAGE: 'dev' })).toThrow(
+      /SNS_ARN is missing or empty; set it in the function's environment/,
+    );
+  });
+
+  test.each([
+    ['not an ARN', 'my-topic'],
+    ['another service', 'arn:aws:sqs:us-east-1:123456789012:queue'],
+    ['a short account id', 'arn:aws:sns:us-east-1:1234:topic'],
+    ['a FIFO topic', 'arn:aws:sns:us-east-1:123456789012:topic.fifo'],
+    ['a subscription ARN', 'arn:aws:sns:us-east-1:123456789012:topic:8a21d249-4329-4871-acc6-7be709c6ea7f'],
+  ])('fails when SNS_ARN is malformed (%s), showing the bad value', (_case, arn) => {
+    expect(() => readSettings({ ...VALID, SNS_ARN: arn })).toThrow(
+      new RegExp(`SNS_ARN must be a standard SNS topic ARN.*got "${arn.replace(/[.]/g, '\\.')}"`),
+    );
+  });
+
+  test('fails with one ConfigError listing every problem once', () => {
+    expect(() => readSettings({ STAGE: ' ' })).toThrow(ConfigError);
+    expect(() => readSettings({ STAGE: ' ' })).toThrow(
+      /^Invalid handler configuration: APP_NAME is missing.* STAGE is missing.* SNS_ARN is missing[^]*\.$/,
+    );
+    expect(() => readSettings({ ...VALID, SNS_ARN: '' })).toThrow(
+      expect.objectContaining({ problems: [expect.stringMatching(/^SNS_ARN is missing/)] }) as Error,
+    );
+  });
+});
