@@ -7,7 +7,8 @@ import {
   previewBootstrapGivenNames,
   type GivenName,
 } from './names';
-import { existingVpcProblems } from './network';
+import { createdVpcProblems } from './created-vpc';
+import { existingVpcProblems, handlersVpcAttached } from './network';
 import { previewNetworkNames } from './preview-network';
 import type { AppConfig, ConfigProblem, StageConfig } from './schema';
 import { isPreviewStageName } from './stage-name';
@@ -22,6 +23,23 @@ export function configProblems(config: AppConfig): ConfigProblem[] {
     ...githubProblems(github).map(under('github')),
     ...givenNameProblems(appGivenNames(config), 'appName').map((message) => ({ path: ['appName'], message })),
   ];
+  const { create, shared } = preview.vpc;
+  // Previews run their handlers outside the VPC: a created VPC needs private subnets only for NAT.
+  if (create) {
+    const privateSubnets = create.natGateways > 0;
+    problems.push(
+      ...createdVpcProblems({ region: preview.region, ...create, privateSubnets }).map(
+        under('preview', 'vpc', 'create'),
+      ),
+    );
+  }
+  if (shared) {
+    problems.push(
+      ...createdVpcProblems({ region: preview.region, ...shared, privateSubnets: false }).map(
+        under('preview', 'vpc', 'shared'),
+      ),
+    );
+  }
   preview.branches.forEach((pattern, index) => {
     if (matchesBranchPattern(pattern, github.branch)) {
       const message = `'${pattern}' matches the deploy branch '${github.branch}', which is never a preview`;
@@ -46,7 +64,18 @@ export function configProblems(config: AppConfig): ConfigProblem[] {
 
 /** The rules of one stage, configured or preview (`selectStage`); paths are the stage's. */
 export function stageProblems(stage: StageConfig): ConfigProblem[] {
-  return existingVpcProblems(stage);
+  const { create, shared } = stage.vpc;
+  const privateSubnets = Boolean(create && create.natGateways > 0) || handlersVpcAttached(stage);
+  return [
+    ...existingVpcProblems(stage),
+    ...(create ? createdVpcProblems({ region: stage.region, ...create, privateSubnets }) : []).map(
+      under('vpc', 'create'),
+    ),
+    // The preview network has public subnets only (PreviewNetworkStack).
+    ...(shared ? createdVpcProblems({ region: stage.region, ...shared, privateSubnets: false }) : []).map(
+      under('vpc', 'shared'),
+    ),
+  ];
 }
 
 /**
