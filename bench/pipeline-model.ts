@@ -2,7 +2,7 @@
  * A model of a synthesized CDK pipeline's running time, read from its CloudFormation template alone:
  * the CodePipeline's stages in order, actions with the same RunOrder in parallel (the slowest
  * counts), every action priced from the table below by what it is and, for CodeBuild, by the
- * commands its project's buildspec runs (read by `./pipeline-template`). Pure: no AWS, no clock, no CDK.
+ * commands its project's buildspec runs (read by `./support/pipeline-template`). Pure: no AWS, no clock, no CDK.
  */
 import {
   type ActionKind,
@@ -10,7 +10,7 @@ import {
   type PipelineStage,
   type ReadOptions,
   readPipeline,
-} from './pipeline-template';
+} from './support/pipeline-template';
 
 /**
  * Modelled seconds, one constant per kind of work. Where no measurement was found the number is an

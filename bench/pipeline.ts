@@ -5,15 +5,14 @@
  * `bench/baseline-pipeline.ts`. Nothing runs on AWS: the shape is read from the templates, the times
  * are the constants of `bench/pipeline-model.ts`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { App, Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
+import * as cdkJson from '../cdk.json';
 import { parseConfig } from '../infra/config/load';
 import type { AppConfig } from '../infra/config/schema';
 import type * as PipelineStackModule from '../infra/pipeline/pipeline-stack';
 import { appConfig } from '../infra/config/stages';
-import { testApp } from '../test/support/cdk';
 import { baselinePipeline } from './baseline-pipeline';
+import { progress } from './progress';
 import {
   SECONDS,
   analysePipeline,
@@ -22,6 +21,7 @@ import {
   type PipelineAnalysis,
   type Step,
 } from './pipeline-model';
+import { assemblyFiles } from './support/pipeline-template';
 
 /** Targets for the current pipeline. */
 const TARGET_TEST_RUNS = 0;
@@ -36,23 +36,24 @@ interface Column {
   readonly problem?: string;
 }
 
+const announce = progress('pipeline', 2);
+
 /**
- * A pipeline as the CLI would synthesize it, handlers left unbundled (the shape is what counts); the
- * buildspec files CDK Pipelines writes into the cloud assembly are read from it.
+ * A pipeline as the CLI would synthesize it (the feature flags of cdk.json), handlers left unbundled
+ * (the shape is what counts); the buildspec files CDK Pipelines writes into the cloud assembly are
+ * read from it.
  */
-function synthesize(build: (app: App, config: AppConfig) => Stack): PipelineAnalysis {
-  const app = testApp();
+function synthesize(label: string, build: (app: App, config: AppConfig) => Stack): PipelineAnalysis {
+  announce(`synthesizing the ${label} pipeline`);
+  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
   const stack = build(app, parseConfig(appConfig));
   const assembly = app.synth();
-  const readFile = (name: string): string | undefined => {
-    const file = join(assembly.directory, name);
-    return existsSync(file) ? readFileSync(file, 'utf-8') : undefined;
-  };
-  return analysePipeline(assembly.getStackArtifact(stack.artifactId).template, { buildSpecFile: readFile });
+  const template: unknown = assembly.getStackArtifact(stack.artifactId).template;
+  return analysePipeline(template, { buildSpecFile: assemblyFiles(assembly.directory) });
 }
 
 function baseline(): Column {
-  const analysis = synthesize((app, config) => baselinePipeline(app, 'Pipeline', { config }));
+  const analysis = synthesize('baseline', (app, config) => baselinePipeline(app, 'Pipeline', { config }));
   return { label: 'baseline', analysis };
 }
 
@@ -63,6 +64,7 @@ async function current(): Promise<Column> {
   try {
     const { PipelineStack } = (await import(PIPELINE_STACK_MODULE)) as typeof PipelineStackModule;
     const analysis = synthesize(
+      'current',
       (app, config) =>
         new PipelineStack(app, 'Pipeline', {
           config,

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { progress } from './progress';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, '.bench', 'synth');
@@ -123,11 +124,16 @@ function checkAssembly(v: Variant, outdir: string): string | undefined {
 
 async function measure(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
+  const announce = progress('synth', 2 + RUNS * VARIANTS.length);
   // One discarded run of the floor and the app warms npx, tsx's cache and the file cache.
-  for (const v of [EMPTY, APP]) await runOnce(v);
+  for (const v of [EMPTY, APP]) {
+    announce(`warm-up, ${v.label}: ${command(v)}`);
+    await runOnce(v);
+  }
   // Rounds interleave the variants, so that drift in the machine's load hits all of them alike.
   for (let round = 0; round < RUNS; round += 1) {
     for (const v of VARIANTS) {
+      announce(`round ${round + 1} of ${RUNS}, ${v.label}: ${command(v)}`);
       const run = await runOnce(v);
       v.times.push(run.ms);
       v.bundlings.push(run.bundlings);
