@@ -57,15 +57,9 @@ export function flattenIntrinsic(value: unknown): string | undefined {
 
 const PHASES = ['install', 'pre_build', 'build', 'post_build'] as const;
 
-/** The commands of an inline buildspec (JSON, as CDK writes it, or YAML), in phase order. */
+/** The commands of a buildspec (JSON, as CDK writes it inline, is YAML too), in phase order. */
 export function buildSpecCommands(buildSpec: string): string[] {
-  let spec: unknown;
-  try {
-    spec = JSON.parse(buildSpec);
-  } catch {
-    spec = parseYaml(buildSpec);
-  }
-  const phases = field(spec, 'phases');
+  const phases = field(parseYaml(buildSpec), 'phases');
   return PHASES.flatMap((name) => {
     const commands = field(phases, name).commands;
     return Array.isArray(commands) ? commands.filter((c): c is string => typeof c === 'string') : [];
