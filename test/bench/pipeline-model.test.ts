@@ -108,21 +108,6 @@ describe('pipeline model: RunOrder', () => {
 });
 
 describe('pipeline model: what a CodeBuild action runs', () => {
-  test('reads the commands of a buildspec given as a JSON string, install phase first', () => {
-    // GIVEN
-    const t = template([{ Name: 'Build', Actions: [codeBuild('Synth', 'P')] }], {
-      P: project(buildSpec(['npm test', 'npm run synth'], ['npm ci'])),
-    });
-    // WHEN
-    const commands = pipelineStages(t)[0]?.steps[0]?.slowest.commands;
-    // THEN
-    expect(commands?.map((c) => [c.text, c.kind])).toEqual([
-      ['npm ci', 'dependencies'],
-      ['npm test', 'test'],
-      ['npm run synth', 'synth'],
-    ]);
-  });
-
   test('reads the commands of a buildspec given as an Fn::Join, references in place', () => {
     // GIVEN
     const spec = {
