@@ -1,6 +1,12 @@
-import type { CfnElement } from 'aws-cdk-lib';
+import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { CodePipelineSource, type StackDeployment } from 'aws-cdk-lib/pipelines';
 import type { PipelineStage } from '../../../bench/support/pipeline-template';
+import { PipelineTools } from '../../../infra/pipeline/pipeline-tools';
+import { addProductionSteps } from '../../../infra/pipeline/production-steps';
+import { testApp } from '../../support/cdk';
 import {
   VARIANTS,
   actionNamed,
@@ -184,5 +190,34 @@ describe('production steps', () => {
       expect(staging).toHaveLength(2);
       expect(Math.max(...staging)).toBeLessThan(approval);
     });
+  });
+
+  test.each([
+    [
+      'a deploy role',
+      'assumeRoleArn',
+      'stack S has no deploy role: production stages need the DefaultStackSynthesizer',
+    ],
+    ['an account', 'account', 'stack S has no account: give its stage an env'],
+    ['a region', 'region', 'stack S has no region: give its stage an env'],
+  ])('fails for a stack without %s', (_what, missing, message) => {
+    // GIVEN a stack deployment without that setting
+    const scope = new Stack(testApp(), 'Pipeline');
+    const stack = {
+      stackName: 'S',
+      account: '222222222222',
+      region: 'ap-northeast-1',
+      assumeRoleArn: 'arn:${AWS::Partition}:iam::222222222222:role/deploy',
+      [missing]: undefined,
+    } as unknown as StackDeployment;
+    const steps = {
+      stageName: 'prod',
+      stack,
+      input: CodePipelineSource.s3(new s3.Bucket(scope, 'Source'), 'cloud-assembly.zip'),
+      tools: new PipelineTools(scope, 'Tools'),
+      approvalTopic: new sns.Topic(scope, 'ApprovalTopic'),
+    };
+    // WHEN / THEN
+    expect(() => addProductionSteps(steps)).toThrow(message);
   });
 });
