@@ -1,16 +1,15 @@
 /**
  * The pipeline as it was before the cloud-assembly rewrite, for `npm run bench -- pipeline` to compare
  * against: the essentials of `git show c753cb2:infra/pipeline/pipeline-stack.ts` and its smoke-test
- * step, not every detail (no CodeConnections source, no waves, no outputs, no cdk-nag notes). The
+ * step, only what the model reads (no CodeConnections source, no waves, no outputs, no cdk-nag notes,
+ * no build image, no step environments or roles). The
  * repository comes from S3; a Synth CodeBuild step runs `npm ci`, the whole `npm test` and the synth;
  * the pipeline mutates itself, publishes each asset in a job of its own, and smoke-tests a stage with
  * a second `npm ci` and tsx. Stages are the project's own JobBaseStage, so the deploy actions are real.
  */
-import { Aws, Duration, Stack, type App } from 'aws-cdk-lib';
-import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import { Stack, type App } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import { S3Trigger } from 'aws-cdk-lib/aws-codepipeline-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   CodeBuildStep,
@@ -20,7 +19,6 @@ import {
   type IFileSetProducer,
 } from 'aws-cdk-lib/pipelines';
 import * as packageJson from '../package.json';
-import { smokeTestRoleArn } from '../infra/config/names';
 import type { AppConfig } from '../infra/config/schema';
 import { JobBaseStage } from '../infra/stages/job-base-stage';
 
@@ -28,27 +26,13 @@ export interface BaselinePipelineProps {
   readonly config: AppConfig;
 }
 
-/** Today's smoke test: the whole repository, `npm ci`, then the TypeScript script through tsx. */
-function smokeTestStep(appName: string, stage: JobBaseStage, input: IFileSetProducer): CodeBuildStep {
-  const { name: stageName, account, region } = stage.config;
-  const roleArn = smokeTestRoleArn(appName, stageName, account, Aws.PARTITION);
-  return new CodeBuildStep('SmokeTest', {
+/** The old smoke test: the whole repository, `npm ci`, then the TypeScript script through tsx. */
+const smokeTestStep = (input: IFileSetProducer): CodeBuildStep =>
+  new CodeBuildStep('SmokeTest', {
     input,
     installCommands: ['npm ci'],
     commands: ['npx tsx scripts/smoke-test.ts'],
-    env: {
-      AWS_REGION: region,
-      SMOKE_TEST_ROLE_ARN: roleArn,
-      SMOKE_TEST_JOB_NAME_PREFIX: `smoke-${stageName}`,
-    },
-    envFromCfnOutputs: {
-      JOB_QUEUE_ARN: stage.output('JobQueueArn'),
-      SMOKE_TEST_QUEUE_URL: stage.output('SmokeTestQueueUrl'),
-      SMOKE_TEST_JOB_DEFINITION_ARN: stage.output('SmokeTestJobDefinitionArn'),
-    },
-    rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [roleArn] })],
   });
-}
 
 /** The baseline pipeline stack, built (`buildPipeline()`) and ready to synthesize. */
 export function baselinePipeline(app: App, id: string, props: BaselinePipelineProps): Stack {
@@ -79,13 +63,6 @@ export function baselinePipeline(app: App, id: string, props: BaselinePipelinePr
     selfMutation: true,
     cliVersion: packageJson.devDependencies['aws-cdk'],
     cdkAssetsCliVersion: packageJson.devDependencies['cdk-assets'],
-    codeBuildDefaults: {
-      buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0 },
-      partialBuildSpec: codebuild.BuildSpec.fromObject({
-        phases: { install: { 'runtime-versions': { nodejs: '22' } } },
-      }),
-      timeout: Duration.minutes(60),
-    },
   });
   for (const stageConfig of config.stages) {
     const stage = new JobBaseStage(stack, stageConfig.name, {
@@ -95,7 +72,7 @@ export function baselinePipeline(app: App, id: string, props: BaselinePipelinePr
     });
     pipeline.addStage(stage, {
       pre: stageConfig.production ? [new ManualApprovalStep(`Approve-${stageConfig.name}`)] : [],
-      post: stageConfig.smokeTest ? [smokeTestStep(config.appName, stage, source)] : [],
+      post: stageConfig.smokeTest ? [smokeTestStep(source)] : [],
     });
   }
   pipeline.buildPipeline();

@@ -2,7 +2,7 @@
  * A model of a synthesized CDK pipeline's running time, read from its CloudFormation template alone:
  * the CodePipeline's stages in order, actions with the same RunOrder in parallel (the slowest
  * counts), every action priced from the table below by what it is and, for CodeBuild, by the
- * commands its project's buildspec runs (read by `./pipeline-template`). Pure: no AWS, no clock, no CDK.
+ * commands its project's buildspec runs (read by `./support/pipeline-template`). Pure: no AWS, no clock, no CDK.
  */
 import {
   type ActionKind,
@@ -10,50 +10,35 @@ import {
   type PipelineStage,
   type ReadOptions,
   readPipeline,
-} from './pipeline-template';
+} from './support/pipeline-template';
 
 /**
- * Modelled seconds, one constant per kind of work. Where no measurement was found the number is an
- * estimate, and says so; change one here and every figure of the bench follows.
+ * Modelled seconds, one constant per kind of work; change one and every figure of the bench follows.
+ * "Estimate" marks a number for which no measurement was found; the others cite theirs.
  */
 export const SECONDS = {
-  /**
-   * CodePipeline's own time per action: scheduling it and noticing that it ended. Estimate; aws/aws-cdk#14158
-   * reports about 4 minutes of fixed overhead per run of a two-environment CDK pipeline (8-10 minutes
-   * in all) because every step is an action of its own.
-   */
+  /** CodePipeline's scheduling of an action and noticing its end. Estimate; aws/aws-cdk#14158 reports
+   * ~4 min of fixed overhead per run of a two-environment CDK pipeline, every step being an action. */
   actionHandoff: 5,
   /** Source action copying one S3 object version into the artifact bucket. Estimate. */
   source: 10,
-  /**
-   * A CodeBuild job's fixed cost before and after its commands: SUBMITTED, QUEUED, PROVISIONING,
-   * DOWNLOAD_SOURCE, UPLOAD_ARTIFACTS, FINALIZING. One measured build (blog.kriation.com, "CodeBuild
-   * cache for Jekyll build", 2021): 0 + 1 + 24 + 4 + 5 + 2 = 36 s; a PROVISIONING phase that grew by
-   * 3.5 minutes was "about 8x" its usual length (masakimisawa.com/?p=2900), so ~30 s is the norm.
-   * Rounded up for the standard image's cold start: estimate.
-   */
+  /** A CodeBuild job's fixed cost around its commands (queue, provisioning, source, artifacts). Measured
+   * 36 s (blog.kriation.com, "CodeBuild cache for Jekyll build", 2021); ~30 s is the norm
+   * (masakimisawa.com/?p=2900); rounded up for the standard image's cold start. */
   codeBuildStart: 45,
   /** `npm ci` of this repository's lockfile (CDK, jest, swc, esbuild, TypeScript), no cache. Estimate. */
   npmCi: 75,
-  /**
-   * `npm install -g aws-cdk@x` or `cdk-assets@x`: aws/aws-cdk#15381 logs "added 181 packages ... in
-   * 6.384s" and 12 s from that command to the next.
-   */
+  /** `npm install -g aws-cdk@x` or `cdk-assets@x`: 12 s from that command to the next (aws/aws-cdk#15381). */
   cliInstall: 12,
-  /**
-   * `npm test` (tsc, typed ESLint, Prettier, actionlint, jest, integ-runner). Estimate, chosen so that
-   * the old Synth step (hand-off + start + npm ci + npm test + synth) models 9 minutes, the middle of
-   * the team's own estimate of 8-10 minutes for that step.
-   */
+  /** `npm test` (tsc, ESLint, Prettier, actionlint, jest, integ-runner). Estimate: the old Synth step then
+   * models 9 minutes, the middle of the team's own 8-10 minutes. */
   fullTestSuite: 355,
   /** One test or lint tool on its own (`eslint`, `jest`, `tsc`, `integ-runner`, `npm run lint`). Estimate. */
   testTool: 60,
-  /** `npm run synth` / `cdk synth`, handlers bundled with esbuild. Estimate (bench/synth.ts measures locally). */
+  /** `npm run synth` / `cdk synth`, handlers bundled. Estimate (bench/synth.ts measures it locally). */
   synth: 60,
-  /**
-   * `cdk -a . deploy Pipeline` when the pipeline is unchanged. aws/aws-cdk#19542: a SelfMutate build
-   * normally takes 2 minutes; less the CodeBuild start, hand-off and CLI install, ~60 s remain.
-   */
+  /** `cdk -a . deploy Pipeline`, pipeline unchanged: a SelfMutate build takes 2 minutes (aws/aws-cdk#19542),
+   * less the CodeBuild start, hand-off and CLI install. */
   selfMutationDeploy: 60,
   /** One `cdk-assets ... publish` of a small Lambda zip to the bootstrap bucket. Estimate. */
   assetPublish: 5,
@@ -63,24 +48,14 @@ export const SECONDS = {
   tsxScript: 4,
   /** Any other command (`cd`, `echo`, `aws ...`). Estimate. */
   otherCommand: 2,
-  /**
-   * CHANGE_SET_REPLACE (the "Prepare" action). Estimate; a change set is usually ready well within the
-   * 90 s a deploy tool waited by default (acquia/moonshot#227), a 12-minute Prepare was exceptional
-   * (aws/aws-cdk#11910).
-   */
+  /** CHANGE_SET_REPLACE ("Prepare"). Estimate; usually ready well within the 90 s a deploy tool waited by
+   * default (acquia/moonshot#227), a 12-minute Prepare was exceptional (aws/aws-cdk#11910). */
   changeSetCreate: 30,
-  /**
-   * CHANGE_SET_EXECUTE of a typical JobBase update (handler code, a job definition revision). Estimate;
-   * an update of a 57-resource pipeline stack took 165 s (aws/aws-cdk#19201). A change to the Batch
-   * compute environment or the VPC takes minutes more.
-   */
+  /** CHANGE_SET_EXECUTE of a typical JobBase update (handler code, a job definition revision). Estimate; a
+   * 57-resource stack's update took 165 s (aws/aws-cdk#19201); compute environment or VPC changes take longer. */
   changeSetExecute: 90,
-  /**
-   * The smoke test's wait for its probe job: Batch on Fargate "can be provisioned in about 30 seconds"
-   * (AWS Batch User Guide, "When to use Fargate"), then the image pull and task start (STARTING lasts
-   * as long as the pull, AWS Batch job states), a few seconds for a small public image, and the
-   * notification through EventBridge, Lambda, SNS and SQS. Estimate: 30 + 20 + 10.
-   */
+  /** The smoke test's probe job: Fargate capacity in ~30 s (AWS Batch User Guide, "When to use Fargate"),
+   * ~20 s image pull and start, ~10 s of EventBridge, Lambda, SNS and SQS. Estimate. */
   smokeTestJob: 60,
   /** Manual approval: a person's time, not modelled. */
   approval: 0,

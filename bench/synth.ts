@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { progress } from './progress';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, '.bench', 'synth');
@@ -25,29 +26,29 @@ interface Variant {
   readonly label: string;
   /** The command after `npx`; `--output <fresh dir>` is added to synth commands. */
   readonly args: readonly string[];
-  readonly synth: boolean;
   /** For the stages app: how many stage assemblies a run must produce. */
   readonly stages?: number;
   readonly times: number[];
+  /** How many assets esbuild bundled per run (CDK writes `Bundling asset <path>...` for each). */
   readonly bundlings: number[];
 }
 
+const SYNTH = ['cdk', 'synth', '--quiet'];
 const variant = (key: string, label: string, args: readonly string[], stages?: number): Variant => ({
   key,
   label,
   args,
-  synth: args[0] === 'cdk',
   stages,
   times: [],
   bundlings: [],
 });
-const SYNTH = ['cdk', 'synth', '--quiet'];
-const stagesApp = (count: number): Variant =>
+const isSynth = (v: Variant): boolean => v.args[0] === 'cdk';
+const stagesApp = (n: number): Variant =>
   variant(
-    `stages-${count}`,
-    `stages app, ${count} stages`,
-    [...SYNTH, '--app', 'npx tsx bench/stages-app.ts', '-c', `bench:stages=${count}`],
-    count,
+    `stages-${n}`,
+    `stages app, ${n} stages`,
+    [...SYNTH, '--app', 'npx tsx bench/stages-app.ts', '-c', `bench:stages=${n}`],
+    n,
   );
 
 const EMPTY = variant('empty', 'empty app (floor)', [...SYNTH, '--app', 'npx tsx bench/empty-app.ts']);
@@ -74,27 +75,22 @@ const median = (values: readonly number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
-
 const command = (v: Variant): string =>
   [
     'npx',
     ...v.args.map((a) => (a.includes(' ') ? `"${a}"` : a)),
-    ...(v.synth ? ['--output <fresh>'] : []),
+    ...(isSynth(v) ? ['--output <fresh>'] : []),
   ].join(' ');
 
-interface Run {
-  readonly ms: number;
-  /** How many assets esbuild bundled (CDK writes `Bundling asset <path>...` for each). */
-  readonly bundlings: number;
-}
-
-/** One run in a fresh process; a synthesis writes to a fresh, empty output directory. */
-function runOnce(v: Variant): Promise<Run> {
+/** One run in a fresh process (a synthesis to a fresh, empty output directory): ms and esbuild bundlings. */
+function runOnce(v: Variant): Promise<[number, number]> {
   const outdir = join(OUT, v.key);
   rmSync(outdir, { recursive: true, force: true });
-  const args = [...v.args, ...(v.synth ? ['--output', outdir] : [])];
   const started = process.hrtime.bigint();
-  const child = spawn('npx', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', [...v.args, ...(isSynth(v) ? ['--output', outdir] : [])], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -102,13 +98,14 @@ function runOnce(v: Variant): Promise<Run> {
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) {
-        reject(new Error(`${command(v)} exited with ${code}:\n${output.slice(-4000)}`));
-        return;
-      }
-      const problem = v.synth ? checkAssembly(v, outdir) : undefined;
+      const problem =
+        code !== 0
+          ? `exited with ${code}:\n${output.slice(-4000)}`
+          : isSynth(v)
+            ? checkAssembly(v, outdir)
+            : undefined;
       if (problem) reject(new Error(`${command(v)}: ${problem}`));
-      else resolve({ ms, bundlings: output.match(/Bundling asset /g)?.length ?? 0 });
+      else resolve([ms, output.match(/Bundling asset /g)?.length ?? 0]);
     });
   });
 }
@@ -123,41 +120,44 @@ function checkAssembly(v: Variant, outdir: string): string | undefined {
 
 async function measure(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
+  const announce = progress('synth', 2 + RUNS * VARIANTS.length);
   // One discarded run of the floor and the app warms npx, tsx's cache and the file cache.
-  for (const v of [EMPTY, APP]) await runOnce(v);
+  for (const v of [EMPTY, APP]) {
+    announce(`warm-up, ${v.label}: ${command(v)}`);
+    await runOnce(v);
+  }
   // Rounds interleave the variants, so that drift in the machine's load hits all of them alike.
-  for (let round = 0; round < RUNS; round += 1) {
+  for (let round = 1; round <= RUNS; round += 1) {
     for (const v of VARIANTS) {
-      const run = await runOnce(v);
-      v.times.push(run.ms);
-      v.bundlings.push(run.bundlings);
+      announce(`round ${round} of ${RUNS}, ${v.label}: ${command(v)}`);
+      const [ms, bundlings] = await runOnce(v);
+      v.times.push(ms);
+      v.bundlings.push(bundlings);
     }
   }
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const verdict = (met: boolean): string => (met ? 'met' : 'NOT met');
-
 const t = (v: Variant): number => median(v.times);
 
 function report(): void {
   console.log(
     `node ${process.version}; medians of ${RUNS} fresh processes per variant, rounds interleaved.\n`,
   );
-  console.log('| variant | command | median | min | max | esbuild bundlings |');
-  console.log('|---|---|---:|---:|---:|---:|');
+  console.log(
+    '| variant | command | median | min | max | esbuild bundlings |\n|---|---|---:|---:|---:|---:|',
+  );
   for (const v of VARIANTS) {
-    console.log(
-      `| ${v.label} | \`${command(v)}\` | ${seconds(t(v))} | ${seconds(Math.min(...v.times))} | ` +
-        `${seconds(Math.max(...v.times))} | ${v.synth ? [...new Set(v.bundlings)].join(' / ') : '-'} |`,
-    );
+    const [min, max] = [Math.min(...v.times), Math.max(...v.times)].map(seconds);
+    const bundlings = isSynth(v) ? [...new Set(v.bundlings)].join(' / ') : '-';
+    console.log(`| ${v.label} | \`${command(v)}\` | ${seconds(t(v))} | ${min} | ${max} | ${bundlings} |`);
   }
 
   const ratio = t(APP) / t(EMPTY);
   const perStage = (t(MANY) - t(FEW)) / (MANY_STAGES - FEW_STAGES);
   const share = perStage / t(EMPTY);
-  console.log('\n| target | measured | result |');
-  console.log('|---|---|---|');
+  console.log('\n| target | measured | result |\n|---|---|---|');
   console.log(
     `| app <= ${TARGET_APP_RATIO}x the empty app | ${seconds(t(APP))} / ${seconds(t(EMPTY))} = ` +
       `${ratio.toFixed(2)}x | ${verdict(ratio <= TARGET_APP_RATIO)} |`,
@@ -168,21 +168,21 @@ function report(): void {
       `${verdict(share <= TARGET_STAGE_SHARE)} |`,
   );
 
-  const bundlings = median(APP.bundlings);
+  const [few, many] = [median(FEW.bundlings), median(MANY.bundlings)];
   console.log(
     `\nThe app over the floor: ${seconds(t(APP) - t(EMPTY))}, of which bundling ${seconds(t(APP) - t(UNBUNDLED))} ` +
-      `(${bundlings} esbuild runs, each started through \`npx --no-install esbuild\`, whose start alone takes ` +
-      `${seconds(t(LAUNCHER))}) and the rest (constructs, cdk-nag, templates) ${seconds(t(UNBUNDLED) - t(EMPTY))}.`,
+      `(${median(APP.bundlings)} esbuild runs, each started through \`npx --no-install esbuild\`, whose start alone ` +
+      `takes ${seconds(t(LAUNCHER))}) and the rest (constructs, cdk-nag, templates) ${seconds(t(UNBUNDLED) - t(EMPTY))}.`,
   );
   console.log(
-    `The stages app copies the example's dev stage as s1..sN (all in the pipeline's account) and builds the ` +
+    "The stages app copies the example's dev stage as s1..sN (all in the pipeline's account) and builds the " +
       'pipeline and the cdk-nag validation as infra/app.ts does. ' +
-      (median(MANY.bundlings) === median(FEW.bundlings)
-        ? `esbuild ran ${median(MANY.bundlings)} times for ${FEW_STAGES} and for ${MANY_STAGES} stages: ` +
-          'AssetStaging caches a bundle by source path, bundling options and output directory within one ' +
-          'synthesis, so identical handlers are bundled once, not once per stage.'
-        : `esbuild ran ${median(FEW.bundlings)} times for ${FEW_STAGES} stages and ${median(MANY.bundlings)} ` +
-          `for ${MANY_STAGES}: identical handlers are bundled again for each stage.`),
+      (many === few
+        ? `esbuild ran ${many} times for ${FEW_STAGES} and for ${MANY_STAGES} stages: AssetStaging caches a bundle ` +
+          'by source path, bundling options and output directory within one synthesis, so identical handlers are ' +
+          'bundled once, not once per stage.'
+        : `esbuild ran ${few} times for ${FEW_STAGES} stages and ${many} for ${MANY_STAGES}: identical handlers ` +
+          'are bundled again for each stage.'),
   );
   console.log(`Cloud assemblies of the last round: ${OUT}`);
 }

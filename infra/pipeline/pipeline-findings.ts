@@ -3,6 +3,12 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import type { CodePipeline } from 'aws-cdk-lib/pipelines';
 import { acknowledgeFindings, type Finding } from '../nag/acknowledge';
 
+/** The finding cdk-nag reports for a wildcard in an IAM statement (`Action::` or `Resource::`). */
+const iam5 = (wildcard: string, reason: string): Finding => ({
+  id: `AwsSolutions-IAM5[${wildcard}]`,
+  reason,
+});
+
 /**
  * The roles and buckets CDK Pipelines generates hold wildcards that cdk-nag reports. Each is
  * explained here, on the pipeline's own constructs, so that nothing else in the stack is covered.
@@ -23,19 +29,15 @@ export function acknowledgePipelineFindings(stack: Stack, pipeline: CodePipeline
 function artifactStore(stack: Stack, pipeline: CodePipeline): void {
   const artifacts = 'the pipeline artifact bucket and its key, used only by this pipeline';
   const bucket = pipeline.pipeline.artifactBucket;
+  const bucketArn = `<${stack.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>`;
   const shared: Finding[] = [
-    ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
-      id: `AwsSolutions-IAM5[Action::${action}]`,
-      reason: `CDK Pipelines grants ${action} on ${artifacts}`,
-    })),
-    ...['kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((action) => ({
-      id: `AwsSolutions-IAM5[Action::${action}]`,
-      reason: `CDK Pipelines grants ${action} on the key of ${artifacts}`,
-    })),
-    {
-      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/*]`,
-      reason: `Every execution writes new objects under ${artifacts}`,
-    },
+    ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) =>
+      iam5(`Action::${action}`, `CDK Pipelines grants ${action} on ${artifacts}`),
+    ),
+    ...['kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((action) =>
+      iam5(`Action::${action}`, `CDK Pipelines grants ${action} on the key of ${artifacts}`),
+    ),
+    iam5(`Resource::${bucketArn}/*`, `Every execution writes new objects under ${artifacts}`),
   ];
   acknowledgeFindings(pipeline, shared);
   acknowledgeFindings(pipeline.pipeline, shared);
@@ -49,31 +51,21 @@ function artifactStore(stack: Stack, pipeline: CodePipeline): void {
 
 function selfMutationAndAssets(stack: Stack, pipeline: CodePipeline, logs: string, reports: string): void {
   acknowledgeFindings(pipeline.node.findChild('UpdatePipeline').node.findChild('SelfMutation'), [
-    {
-      id: `AwsSolutions-IAM5[Resource::arn:*:iam::${stack.account}:role/*]`,
-      reason:
-        'Self-mutation assumes the CDK bootstrap roles of this account; the statement is limited by ' +
+    iam5(
+      `Resource::arn:*:iam::${stack.account}:role/*`,
+      'Self-mutation assumes the CDK bootstrap roles of this account; the statement is limited by ' +
         'their aws-cdk:bootstrap-role tag (deploy, file-publishing, image-publishing)',
-    },
-    {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'cloudformation:DescribeStacks and s3:ListBucket, for which the CDK CLI needs no narrower scope',
-    },
+    ),
+    iam5(
+      'Resource::*',
+      'cloudformation:DescribeStacks and s3:ListBucket, for which the CDK CLI needs no narrower scope',
+    ),
   ]);
+  const perAsset = 'Asset projects are created per asset at synthesis; the role writes their';
   acknowledgeFindings(pipeline.node.findChild('Assets'), [
-    {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'CDK Pipelines lets asset publishing start and watch its own CodeBuild builds',
-    },
-    {
-      id: `AwsSolutions-IAM5[Resource::${logs}/*]`,
-      reason: 'Asset projects are created per asset at synthesis; the role writes their build logs',
-    },
-    {
-      id: `AwsSolutions-IAM5[Resource::${reports}/*]`,
-      reason: 'Asset projects are created per asset at synthesis; the role writes their reports',
-    },
+    iam5('Resource::*', 'CDK Pipelines lets asset publishing start and watch its own CodeBuild builds'),
+    iam5(`Resource::${logs}/*`, `${perAsset} build logs`),
+    iam5(`Resource::${reports}/*`, `${perAsset} reports`),
   ]);
 }
 
@@ -83,14 +75,11 @@ function buildProjects(stack: Stack, pipeline: CodePipeline, logs: string, repor
   for (const project of projects) {
     const projectId = `<${stack.getLogicalId(project.node.defaultChild as CfnElement)}>`;
     acknowledgeFindings(project, [
-      {
-        id: `AwsSolutions-IAM5[Resource::${logs}/${projectId}:*]`,
-        reason: 'The project writes a new log stream per build to its own log group',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::${reports}/${projectId}-*]`,
-        reason: "The project's own test report groups, created per build",
-      },
+      iam5(
+        `Resource::${logs}/${projectId}:*`,
+        'The project writes a new log stream per build to its own log group',
+      ),
+      iam5(`Resource::${reports}/${projectId}-*`, "The project's own test report groups, created per build"),
       ...(noKey
         ? [
             {
@@ -120,16 +109,15 @@ function crossRegionSupport(stack: Stack, pipeline: CodePipeline, partition: str
       },
     ]);
     acknowledgeFindings(pipeline.pipeline.role, [
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${String(bucketName)}/*]`,
-        reason: `Every execution writes new artifacts to the replica bucket in ${region}`,
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          `CDK refers to the replication key in ${region} by alias and so grants its key actions on ` +
+      iam5(
+        `Resource::arn:${partition}:s3:::${String(bucketName)}/*`,
+        `Every execution writes new artifacts to the replica bucket in ${region}`,
+      ),
+      iam5(
+        'Resource::*',
+        `CDK refers to the replication key in ${region} by alias and so grants its key actions on ` +
           'every key; the role is assumed by CodePipeline alone',
-      },
+      ),
     ]);
   }
 }
@@ -145,12 +133,11 @@ function approvalTopicKey(stack: Stack, pipeline: CodePipeline, partition: strin
     .filter((c) => /(Approve\/CodePipelineActionRole|ChangeSetSummary\/Role)$/.test(c.node.path));
   for (const role of publishers) {
     acknowledgeFindings(role, [
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:${partition}:kms:${stack.region}:${stack.account}:key/*]`,
-        reason:
-          'Publishing to the approval topic, encrypted with the AWS managed key alias/aws/sns; the ' +
+      iam5(
+        `Resource::arn:${partition}:kms:${stack.region}:${stack.account}:key/*`,
+        'Publishing to the approval topic, encrypted with the AWS managed key alias/aws/sns; the ' +
           'statement is limited to that key by the condition kms:ResourceAliases',
-      },
+      ),
     ]);
   }
 }

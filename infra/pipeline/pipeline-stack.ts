@@ -3,8 +3,7 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import { S3Trigger } from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { CodePipeline, CodePipelineSource } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import { pipelineNames } from '../config/names';
@@ -13,12 +12,11 @@ import type { AppConfig, StageConfig } from '../config/schema';
 import { JobBaseStage } from '../stages/job-base-stage';
 import { acknowledgePipelineFindings } from './pipeline-findings';
 import { PipelineTools } from './pipeline-tools';
-import { APPROVAL_TOPIC_KEY_ALIAS, addProductionSteps } from './production-steps';
+import { addProductionSteps, createApprovalTopic } from './production-steps';
 import { smokeTestStep } from './smoke-test-step';
-import { CDK_ASSETS_VERSION, CDK_CLI_VERSION } from './toolchain';
+import { CDK_ASSETS_VERSION, CDK_CLI_VERSION, CODEBUILD_NODE_VERSION } from './toolchain';
 
-/** The Node.js major version CodeBuild runs, as `.nvmrc` sets it for workflows and laptops. */
-export const CODEBUILD_NODE_VERSION = '22';
+export { CODEBUILD_NODE_VERSION } from './toolchain';
 
 export interface PipelineStackProps extends StackProps {
   readonly config: AppConfig;
@@ -86,7 +84,11 @@ export class PipelineStack extends Stack {
 
     const tools = new PipelineTools(this, 'Tools');
     if (config.stages.some((s) => s.production)) {
-      this.approvalTopic = this.createApprovalTopic(names.approvalTopicDisplayName);
+      this.approvalTopic = createApprovalTopic(this, names.approvalTopicDisplayName);
+      new CfnOutput(this, 'ApprovalTopicArn', {
+        value: this.approvalTopic.topicArn,
+        description: 'Subscribe the approvers: change-set summaries and approval requests',
+      });
     }
     this.stages = this.addStages(config, cloudAssembly, tools);
     new CfnOutput(this, 'PipelineName', { value: names.pipelineName });
@@ -129,23 +131,6 @@ export class PipelineStack extends Stack {
         return stage;
       });
     });
-  }
-
-  /**
-   * Encrypted with the AWS managed SNS key: only the pipeline's own roles publish, and no service
-   * principal does, so no key policy of our own is needed.
-   */
-  private createApprovalTopic(displayName: string): sns.Topic {
-    const topic = new sns.Topic(this, 'ApprovalTopic', {
-      displayName,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', APPROVAL_TOPIC_KEY_ALIAS),
-      enforceSSL: true,
-    });
-    new CfnOutput(this, 'ApprovalTopicArn', {
-      value: topic.topicArn,
-      description: 'Subscribe the approvers: change-set summaries and approval requests',
-    });
-    return topic;
   }
 
   /** Private, encrypted, TLS-only and versioned: each deploy pins one object version. */

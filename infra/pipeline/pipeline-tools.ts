@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { AssetHashType, AssetStaging, DockerImage, Stack } from 'aws-cdk-lib';
 import { buildSync } from 'esbuild';
 import { Construct } from 'constructs';
+import { CODEBUILD_NODE_VERSION } from './toolchain';
 
 /** The scripts the pipeline's own steps run, by the name of their bundle. */
 export const PIPELINE_TOOLS = {
@@ -12,8 +13,6 @@ export const PIPELINE_TOOLS = {
 
 export type PipelineTool = keyof typeof PIPELINE_TOOLS;
 
-/** The CodeBuild image's Node.js major version (`CODEBUILD_NODE_VERSION`) is what the bundles target. */
-const TOOLS_TARGET = 'node22';
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 /**
@@ -35,7 +34,7 @@ export class PipelineTools extends Construct {
       assetHashType: AssetHashType.OUTPUT,
       bundling: {
         // Never used: the local bundler below always succeeds or throws.
-        image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
+        image: DockerImage.fromRegistry(`public.ecr.aws/docker/library/node:${CODEBUILD_NODE_VERSION}`),
         local: { tryBundle: (outputDir) => bundleTools(outputDir) },
       },
     });
@@ -56,7 +55,7 @@ export function bundleTools(outputDir: string): true {
     outExtension: { '.js': '.cjs' },
     bundle: true,
     platform: 'node',
-    target: TOOLS_TARGET,
+    target: `node${CODEBUILD_NODE_VERSION}`,
     format: 'cjs',
     // The SDK's ES module builds first: smaller bundles (see HANDLER_BUNDLING).
     mainFields: ['module', 'main'],

@@ -1,6 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   CodeBuildStep,
   ManualApprovalStep,
@@ -8,13 +9,27 @@ import {
   type ManualApprovalStepProps,
   type StackDeployment,
 } from 'aws-cdk-lib/pipelines';
+import type { Construct } from 'constructs';
 import type { PipelineTools } from './pipeline-tools';
 
 /** The change set CDK Pipelines' Prepare action creates and its Deploy action executes. */
 export const PIPELINE_CHANGE_SET_NAME = 'PipelineChange';
 
-/** The key the approval topic is encrypted with (see PipelineStack). */
-export const APPROVAL_TOPIC_KEY_ALIAS = 'alias/aws/sns';
+/** The key the approval topic is encrypted with. */
+const APPROVAL_TOPIC_KEY_ALIAS = 'alias/aws/sns';
+
+/**
+ * Where the approvers subscribe, created in `scope` (ids `ApprovalTopic` and `SnsKey`). Encrypted
+ * with the AWS managed SNS key: only the pipeline's own roles publish, and no service principal
+ * does, so no key policy of our own is needed.
+ */
+export function createApprovalTopic(scope: Construct, displayName: string): sns.Topic {
+  return new sns.Topic(scope, 'ApprovalTopic', {
+    displayName,
+    masterKey: kms.Alias.fromAliasName(scope, 'SnsKey', APPROVAL_TOPIC_KEY_ALIAS),
+    enforceSSL: true,
+  });
+}
 
 export interface ProductionStepsProps {
   /** The production stage's name, for messages. */
@@ -91,8 +106,8 @@ function stageSessionEnv(props: ProductionStepsProps): Record<string, string> {
   return {
     STAGE_NAME: props.stageName,
     STACK_NAME: stack.stackName,
-    STACK_ACCOUNT: stackAccount(stack),
-    STACK_REGION: stackRegion(stack),
+    STACK_ACCOUNT: stackEnv(stack, 'account'),
+    STACK_REGION: stackEnv(stack, 'region'),
     DEPLOY_ROLE_ARN: deployRoleArn(stack),
   };
 }
@@ -127,12 +142,8 @@ function deployRoleArn(stack: StackDeployment): string {
   return stack.assumeRoleArn.replace('${AWS::Partition}', Aws.PARTITION);
 }
 
-function stackAccount(stack: StackDeployment): string {
-  if (!stack.account) throw new Error(`stack ${stack.stackName} has no account: give its stage an env`);
-  return stack.account;
-}
-
-function stackRegion(stack: StackDeployment): string {
-  if (!stack.region) throw new Error(`stack ${stack.stackName} has no region: give its stage an env`);
-  return stack.region;
+function stackEnv(stack: StackDeployment, field: 'account' | 'region'): string {
+  const value = stack[field];
+  if (!value) throw new Error(`stack ${stack.stackName} has no ${field}: give its stage an env`);
+  return value;
 }

@@ -4,18 +4,10 @@ import { SECONDS, analysePipeline, classifyCommand, pipelineStages } from '../..
 import { exampleConfig, testApp } from '../support/cdk';
 
 /** Hand-made templates: only the parts of a synthesized pipeline the analyser reads. */
-type Json = Record<string, unknown>;
-
-const action = (
-  name: string,
-  category: string,
-  provider: string,
-  runOrder: number,
-  configuration?: Json,
-) => ({
+const action = (name: string, category: string, provider: string, runOrder: number, configuration = {}) => ({
   Name: name,
   ActionTypeId: { Category: category, Owner: 'AWS', Provider: provider, Version: '1' },
-  ...(configuration ? { Configuration: configuration } : {}),
+  Configuration: configuration,
   RunOrder: runOrder,
 });
 const source = () => action('Source', 'Source', 'S3', 1, { S3Bucket: 'bucket', S3ObjectKey: 'source.zip' });
@@ -34,25 +26,23 @@ const project = (spec: unknown) => ({
   Properties: { Source: { Type: 'CODEPIPELINE', BuildSpec: spec } },
 });
 
-function template(
+const template = (
   stages: Array<{ Name: string; Actions: unknown[] }>,
   projects: Record<string, unknown> = {},
-) {
-  return {
-    Resources: {
-      ...projects,
-      Pipeline: { Type: 'AWS::CodePipeline::Pipeline', Properties: { Stages: stages } },
-    },
-  };
-}
+) => ({
+  Resources: {
+    ...projects,
+    Pipeline: { Type: 'AWS::CodePipeline::Pipeline', Properties: { Stages: stages } },
+  },
+});
 
 /** How the model prices a CodeBuild action running these commands. */
 const codeBuildSeconds = (...commands: number[]): number =>
   SECONDS.actionHandoff + SECONDS.codeBuildStart + commands.reduce((a, b) => a + b, 0);
 
 /** Source, Synth (npm ci, npm test, synth), UpdatePipeline, two parallel asset jobs, dev, prod. */
-function baselineLike() {
-  return template(
+const BASELINE_LIKE = analysePipeline(
+  template(
     [
       { Name: 'Source', Actions: [source()] },
       { Name: 'Build', Actions: [codeBuild('Synth', 'SynthProject')] },
@@ -79,17 +69,15 @@ function baselineLike() {
       SmokeProject: project(buildSpec(['npx tsx scripts/smoke-test.ts'], ['npm ci'])),
       ScriptProject: project(buildSpec(['node script.cjs'])),
     },
-  );
-}
+  ),
+);
 
 describe('pipeline model: RunOrder', () => {
   test('actions of a stage with the same RunOrder form one step, in RunOrder order', () => {
     // GIVEN
     const t = template([{ Name: 'dev', Actions: [execute(2), prepare(1), codeBuild('Other', 'None', 2)] }]);
-
     // WHEN
     const [stage] = pipelineStages(t);
-
     // THEN
     expect(stage?.steps.map((s) => [s.runOrder, s.actions.map((a) => a.name)])).toEqual([
       [1, ['Stack.Prepare']],
@@ -102,47 +90,25 @@ describe('pipeline model: RunOrder', () => {
     const t = template([{ Name: 'Assets', Actions: [prepare(1), codeBuild('Slow', 'Slow', 1)] }], {
       Slow: project(buildSpec(['npm ci'])),
     });
-
     // WHEN
     const [step] = pipelineStages(t)[0]?.steps ?? [];
-
     // THEN
-    expect(step?.slowest.name).toBe('Slow');
-    expect(step?.seconds).toBe(codeBuildSeconds(SECONDS.npmCi));
+    expect([step?.slowest.name, step?.seconds]).toEqual(['Slow', codeBuildSeconds(SECONDS.npmCi)]);
   });
 
   test('an action without RunOrder runs first, as CodePipeline defaults it to 1', () => {
     // GIVEN
     const { RunOrder: _omitted, ...unordered } = prepare(1);
     const t = template([{ Name: 'dev', Actions: [execute(2), unordered] }]);
-
     // WHEN
     const [stage] = pipelineStages(t);
-
     // THEN
     expect(stage?.steps[0]?.slowest.name).toBe('Stack.Prepare');
   });
 });
 
 describe('pipeline model: what a CodeBuild action runs', () => {
-  test('reads the commands of a buildspec given as a JSON string, install phase first', () => {
-    // GIVEN
-    const t = template([{ Name: 'Build', Actions: [codeBuild('Synth', 'P')] }], {
-      P: project(buildSpec(['npm test', 'npm run synth'], ['npm ci'])),
-    });
-
-    // WHEN
-    const commands = pipelineStages(t)[0]?.steps[0]?.slowest.commands;
-
-    // THEN
-    expect(commands?.map((c) => [c.text, c.kind])).toEqual([
-      ['npm ci', 'dependencies'],
-      ['npm test', 'test'],
-      ['npm run synth', 'synth'],
-    ]);
-  });
-
-  test('reads the commands of a buildspec given as an Fn::Join, tokens in place', () => {
+  test('reads the commands of a buildspec given as an Fn::Join, references in place', () => {
     // GIVEN
     const spec = {
       'Fn::Join': [
@@ -155,70 +121,51 @@ describe('pipeline model: what a CodeBuild action runs', () => {
       ],
     };
     const t = template([{ Name: 'Assets', Actions: [codeBuild('FileAsset', 'P')] }], { P: project(spec) });
-
     // WHEN
     const commands = pipelineStages(t)[0]?.steps[0]?.slowest.commands;
-
     // THEN
     expect(commands?.map((c) => [c.text, c.kind])).toEqual([
-      ['cdk-assets --path "#{token}.json" publish', 'asset-publish'],
+      ['cdk-assets --path "<AWS::AccountId>.json" publish', 'asset-publish'],
     ]);
   });
 
-  test('reads a buildspec CDK Pipelines wrote into the cloud assembly, through the file reader', () => {
-    // GIVEN
-    const t = template([{ Name: 'Assets', Actions: [codeBuild('FileAssets', 'P')] }], {
-      P: project('buildspec-abc-FileAsset.yaml'),
-    });
-    const files: Record<string, string> = {
-      'buildspec-abc-FileAsset.yaml':
-        'phases:\n  build:\n    commands:\n      - cdk-assets --path "a.json" publish "x"\n',
-    };
-
-    // WHEN
-    const analysis = analysePipeline(t, { buildSpecFile: (name) => files[name] });
-
-    // THEN
-    expect(analysis.assetJobs).toBe(1);
-  });
-
   test.each([
-    ['npm install -g aws-cdk@2.1148.1', 'cli-install'],
-    ['npm install -g cdk-assets@4.7.3', 'cli-install'],
-    ['cdk -a . deploy Pipeline --require-approval=never --verbose', 'self-mutation'],
-    ['cdk-assets --path "assembly-Pipeline-dev/x.assets.json" --verbose publish "h:1-r"', 'asset-publish'],
-    ['npm run test', 'test'],
-    ['npx eslint .', 'test'],
-    ['npx jest', 'test'],
-    ['npx integ-runner', 'test'],
-    ['npm run lint', 'test'],
-    ['npx tsc --noEmit', 'test'],
-    ['npx tsx scripts/smoke-test.ts', 'script'],
-    ['node scripts/smoke-test.cjs', 'script'],
-    ['export A="$(cat a.txt)"', 'other'],
-  ])('classifies `%s` as %s', (command, kind) => {
+    ['npm install -g aws-cdk@2.1148.1', 'cli-install', SECONDS.cliInstall],
+    ['npm install -g cdk-assets@4.7.3', 'cli-install', SECONDS.cliInstall],
+    ['npm ci', 'dependencies', SECONDS.npmCi],
+    [
+      'cdk -a . deploy Pipeline --require-approval=never --verbose',
+      'self-mutation',
+      SECONDS.selfMutationDeploy,
+    ],
+    [
+      'cdk-assets --path "assembly-Pipeline-dev/x.assets.json" --verbose publish "h:1-r"',
+      'asset-publish',
+      SECONDS.assetPublish,
+    ],
+    ['npm test', 'test', SECONDS.fullTestSuite],
+    ['npm run test', 'test', SECONDS.fullTestSuite],
+    ['npx eslint .', 'test', SECONDS.testTool],
+    ['npx jest', 'test', SECONDS.testTool],
+    ['npx integ-runner', 'test', SECONDS.testTool],
+    ['npm run lint', 'test', SECONDS.testTool],
+    ['npx tsc --noEmit', 'test', SECONDS.testTool],
+    ['npm run synth', 'synth', SECONDS.synth],
+    ['npx tsx scripts/smoke-test.ts', 'script', SECONDS.tsxScript],
+    ['node scripts/smoke-test.cjs', 'script', SECONDS.nodeScript],
+    ['export A="$(cat a.txt)"', 'other', SECONDS.otherCommand],
+  ])('classifies `%s` as %s, costing %d s', (command, kind, seconds) => {
     // WHEN
     const classified = classifyCommand(command);
-
     // THEN
-    expect(classified.kind).toBe(kind);
-  });
-
-  test('the whole `npm test` costs more than one test tool on its own', () => {
-    // WHEN
-    const suite = classifyCommand('npm test');
-    const tool = classifyCommand('npx jest');
-
-    // THEN
-    expect([suite.seconds, tool.seconds]).toEqual([SECONDS.fullTestSuite, SECONDS.testTool]);
+    expect([classified.kind, classified.seconds]).toEqual([kind, seconds]);
   });
 });
 
 describe('pipeline model: critical paths', () => {
   test('(a) runs from the source action to the end of the first deployed stage smoke test', () => {
     // WHEN
-    const path = analysePipeline(baselineLike()).toFirstStageTested;
-
+    const path = BASELINE_LIKE.toFirstStageTested;
     // THEN
     expect(path?.steps.map((s) => `${s.stage}/${s.slowest.name}`)).toEqual([
       'Source/Source',
@@ -232,29 +179,27 @@ describe('pipeline model: critical paths', () => {
   });
 
   test('(a) counts one CodeBuild start per sequential step, parallel jobs as one', () => {
-    // WHEN
-    const path = analysePipeline(baselineLike()).toFirstStageTested;
-
-    // THEN
-    expect(path?.codeBuildStarts).toBe(4);
+    expect(BASELINE_LIKE.toFirstStageTested?.codeBuildStarts).toBe(4);
   });
 
   test('(a) the smoke test waits for its probe job on top of its commands', () => {
-    // WHEN
-    const path = analysePipeline(baselineLike()).toFirstStageTested;
-
-    // THEN
-    expect(path?.steps.at(-1)?.seconds).toBe(
+    expect(BASELINE_LIKE.toFirstStageTested?.steps.at(-1)?.seconds).toBe(
       codeBuildSeconds(SECONDS.npmCi, SECONDS.tsxScript, SECONDS.smokeTestJob),
     );
   });
 
-  test('(a) totals its steps', () => {
-    // WHEN
-    const path = analysePipeline(baselineLike()).toFirstStageTested;
-
-    // THEN
-    expect(path?.seconds).toBe(path?.steps.reduce((total, s) => total + s.seconds, 0));
+  test('(a) totals its steps, each priced by what it runs', () => {
+    expect(BASELINE_LIKE.toFirstStageTested?.seconds).toBe(
+      SECONDS.actionHandoff +
+        SECONDS.source +
+        codeBuildSeconds(SECONDS.npmCi, SECONDS.fullTestSuite, SECONDS.synth) +
+        codeBuildSeconds(SECONDS.cliInstall, SECONDS.selfMutationDeploy) +
+        codeBuildSeconds(SECONDS.assetPublish) +
+        2 * SECONDS.actionHandoff +
+        SECONDS.changeSetCreate +
+        SECONDS.changeSetExecute +
+        codeBuildSeconds(SECONDS.npmCi, SECONDS.tsxScript, SECONDS.smokeTestJob),
+    );
   });
 
   test('(a) ends at the change-set execution when the first stage has no smoke test', () => {
@@ -263,35 +208,28 @@ describe('pipeline model: critical paths', () => {
       { Name: 'Source', Actions: [source()] },
       { Name: 'dev', Actions: [prepare(1), execute(2), codeBuild('Later', 'None', 3)] },
     ]);
-
     // WHEN
     const path = analysePipeline(t).toFirstStageTested;
-
     // THEN
     expect(path?.steps.at(-1)?.slowest.name).toBe('Stack.Deploy');
   });
 
   test('(b) runs from the approval to the end of its stage change-set execution', () => {
-    // WHEN
-    const path = analysePipeline(baselineLike()).approvalToProduction;
-
-    // THEN
-    expect(path?.steps.map((s) => s.slowest.name)).toEqual(['Approve', 'Stack.Deploy']);
+    expect(BASELINE_LIKE.approvalToProduction?.steps.map((s) => s.slowest.name)).toEqual([
+      'Approve',
+      'Stack.Deploy',
+    ]);
   });
 
   test("(b) counts no person's time for the approval", () => {
-    // WHEN
-    const path = analysePipeline(baselineLike()).approvalToProduction;
-
-    // THEN
-    expect(path?.seconds).toBe(2 * SECONDS.actionHandoff + SECONDS.approval + SECONDS.changeSetExecute);
-    expect(SECONDS.approval).toBe(0);
+    expect(BASELINE_LIKE.approvalToProduction?.seconds).toBe(
+      2 * SECONDS.actionHandoff + SECONDS.changeSetExecute,
+    );
   });
 
   test('(b) shows the CodeBuild steps after the deploy separately', () => {
     // WHEN
-    const path = analysePipeline(baselineLike()).approvalToProduction;
-
+    const path = BASELINE_LIKE.approvalToProduction;
     // THEN
     expect(path?.after.map((s) => s.slowest.name)).toEqual(['TerminationProtection']);
     expect(path?.afterSeconds).toBe(codeBuildSeconds(SECONDS.nodeScript));
@@ -300,22 +238,14 @@ describe('pipeline model: critical paths', () => {
   test('(b) is missing when no stage waits for an approval', () => {
     // GIVEN
     const t = template([{ Name: 'dev', Actions: [prepare(1), execute(2)] }]);
-
-    // WHEN
-    const analysis = analysePipeline(t);
-
-    // THEN
-    expect(analysis.approvalToProduction).toBeUndefined();
+    // WHEN / THEN
+    expect(analysePipeline(t).approvalToProduction).toBeUndefined();
   });
 });
 
 describe('pipeline model: counts', () => {
   test('counts every CodeBuild action that publishes assets', () => {
-    // WHEN
-    const analysis = analysePipeline(baselineLike());
-
-    // THEN
-    expect(analysis.assetJobs).toBe(2);
+    expect(BASELINE_LIKE.assetJobs).toBe(2);
   });
 
   test('counts every test and lint command in the pipeline', () => {
@@ -324,48 +254,36 @@ describe('pipeline model: counts', () => {
       A: project(buildSpec(['npm test'])),
       B: project(buildSpec(['npx eslint .', 'npx jest', 'node x.cjs'])),
     });
-
-    // WHEN
-    const analysis = analysePipeline(t);
-
-    // THEN
-    expect(analysis.testRuns).toBe(3);
+    // WHEN / THEN
+    expect(analysePipeline(t).testRuns).toBe(3);
   });
 
   test('counts the CodeBuild starts and jobs before the first CloudFormation action', () => {
-    // WHEN
-    const analysis = analysePipeline(baselineLike());
-
-    // THEN
-    expect(analysis.firstDeployStage).toBe('dev');
-    expect([analysis.codeBuildStartsBeforeFirstDeploy, analysis.codeBuildJobsBeforeFirstDeploy]).toEqual([
-      3, 4,
+    const { firstDeployStage, codeBuildStartsBeforeFirstDeploy, codeBuildJobsBeforeFirstDeploy } =
+      BASELINE_LIKE;
+    expect([firstDeployStage, codeBuildStartsBeforeFirstDeploy, codeBuildJobsBeforeFirstDeploy]).toEqual([
+      'dev',
+      3,
+      4,
     ]);
   });
 
   test('fails when the template holds no CodePipeline', () => {
-    // WHEN / THEN
     expect(() => analysePipeline({ Resources: {} })).toThrow(
       'expected one AWS::CodePipeline::Pipeline in the template, found 0',
     );
   });
 });
 
-describe('pipeline model: the baseline pipeline', () => {
-  test('synthesizes, with one test run (its Synth step) and one asset job per file asset (4: three handlers, one CDK provider)', () => {
-    // GIVEN
-    const config = exampleConfig();
-    const stack = baselinePipeline(testApp(), 'Pipeline', { config });
-
-    // WHEN
-    const analysis = analysePipeline(Template.fromStack(stack).toJSON());
-
-    // THEN
-    const testRuns = analysis.stages.flatMap((s) => s.steps.flatMap((step) => step.actions));
-    expect(testRuns.filter((a) => a.commands.some((c) => c.kind === 'test')).map((a) => a.name)).toEqual([
-      'Synth',
-    ]);
-    expect(analysis.testRuns).toBe(1);
-    expect(analysis.assetJobs).toBe(4);
-  });
+test('the baseline pipeline synthesizes, with one test run (its Synth step) and one asset job per file asset (4: three handlers, one CDK provider)', () => {
+  // GIVEN
+  const stack = baselinePipeline(testApp(), 'Pipeline', { config: exampleConfig() });
+  // WHEN
+  const analysis = analysePipeline(Template.fromStack(stack).toJSON());
+  // THEN
+  const actions = analysis.stages.flatMap((s) => s.steps.flatMap((step) => step.actions));
+  expect(actions.filter((a) => a.commands.some((c) => c.kind === 'test')).map((a) => a.name)).toEqual([
+    'Synth',
+  ]);
+  expect([analysis.testRuns, analysis.assetJobs]).toEqual([1, 4]);
 });

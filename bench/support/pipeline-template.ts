@@ -1,8 +1,11 @@
 /**
- * Reading a synthesized pipeline template (a CloudFormation JSON object) for `bench/pipeline-model.ts`:
- * the single CodePipeline's stages and actions, what kind each action is, and for CodeBuild actions
- * the commands of the project they start. Only reads; the model prices what is read.
+ * Reading a synthesized pipeline template (a CloudFormation JSON object): the single CodePipeline's
+ * stages and actions, what kind each action is, and for CodeBuild actions the project they start and
+ * its commands. Only reads: `bench/pipeline-model.ts` prices what is read, the pipeline's tests
+ * assert on it.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
 export type ActionKind =
@@ -22,6 +25,11 @@ export interface PipelineAction {
   readonly kind: ActionKind;
   /** What a CodeBuild action's buildspec runs, in phase order; empty for other actions. */
   readonly commands: readonly string[];
+  /** The action as the template declares it (`Configuration`, `Namespace`, `RoleArn`, artifacts). */
+  readonly declaration: Record<string, unknown>;
+  readonly configuration: Record<string, unknown>;
+  /** A CodeBuild action's project: the `Properties` of the `AWS::CodeBuild::Project` it starts. */
+  readonly project?: Record<string, unknown>;
 }
 
 export interface PipelineStage {
@@ -37,9 +45,10 @@ const field = (value: unknown, name: string): Record<string, unknown> => {
   return isRecord(inner) ? inner : {};
 };
 
-/** A string, or an `Fn::Join` of strings with every other token shown as `#{token}`. */
+/** A string, a `{ Ref }` as `<name>`, or an `Fn::Join` of those with every other token as `#{token}`. */
 export function flattenIntrinsic(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
+  if (isRecord(value) && typeof value.Ref === 'string') return `<${value.Ref}>`;
   const join = isRecord(value) ? value['Fn::Join'] : undefined;
   if (!Array.isArray(join) || typeof join[0] !== 'string' || !Array.isArray(join[1])) return undefined;
   const parts: unknown[] = join[1];
@@ -48,15 +57,9 @@ export function flattenIntrinsic(value: unknown): string | undefined {
 
 const PHASES = ['install', 'pre_build', 'build', 'post_build'] as const;
 
-/** The commands of an inline buildspec (JSON, as CDK writes it, or YAML), in phase order. */
+/** The commands of a buildspec (JSON, as CDK writes it inline, is YAML too), in phase order. */
 export function buildSpecCommands(buildSpec: string): string[] {
-  let spec: unknown;
-  try {
-    spec = JSON.parse(buildSpec);
-  } catch {
-    spec = parseYaml(buildSpec);
-  }
-  const phases = field(spec, 'phases');
+  const phases = field(parseYaml(buildSpec), 'phases');
   return PHASES.flatMap((name) => {
     const commands = field(phases, name).commands;
     return Array.isArray(commands) ? commands.filter((c): c is string => typeof c === 'string') : [];
@@ -77,12 +80,17 @@ export interface ReadOptions {
 /** A buildspec's name rather than its text. */
 const BUILDSPEC_FILE = /^[\w./-]+\.(ya?ml|json)$/;
 
-/** The commands of the CodeBuild project a `ProjectName: { Ref }` points at; none for other names. */
-function projectCommands(resources: Resources, projectName: unknown, options: ReadOptions): string[] {
+/** The properties of the CodeBuild project a `ProjectName: { Ref }` points at. */
+function projectOf(resources: Resources, projectName: unknown): Record<string, unknown> | undefined {
   const ref = isRecord(projectName) ? projectName.Ref : undefined;
   const project = typeof ref === 'string' ? resources[ref] : undefined;
-  if (!isRecord(project) || project.Type !== 'AWS::CodeBuild::Project') return [];
-  const buildSpec = flattenIntrinsic(field(field(project, 'Properties'), 'Source').BuildSpec);
+  return isRecord(project) && project.Type === 'AWS::CodeBuild::Project'
+    ? field(project, 'Properties')
+    : undefined;
+}
+
+function projectCommands(project: Record<string, unknown> | undefined, options: ReadOptions): string[] {
+  const buildSpec = flattenIntrinsic(field(project, 'Source').BuildSpec);
   if (buildSpec === undefined) return [];
   const text = BUILDSPEC_FILE.test(buildSpec) ? options.buildSpecFile?.(buildSpec) : buildSpec;
   return text === undefined ? [] : buildSpecCommands(text);
@@ -111,8 +119,10 @@ function readAction(
   const kind = kindOf(field(action, 'ActionTypeId'), configuration);
   const name = isRecord(action) && typeof action.Name === 'string' ? action.Name : '(unnamed)';
   const runOrder = isRecord(action) && typeof action.RunOrder === 'number' ? action.RunOrder : 1;
-  const commands = kind === 'codebuild' ? projectCommands(resources, configuration.ProjectName, options) : [];
-  return { stage, name, runOrder, kind, commands };
+  const project = kind === 'codebuild' ? projectOf(resources, configuration.ProjectName) : undefined;
+  const commands = projectCommands(project, options);
+  const declaration = isRecord(action) ? action : {};
+  return { stage, name, runOrder, kind, commands, declaration, configuration, project };
 }
 
 /** The stages of the template's single `AWS::CodePipeline::Pipeline`, in order. */
@@ -130,4 +140,12 @@ export function readPipeline(template: unknown, options: ReadOptions = {}): Pipe
     const actions = isRecord(stage) && Array.isArray(stage.Actions) ? (stage.Actions as unknown[]) : [];
     return { name, actions: actions.map((action) => readAction(resources, name, action, options)) };
   });
+}
+
+/** `ReadOptions.buildSpecFile` for the cloud assembly in `directory`. */
+export function assemblyFiles(directory: string): (name: string) => string | undefined {
+  return (name) => {
+    const file = join(directory, name);
+    return existsSync(file) ? readFileSync(file, 'utf-8') : undefined;
+  };
 }
