@@ -1,4 +1,6 @@
 import type { ConfigProblem } from './schema';
+import { dotted, parseCidr } from './cidr';
+import { isKnownRegion } from './regions';
 
 /**
  * The subnets a created VPC gets in each zone (`StageNetwork`): a public subnet, and a private one
@@ -17,14 +19,15 @@ export interface CreatedVpcSettings {
 }
 
 /**
- * What would synthesize a VPC that cannot work, or end in a CDK stack trace: zones of another region,
- * a CIDR whose address has host bits set (CDK would build another range than the endpoint's security
- * group admits), and a range too small for the subnets. Paths are relative to the VPC's settings.
+ * What would synthesize a VPC that cannot work, or end in a CDK stack trace: zones of another region
+ * (CDK would build subnets in them), and a range too small for the subnets. Paths are relative to the
+ * VPC's settings.
  */
 export function createdVpcProblems(vpc: CreatedVpcSettings): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   vpc.availabilityZones.forEach((zone, index) => {
-    if (!new RegExp(`^${vpc.region}[a-z]$`).test(zone)) {
+    // An unknown region is reported with the region; its zones would only repeat it.
+    if (isKnownRegion(vpc.region) && !new RegExp(`^${vpc.region}[a-z]$`).test(zone)) {
       problems.push({
         path: ['availabilityZones', index],
         message:
@@ -33,39 +36,26 @@ export function createdVpcProblems(vpc: CreatedVpcSettings): ConfigProblem[] {
       });
     }
   });
-  const cidrProblem = cidrBlockProblem(vpc);
-  if (cidrProblem) problems.push({ path: ['cidr'], message: cidrProblem });
+  const tooSmall = sizeProblem(vpc);
+  if (tooSmall) problems.push({ path: ['cidr'], message: tooSmall });
   return problems;
 }
 
-function cidrBlockProblem(vpc: CreatedVpcSettings): string | undefined {
-  const [address = '', prefixText = ''] = vpc.cidr.split('/');
-  const octets = address.split('.').map(Number);
-  if (octets.some((octet) => octet > 255)) {
-    return `'${vpc.cidr}' is not an IPv4 address: each of its four numbers is at most 255, e.g. 10.0.0.0/16`;
-  }
-  const prefix = Number(prefixText);
-  const size = 2 ** (32 - prefix);
-  const start = octets.reduce((value, octet) => value * 256 + octet, 0);
-  const network = start - (start % size);
-  if (network !== start) {
-    return (
-      `'${vpc.cidr}' has host bits set: a /${prefix} block starts at ${dotted(network)}, so write ` +
-      `${dotted(network)}/${prefix} (or pick another block that starts at its own address)`
-    );
-  }
+/** A range too small for the subnets ends in a CDK stack trace: say so with the size that fits. */
+function sizeProblem(vpc: CreatedVpcSettings): string | undefined {
+  const block = parseCidr(vpc.cidr);
+  if (!block) return undefined;
+  const size = 2 ** (32 - block.prefix);
   const needed = addressesNeeded(vpc.availabilityZones.length, vpc.privateSubnets);
-  if (needed > size) {
-    const smallest = 32 - Math.ceil(Math.log2(needed));
-    const example = network - (network % 2 ** (32 - smallest));
-    return (
-      `a /${prefix} block (${size} addresses) cannot hold the subnets of ${vpc.availabilityZones.length} ` +
-      `zone(s), a public /${CREATED_SUBNET_MASKS.public}` +
-      (vpc.privateSubnets ? ` and a private /${CREATED_SUBNET_MASKS.private}` : '') +
-      ` each: use a /${smallest} or larger block, e.g. ${dotted(example)}/${smallest}`
-    );
-  }
-  return undefined;
+  if (needed <= size) return undefined;
+  const smallest = 32 - Math.ceil(Math.log2(needed));
+  const example = block.network - (block.network % 2 ** (32 - smallest));
+  return (
+    `a /${block.prefix} block (${size} addresses) cannot hold the subnets of ${vpc.availabilityZones.length} ` +
+    `zone(s), a public /${CREATED_SUBNET_MASKS.public}` +
+    (vpc.privateSubnets ? ` and a private /${CREATED_SUBNET_MASKS.private}` : '') +
+    ` each: use a /${smallest} or larger block, e.g. ${dotted(example)}/${smallest}`
+  );
 }
 
 /** The end of the last subnet, when each zone's subnets are placed one type after the other, aligned. */
@@ -77,8 +67,4 @@ function addressesNeeded(zones: number, privateSubnets: boolean): number {
     for (let zone = 0; zone < zones; zone++) next = Math.ceil(next / size) * size + size;
   }
   return next;
-}
-
-function dotted(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 }

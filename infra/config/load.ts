@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError } from './config-error';
+import { describeIssues } from './describe-issues';
 import { nameProblems } from './names';
 import {
   appConfigSchema,
@@ -22,25 +23,10 @@ function withRules<T>(rules: (value: T) => ConfigProblem[]) {
 const validAppConfig = appConfigSchema.superRefine(withRules(configProblems));
 const validStageConfig = stageConfigSchema.superRefine(withRules(stageProblems));
 
-function describe(issues: readonly z.core.$ZodIssue[], prefix: string): string[] {
-  return issues.map((issue) => {
-    const path = issue.path.reduce<string>(
-      (acc, key) =>
-        typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key),
-      prefix,
-    );
-    const message =
-      issue.code === 'unrecognized_keys'
-        ? `unknown setting${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `'${k}'`).join(', ')}: check the spelling`
-        : issue.message;
-    return `${path || '(root)'}: ${message}`;
-  });
-}
-
 /** Validates the whole configuration at once; throws a ConfigError listing every problem. */
 export function parseConfig(input: unknown): AppConfig {
-  const result = validAppConfig.safeParse(input);
-  if (!result.success) throw new ConfigError(describe(result.error.issues, ''));
+  const result = validAppConfig.safeParse(input, { reportInput: true });
+  if (!result.success) throw new ConfigError(describeIssues(appConfigSchema, result.error.issues, ''));
   return result.data;
 }
 
@@ -74,14 +60,18 @@ export function selectStage(config: AppConfig, name: string, options: PreviewSta
     );
   }
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `context stage: ${p}`));
-  const result = validStageConfig.safeParse({
-    name,
-    account,
-    region: config.preview.region,
-    ephemeral: true,
-    vpc: config.preview.vpc,
-  });
-  if (!result.success) throw new ConfigError(describe(result.error.issues, 'preview stage'));
+  const result = validStageConfig.safeParse(
+    {
+      name,
+      account,
+      region: config.preview.region,
+      ephemeral: true,
+      vpc: config.preview.vpc,
+    },
+    { reportInput: true },
+  );
+  if (!result.success)
+    throw new ConfigError(describeIssues(stageConfigSchema, result.error.issues, 'preview stage'));
   return result.data;
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { cidrProblem } from './cidr';
+import { isKnownRegion } from './regions';
 import { stageNameProblem } from './stage-name';
 
 /**
@@ -10,8 +12,10 @@ import { stageNameProblem } from './stage-name';
 export const accountId = z
   .string()
   .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id, e.g. 123456789012' });
-export const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, {
-  error: 'must be an AWS region code, e.g. ap-northeast-1',
+export const region = z.string().refine(isKnownRegion, {
+  error: (issue) =>
+    `'${String(issue.input)}' is not an AWS region aws-cdk-lib knows: use a region code such as ` +
+    'ap-northeast-1, eu-west-1 or us-east-1 (aws ec2 describe-regions lists those of your account)',
 });
 const availabilityZones = z
   .array(
@@ -72,7 +76,10 @@ const createdVpc = z.strictObject({
   availabilityZones,
   cidr: z
     .string()
-    .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, { error: 'must be an IPv4 CIDR from /16 to /24' })
+    .superRefine((cidr, ctx) => {
+      const problem = cidrProblem(cidr);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .default('10.0.0.0/16'),
   natGateways: z.number().int().min(0).max(3).default(0),
 });

@@ -56,7 +56,7 @@ describe('parseConfig', () => {
       withStage({ account: '1234', region: 'Tokyo', batch: { maxvCpus: 0 } }),
       [
         /^stages\[0\]\.account: must be a 12-digit AWS account id/,
-        /^stages\[0\]\.region: must be an AWS region code/,
+        /^stages\[0\]\.region: 'Tokyo' is not an AWS region aws-cdk-lib knows/,
         /^stages\[0\]\.batch\.maxvCpus: must be at least 1/,
       ],
     ],
@@ -105,7 +105,7 @@ describe('parseConfig', () => {
     [
       'a misspelt setting, naming it',
       withStage({ maxVcpus: 8 }),
-      "stages[0]: unknown setting 'maxVcpus': check the spelling",
+      "stages[0]: unknown setting 'maxVcpus': did you mean batch.maxvCpus?",
     ],
     [
       'a malformed job queue URL and subnet id',
