@@ -1,4 +1,13 @@
-import { Annotations, Arn, ArnFormat, Duration, Stack, Token, type RemovalPolicy } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Arn,
+  ArnFormat,
+  Duration,
+  Stack,
+  Token,
+  Validations,
+  type RemovalPolicy,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -137,5 +146,16 @@ export class NotificationTopic extends Construct {
     ]
       .filter(Boolean)
       .join(' ');
+  }
+
+  /** Lets `role` publish to the topic, and use the topic's key when it is encrypted. */
+  public grantPublish(role: iam.Role): void {
+    this.topic.grantPublish(role);
+    if (!this.topic.masterKey) return;
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        "SNS encrypts each message with a data key from the topic's key; the grant is on that key alone",
+    });
   }
 }

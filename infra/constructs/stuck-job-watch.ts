@@ -5,12 +5,12 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageResourceNames } from '../config/names';
 import { acknowledgeFindings } from '../nag/acknowledge';
 import { BatchEventFunction } from './batch-event-function';
+import type { NotificationTopic } from './notification-topic';
 
 const ENTRY = path.join(__dirname, '..', '..', 'functions', 'stuck-job', 'index.ts');
 
@@ -21,7 +21,7 @@ export interface StuckJobWatchProps {
   readonly jobQueue: batch.IJobQueue;
   /** Minutes a job may wait in RUNNABLE or STARTING before its one notification. */
   readonly stuckAfterMinutes: number;
-  readonly topic: sns.ITopic;
+  readonly topic: NotificationTopic;
   /** Receives the events and checks that could not be delivered to, or handled by, the function. */
   readonly deadLetterQueue: sqs.IQueue;
   /** APP_NAME, STAGE, SNS_ARN and the other settings the handlers share. */
@@ -84,18 +84,18 @@ export class StuckJobWatch extends Construct {
       resourceName: functionName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    const group = this.scheduleGroup.scheduleGroupName;
+    const schedulesArn = stack.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${group}/*`,
+    });
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         // Only schedules of this account's group may use the role (the confused-deputy guard).
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'scheduler',
-              resource: 'schedule',
-              resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
-            }),
-          },
+          ArnLike: { 'aws:SourceArn': schedulesArn },
         },
       }),
       description: 'EventBridge Scheduler: invokes the stuck-job check when it is due',
@@ -110,11 +110,6 @@ export class StuckJobWatch extends Construct {
       description: 'Stuck-job handler: schedules checks, describes jobs, publishes to the stage topic',
     });
     props.topic.grantPublish(role);
-    const schedulesArn = stack.formatArn({
-      service: 'scheduler',
-      resource: 'schedule',
-      resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
-    });
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule'], resources: [schedulesArn] }),
     );
@@ -134,13 +129,7 @@ export class StuckJobWatch extends Construct {
     // cdk-nag names the finding after the ARN as synthesized: the partition a literal or its token's name.
     const named = (value: string, pseudo: string): string =>
       Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value;
-    const [partition, region, account] = [
-      named(stack.partition, 'Partition'),
-      named(stack.region, 'Region'),
-      named(stack.account, 'AccountId'),
-    ];
-    const kmsReason =
-      "SNS encrypts each message with a data key from the topic's key; the grant is on that key alone";
+    const where = `${named(stack.partition, 'Partition')}:scheduler:${named(stack.region, 'Region')}`;
     acknowledgeFindings(role.node.findChild('DefaultPolicy'), [
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -149,12 +138,9 @@ export class StuckJobWatch extends Construct {
           'permissions (Service Authorization Reference); they only read',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:${partition}:scheduler:${region}:${account}:schedule/${props.names.stuckJobChecks.name}/*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${where}:${named(stack.account, 'AccountId')}:schedule/${props.names.stuckJobChecks.name}/*]`,
         reason: "The checks are one schedule per job, named at run time, in this stage's own schedule group",
       },
-      ...(props.topic.masterKey
-        ? [{ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: kmsReason }]
-        : []),
     ]);
 
     this.function = new BatchEventFunction(this, 'Resource', {

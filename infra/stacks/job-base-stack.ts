@@ -93,7 +93,7 @@ export class JobBaseStack extends Stack {
       POWERTOOLS_SERVICE_NAME: appName,
       MESSAGE_STRUCTURE: notifications.messageStructure === 'text' ? 'string' : 'json',
     };
-    const common = { names, topic, jobQueue, deadLetterQueue: dlq, environment, ...lifetime };
+    const common = { names, topic: this.topic, jobQueue, deadLetterQueue: dlq, environment, ...lifetime };
     // 'Default': its resources keep the logical ids they had when the stack created them itself.
     this.jobState = new JobStateNotifications(this, 'Default', { ...common, appName, stage, network });
     const jobsAssignPublicIp = network.jobsNeedPublicIp ? ('ENABLED' as const) : ('DISABLED' as const);
