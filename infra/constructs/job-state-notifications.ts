@@ -99,13 +99,10 @@ export class JobStateNotifications extends Construct {
     return role;
   }
 
-  /** `https://sqs.<region>.amazonaws.com/<account>/<name>` -> the queue's ARN. */
+  /** `https://sqs.<region>.amazonaws.com/<account>/<name>` (the configuration checks the form) -> its ARN. */
   private queueArnFromUrl(queueUrl: string): string {
-    const [, region, account, queueName] =
-      /^https:\/\/sqs\.([^.]+)\.[^/]+\/(\d{12})\/([^/]+)$/.exec(queueUrl) ?? [];
-    if (!region || !account || !queueName)
-      throw new Error(`jobQueueUrl '${queueUrl}' is not an SQS queue URL`);
-    return `arn:${Stack.of(this).partition}:sqs:${region}:${account}:${queueName}`;
+    const [, , host = '', account, queueName] = queueUrl.split('/');
+    return `arn:${Stack.of(this).partition}:sqs:${host.split('.')[1]}:${account}:${queueName}`;
   }
 
   /** What Lambda needs to manage a VPC-attached function's network interfaces (no resource scope). */
