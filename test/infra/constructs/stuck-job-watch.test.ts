@@ -110,25 +110,6 @@ describe('StuckJobWatch', () => {
     });
   });
 
-  test('nothing is lost: the rule target and the function send what fails to the dead-letter queue', () => {
-    const dlq = logicalIdOf(template, 'AWS::SQS::Queue', { MessageRetentionPeriod: 1209600 });
-    const fn = logicalIdOf(template, 'AWS::Lambda::Function', { FunctionName: STUCK_HANDLER });
-    template.hasResourceProperties('AWS::Events::Rule', {
-      Targets: [
-        Match.objectLike({
-          Arn: { 'Fn::GetAtt': [fn, 'Arn'] },
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
-          RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 },
-        }),
-      ],
-    });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: fn },
-      MaximumRetryAttempts: 0,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
-    });
-  });
-
   describe('which events start a watch', () => {
     const pattern = rulePatternOf(template, STUCK_HANDLER);
 
