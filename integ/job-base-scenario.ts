@@ -8,8 +8,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ExpectedResult, IntegTest, Match, type WaiterStateMachineOptions } from '@aws-cdk/integ-tests-alpha';
 import { Construct } from 'constructs';
-import { INTEG_STAGE_NAME } from '../infra/config/ephemeral';
-import { physicalName } from '../infra/config/names';
+import { INTEG_APP_NAME, INTEG_STAGE_NAME } from '../infra/config/ephemeral';
+import { physicalName, stageResourceNames } from '../infra/config/names';
 import { stageConfigSchema, type StageConfig } from '../infra/config/schema';
 import {
   HANDLER_ARCHITECTURE,
@@ -34,7 +34,6 @@ import { JobBaseStack } from '../infra/stacks/job-base-stack';
 
 /** Where the scenario deploys; `integ.config.json` pins integ-runner to the same region. */
 export const INTEG_REGION = 'ap-northeast-1';
-export const INTEG_APP_NAME = 'jobs';
 
 /** A Fargate job takes minutes to be placed, pull its image and stop; CloudFormation waits up to an hour. */
 export const NOTIFICATION_WAIT = { totalTimeout: Duration.minutes(20), interval: Duration.seconds(30) };
@@ -148,7 +147,7 @@ export function buildJobBaseScenario(app: App): JobBaseScenario {
     env,
     appName: INTEG_APP_NAME,
     stage,
-    stackName: name('JobBase'),
+    stackName: stageResourceNames(INTEG_APP_NAME, stage.name).stack.name,
     description: `Batch job platform (${INTEG_APP_NAME}), stage ${stage.name}: JobBase (integration test)`,
   });
 
@@ -163,7 +162,7 @@ export function buildJobBaseScenario(app: App): JobBaseScenario {
   const topic = jobBase.topic.topic;
   const succeeds = new NotifiedProbe(probes, 'Succeeds', { ...PROBES.succeeds, topic, assignPublicIp });
   const fails = new NotifiedProbe(probes, 'Fails', { ...PROBES.fails, topic, assignPublicIp });
-  const alarmName = jobBase.deadLetterAlarm.alarmName;
+  const alarmName = jobBase.deadLetterQueue.alarm.alarmName;
   const alarmInbox = new Inbox(probes, 'AlarmInbox', { topic });
 
   const assertions = new Stack(app, 'Assertions', {

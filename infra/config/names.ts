@@ -27,18 +27,6 @@ export interface GivenName {
   readonly what?: string;
 }
 
-/** Every name a JobBase stage gives, with the service whose limit applies. */
-export const STAGE_NAMES: ReadonlyArray<readonly [string, NamedResource]> = [
-  ['BatchSuccessHandler', 'lambdaFunction'],
-  ['BatchErrorHandler', 'lambdaFunction'],
-  ['BatchStuckHandler', 'lambdaFunction'],
-  ['StuckJobChecks', 'scheduleGroup'],
-  ['Slack', 'chatbotConfiguration'],
-  ['BatchLambdaRole', 'iamRole'],
-  ['SmokeTestRole', 'iamRole'],
-  ['JobBase', 'cloudFormationStack'],
-];
-
 export function physicalName(appName: string, stageName: string, name: string): string {
   return `${appName}-${stageName}-${name}`;
 }
@@ -48,10 +36,33 @@ export function topicDisplayName(appName: string, stageName: string): string {
   return `${appName} ${stageName} batch jobs`;
 }
 
+/**
+ * The resources a JobBase stage names, each with the service whose limit applies: the stack, stage
+ * and integration scenario take their names from here, and `nameProblems` checks them all.
+ */
+export function stageResourceNames(appName: string, stageName: string) {
+  const named = (suffix: string, resource: NamedResource): GivenName => ({
+    name: physicalName(appName, stageName, suffix),
+    resource,
+  });
+  return {
+    successHandler: named('BatchSuccessHandler', 'lambdaFunction'),
+    errorHandler: named('BatchErrorHandler', 'lambdaFunction'),
+    stuckHandler: named('BatchStuckHandler', 'lambdaFunction'),
+    stuckJobChecks: named('StuckJobChecks', 'scheduleGroup'),
+    slack: named('Slack', 'chatbotConfiguration'),
+    handlerRole: named('BatchLambdaRole', 'iamRole'),
+    smokeTestRole: named('SmokeTestRole', 'iamRole'),
+    stack: named('JobBase', 'cloudFormationStack'),
+  } as const;
+}
+
+export type StageResourceNames = ReturnType<typeof stageResourceNames>;
+
 /** Every name a stage gives. */
 export function stageGivenNames(appName: string, stageName: string): GivenName[] {
   return [
-    ...STAGE_NAMES.map(([name, resource]) => ({ name: physicalName(appName, stageName, name), resource })),
+    ...Object.values(stageResourceNames(appName, stageName)),
     { name: topicDisplayName(appName, stageName), resource: 'snsDisplayName' },
   ];
 }

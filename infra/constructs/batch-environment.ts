@@ -1,4 +1,4 @@
-import { Tags, Token } from 'aws-cdk-lib';
+import { Tags } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
@@ -7,7 +7,7 @@ export interface BatchEnvironmentProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   /**
-   * The most vCPUs the Fargate environment runs at once.
+   * The most vCPUs the Fargate environment runs at once (the configuration checks the range).
    * @default 32
    */
   readonly maxvCpus?: number;
@@ -37,11 +37,6 @@ export class BatchEnvironment extends Construct {
   constructor(scope: Construct, id: string, props: BatchEnvironmentProps) {
     super(scope, id);
     const maxvCpus = props.maxvCpus ?? 32;
-    if (!Token.isUnresolved(maxvCpus) && (!Number.isInteger(maxvCpus) || maxvCpus < 1 || maxvCpus > 4096)) {
-      throw new Error(
-        `BatchEnvironment '${id}': maxvCpus must be an integer from 1 to 4096, got ${maxvCpus}`,
-      );
-    }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Size } from 'aws-cdk-lib';
+import { RemovalPolicy, Size, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -26,11 +26,13 @@ export class ProbeJobDefinition extends Construct {
 
   constructor(scope: Construct, id: string, props: ProbeJobDefinitionProps) {
     super(scope, id);
-    if (!Number.isInteger(props.exitCode) || props.exitCode < 0 || props.exitCode > 255) {
-      throw new Error(
-        `ProbeJobDefinition '${id}': exitCode must be an integer from 0 to 255, got ${props.exitCode}`,
-      );
-    }
+    const { exitCode } = props;
+    this.node.addValidation({
+      validate: () =>
+        Token.isUnresolved(exitCode) || (Number.isInteger(exitCode) && exitCode >= 0 && exitCode <= 255)
+          ? []
+          : [`ProbeJobDefinition '${id}': exitCode must be an integer from 0 to 255, got ${exitCode}`],
+    });
     const container = new batch.EcsFargateContainerDefinition(this, 'Container', {
       image: ecs.ContainerImage.fromRegistry(PROBE_IMAGE),
       command: ['sh', '-c', `echo "probe job exiting with ${props.exitCode}"; exit ${props.exitCode}`],

@@ -2,9 +2,8 @@ import { Annotations, CfnResource, Fn, Stack, type RemovalPolicy } from 'aws-cdk
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-
-/** How the subnets of VPC-attached handlers reach SNS. */
-export type SnsEndpointMode = 'create' | 'existing' | 'nat';
+import { previewNetworkNames } from '../config/preview-network';
+import type { StageConfig } from '../config/schema';
 
 export interface ExistingVpcProps {
   readonly vpcId: string;
@@ -21,10 +20,10 @@ export interface ExistingVpcProps {
   /**
    * How the handler subnets reach SNS: `create` an SNS interface endpoint with private DNS in them,
    * open to the handlers' security groups (`allowSnsFrom`); the VPC has one already (`existing`); or
-   * they route to a NAT gateway (`nat`). Required with attached handlers.
+   * they route to a NAT gateway (`nat`). The configuration requires it with attached handlers.
    * @default - none
    */
-  readonly snsEndpoint?: SnsEndpointMode;
+  readonly snsEndpoint?: NonNullable<StageConfig['vpc']['existing']>['snsEndpoint'];
 }
 
 export interface CreatedVpcProps {
@@ -82,7 +81,6 @@ export class StageNetwork extends Construct {
 
     if (props.existing) {
       const existing = props.existing;
-      if (props.handlersAttached) checkHandlersReachSns(id, existing);
       const imported = new Map<string, ec2.ISubnet>();
       const subnet = (subnetId: string): ec2.ISubnet => {
         const known = imported.get(subnetId);
@@ -181,21 +179,20 @@ export class StageNetwork extends Construct {
 }
 
 /**
- * VPC-attached handlers in an existing VPC must reach SNS: not from public subnets (Lambda gives a
- * function no public IP), and by a way the operator states. Otherwise every notification waits out
- * the function's timeout and dead-letters.
+ * The VPC a stage's network uses: the configured one, or for `vpc.shared` the preview network, whose
+ * VPC and public subnets the stage imports from the `PreviewNetwork` stack's exports.
  */
-function checkHandlersReachSns(id: string, existing: ExistingVpcProps): void {
-  if (existing.publicSubnets && !existing.handlerSubnetIds?.length) {
-    throw new Error(
-      `StageNetwork '${id}': attached handlers cannot run in the public subnets of 'existing.subnetIds' ` +
-        "(Lambda gives a function no public IP): set 'existing.handlerSubnetIds' to private subnets",
-    );
-  }
-  if (!existing.snsEndpoint) {
-    throw new Error(
-      `StageNetwork '${id}': set 'existing.snsEndpoint' to say how the handler subnets reach SNS ` +
-        "('create', 'existing' or 'nat')",
-    );
-  }
+export function stageVpc(
+  appName: string,
+  vpc: StageConfig['vpc'],
+): Pick<StageNetworkProps, 'existing' | 'create'> {
+  if (!vpc.shared) return { existing: vpc.existing, create: vpc.create };
+  const names = previewNetworkNames(appName, vpc.shared.availabilityZones.length);
+  return {
+    existing: {
+      vpcId: Fn.importValue(names.vpcIdExport),
+      subnetIds: names.subnetIdExports.map((name) => Fn.importValue(name)),
+      publicSubnets: true,
+    },
+  };
 }

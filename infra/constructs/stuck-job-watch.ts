@@ -1,27 +1,25 @@
-import { ArnFormat, Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
+import * as path from 'node:path';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as batch from 'aws-cdk-lib/aws-batch';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { StageResourceNames } from '../config/names';
 import { acknowledgeFindings } from '../nag/acknowledge';
-import { HANDLER_ARCHITECTURE, HANDLER_BUNDLING, HANDLER_RUNTIME } from './handler-bundling';
+import { BatchEventFunction } from './batch-event-function';
 import type { NotificationTopic } from './notification-topic';
 
+const ENTRY = path.join(__dirname, '..', '..', 'functions', 'stuck-job', 'index.ts');
+
 export interface StuckJobWatchProps {
-  /** The handler's entry file under `functions/`. */
-  readonly entry: string;
-  readonly functionName: string;
-  /** The schedule group the checks are created in, e.g. `jobs-dev-StuckJobChecks`. */
-  readonly scheduleGroupName: string;
+  /** The function's name and that of the schedule group the checks are created in. */
+  readonly names: Pick<StageResourceNames, 'stuckHandler' | 'stuckJobChecks'>;
   /** The queue whose jobs are watched. */
   readonly jobQueue: batch.IJobQueue;
-  /** Minutes a job may wait in RUNNABLE or STARTING before its one notification (at least 1). */
+  /** Minutes a job may wait in RUNNABLE or STARTING before its one notification. */
   readonly stuckAfterMinutes: number;
   readonly topic: NotificationTopic;
   /** Receives the events and checks that could not be delivered to, or handled by, the function. */
@@ -62,52 +60,42 @@ export const WATCHED_RUNNABLE_DETAIL = {
  * it cannot deliver for an hour, then sends it there too.
  */
 export class StuckJobWatch extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: BatchEventFunction;
   public readonly rule: events.Rule;
   public readonly scheduleGroup: scheduler.ScheduleGroup;
   /** The role Scheduler invokes the function with. */
   public readonly schedulerRole: iam.Role;
-  public readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: StuckJobWatchProps) {
     super(scope, id);
-    if (!Number.isInteger(props.stuckAfterMinutes) || props.stuckAfterMinutes < 1) {
-      throw new Error(
-        `StuckJobWatch '${id}': stuckAfterMinutes must be a whole number of minutes of at least 1; ` +
-          `got ${props.stuckAfterMinutes} (a stage turns the alerts off with 0 by creating no watch)`,
-      );
-    }
     const stack = Stack.of(this);
+    const functionName = props.names.stuckHandler.name;
     // Pending checks are of no use once the stage is gone: deleting the group deletes them, and a
     // deleted group never blocks deploying the stage again under the same name.
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {
-      scheduleGroupName: props.scheduleGroupName,
+      scheduleGroupName: props.names.stuckJobChecks.name,
       removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention,
-      removalPolicy: props.removalPolicy,
     });
 
     // Built from the name, not read from the function, so the function's environment can name it.
     const functionArn = stack.formatArn({
       service: 'lambda',
       resource: 'function',
-      resourceName: props.functionName,
+      resourceName: functionName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const group = this.scheduleGroup.scheduleGroupName;
+    const schedulesArn = stack.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${group}/*`,
     });
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         // Only schedules of this account's group may use the role (the confused-deputy guard).
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'scheduler',
-              resource: 'schedule',
-              resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
-            }),
-          },
+          ArnLike: { 'aws:SourceArn': schedulesArn },
         },
       }),
       description: 'EventBridge Scheduler: invokes the stuck-job check when it is due',
@@ -121,13 +109,7 @@ export class StuckJobWatch extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Stuck-job handler: schedules checks, describes jobs, publishes to the stage topic',
     });
-    this.logGroup.grantWrite(role);
     props.topic.grantPublish(role);
-    const schedulesArn = stack.formatArn({
-      service: 'scheduler',
-      resource: 'schedule',
-      resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
-    });
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule'], resources: [schedulesArn] }),
     );
@@ -147,13 +129,7 @@ export class StuckJobWatch extends Construct {
     // cdk-nag names the finding after the ARN as synthesized: the partition a literal or its token's name.
     const named = (value: string, pseudo: string): string =>
       Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value;
-    const [partition, region, account] = [
-      named(stack.partition, 'Partition'),
-      named(stack.region, 'Region'),
-      named(stack.account, 'AccountId'),
-    ];
-    const kmsReason =
-      "SNS encrypts each message with a data key from the topic's key; the grant is on that key alone";
+    const where = `${named(stack.partition, 'Partition')}:scheduler:${named(stack.region, 'Region')}`;
     acknowledgeFindings(role.node.findChild('DefaultPolicy'), [
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -162,25 +138,17 @@ export class StuckJobWatch extends Construct {
           'permissions (Service Authorization Reference); they only read',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:${partition}:scheduler:${region}:${account}:schedule/${props.scheduleGroupName}/*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${where}:${named(stack.account, 'AccountId')}:schedule/${props.names.stuckJobChecks.name}/*]`,
         reason: "The checks are one schedule per job, named at run time, in this stage's own schedule group",
       },
-      ...(props.topic.key
-        ? [{ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: kmsReason }]
-        : []),
     ]);
 
-    this.function = new NodejsFunction(this, 'Resource', {
-      entry: props.entry,
+    this.function = new BatchEventFunction(this, 'Resource', {
+      entry: ENTRY,
       handler: 'handler',
-      functionName: props.functionName,
+      functionName,
       description: `Alerts on jobs of ${props.jobQueue.jobQueueName} that wait over ${props.stuckAfterMinutes} min`,
-      runtime: HANDLER_RUNTIME,
-      architecture: HANDLER_ARCHITECTURE,
-      bundling: HANDLER_BUNDLING,
       role,
-      memorySize: 128,
-      ephemeralStorageSize: Size.mebibytes(512),
       timeout: Duration.seconds(60),
       environment: {
         ...props.environment,
@@ -191,26 +159,14 @@ export class StuckJobWatch extends Construct {
         DEAD_LETTER_QUEUE_ARN: props.deadLetterQueue.queueArn,
         JOBS_ASSIGN_PUBLIC_IP: props.jobsAssignPublicIp,
       },
-      logGroup: this.logGroup,
-      maxEventAge: Duration.seconds(3600),
-      retryAttempts: 0,
-      onFailure: new SqsDestination(props.deadLetterQueue),
+      deadLetterQueue: props.deadLetterQueue,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
     });
-
-    this.rule = new events.Rule(this, 'Rule', {
-      description: `Batch jobs that become RUNNABLE get one stuck-job check by ${props.functionName}`,
-      eventPattern: {
-        source: ['aws.batch'],
-        detailType: ['Batch Job State Change'],
-        detail: { ...WATCHED_RUNNABLE_DETAIL, jobQueue: [props.jobQueue.jobQueueArn] },
-      },
-      targets: [
-        new targets.LambdaFunction(this.function, {
-          deadLetterQueue: props.deadLetterQueue,
-          maxEventAge: Duration.hours(1),
-          retryAttempts: 8,
-        }),
-      ],
-    });
+    this.rule = this.function.addStateChangeRule(
+      this,
+      `Batch jobs that become RUNNABLE get one stuck-job check by ${functionName}`,
+      { ...WATCHED_RUNNABLE_DETAIL, jobQueue: [props.jobQueue.jobQueueArn] },
+    );
   }
 }

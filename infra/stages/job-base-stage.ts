@@ -1,6 +1,6 @@
 import { Stage, type CfnOutput, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { physicalName } from '../config/names';
+import { stageResourceNames } from '../config/names';
 import type { StageConfig } from '../config/schema';
 import { JobBaseStack, type JobBaseOutputName } from '../stacks/job-base-stack';
 
@@ -32,7 +32,7 @@ export class JobBaseStage extends Stage {
     this.stack = new JobBaseStack(this, 'JobBase', {
       appName: props.appName,
       stage: props.stage,
-      stackName: physicalName(props.appName, props.stage.name, 'JobBase'),
+      stackName: stageResourceNames(props.appName, props.stage.name).stack.name,
       description: `Batch job platform (${props.appName}), stage ${props.stage.name}: JobBase`,
       terminationProtection: props.stage.production,
       smokeTestAccount: props.smokeTestAccount,

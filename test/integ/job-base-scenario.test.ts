@@ -5,8 +5,8 @@ import { Match, Template, type Matcher } from 'aws-cdk-lib/assertions';
 import { buildNotification } from '../../functions/shared/message';
 import { parseBatchJobStateChange } from '../../functions/shared/schema';
 import { type InboxRequest, selectNotifications } from '../../integ/inbox-reader/read-inbox';
+import { INTEG_APP_NAME } from '../../infra/config/ephemeral';
 import {
-  INTEG_APP_NAME,
   INTEG_REGION,
   INTEG_STAGE,
   PROBES,

@@ -1,11 +1,46 @@
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { StageConfigInput } from '../../infra/config/schema';
+import { JobBaseStack, type JobBaseStackProps } from '../../infra/stacks/job-base-stack';
+import { stageConfig, testApp } from './cdk';
 import type { EventPattern } from './event-pattern';
+
+const synthesized = new Map<string, { stack: JobBaseStack; template: Template }>();
+
+/**
+ * The JobBase stack of the app `jobs` for a stage configuration (`stageConfig` with `overrides`),
+ * synthesized once per configuration in a test file: most tests only read the same template.
+ */
+export function jobBase(
+  overrides: Partial<StageConfigInput> = {},
+  props: Partial<JobBaseStackProps> = {},
+): { stack: JobBaseStack; template: Template } {
+  const key = JSON.stringify([overrides, props]);
+  const known = synthesized.get(key);
+  if (known) return known;
+  const stage = stageConfig(overrides);
+  const env = { account: stage.account, region: stage.region };
+  const stack = new JobBaseStack(testApp(), 'JobBase', { appName: 'jobs', stage, env, ...props });
+  const built = { stack, template: Template.fromStack(stack) };
+  synthesized.set(key, built);
+  return built;
+}
 
 /** The one resource of `type` (with `props`) in the template, by logical id. */
 export function logicalIdOf(template: Template, type: string, props: Record<string, unknown> = {}): string {
   const found = Object.keys(template.findResources(type, { Properties: props }));
   expect(found).toHaveLength(1);
   return found[0]!;
+}
+
+/** The statements of the default policy of the role whose logical id starts with `role`. */
+export function defaultPolicyOf(template: Template, role: string): Array<Record<string, unknown>> {
+  const policies = Object.values(
+    template.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyName: Match.stringLikeRegexp(`^${role}DefaultPolicy`) },
+    }),
+  );
+  expect(policies).toHaveLength(1);
+  return policies[0]!.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
 }
 
 /** The queue ARN of every event fixture. */

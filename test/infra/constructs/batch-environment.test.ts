@@ -1,40 +1,64 @@
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { BatchEnvironment } from '../../../infra/constructs/batch-environment';
-import { testApp } from '../../support/cdk';
+import { Match } from 'aws-cdk-lib/assertions';
+import { jobBase, logicalIdOf } from '../../support/templates';
 
-function setup() {
-  const stack = new Stack(testApp(), 'Stack');
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }],
-  });
-  return { stack, vpc };
-}
+const environmentArn = (id: string) => ({ 'Fn::GetAtt': [id, 'ComputeEnvironmentArn'] });
 
 describe('BatchEnvironment', () => {
-  test('defaults to 32 vCPUs and no Spot environment', () => {
-    // GIVEN
-    const { stack, vpc } = setup();
-    // WHEN
-    new BatchEnvironment(stack, 'Batch', {
-      vpc,
-      subnets: { subnetType: ec2.SubnetType.PUBLIC },
-      displayName: 'x',
-    });
-    // THEN
-    const template = Template.fromStack(stack);
+  const { template } = jobBase();
+
+  test('a managed Fargate environment of 32 vCPUs by default, with its own security group', () => {
     template.resourceCountIs('AWS::Batch::ComputeEnvironment', 1);
     template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
-      ComputeResources: { MaxvCpus: 32, Type: 'FARGATE' },
+      Type: 'managed',
+      State: 'ENABLED',
+      ComputeResources: Match.objectLike({
+        Type: 'FARGATE',
+        MaxvCpus: 32,
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^BatchSecurityGroup'), 'GroupId'] }],
+      }),
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'jobs-dev-BatchComputing-sg: Fargate jobs, all egress allowed',
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }],
     });
   });
 
-  test.each([0, 4097, 2.5])('fails on maxvCpus %p, naming the prop and the range', (maxvCpus) => {
-    const { stack, vpc } = setup();
-    expect(
-      () => new BatchEnvironment(stack, 'Batch', { vpc, subnets: {}, displayName: 'x', maxvCpus }),
-    ).toThrow(`BatchEnvironment 'Batch': maxvCpus must be an integer from 1 to 4096, got ${maxvCpus}`);
+  test('uses the Batch service-linked role, so deleting a stage cannot leave the environment INVALID', () => {
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', { ServiceRole: Match.absent() });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('batch.amazonaws.com');
+  });
+
+  test('leaves the environment and queue unnamed, so a replacement never collides with its predecessor', () => {
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeEnvironmentName: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::Batch::JobQueue', { JobQueueName: Match.absent() });
+  });
+
+  test('the job queue is ENABLED, priority 1 and bound to the environment', () => {
+    template.hasResourceProperties('AWS::Batch::JobQueue', {
+      State: 'ENABLED',
+      Priority: 1,
+      ComputeEnvironmentOrder: [
+        {
+          ComputeEnvironment: environmentArn(logicalIdOf(template, 'AWS::Batch::ComputeEnvironment')),
+          Order: 1,
+        },
+      ],
+    });
+  });
+
+  test('with Spot on, the queue tries Fargate Spot before on-demand', () => {
+    const { template: spot } = jobBase({ batch: { spot: true, maxvCpus: 64 } });
+    const of = (type: string) =>
+      logicalIdOf(spot, 'AWS::Batch::ComputeEnvironment', {
+        ComputeResources: Match.objectLike({ Type: type, MaxvCpus: 64 }),
+      });
+    spot.hasResourceProperties('AWS::Batch::JobQueue', {
+      ComputeEnvironmentOrder: [
+        { ComputeEnvironment: environmentArn(of('FARGATE_SPOT')), Order: 1 },
+        { ComputeEnvironment: environmentArn(of('FARGATE')), Order: 2 },
+      ],
+    });
   });
 });

@@ -2,31 +2,27 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetStaging, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { HANDLER_BUNDLING } from '../../../infra/constructs/handler-bundling';
-import { NotificationHandler } from '../../../infra/constructs/notification-handler';
+import { BatchEventFunction } from '../../../infra/constructs/batch-event-function';
 import { testApp } from '../../support/cdk';
 import { bundleHandler, esbuildOptionsFrom } from '../../support/handler-bundle';
 
-const ENTRY = join(__dirname, '../../../functions/batch-error-handler/index.ts');
+const ENTRY = join(__dirname, '../../../functions/job-state/index.ts');
 
 test('the stack bundles a handler exactly as the bundle test and the bench do', async () => {
   // GIVEN a handler synthesized with bundling on, as `cdk synth` does
   const stack = new Stack(testApp({ bundling: true }), 'Stack');
-  const handler = new NotificationHandler(stack, 'Handler', {
+  const handler = new BatchEventFunction(stack, 'Handler', {
     entry: ENTRY,
+    handler: 'onFailed',
     functionName: 'fn',
-    role: new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
-    status: 'FAILED',
-    jobQueueArns: ['arn:aws:batch:ap-northeast-1:111111111111:job-queue/q'],
-    environment: {},
     deadLetterQueue: new sqs.Queue(stack, 'Dlq'),
     logRetention: logs.RetentionDays.ONE_DAY,
     removalPolicy: RemovalPolicy.DESTROY,
   });
-  const staging = handler.function.node.findAll().find((c) => c instanceof AssetStaging);
+  const staging = handler.node.findAll().find((c) => c instanceof AssetStaging);
   // WHEN the same entry is bundled with the options mapped from HANDLER_BUNDLING
   const outdir = mkdtempSync(join(tmpdir(), 'handler-bundling-'));
   try {

@@ -26,9 +26,13 @@ describe('ProbeJobDefinition', () => {
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
   });
 
-  test.each([-1, 256, 1.5])('fails on exit code %p', (exitCode) => {
+  test.each([-1, 256, 1.5])('fails on exit code %p at synthesis', (exitCode) => {
+    // GIVEN
     const stack = new Stack(testApp(), 'Stack');
-    expect(() => new ProbeJobDefinition(stack, 'Probe', { exitCode })).toThrow(
+    // WHEN
+    new ProbeJobDefinition(stack, 'Probe', { exitCode });
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(
       `ProbeJobDefinition 'Probe': exitCode must be an integer from 0 to 255, got ${exitCode}`,
     );
   });

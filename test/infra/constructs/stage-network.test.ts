@@ -1,4 +1,5 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   StageNetwork,
@@ -6,6 +7,7 @@ import {
   type StageNetworkProps,
 } from '../../../infra/constructs/stage-network';
 import { testApp } from '../../support/cdk';
+import { jobBase } from '../../support/templates';
 
 const common = { logRetention: logs.RetentionDays.ONE_DAY, removalPolicy: RemovalPolicy.DESTROY };
 const existing: ExistingVpcProps = {
@@ -38,25 +40,6 @@ describe('StageNetwork', () => {
     expect(stack.resolve(network.jobSubnets.subnets?.map((s) => s.subnetId))).toEqual(existing.subnetIds);
   });
 
-  test.each<[string, Partial<ExistingVpcProps>, RegExp]>([
-    [
-      'in public subnets',
-      { publicSubnets: true, snsEndpoint: 'create' },
-      /attached handlers cannot run in the public subnets of 'existing.subnetIds'.*'existing.handlerSubnetIds'/,
-    ],
-    ['without a way to SNS', {}, /set 'existing.snsEndpoint' to say how the handler subnets reach SNS/],
-  ])('fails with attached handlers %s', (_case, change, message) => {
-    const stack = new Stack(testApp(), 'Stack');
-    expect(
-      () =>
-        new StageNetwork(stack, 'Network', {
-          ...common,
-          handlersAttached: true,
-          existing: { ...existing, ...change },
-        }),
-    ).toThrow(message);
-  });
-
   test('handler subnets that are also job subnets are imported once', () => {
     // GIVEN handler subnets overlapping the job subnets
     const stack = new Stack(testApp(), 'Stack');
@@ -74,4 +57,133 @@ describe('StageNetwork', () => {
     expect(network.handlerSubnets.subnets?.[0]).toBe(network.jobSubnets.subnets?.[1]);
     expect(network.snsEndpoint).toBeUndefined();
   });
+});
+
+const EXISTING_VPC = {
+  existing: {
+    vpcId: 'vpc-0123456789abcdef0',
+    subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba987654321f'],
+    snsEndpoint: 'nat' as const,
+  },
+};
+const SNS_ENDPOINT = { ServiceName: 'com.amazonaws.ap-northeast-1.sns', VpcEndpointType: 'Interface' };
+const subnetsOf = (ids: unknown[]) => ({ ComputeResources: Match.objectLike({ Subnets: ids }) });
+
+describe('StageNetwork in a stage', () => {
+  test('a created VPC has no NAT gateway, runs jobs in public subnets with a public IP, logs rejected traffic', () => {
+    const { template } = jobBase();
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: Match.objectLike({
+        Subnets: [
+          { Ref: Match.stringLikeRegexp('NetworkPublicSubnet1') },
+          { Ref: Match.stringLikeRegexp('NetworkPublicSubnet2') },
+        ],
+      }),
+    });
+    template.hasOutput('JobsAssignPublicIp', { Value: 'ENABLED' });
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT', ResourceType: 'VPC' });
+  });
+
+  test('a created VPC uses the configured zones without looking them up', () => {
+    const { stack, template } = jobBase();
+    expect(stack.availabilityZones).toEqual(['ap-northeast-1a', 'ap-northeast-1c']);
+    template.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: 'ap-northeast-1a' });
+    template.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: 'ap-northeast-1c' });
+  });
+
+  test('with NAT gateways, jobs and handlers run in private subnets without a public IP', () => {
+    const { template } = jobBase({
+      vpc: { create: { availabilityZones: ['ap-northeast-1a'], natGateways: 1 } },
+    });
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.hasResourceProperties(
+      'AWS::Batch::ComputeEnvironment',
+      subnetsOf([{ Ref: Match.stringLikeRegexp('NetworkPrivateSubnet1') }]),
+    );
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    template.hasOutput('JobsAssignPublicIp', { Value: 'DISABLED' });
+  });
+
+  test('VPC-attached handlers in a VPC without NAT reach SNS through an interface endpoint open to the VPC only', () => {
+    const { template } = jobBase();
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ...SNS_ENDPOINT, PrivateDnsEnabled: true });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 443, ToPort: 443 })],
+    });
+  });
+
+  test('an existing VPC is imported from its id and subnet ids, as the original design passes them', () => {
+    const { template } = jobBase({ vpc: EXISTING_VPC });
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.hasResourceProperties(
+      'AWS::Batch::ComputeEnvironment',
+      subnetsOf(EXISTING_VPC.existing.subnetIds),
+    );
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'jobs-dev-BatchSuccessHandler',
+      VpcConfig: { SubnetIds: EXISTING_VPC.existing.subnetIds, SecurityGroupIds: [Match.anyValue()] },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-0123456789abcdef0' });
+    template.hasOutput('JobsAssignPublicIp', { Value: 'DISABLED' });
+  });
+
+  test('handlers run in handlerSubnetIds when given, jobs in subnetIds', () => {
+    // GIVEN public job subnets and private handler subnets
+    const handlerSubnetIds = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
+    const existingVpc = { ...EXISTING_VPC.existing, publicSubnets: true, handlerSubnetIds };
+    const { template } = jobBase({ vpc: { existing: existingVpc } });
+    // THEN
+    template.hasResourceProperties(
+      'AWS::Batch::ComputeEnvironment',
+      subnetsOf(EXISTING_VPC.existing.subnetIds),
+    );
+    for (const name of ['BatchSuccessHandler', 'BatchErrorHandler']) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `jobs-dev-${name}`,
+        VpcConfig: { SubnetIds: handlerSubnetIds, SecurityGroupIds: [Match.anyValue()] },
+      });
+    }
+    template.hasOutput('JobsAssignPublicIp', { Value: 'ENABLED' });
+  });
+
+  test("snsEndpoint 'create': an SNS endpoint with private DNS in the handler subnets, open to the handlers only", () => {
+    // GIVEN
+    const { template } = jobBase({ vpc: { existing: { ...EXISTING_VPC.existing, snsEndpoint: 'create' } } });
+    // THEN
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ...SNS_ENDPOINT,
+      VpcId: 'vpc-0123456789abcdef0',
+      PrivateDnsEnabled: true,
+      SubnetIds: EXISTING_VPC.existing.subnetIds,
+    });
+    const handlerGroups = Object.keys(
+      template.findResources('AWS::EC2::SecurityGroup', {
+        Properties: { GroupDescription: Match.stringLikeRegexp('Lambda handler') },
+      }),
+    );
+    expect(handlerGroups).toHaveLength(2);
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map(
+      (r) => r.Properties as Record<string, unknown>,
+    );
+    expect(ingress).toEqual(
+      handlerGroups.map((group): unknown =>
+        expect.objectContaining({
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          SourceSecurityGroupId: { 'Fn::GetAtt': [group, 'GroupId'] },
+        }),
+      ),
+    );
+  });
+
+  test.each(['existing', 'nat'] as const)(
+    "snsEndpoint '%s': the VPC already reaches SNS, so the stage creates no endpoint",
+    (snsEndpoint) => {
+      const { template } = jobBase({ vpc: { existing: { ...EXISTING_VPC.existing, snsEndpoint } } });
+      template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    },
+  );
 });

@@ -1,7 +1,5 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { StageConfigInput } from '../../../infra/config/schema';
-import { JobBaseStack } from '../../../infra/stacks/job-base-stack';
-import { stageConfig, testApp } from '../../support/cdk';
+import { Match } from 'aws-cdk-lib/assertions';
+import { stageConfig } from '../../support/cdk';
 import { matchesEventPattern } from '../../support/event-pattern';
 import {
   EVENT_FIXTURES,
@@ -10,32 +8,22 @@ import {
   loadRunnableSample,
   withDetail,
 } from '../../support/fixtures';
-import { FIXTURE_QUEUE_ARN, logicalIdOf, rulePatternOf } from '../../support/templates';
+import { FIXTURE_QUEUE_ARN, jobBase, logicalIdOf, rulePatternOf } from '../../support/templates';
 
 const STUCK_HANDLER = 'jobs-dev-BatchStuckHandler';
-
-function build(overrides: Partial<StageConfigInput> = {}) {
-  const stage = stageConfig(overrides);
-  const stack = new JobBaseStack(testApp(), 'JobBase', {
-    appName: 'jobs',
-    stage,
-    env: { account: stage.account, region: stage.region },
-  });
-  return { stack, template: Template.fromStack(stack) };
-}
 
 /** The RUNNABLE sample of the AWS docs, on the fixtures' queue. */
 function runnable(changes: Record<string, unknown> = {}): Record<string, unknown> {
   return withDetail(loadRunnableSample(), { jobQueue: FIXTURE_QUEUE_ARN, ...changes });
 }
 
-describe('JobBaseStack: stuck-job alerts', () => {
-  const { template } = build();
+describe('StuckJobWatch', () => {
+  const { template } = jobBase();
 
   test('on by default, 30 minutes: the function, its rule, a schedule group and the role Scheduler uses', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: STUCK_HANDLER,
-      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
       Environment: {
         Variables: Match.objectLike({
           STUCK_AFTER_MINUTES: '30',
@@ -122,25 +110,6 @@ describe('JobBaseStack: stuck-job alerts', () => {
     });
   });
 
-  test('nothing is lost: the rule target and the function send what fails to the dead-letter queue', () => {
-    const dlq = logicalIdOf(template, 'AWS::SQS::Queue', { MessageRetentionPeriod: 1209600 });
-    const fn = logicalIdOf(template, 'AWS::Lambda::Function', { FunctionName: STUCK_HANDLER });
-    template.hasResourceProperties('AWS::Events::Rule', {
-      Targets: [
-        Match.objectLike({
-          Arn: { 'Fn::GetAtt': [fn, 'Arn'] },
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
-          RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 },
-        }),
-      ],
-    });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: fn },
-      MaximumRetryAttempts: 0,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
-    });
-  });
-
   describe('which events start a watch', () => {
     const pattern = rulePatternOf(template, STUCK_HANDLER);
 
@@ -173,7 +142,7 @@ describe('JobBaseStack: stuck-job alerts', () => {
   });
 
   test('the setting is passed through: 90 minutes', () => {
-    build({ notifications: { stuckAfterMinutes: 90 } }).template.hasResourceProperties(
+    jobBase({ notifications: { stuckAfterMinutes: 90 } }).template.hasResourceProperties(
       'AWS::Lambda::Function',
       {
         FunctionName: STUCK_HANDLER,
@@ -183,7 +152,7 @@ describe('JobBaseStack: stuck-job alerts', () => {
   });
 
   test('off at 0: no function, rule, schedule group or Scheduler role', () => {
-    const off = build({ notifications: { stuckAfterMinutes: 0 } }).template;
+    const off = jobBase({ notifications: { stuckAfterMinutes: 0 } }).template;
     off.resourcePropertiesCountIs('AWS::Lambda::Function', { FunctionName: STUCK_HANDLER }, 0);
     off.resourceCountIs('AWS::Scheduler::ScheduleGroup', 0);
     off.resourceCountIs('AWS::Events::Rule', 2);
@@ -194,77 +163,7 @@ describe('JobBaseStack: stuck-job alerts', () => {
     [-1, 'must be 0 (off) or more'],
     [1.5, 'must be a whole number of minutes'],
     [10081, 'must be at most 10080 (a week)'],
-  ])('stuckAfterMinutes %p is refused: %s', (minutes, message) => {
+  ])('fails on stuckAfterMinutes %p in the configuration: %s', (minutes, message) => {
     expect(() => stageConfig({ notifications: { stuckAfterMinutes: minutes } })).toThrow(message);
-  });
-});
-
-describe('JobBaseStack: message structure and Slack', () => {
-  test("the handlers lay out per protocol by default, and send one text with messageStructure 'text'", () => {
-    const variables = (t: Template) =>
-      Object.values(
-        t.findResources('AWS::Lambda::Function', {
-          Properties: { FunctionName: Match.stringLikeRegexp('^jobs-dev-') },
-        }),
-      ).map(
-        (f) =>
-          (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties
-            .Environment.Variables,
-      );
-    expect(variables(build().template).map((v) => v.MESSAGE_STRUCTURE)).toEqual(['json', 'json', 'json']);
-    const text = build({ notifications: { messageStructure: 'text' } }).template;
-    expect(variables(text).map((v) => v.MESSAGE_STRUCTURE)).toEqual(['string', 'string', 'string']);
-  });
-
-  test('a Slack channel, subscribed to the topic, whose members can do no more than read CloudWatch', () => {
-    const { template } = build({
-      notifications: { slack: { workspaceId: 'T0123ABCDEF', channelId: 'C0123ABCDEF' } },
-    });
-    const topic = logicalIdOf(template, 'AWS::SNS::Topic');
-    const guardrail = logicalIdOf(template, 'AWS::IAM::ManagedPolicy');
-    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
-      ConfigurationName: 'jobs-dev-Slack',
-      SlackWorkspaceId: 'T0123ABCDEF',
-      SlackChannelId: 'C0123ABCDEF',
-      SnsTopicArns: [{ Ref: topic }],
-      // Without a guardrail, the service applies AdministratorAccess to the channel.
-      GuardrailPolicies: [{ Ref: guardrail }],
-    });
-    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: {
-        Statement: [
-          {
-            Action: ['cloudwatch:Describe*', 'cloudwatch:Get*', 'cloudwatch:List*'],
-            Effect: 'Allow',
-            Resource: '*',
-          },
-        ],
-      },
-    });
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: Match.objectLike({
-        Statement: [Match.objectLike({ Principal: { Service: 'chatbot.amazonaws.com' } })],
-      }),
-      ManagedPolicyArns: Match.absent(),
-    });
-  });
-
-  test('no Slack channel unless configured', () => {
-    build().template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
-  });
-
-  test.each([
-    [{ workspaceId: 't0123', channelId: 'C0123' }, 'must be a Slack workspace id'],
-    [{ workspaceId: 'T0123', channelId: '#jobs' }, 'must be a Slack channel id'],
-  ])('bad Slack ids are refused, naming the setting: %j', (slack, message) => {
-    expect(() => stageConfig({ notifications: { slack } })).toThrow(message);
-  });
-
-  test("Slack with messageStructure 'text' is refused: the channel would show nothing", () => {
-    expect(() =>
-      stageConfig({
-        notifications: { messageStructure: 'text', slack: { workspaceId: 'T0123', channelId: 'C0123' } },
-      }),
-    ).toThrow(/a Slack channel shows only the chat card/);
   });
 });
