@@ -23,6 +23,7 @@ export const EPHEMERAL_TAGS = {
 
 /** The stage name of the integration-test scenario's stacks (`integ/job-base-scenario.ts`). */
 export const INTEG_STAGE_NAME = 'integ';
+export const INTEG_APP_NAME = 'jobs';
 
 /**
  * What only the deploy knows, from the environment of `cdk deploy` (the preview workflow sets it,
