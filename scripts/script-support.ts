@@ -49,3 +49,12 @@ export function runAsMain(script: string, body: () => Promise<unknown>): void {
     fail(error);
   }
 }
+
+/** The characters and length STS accepts in a RoleSessionName. */
+const SESSION_NAME_LIMIT = 64;
+const SESSION_NAME_INVALID = /[^\w+=,.@-]/g;
+
+/** A RoleSessionName STS accepts: invalid characters become '-', cut to 64 characters. */
+export function roleSessionName(name: string): string {
+  return name.replace(SESSION_NAME_INVALID, '-').slice(0, SESSION_NAME_LIMIT);
+}

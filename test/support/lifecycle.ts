@@ -19,8 +19,13 @@ import {
 import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
 import type { AppConfig } from '../../infra/config/schema';
 import { stageNameFromBranch } from '../../infra/config/stage-name';
-import { decideWith, groupByStage, type StageFacts, type StageStacks } from '../../scripts/ephemeral-sweep';
-import type { EphemeralStack } from '../../scripts/ephemeral-stacks';
+import {
+  decideWith,
+  groupByStage,
+  type StageFacts,
+  type StageStacks,
+} from '../../scripts/github/ephemeral-sweep';
+import type { EphemeralStack } from '../../scripts/github/ephemeral-stacks';
 import { evaluate, evaluateCondition, interpolate, type Value } from './github-expressions';
 import {
   contextFor,
@@ -34,7 +39,7 @@ import {
   type Trigger,
   type Workflow,
 } from './workflows';
-import { previewTarget } from '../../scripts/preview-target';
+import { previewTarget } from '../../scripts/github/preview-target';
 
 /** What a stage's code synthesizes: the app name and the stacks besides JobBase. */
 export interface Code {
@@ -399,7 +404,7 @@ export class LifecycleModel {
   }
 
   private staticOutputs(run: Run, job: Job): Value {
-    if ((job.steps ?? []).some((s) => s.run?.includes('scripts/preview-target.ts'))) {
+    if ((job.steps ?? []).some((s) => s.run?.includes('scripts/github/preview-target.ts'))) {
       const target = previewTarget(this.options.config, stepEnvironment(run.trigger));
       return { name: target.name, action: target.action };
     }
@@ -408,7 +413,7 @@ export class LifecycleModel {
 
   private effectful(job: Job): boolean {
     return (job.steps ?? []).some((s) =>
-      /npx cdk (deploy|destroy)|scripts\/ephemeral\.ts|integ:update|npm test|list-stacks|put-object/.test(
+      /npx cdk (deploy|destroy)|scripts\/(?:github\/)?ephemeral\.ts|integ:update|npm test|list-stacks|put-object/.test(
         s.run ?? '',
       ),
     );
@@ -618,7 +623,7 @@ export class LifecycleModel {
         continue;
       const env = this.envOf(run, job, step);
       const text = step.run ?? '';
-      if (text.includes('scripts/preview-target.ts')) {
+      if (text.includes('scripts/github/preview-target.ts')) {
         const target = previewTarget(this.options.config, stepEnvironment(run.trigger));
         this.stepOutputs(job, step, { name: target.name, action: target.action });
       } else if (/scripts\/stage-name\.ts --pr/.test(text)) {
@@ -632,7 +637,7 @@ export class LifecycleModel {
         effect = { kind: 'deploy', stage: env.STAGE ?? '', code: this.code(run, job) };
       else if (/npx cdk destroy/.test(text))
         effect = { kind: 'cdk-destroy', stage: env.STAGE ?? '', code: this.code(run, job) };
-      else if (/scripts\/ephemeral\.ts destroy/.test(text)) {
+      else if (/scripts\/(?:github\/)?ephemeral\.ts destroy/.test(text)) {
         const stage = /--stage integ/.test(text) ? 'integ' : (env.STAGE ?? '');
         // The integ job's own clean-up of leftovers comes before integ-runner; the step that runs it decides.
         if (effect.kind !== 'integ')
@@ -641,10 +646,10 @@ export class LifecycleModel {
             stage,
             recheck: /--recheck|\$RECHECK/.test(text) && (env.RECHECK ?? '--recheck') !== '',
           };
-      } else if (/scripts\/ephemeral\.ts plan/.test(text)) effect = { kind: 'plan' };
+      } else if (/scripts\/(?:github\/)?ephemeral\.ts plan/.test(text)) effect = { kind: 'plan' };
       else if (/list-stacks/.test(text)) effect = { kind: 'find' };
       else if (/npm run integ:update/.test(text)) effect = { kind: 'integ' };
-      else if (/scripts\/integ-turn\.ts/.test(text)) effect = { kind: 'turn' };
+      else if (/scripts\/(?:github\/)?integ-turn\.ts/.test(text)) effect = { kind: 'turn' };
     }
     for (const [name, expression] of Object.entries(job.job.outputs ?? {})) {
       job.outputs[name] = interpolate(expression, this.context(run, job));

@@ -5,7 +5,7 @@ import { matchesBranchPattern } from '../../infra/config/branch-pattern';
 import { githubSubject, type GithubConfig } from '../../infra/config/github';
 import { parseConfig } from '../../infra/config/load';
 import { appConfig } from '../../infra/config/stages';
-import { previewTarget } from '../../scripts/preview-target';
+import { previewTarget } from '../../scripts/github/preview-target';
 import { evaluateCondition, type Value } from './github-expressions';
 
 /** The parts of a workflow file the tests read; everything else stays `unknown`. */
@@ -194,11 +194,11 @@ export function stepEnvironment(trigger: Trigger): NodeJS.ProcessEnv {
 }
 
 /**
- * The outputs a job gives its dependants: for a job that runs `scripts/preview-target.ts`, what that
+ * The outputs a job gives its dependants: for a job that runs `scripts/github/preview-target.ts`, what that
  * script prints for the trigger; for any other, a stub (`stages: ["pr-1"]`, the sweep's matrix).
  */
 export function defaultOutputs(job: Job, trigger: Trigger): Record<string, string> {
-  if ((job.steps ?? []).some((s) => s.run?.includes('scripts/preview-target.ts'))) {
+  if ((job.steps ?? []).some((s) => s.run?.includes('scripts/github/preview-target.ts'))) {
     const target = previewTarget(parseConfig(appConfig), stepEnvironment(trigger));
     return { name: target.name, action: target.action };
   }

@@ -11,9 +11,8 @@ import {
   DescribeStacksCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
-import { requireVariables, runAsMain, throwProblems } from './script-support';
+import { requireVariables, roleSessionName, runAsMain, throwProblems } from '../script-support';
 import {
-  roleSessionName,
   sessionPolicy,
   stackArnPattern,
   STAGE_TARGET_VARIABLES,

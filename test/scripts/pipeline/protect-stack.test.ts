@@ -13,7 +13,7 @@ import {
   readSettings,
   runProtectStack,
   type ProtectSettings,
-} from '../../scripts/protect-stack';
+} from '../../../scripts/pipeline/protect-stack';
 
 // Only the provider factory is replaced, so that no test reaches STS; the rest of the module is real.
 jest.mock('@aws-sdk/credential-providers', () => ({

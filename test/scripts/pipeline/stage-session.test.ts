@@ -1,13 +1,12 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import {
   partitionOf,
-  roleSessionName,
   sessionPolicy,
   stackArnPattern,
   stageCredentials,
   stageTarget,
   stageTargetProblems,
-} from '../../scripts/stage-session';
+} from '../../../scripts/pipeline/stage-session';
 
 // Only the provider factory is replaced, so that no test reaches STS; the rest of the module is real.
 jest.mock('@aws-sdk/credential-providers', () => ({
@@ -82,21 +81,6 @@ describe('partitionOf', () => {
     expect(() => partitionOf(arn)).toThrow(
       `'${arn}' is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`,
     );
-  });
-});
-
-describe('roleSessionName', () => {
-  test('keeps a name STS accepts as it is', () => {
-    expect(roleSessionName('change-set-summary-prod')).toBe('change-set-summary-prod');
-  });
-
-  test('replaces characters STS rejects and cuts to 64 characters', () => {
-    // GIVEN a name with spaces and slashes, longer than 64 characters
-    const name = `change-set-summary-${'prod stage/eu '.repeat(6)}`;
-    // WHEN / THEN
-    const result = roleSessionName(name);
-    expect(result).toMatch(/^[\w+=,.@-]{64}$/);
-    expect(result.startsWith('change-set-summary-prod-stage-eu-')).toBe(true);
   });
 });
 

@@ -4,7 +4,7 @@
  * before the tags, by name, and deletes them completely: every stack of the stage, whatever code
  * created it, dependents first, in every status CloudFormation can leave a stack in.
  *
- * The command line is in `ephemeral-cli.ts`; the sweep's decisions in `ephemeral-sweep.ts`.
+ * The command line is in `ephemeral.ts`; the sweep's decisions in `ephemeral-sweep.ts`.
  */
 import {
   DeleteStackCommand,
@@ -22,7 +22,7 @@ import {
   decodeTagValue,
   ephemeralKindOf,
   type EphemeralKind,
-} from '../infra/config/ephemeral';
+} from '../../infra/config/ephemeral';
 
 /** One stack of an ephemeral stage, as CloudFormation describes it. */
 export interface EphemeralStack {

@@ -1,8 +1,8 @@
 import 'aws-sdk-client-mock-jest';
 import { DeleteStackCommand } from '@aws-sdk/client-cloudformation';
-import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
-import { destroyStacks, findEphemeralStacks, stageOfStack } from '../../scripts/ephemeral-stacks';
-import { FakeAccount, type FakeStack } from '../support/fake-cloudformation';
+import { EPHEMERAL_TAGS } from '../../../infra/config/ephemeral';
+import { destroyStacks, findEphemeralStacks, stageOfStack } from '../../../scripts/github/ephemeral-stacks';
+import { FakeAccount, type FakeStack } from '../../support/fake-cloudformation';
 
 const OPTIONS = { appName: 'jobs', repository: 'example-org/batch-job-platform', integAppName: 'jobs' };
 const tags = (stage: string, repository = OPTIONS.repository): Record<string, string> => ({

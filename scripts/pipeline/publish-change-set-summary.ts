@@ -18,9 +18,8 @@ import {
   type DescribeChangeSetOutput,
 } from '@aws-sdk/client-cloudformation';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { requireVariables, runAsMain, throwProblems } from './script-support';
+import { requireVariables, roleSessionName, runAsMain, throwProblems } from '../script-support';
 import {
-  roleSessionName,
   sessionPolicy,
   stackArnPattern,
   STAGE_TARGET_VARIABLES,
@@ -37,9 +36,9 @@ import {
   isNoChangesReason,
   summarizeChangeSet,
   type ChangeSetSummary,
-} from './summarize-change-set';
+} from './change-set-summary-text';
 
-export { summarizeChangeSet } from './summarize-change-set';
+export { summarizeChangeSet } from './change-set-summary-text';
 
 const SCRIPT = 'change-set summary';
 /** The name CDK Pipelines gives the change set it creates. */

@@ -3,7 +3,7 @@ import {
   changedProperties,
   classifyResourceChange,
   describeResourceChange,
-} from '../../scripts/resource-change';
+} from '../../../scripts/pipeline/resource-change';
 
 describe('classifyResourceChange', () => {
   test('a replaced topic is a stateful replacement', () => {

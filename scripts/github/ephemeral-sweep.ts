@@ -6,8 +6,8 @@
  * stacks carry an `ephemeral:keep-until` day still to come).
  */
 import { execFileSync } from 'node:child_process';
-import { EPHEMERAL_TAGS } from '../infra/config/ephemeral';
-import { stageNameFromBranch } from '../infra/config/stage-name';
+import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
+import { stageNameFromBranch } from '../../infra/config/stage-name';
 import type { DestroyReport, EphemeralStack } from './ephemeral-stacks';
 
 /** The label that keeps an open pull request's preview past the TTL. */

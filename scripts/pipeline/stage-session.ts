@@ -42,9 +42,6 @@ const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const STACK_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
-/** The characters and length STS accepts in a RoleSessionName. */
-const SESSION_NAME_LIMIT = 64;
-const SESSION_NAME_INVALID = /[^\w+=,.@-]/g;
 
 /** Every stack named `stackName` in that account and region: stack ARNs end in a generated id. */
 export function stackArnPattern({ partition, region, account, stackName }: StackLocation): string {
@@ -66,11 +63,6 @@ export function partitionOf(roleArn: string): string {
     throw new Error(`'${roleArn}' is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`);
   }
   return match[1];
-}
-
-/** A RoleSessionName STS accepts: invalid characters become '-', cut to 64 characters. */
-export function roleSessionName(name: string): string {
-  return name.replace(SESSION_NAME_INVALID, '-').slice(0, SESSION_NAME_LIMIT);
 }
 
 /** What is wrong with the target variables, one message each (empty when they are fine). */

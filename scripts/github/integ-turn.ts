@@ -7,7 +7,7 @@
  * Environment: GH_TOKEN, GITHUB_REPOSITORY, GITHUB_RUN_ID; the workflow file is integ.yml.
  */
 import { execFileSync } from 'node:child_process';
-import { requireVariables, runAsMain } from './script-support';
+import { requireVariables, runAsMain } from '../script-support';
 
 export interface WorkflowRun {
   readonly id: number;

@@ -1,6 +1,6 @@
 import type { Change, DescribeChangeSetOutput, ResourceChange } from '@aws-sdk/client-cloudformation';
 import * as fc from 'fast-check';
-import { describeResourceChange, STATEFUL_TYPES } from '../../scripts/resource-change';
+import { describeResourceChange, STATEFUL_TYPES } from '../../../scripts/pipeline/resource-change';
 import {
   changeSetConsoleUrl,
   fitMessage,
@@ -9,8 +9,8 @@ import {
   MESSAGE_LIMIT_BYTES,
   SUBJECT_LIMIT,
   summarizeChangeSet,
-} from '../../scripts/summarize-change-set';
-import { loadChangeSet, type ChangeSetFixture } from '../support/change-set-fixtures';
+} from '../../../scripts/pipeline/change-set-summary-text';
+import { loadChangeSet, type ChangeSetFixture } from '../../support/change-set-fixtures';
 
 const REGION = 'ap-northeast-1';
 const STACK_ID =

@@ -9,10 +9,10 @@ import {
   readSettings,
   runSmokeTest,
   type SmokeTestSettings,
-} from '../../scripts/smoke-test';
-import { buildNotification, type MessageStructure } from '../../functions/shared/message';
-import { parseBatchJobStateChange } from '../../functions/shared/schema';
-import { loadEvent, withDetail } from '../support/fixtures';
+} from '../../../scripts/pipeline/smoke-test';
+import { buildNotification, type MessageStructure } from '../../../functions/shared/message';
+import { parseBatchJobStateChange } from '../../../functions/shared/schema';
+import { loadEvent, withDetail } from '../../support/fixtures';
 
 // Only the provider factory is replaced, so that no test reaches STS; the rest of the module is real.
 jest.mock('@aws-sdk/credential-providers', () => ({

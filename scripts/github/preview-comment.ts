@@ -2,9 +2,9 @@
  * Turns the outputs file of a preview deploy (`cdk deploy --outputs-file`) into the Markdown that the
  * preview workflow posts on the pull request and writes to the job summary:
  *
- *   npx tsx scripts/preview-comment.ts --stage pr-42 --outputs outputs.json [--region ap-northeast-1]
- *   npx tsx scripts/preview-comment.ts --stage pr-42 --destroyed       # the comment once it is gone
- *   npx tsx scripts/preview-comment.ts --stage pr-42 --find-in comments.json
+ *   npx tsx scripts/github/preview-comment.ts --stage pr-42 --outputs outputs.json [--region ap-northeast-1]
+ *   npx tsx scripts/github/preview-comment.ts --stage pr-42 --destroyed       # the comment once it is gone
+ *   npx tsx scripts/github/preview-comment.ts --stage pr-42 --find-in comments.json
  *
  * Each comment starts with a hidden marker, `<!-- preview:pr-42 -->`, so that the workflow updates
  * the one comment of that preview in place (`--find-in` prints its id among the pull request's
@@ -12,11 +12,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../infra/config/load';
-import { physicalName } from '../infra/config/names';
-import { PULL_REQUEST_PREFIX } from '../infra/config/stage-name';
-import { appConfig } from '../infra/config/stages';
-import type { JobBaseOutputName } from '../infra/stacks/job-base-stack';
+import { parseConfig } from '../../infra/config/load';
+import { physicalName } from '../../infra/config/names';
+import { PULL_REQUEST_PREFIX } from '../../infra/config/stage-name';
+import { appConfig } from '../../infra/config/stages';
+import type { JobBaseOutputName } from '../../infra/stacks/job-base-stack';
 
 /** The outputs people use first, in this order; any others follow. */
 export const FEATURED_OUTPUTS: readonly JobBaseOutputName[] = [

@@ -1,7 +1,7 @@
-import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
-import { stageNameFromBranch } from '../../infra/config/stage-name';
-import { run, type Environment } from '../../scripts/ephemeral';
-import type { EphemeralStack } from '../../scripts/ephemeral-stacks';
+import { EPHEMERAL_TAGS } from '../../../infra/config/ephemeral';
+import { stageNameFromBranch } from '../../../infra/config/stage-name';
+import { run, type Environment } from '../../../scripts/github/ephemeral';
+import type { EphemeralStack } from '../../../scripts/github/ephemeral-stacks';
 import {
   INTEG_MAX_MINUTES,
   KEEP_LABEL,
@@ -9,9 +9,9 @@ import {
   summaryMarkdown,
   type GitHubFacts,
   type PullRequestFacts,
-} from '../../scripts/ephemeral-sweep';
-import { exampleConfig } from '../support/cdk';
-import { FakeAccount, type FakeStack } from '../support/fake-cloudformation';
+} from '../../../scripts/github/ephemeral-sweep';
+import { exampleConfig } from '../../support/cdk';
+import { FakeAccount, type FakeStack } from '../../support/fake-cloudformation';
 
 const NOW = new Date('2026-07-20T12:00:00Z');
 const DAYS = (n: number): Date => new Date(NOW.getTime() - n * 86_400_000);

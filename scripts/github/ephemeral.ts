@@ -2,9 +2,9 @@
  * The ephemeral stages' lifecycle in the preview account, as the workflows run it (and as anyone can
  * by hand, with credentials for the preview account):
  *
- *   npx tsx scripts/ephemeral.ts provenance --stage br-x --branch x   # EPHEMERAL_* lines for the deploy
- *   npx tsx scripts/ephemeral.ts destroy --stage pr-42 [--recheck] [--retain-failed-resources]
- *   npx tsx scripts/ephemeral.ts plan                                 # the sweep: stages to destroy, as JSON
+ *   npx tsx scripts/github/ephemeral.ts provenance --stage br-x --branch x   # EPHEMERAL_* lines for the deploy
+ *   npx tsx scripts/github/ephemeral.ts destroy --stage pr-42 [--recheck] [--retain-failed-resources]
+ *   npx tsx scripts/github/ephemeral.ts plan                                 # the sweep: stages to destroy, as JSON
  *
  * Options: --region (default preview.region), --role-arn (a role to assume first: the workflows pass
  * the preview account's CDK deploy role, which the preview role may assume). `--recheck` destroys only
@@ -15,11 +15,15 @@ import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { EPHEMERAL_TAGS, PROVENANCE_VARIABLES, decodeTagValue } from '../infra/config/ephemeral';
-import { parseConfig, type AppConfig } from '../infra/config/load';
-import { stageNameFromBranch } from '../infra/config/stage-name';
-import { appConfig } from '../infra/config/stages';
-import { INTEG_APP_NAME } from '../integ/job-base-scenario';
+import {
+  EPHEMERAL_TAGS,
+  INTEG_APP_NAME,
+  PROVENANCE_VARIABLES,
+  decodeTagValue,
+} from '../../infra/config/ephemeral';
+import { parseConfig, type AppConfig } from '../../infra/config/load';
+import { stageNameFromBranch } from '../../infra/config/stage-name';
+import { appConfig } from '../../infra/config/stages';
 import { destroyStacks, findEphemeralStacks, type EphemeralStack } from './ephemeral-stacks';
 import {
   decide,
@@ -29,8 +33,7 @@ import {
   summaryMarkdown,
   type GitHubFacts,
 } from './ephemeral-sweep';
-import { runAsMain } from './script-support';
-import { roleSessionName } from './stage-session';
+import { roleSessionName, runAsMain } from '../script-support';
 
 const SCRIPT = 'ephemeral';
 const USAGE = 'usage: ephemeral.ts provenance|destroy|plan --stage <name> [--branch <name>] [--recheck]';

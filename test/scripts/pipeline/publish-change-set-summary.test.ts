@@ -20,9 +20,9 @@ import {
   URL_FILE,
   type SummarySettings,
   type Waiting,
-} from '../../scripts/change-set-summary';
-import { MESSAGE_LIMIT_BYTES } from '../../scripts/summarize-change-set';
-import { loadChangeSet } from '../support/change-set-fixtures';
+} from '../../../scripts/pipeline/publish-change-set-summary';
+import { MESSAGE_LIMIT_BYTES } from '../../../scripts/pipeline/change-set-summary-text';
+import { loadChangeSet } from '../../support/change-set-fixtures';
 
 // Only the provider factory is replaced, so that no test reaches STS; the rest of the module is real.
 jest.mock('@aws-sdk/credential-providers', () => ({

@@ -10,8 +10,8 @@
 import { BatchClient, DescribeJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { DOCUMENT_SCHEMA } from '../functions/shared/protocols';
-import { requireVariables } from './script-support';
+import { DOCUMENT_SCHEMA } from '../../functions/shared/protocols';
+import { requireVariables } from '../script-support';
 
 export interface SmokeTestSettings {
   readonly region: string;
