@@ -10,8 +10,12 @@ import {
   DeleteStackCommand,
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
-  ListImportsCommand,
-  ListStacksCommand,
+  paginateListImports,
+  paginateListStacks,
+  waitUntilStackCreateComplete,
+  waitUntilStackDeleteComplete,
+  waitUntilStackImportComplete,
+  waitUntilStackUpdateComplete,
   type CloudFormationClient,
   type Stack,
   type StackSummary,
@@ -50,21 +54,14 @@ export interface FindOptions {
   readonly integAppName: string;
 }
 
-/** Statuses in which CloudFormation is still working on the stack: wait, then delete. */
-const IN_PROGRESS = /_IN_PROGRESS$/;
-
 /**
  * Every stack of CloudFormation's list in any status but DELETE_COMPLETE: ListStacks with no
  * status filter returns them all (REVIEW_IN_PROGRESS, IMPORT_*, DELETE_FAILED included).
  */
 async function listLiveStacks(cfn: CloudFormationClient): Promise<StackSummary[]> {
   const summaries: StackSummary[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await cfn.send(new ListStacksCommand({ NextToken }));
+  for await (const page of paginateListStacks({ client: cfn }, {}))
     summaries.push(...(page.StackSummaries ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
   return summaries.filter((s) => s.StackStatus !== 'DELETE_COMPLETE');
 }
 
@@ -141,13 +138,9 @@ export async function findEphemeralStacks(
 /** The stacks that import a value: none when CloudFormation says the export is not imported. */
 async function importersOf(cfn: CloudFormationClient, exportName: string): Promise<string[]> {
   const names: string[] = [];
-  let NextToken: string | undefined;
   try {
-    do {
-      const page = await cfn.send(new ListImportsCommand({ ExportName: exportName, NextToken }));
+    for await (const page of paginateListImports({ client: cfn }, { ExportName: exportName }))
       names.push(...(page.Imports ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken);
   } catch (error) {
     if (error instanceof Error && /is not imported by any stack/.test(error.message)) return [];
     throw error;
@@ -162,8 +155,6 @@ export interface DestroyOptions {
   readonly timeoutMinutes?: number;
   /** @default 15 */
   readonly pollSeconds?: number;
-  readonly sleep?: (seconds: number) => Promise<void>;
-  readonly now?: () => number;
   readonly log?: (line: string) => void;
 }
 
@@ -173,9 +164,6 @@ export interface DestroyReport {
   /** Stacks deleted with resources retained: those resources still exist, tagged with their stage. */
   readonly retained: Array<{ stackName: string; resources: string[] }>;
 }
-
-const realSleep = (seconds: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
 /**
  * Deletes the stacks, each only after every stack of the set that imports one of its exports is
@@ -240,27 +228,26 @@ async function deleteOne(
   report: DestroyReport,
 ): Promise<void> {
   const log = options.log ?? console.log;
-  const settle = (done: (status: string) => boolean) => waitFor(cfn, stack.stackId, done, options);
-  const gone = (status: string): boolean => status === 'DELETE_COMPLETE' || status === 'DELETE_FAILED';
+  const wait = (waiter: Waiter) => waitFor(cfn, stack.stackId, waiter, options);
   // Let CloudFormation finish what it is doing (an update a cancelled job left running); a stack in
   // REVIEW_IN_PROGRESS holds only a change set that never ran and deletes at once.
-  let state = await settle(
-    (s) => !IN_PROGRESS.test(s) || s === 'REVIEW_IN_PROGRESS' || s === 'DELETE_IN_PROGRESS',
-  );
+  let state = await stateOf(cfn, stack.stackId);
+  const settling = SETTLE_WAITERS.find(([status]) => status.test(state.status));
+  if (settling) state = await wait(settling[1]);
   // A second attempt often deletes what the first could not yet (a network interface still in use).
   for (let attempt = 1; attempt <= 2 && !['DELETE_COMPLETE', 'TIMED_OUT'].includes(state.status); attempt++) {
     if (state.status !== 'DELETE_IN_PROGRESS') {
       log(`${stack.stackName}: ${state.status}, deleting (attempt ${attempt})`);
       await cfn.send(new DeleteStackCommand({ StackName: stack.stackId }));
     }
-    state = await settle(gone);
+    state = await wait(waitUntilStackDeleteComplete);
   }
   // RetainResources as documented: only for a stack in DELETE_FAILED, naming the resources that failed.
   if (state.status === 'DELETE_FAILED' && options.retainFailedResources) {
     const resources = await failedResources(cfn, stack.stackId);
     log(`${stack.stackName}: deleting with ${resources.join(', ')} retained`);
     await cfn.send(new DeleteStackCommand({ StackName: stack.stackId, RetainResources: resources }));
-    state = await settle(gone);
+    state = await wait(waitUntilStackDeleteComplete);
     if (state.status === 'DELETE_COMPLETE') report.retained.push({ stackName: stack.stackName, resources });
   }
   if (state.status === 'DELETE_COMPLETE') {
@@ -279,21 +266,45 @@ async function failedResources(cfn: CloudFormationClient, stackId: string): Prom
     .map((r) => r.LogicalResourceId!);
 }
 
-/** Polls the stack (by id, so a deleted one reads DELETE_COMPLETE) until `done` holds or time runs out. */
+type Waiter = typeof waitUntilStackDeleteComplete;
+interface StackState {
+  readonly status: string;
+  readonly reason?: string;
+}
+
+/**
+ * The SDK waiter that lasts while CloudFormation works on a stack in each status DeleteStack refuses:
+ * each ends when the stack settles, one way or the other. (No waiter covers IMPORT_ROLLBACK_*, which
+ * no stack of an ephemeral stage reaches: they import no resources.)
+ */
+const SETTLE_WAITERS: ReadonlyArray<readonly [RegExp, Waiter]> = [
+  [/^(CREATE|ROLLBACK)_IN_PROGRESS$/, waitUntilStackCreateComplete],
+  [/^UPDATE_.*IN_PROGRESS$/, waitUntilStackUpdateComplete],
+  [/^IMPORT_IN_PROGRESS$/, waitUntilStackImportComplete],
+];
+
+/** The stack's status, by id, so that a deleted stack reads DELETE_COMPLETE. */
+async function stateOf(cfn: CloudFormationClient, stackId: string): Promise<StackState> {
+  const stack = await describe(cfn, stackId);
+  return { status: stack?.StackStatus ?? 'DELETE_COMPLETE', reason: stack?.StackStatusReason };
+}
+
+/** Runs the waiter on the stack, then reads where it ended: TIMED_OUT when time ran out first. */
 async function waitFor(
   cfn: CloudFormationClient,
   stackId: string,
-  done: (status: string) => boolean,
+  waiter: Waiter,
   options: DestroyOptions,
-): Promise<{ status: string; reason?: string }> {
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? realSleep;
-  const deadline = now() + (options.timeoutMinutes ?? 45) * 60_000;
-  for (;;) {
-    const stack = await describe(cfn, stackId);
-    const status = stack?.StackStatus ?? 'DELETE_COMPLETE';
-    if (done(status)) return { status, reason: stack?.StackStatusReason };
-    if (now() >= deadline) return { status: 'TIMED_OUT', reason: `still ${status} after the wait` };
-    await sleep(options.pollSeconds ?? 15);
-  }
+): Promise<StackState> {
+  const delay = options.pollSeconds ?? 15;
+  let timedOut = false;
+  // A waiter rejects when the stack ends in a status it does not wait for: the status tells which.
+  await waiter(
+    { client: cfn, maxWaitTime: (options.timeoutMinutes ?? 45) * 60, minDelay: delay, maxDelay: delay },
+    { StackName: stackId },
+  ).catch((error: unknown) => {
+    timedOut = error instanceof Error && error.name === 'TimeoutError';
+  });
+  const state = await stateOf(cfn, stackId);
+  return timedOut ? { status: 'TIMED_OUT', reason: `still ${state.status} after the wait` } : state;
 }

@@ -10,7 +10,8 @@ const tags = (stage: string, repository = OPTIONS.repository): Record<string, st
   [EPHEMERAL_TAGS.kind]: stage.startsWith('pr-') ? 'pr' : stage.startsWith('br-') ? 'branch' : 'integ',
   [EPHEMERAL_TAGS.repository]: repository,
 });
-const NO_WAIT = { sleep: () => Promise.resolve(), log: () => undefined, pollSeconds: 0 };
+/** The SDK waiters poll every millisecond. */
+const NO_WAIT = { log: () => undefined, pollSeconds: 0.001 };
 
 async function destroyStage(account: FakeAccount, stage: string, options = {}) {
   const stacks = (await findEphemeralStacks(account.client, OPTIONS)).filter((s) => s.stage === stage);
@@ -171,15 +172,11 @@ describe('destroyStacks', () => {
   });
 
   test('gives up on a stack that never settles, and reports it', async () => {
-    let clock = 0;
     const account = new FakeAccount([
       { name: 'jobs-pr-1-JobBase', status: 'UPDATE_IN_PROGRESS', tags: tags('pr-1') },
     ]);
-    const report = await destroyStage(account, 'pr-1', {
-      timeoutMinutes: 1,
-      now: () => clock,
-      sleep: () => Promise.resolve(void (clock += 30_000)),
-    });
+    // A 60 ms wait, polled every millisecond
+    const report = await destroyStage(account, 'pr-1', { timeoutMinutes: 0.001 });
     expect(report.failed).toEqual([
       {
         stackName: 'jobs-pr-1-JobBase',

@@ -1,12 +1,7 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import {
-  partitionOf,
-  sessionPolicy,
-  stackArnPattern,
-  stageCredentials,
-  stageTarget,
-  stageTargetProblems,
-} from '../../../scripts/pipeline/stage-session';
+import * as protectStack from '../../../scripts/pipeline/protect-stack';
+import * as changeSetSummary from '../../../scripts/pipeline/publish-change-set-summary';
+import { partitionOf, stageTarget, stageTargetProblems } from '../../../scripts/pipeline/stage-session';
 
 // Only the provider factory is replaced, so that no test reaches STS; the rest of the module is real.
 jest.mock('@aws-sdk/credential-providers', () => ({
@@ -24,44 +19,13 @@ const VARIABLES = {
   STACK_REGION: 'ap-northeast-1',
   DEPLOY_ROLE_ARN: ROLE_ARN,
 };
-
-describe('stackArnPattern', () => {
-  test('matches every stack of that name in that account and region', () => {
-    // GIVEN the production stack's location
-    const location = {
-      partition: 'aws',
-      region: 'ap-northeast-1',
-      account: '222222222222',
-      stackName: 'jobs-prod-JobBase',
-    };
-    // WHEN / THEN: the stack id after the name is generated, hence the wildcard
-    expect(stackArnPattern(location)).toBe(
-      'arn:aws:cloudformation:ap-northeast-1:222222222222:stack/jobs-prod-JobBase/*',
-    );
-  });
-});
-
-describe('sessionPolicy', () => {
-  test('is one Allow statement of exactly the actions on exactly the resource', () => {
-    // GIVEN an action and a resource
-    // WHEN the policy is built
-    const policy = sessionPolicy(
-      ['cloudformation:DescribeChangeSet'],
-      'arn:aws:cloudformation:r:1:stack/s/*',
-    );
-    // THEN
-    expect(policy).toEqual({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['cloudformation:DescribeChangeSet'],
-          Resource: 'arn:aws:cloudformation:r:1:stack/s/*',
-        },
-      ],
-    });
-  });
-});
+const TARGET = {
+  stackName: 'jobs-prod-JobBase',
+  account: '222222222222',
+  region: 'ap-northeast-1',
+  roleArn: ROLE_ARN,
+  partition: 'aws',
+};
 
 describe('partitionOf', () => {
   test.each([
@@ -107,60 +71,100 @@ describe('stageTargetProblems', () => {
   });
 
   test("fails when the role is not in the stack's account", () => {
-    // GIVEN the pipeline account's role instead of the stage account's
     const values = {
       ...VARIABLES,
       DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role',
     };
-    // WHEN / THEN
     expect(stageTargetProblems(values)).toEqual([
       "DEPLOY_ROLE_ARN is in account 111111111111, not in STACK_ACCOUNT 222222222222 (use that account's bootstrap deploy role)",
     ]);
   });
 });
 
-describe('stageTarget', () => {
-  test('takes the partition from the role ARN', () => {
-    expect(stageTarget(VARIABLES)).toEqual({
-      stackName: 'jobs-prod-JobBase',
-      account: '222222222222',
-      region: 'ap-northeast-1',
-      roleArn: ROLE_ARN,
-      partition: 'aws',
-    });
-  });
+test('stageTarget takes the partition from the role ARN', () => {
+  expect(stageTarget(VARIABLES)).toEqual(TARGET);
 });
 
-describe('stageCredentials', () => {
+/** Every pipeline step that reaches a stage's stack, with what its session may do there. */
+const STEPS = [
+  {
+    script: 'protect stack',
+    step: protectStack,
+    env: VARIABLES,
+    settings: TARGET,
+    sessionName: 'protect-stack-jobs-prod-JobBase',
+    actions: ['cloudformation:UpdateTerminationProtection', 'cloudformation:DescribeStacks'],
+  },
+  {
+    script: 'change-set summary',
+    step: changeSetSummary,
+    env: {
+      STAGE_NAME: 'prod',
+      ...VARIABLES,
+      APPROVAL_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:approvals',
+    },
+    settings: {
+      ...TARGET,
+      stageName: 'prod',
+      topicArn: 'arn:aws:sns:us-east-1:111111111111:approvals',
+      topicRegion: 'us-east-1',
+      changeSetName: 'PipelineChange',
+      outputDir: '/codebuild/output/src',
+    },
+    sessionName: 'change-set-summary-prod',
+    actions: ['cloudformation:DescribeChangeSet'],
+  },
+] as const;
+
+describe.each(STEPS)('the $script step', ({ script, step, env, settings, sessionName, actions }) => {
   const temporaryCredentials = jest.mocked(fromTemporaryCredentials);
   beforeEach(() => temporaryCredentials.mockClear());
 
-  test('assumes the role for 15 minutes with the session policy as JSON', () => {
-    // GIVEN a session policy
-    const policy = sessionPolicy(['cloudformation:DescribeStacks'], 'arn:aws:cloudformation:r:1:stack/s/*');
-    // WHEN the credentials are made
-    stageCredentials({ roleArn: ROLE_ARN, sessionName: 'session', policy, region: 'ap-northeast-1' });
-    // THEN
-    expect(temporaryCredentials).toHaveBeenCalledWith({
-      params: {
-        RoleArn: ROLE_ARN,
-        RoleSessionName: 'session',
-        Policy: JSON.stringify(policy),
-        DurationSeconds: 900,
-      },
-      clientConfig: { region: 'ap-northeast-1' },
-    });
+  test('reads its settings from the variables the pipeline step sets', () => {
+    expect(step.readSettings(env, '/codebuild/output/src')).toEqual(settings);
   });
 
-  test('yields the credentials of the provider', async () => {
+  test('fails naming every missing variable at once', () => {
+    const { STACK_NAME: _set, ...missing } = env;
+    expect(() => step.readSettings({ STACK_NAME: 'jobs-prod-JobBase' })).toThrow(
+      new Error(`${script}: set ${Object.keys(missing).join(', ')} (the pipeline step sets them)`),
+    );
+  });
+
+  test("fails when the role is not the stack account's", () => {
+    const other = { ...env, DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role' };
+    expect(() => step.readSettings(other)).toThrow(
+      `${script}: DEPLOY_ROLE_ARN is in account 111111111111, not in STACK_ACCOUNT 222222222222`,
+    );
+  });
+
+  test('assumes the deploy role for 15 minutes, allowed only its actions on the stack', () => {
     // GIVEN / WHEN
-    const provider = stageCredentials({
-      roleArn: ROLE_ARN,
-      sessionName: 'session',
-      policy: sessionPolicy([], '*'),
-      region: 'ap-northeast-1',
+    step.createClients(settings as never);
+    // THEN exactly one session, with exactly this policy
+    const Policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: actions,
+          Resource: 'arn:aws:cloudformation:ap-northeast-1:222222222222:stack/jobs-prod-JobBase/*',
+        },
+      ],
     });
-    // THEN
-    await expect(provider()).resolves.toMatchObject({ accessKeyId: 'ASIATEST' });
+    expect(temporaryCredentials.mock.calls).toEqual([
+      [
+        {
+          params: { RoleArn: ROLE_ARN, RoleSessionName: sessionName, Policy, DurationSeconds: 900 },
+          clientConfig: { region: 'ap-northeast-1' },
+        },
+      ],
+    ]);
+  });
+
+  test("calls CloudFormation in the stack's region with the assumed credentials", async () => {
+    const { cloudFormation } = step.createClients(settings as never);
+    await expect(cloudFormation.config.region()).resolves.toBe('ap-northeast-1');
+    await expect(cloudFormation.config.credentials()).resolves.toMatchObject({ accessKeyId: 'ASIATEST' });
   });
 });
