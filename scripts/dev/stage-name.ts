@@ -17,6 +17,7 @@ import {
   stageNameProblem,
 } from '../../infra/config/stage-name';
 import { appConfig } from '../../infra/config/stages';
+import { runAsMain } from '../script-support';
 
 const USAGE = 'usage: stage-name.ts --pr <number> | --branch <name>';
 
@@ -43,10 +44,8 @@ export function stageNameFor(argv: readonly string[], appName: string): string {
 }
 
 if (require.main === module) {
-  try {
+  runAsMain('stage name', () => {
     console.log(stageNameFor(process.argv.slice(2), parseConfig(appConfig).appName));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
+    return Promise.resolve();
+  });
 }

@@ -11,7 +11,7 @@ import { BatchClient, DescribeJobsCommand, SubmitJobCommand } from '@aws-sdk/cli
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { DOCUMENT_SCHEMA } from '../../functions/shared/protocols';
-import { requireVariables } from '../script-support';
+import { requireVariables, runAsMain } from '../script-support';
 
 export interface SmokeTestSettings {
   readonly region: string;
@@ -202,14 +202,8 @@ async function jobStatus(clients: Clients, jobId: string): Promise<string> {
 }
 
 if (require.main === module) {
-  try {
+  runAsMain('smoke test', async () => {
     const settings = readSettings(process.env);
-    runSmokeTest(settings, createClients(settings)).catch((error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    });
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
+    await runSmokeTest(settings, createClients(settings));
+  });
 }
