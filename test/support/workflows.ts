@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { matchesBranchPattern } from '../../infra/config/branch-pattern';
 import { githubSubject, type GithubConfig } from '../../infra/config/github';
-import { parseConfig } from '../../infra/config/load';
+import { parseConfig, type AppConfig } from '../../infra/config/load';
 import { appConfig } from '../../infra/config/stages';
 import { previewTarget } from '../../scripts/github/preview-target';
 import { evaluateCondition, type Value } from './github-expressions';
@@ -197,9 +197,13 @@ export function stepEnvironment(trigger: Trigger): NodeJS.ProcessEnv {
  * The outputs a job gives its dependants: for a job that runs `scripts/github/preview-target.ts`, what that
  * script prints for the trigger; for any other, a stub (`stages: ["pr-1"]`, the sweep's matrix).
  */
-export function defaultOutputs(job: Job, trigger: Trigger): Record<string, string> {
+export function defaultOutputs(
+  job: Job,
+  trigger: Trigger,
+  config: AppConfig = parseConfig(appConfig),
+): Record<string, string> {
   if ((job.steps ?? []).some((s) => s.run?.includes('scripts/github/preview-target.ts'))) {
-    const target = previewTarget(parseConfig(appConfig), stepEnvironment(trigger));
+    const target = previewTarget(config, stepEnvironment(trigger));
     return { name: target.name, action: target.action };
   }
   return { stages: '["pr-1"]' };
