@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
 import { stageNameFromBranch } from '../../infra/config/stage-name';
-import type { DestroyReport, EphemeralStack } from './ephemeral-stacks';
+import type { DestroyReport } from './destroy-stacks';
+import type { EphemeralStack } from './ephemeral-stacks';
 
 /** The label that keeps an open pull request's preview past the TTL. */
 export const KEEP_LABEL = 'keep-preview';

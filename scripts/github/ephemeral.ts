@@ -24,7 +24,8 @@ import {
 import { parseConfig, type AppConfig } from '../../infra/config/load';
 import { stageNameFromBranch } from '../../infra/config/stage-name';
 import { appConfig } from '../../infra/config/stages';
-import { destroyStacks, findEphemeralStacks, type EphemeralStack } from './ephemeral-stacks';
+import { destroyStacks } from './destroy-stacks';
+import { findEphemeralStacks, type EphemeralStack } from './ephemeral-stacks';
 import {
   decide,
   ghFacts,
