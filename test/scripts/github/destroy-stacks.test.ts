@@ -43,16 +43,24 @@ describe('destroyStacks', () => {
     expect(account.live()).toEqual([]);
   });
 
-  test('waits for a stack CloudFormation is still updating, then deletes it', async () => {
+  test.each([
+    ['CREATE_IN_PROGRESS', 'CREATE_COMPLETE'],
+    ['ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE'],
+    ['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE'],
+    ['UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE'],
+    ['IMPORT_IN_PROGRESS', 'IMPORT_COMPLETE'],
+  ])('waits for a stack in %s to settle (%s), then deletes it', async (status, settlesTo) => {
+    // GIVEN a stack that settles after two more reads (DeleteStack fails on it before)
     const stack: FakeStack = {
       name: 'jobs-pr-1-JobBase',
-      status: 'UPDATE_IN_PROGRESS',
+      status,
       settlesAfter: 2,
+      settlesTo,
       tags: tags('pr-1'),
     };
     const account = new FakeAccount([stack]);
-    const report = await destroyStage(account, 'pr-1');
-    expect(report.deleted).toEqual(['jobs-pr-1-JobBase']);
+    // WHEN / THEN
+    expect((await destroyStage(account, 'pr-1')).deleted).toEqual(['jobs-pr-1-JobBase']);
     expect(account.deleteCalls).toHaveLength(1);
   });
 
