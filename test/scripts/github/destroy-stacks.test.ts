@@ -14,6 +14,15 @@ const tags = (stage: string, repository = OPTIONS.repository): Record<string, st
 /** The SDK waiters poll every millisecond. */
 const NO_WAIT = { log: () => undefined, pollSeconds: 0.001 };
 
+/** A stack whose bucket fails every deletion but one with the bucket retained. */
+const stubborn = (): FakeStack => ({
+  name: 'jobs-pr-1-JobBase',
+  status: 'CREATE_COMPLETE',
+  failDeletes: 5,
+  failingResources: ['Bucket'],
+  tags: tags('pr-1'),
+});
+
 async function destroyStage(account: FakeAccount, stage: string, options = {}) {
   const stacks = (await findEphemeralStacks(account.client, OPTIONS)).filter((s) => s.stage === stage);
   return destroyStacks(account.client, stacks, { ...NO_WAIT, ...options });
@@ -81,15 +90,7 @@ describe('destroyStacks', () => {
   });
 
   test('reports a stack that still fails, and retains nothing unless asked', async () => {
-    const account = new FakeAccount([
-      {
-        name: 'jobs-pr-1-JobBase',
-        status: 'CREATE_COMPLETE',
-        failDeletes: 5,
-        failingResources: ['Bucket'],
-        tags: tags('pr-1'),
-      },
-    ]);
+    const account = new FakeAccount([stubborn()]);
     const report = await destroyStage(account, 'pr-1');
     expect(report).toEqual({
       deleted: [],
@@ -108,15 +109,7 @@ describe('destroyStacks', () => {
   });
 
   test('with retainFailedResources, retains exactly the resources that failed, and says so', async () => {
-    const account = new FakeAccount([
-      {
-        name: 'jobs-pr-1-JobBase',
-        status: 'CREATE_COMPLETE',
-        failDeletes: 5,
-        failingResources: ['Bucket'],
-        tags: tags('pr-1'),
-      },
-    ]);
+    const account = new FakeAccount([stubborn()]);
     const report = await destroyStage(account, 'pr-1', { retainFailedResources: true });
     expect(account.deleteCalls.at(-1)).toEqual({ name: 'jobs-pr-1-JobBase', retain: ['Bucket'] });
     expect(report).toEqual({
