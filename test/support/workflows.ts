@@ -249,39 +249,3 @@ export function subjectOf(github: GithubConfig, job: Job, trigger: Trigger): str
   if (trigger.eventName === 'pull_request') return githubSubject(github, { pullRequest: true });
   return githubSubject(github, { ref: trigger.ref });
 }
-
-/** The claims of a token, by IAM condition key. */
-export type Claims = Record<string, string>;
-
-/**
- * Whether an IAM trust statement's conditions accept the claims. Only the operators the trust
- * policies may use are understood (`StringEquals`, `StringLike`); any other operator, `ForAllValues`
- * included, makes this throw.
- */
-export function conditionsAccept(
-  conditions: Record<string, Record<string, unknown>>,
-  claims: Claims,
-): boolean {
-  return Object.entries(conditions).every(([operator, keys]) => {
-    if (operator !== 'StringEquals' && operator !== 'StringLike') {
-      throw new Error(`trust policy: unsupported condition operator ${operator}`);
-    }
-    return Object.entries(keys).every(([key, expected]) => {
-      const actual = claims[key];
-      if (actual === undefined) return false;
-      const values = [expected].flat().map(String);
-      return values.some((value) =>
-        operator === 'StringEquals' ? actual === value : globMatch(value, actual),
-      );
-    });
-  });
-}
-
-/** IAM `StringLike`: `*` matches any run of characters, `?` any one character, case-sensitively. */
-export function globMatch(pattern: string, value: string): boolean {
-  const regex = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${regex}$`).test(value);
-}
