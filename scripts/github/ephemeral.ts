@@ -14,7 +14,6 @@
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import {
   EPHEMERAL_TAGS,
   INTEG_APP_NAME,
@@ -34,7 +33,7 @@ import {
   summaryMarkdown,
   type GitHubFacts,
 } from './ephemeral-sweep';
-import { roleSessionName, runAsMain } from '../script-support';
+import { assumeRole, runAsMain } from '../script-support';
 
 const SCRIPT = 'ephemeral';
 const USAGE = 'usage: ephemeral.ts provenance|destroy|plan --stage <name> [--branch <name>] [--recheck]';
@@ -168,16 +167,8 @@ export async function run(argv: readonly string[], environment: Environment): Pr
 
 function cloudFormation(region: string, roleArn: string | undefined): CloudFormationClient {
   // A chained session lasts at most an hour; the provider renews it while the job's own session lasts.
-  const credentials = roleArn
-    ? fromTemporaryCredentials({
-        params: {
-          RoleArn: roleArn,
-          RoleSessionName: roleSessionName(`ephemeral-${process.env.GITHUB_RUN_ID ?? 'local'}`),
-          DurationSeconds: 3600,
-        },
-        clientConfig: { region },
-      })
-    : undefined;
+  const sessionName = `ephemeral-${process.env.GITHUB_RUN_ID ?? 'local'}`;
+  const credentials = roleArn ? assumeRole({ roleArn, sessionName, region }) : undefined;
   return new CloudFormationClient({ region, credentials });
 }
 

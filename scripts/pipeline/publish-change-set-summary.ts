@@ -20,16 +20,12 @@ import {
   type DescribeChangeSetOutput,
 } from '@aws-sdk/client-cloudformation';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { requireVariables, roleSessionName, runAsMain, throwProblems } from '../script-support';
+import { requireVariables, runAsMain, throwProblems } from '../script-support';
 import {
-  sessionPolicy,
-  stackArnPattern,
   STAGE_TARGET_VARIABLES,
   stageCredentials,
   stageTarget,
   stageTargetProblems,
-  type PolicyDocument,
-  type StackLocation,
   type StageTarget,
 } from './stage-session';
 import {
@@ -106,18 +102,10 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
   };
 }
 
-/** The session may describe the stack's change sets and do nothing else. */
-export function summarySessionPolicy(location: StackLocation): PolicyDocument {
-  return sessionPolicy(['cloudformation:DescribeChangeSet'], stackArnPattern(location));
-}
-
 export function createClients(settings: SummarySettings): Clients {
-  const credentials = stageCredentials({
-    roleArn: settings.roleArn,
-    sessionName: roleSessionName(`change-set-summary-${settings.stageName}`),
-    policy: summarySessionPolicy(settings),
-    region: settings.region,
-  });
+  // The session may describe the stack's change sets and do nothing else.
+  const session = `change-set-summary-${settings.stageName}`;
+  const credentials = stageCredentials(settings, session, ['cloudformation:DescribeChangeSet']);
   return {
     cloudFormation: new CloudFormationClient({ region: settings.region, credentials }),
     sns: new SNSClient({ region: settings.topicRegion }),

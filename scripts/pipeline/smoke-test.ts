@@ -9,9 +9,8 @@
  */
 import { BatchClient, DescribeJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { DOCUMENT_SCHEMA } from '../../functions/shared/protocols';
-import { requireVariables, runAsMain } from '../script-support';
+import { assumeRole, requireVariables, runAsMain } from '../script-support';
 
 export interface SmokeTestSettings {
   readonly region: string;
@@ -123,11 +122,9 @@ export interface Clients {
 }
 
 export function createClients(settings: SmokeTestSettings): Clients {
-  const credentials = settings.roleArn
-    ? fromTemporaryCredentials({
-        params: { RoleArn: settings.roleArn, RoleSessionName: 'pipeline-smoke-test', DurationSeconds: 3600 },
-        clientConfig: { region: settings.region },
-      })
+  const { roleArn, region } = settings;
+  const credentials = roleArn
+    ? assumeRole({ roleArn, sessionName: 'pipeline-smoke-test', region })
     : undefined;
   return {
     batch: new BatchClient({ region: settings.region, credentials }),
