@@ -1,3 +1,5 @@
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+
 /**
  * What every pipeline script does the same way: read its environment once, report every problem
  * with it at once, and end with a one-line reason when it fails (CodeBuild shows the last line).
@@ -48,4 +50,41 @@ export function runAsMain(script: string, body: () => Promise<unknown>): void {
   } catch (error) {
     fail(error);
   }
+}
+
+/** The characters and length STS accepts in a RoleSessionName. */
+const SESSION_NAME_LIMIT = 64;
+const SESSION_NAME_INVALID = /[^\w+=,.@-]/g;
+
+/** A RoleSessionName STS accepts: invalid characters become '-', cut to 64 characters. */
+export function roleSessionName(name: string): string {
+  return name.replace(SESSION_NAME_INVALID, '-').slice(0, SESSION_NAME_LIMIT);
+}
+
+export interface AssumeRoleProps {
+  readonly roleArn: string;
+  /** Made one STS accepts (`roleSessionName`). */
+  readonly sessionName: string;
+  /** The region of the STS endpoint. */
+  readonly region: string;
+  /** An inline session policy: the most the session may do. @default the role's own permissions */
+  readonly policy?: object;
+  /** @default 3600, the longest session a role assumed with another role's session may have */
+  readonly durationSeconds?: number;
+}
+
+/**
+ * Credentials of a session of the role, which the script's own credentials assume; the provider
+ * renews the session when it expires.
+ */
+export function assumeRole(props: AssumeRoleProps): ReturnType<typeof fromTemporaryCredentials> {
+  return fromTemporaryCredentials({
+    params: {
+      RoleArn: props.roleArn,
+      RoleSessionName: roleSessionName(props.sessionName),
+      Policy: props.policy && JSON.stringify(props.policy),
+      DurationSeconds: props.durationSeconds ?? 3600,
+    },
+    clientConfig: { region: props.region },
+  });
 }

@@ -28,7 +28,7 @@ export const INTEG_APP_NAME = 'jobs';
 
 /**
  * What only the deploy knows, from the environment of `cdk deploy` (the preview workflow sets it,
- * `scripts/ephemeral-stacks.ts provenance` keeps the first deploy's run and time). Absent, the
+ * `scripts/github/ephemeral.ts provenance` keeps the first deploy's run and time). Absent, the
  * tags name the kind, stage and repository only, and synthesis stays offline and deterministic.
  */
 export const PROVENANCE_VARIABLES = {

@@ -6,9 +6,9 @@ import { CODEBUILD_NODE_VERSION } from './toolchain';
 
 /** The scripts the pipeline's own steps run, by the name of their bundle. */
 export const PIPELINE_TOOLS = {
-  'smoke-test': 'scripts/smoke-test.ts',
-  'change-set-summary': 'scripts/change-set-summary.ts',
-  'protect-stack': 'scripts/protect-stack.ts',
+  'smoke-test': 'scripts/pipeline/smoke-test.ts',
+  'change-set-summary': 'scripts/pipeline/publish-change-set-summary.ts',
+  'protect-stack': 'scripts/pipeline/protect-stack.ts',
 } as const;
 
 export type PipelineTool = keyof typeof PIPELINE_TOOLS;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Token, type Stack } from 'aws-cdk-lib';
 import { Match, Template, type Matcher } from 'aws-cdk-lib/assertions';
-import { buildNotification } from '../../functions/shared/message';
-import { parseBatchJobStateChange } from '../../functions/shared/schema';
+import { buildNotification } from '../../functions/notification/job-notification';
+import { parseBatchJobStateChange } from '../../functions/notification/event-schema';
 import { type InboxRequest, selectNotifications } from '../../integ/inbox-reader/read-inbox';
 import { INTEG_APP_NAME } from '../../infra/config/ephemeral';
 import {

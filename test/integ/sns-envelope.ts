@@ -1,4 +1,4 @@
-import type { MessageStructure, Notification } from '../../functions/shared/message';
+import type { MessageStructure, Notification } from '../../functions/notification/notification';
 
 /** What one SQS subscriber receives of a publish: subject, message and attributes (CloudWatch's: none). */
 export interface Published {

@@ -1,4 +1,10 @@
-import { failureLine, requireVariables, runAsMain, throwProblems } from '../../scripts/script-support';
+import {
+  failureLine,
+  requireVariables,
+  roleSessionName,
+  runAsMain,
+  throwProblems,
+} from '../../scripts/script-support';
 
 const CONTEXT = { script: 'protect stack', source: 'the pipeline step sets them' };
 
@@ -90,5 +96,20 @@ describe('runAsMain', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(process.exitCode).toBeUndefined();
     expect(errors).not.toHaveBeenCalled();
+  });
+});
+
+describe('roleSessionName', () => {
+  test('keeps a name STS accepts as it is', () => {
+    expect(roleSessionName('change-set-summary-prod')).toBe('change-set-summary-prod');
+  });
+
+  test('replaces characters STS rejects and cuts to 64 characters', () => {
+    // GIVEN a name with spaces and slashes, longer than 64 characters
+    const name = `change-set-summary-${'prod stage/eu '.repeat(6)}`;
+    // WHEN / THEN
+    const result = roleSessionName(name);
+    expect(result).toMatch(/^[\w+=,.@-]{64}$/);
+    expect(result.startsWith('change-set-summary-prod-stage-eu-')).toBe(true);
   });
 });

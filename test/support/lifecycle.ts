@@ -10,23 +10,24 @@
  * newly queued one cancels the pending one, whatever `cancel-in-progress` says; a workflow-level
  * group is entered by every run, a job-level group only by a job that runs.
  */
-import {
-  deployRoleSubjects,
-  githubSubject,
-  previewRoleSubjects,
-  type GithubConfig,
-} from '../../infra/config/github';
+import { deployRoleSubjects, previewRoleSubjects } from '../../infra/config/github';
 import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
 import type { AppConfig } from '../../infra/config/schema';
 import { stageNameFromBranch } from '../../infra/config/stage-name';
-import { decideWith, groupByStage, type StageFacts, type StageStacks } from '../../scripts/ephemeral-sweep';
-import type { EphemeralStack } from '../../scripts/ephemeral-stacks';
+import {
+  decideWith,
+  groupByStage,
+  type StageFacts,
+  type StageStacks,
+} from '../../scripts/github/ephemeral-sweep';
+import type { EphemeralStack } from '../../scripts/github/ephemeral-stacks';
 import { evaluate, evaluateCondition, interpolate, type Value } from './github-expressions';
 import {
   contextFor,
   credentialSteps,
-  environmentOf,
+  defaultOutputs,
   roleVariableOf,
+  subjectOf,
   stepEnvironment,
   triggers,
   type Job,
@@ -34,7 +35,7 @@ import {
   type Trigger,
   type Workflow,
 } from './workflows';
-import { previewTarget } from '../../scripts/preview-target';
+import { previewTarget } from '../../scripts/github/preview-target';
 
 /** What a stage's code synthesizes: the app name and the stacks besides JobBase. */
 export interface Code {
@@ -107,6 +108,9 @@ export interface ModelOptions {
 }
 
 const MAIN: Code = { appName: 'jobs' };
+/** GitHub's default job timeout, in minutes. */
+const timeoutOf = (job: Job): number => job['timeout-minutes'] ?? 360;
+const FINISHED: readonly JobStatus[] = ['success', 'failure', 'cancelled', 'skipped'];
 const DEPLOY_MINUTES = 10;
 
 export class LifecycleModel {
@@ -120,6 +124,10 @@ export class LifecycleModel {
   private readonly intervals: Array<{ stage: string; from: number; to: number; who: string }> = [];
   private nextRun = 1;
   readonly repository: string;
+
+  private get integMinutes(): number {
+    return this.options.integMinutes ?? 30;
+  }
 
   constructor(private readonly options: ModelOptions) {
     this.repository = `${options.config.github.owner}/${options.config.github.repository}`;
@@ -391,31 +399,22 @@ export class LifecycleModel {
   private optimisticNeeds(run: Run, job: JobRun): Value {
     return Object.fromEntries(
       [job.job.needs ?? []].flat().map((n) => {
-        const need = run.workflow.jobs[n] as Job;
-        const outputs = this.staticOutputs(run, need);
+        const outputs = defaultOutputs(run.workflow.jobs[n] as Job, run.trigger, this.options.config);
         return [n, { result: 'success', outputs }];
       }),
     );
   }
 
-  private staticOutputs(run: Run, job: Job): Value {
-    if ((job.steps ?? []).some((s) => s.run?.includes('scripts/preview-target.ts'))) {
-      const target = previewTarget(this.options.config, stepEnvironment(run.trigger));
-      return { name: target.name, action: target.action };
-    }
-    return { stages: '["pr-1"]' };
-  }
-
   private effectful(job: Job): boolean {
     return (job.steps ?? []).some((s) =>
-      /npx cdk (deploy|destroy)|scripts\/ephemeral\.ts|integ:update|npm test|list-stacks|put-object/.test(
+      /npx cdk (deploy|destroy)|scripts\/(?:github\/)?ephemeral\.ts|integ:update|npm test|list-stacks|put-object/.test(
         s.run ?? '',
       ),
     );
   }
 
   private setStatus(job: JobRun, status: JobStatus): void {
-    if (['success', 'failure', 'cancelled', 'skipped'].includes(job.status)) return;
+    if (FINISHED.includes(job.status)) return;
     const wasRunning = job.status === 'running';
     const wasPending = job.status === 'pending';
     job.status = status;
@@ -430,12 +429,7 @@ export class LifecycleModel {
         for (const job of run.jobs.filter((j) => j.status === 'waiting')) {
           const needs = [job.job.needs ?? []].flat();
           const states = needs.map((n) => run.jobs.filter((j) => j.id === n));
-          if (
-            states.some((list) =>
-              list.some((j) => !['success', 'failure', 'cancelled', 'skipped'].includes(j.status)),
-            )
-          )
-            continue;
+          if (states.some((list) => list.some((j) => !FINISHED.includes(j.status)))) continue;
           const always = /always\(\)/.test(String(job.job.if ?? ''));
           const allGood = states.every((list) => list.every((j) => j.status === 'success'));
           changed = true;
@@ -449,7 +443,7 @@ export class LifecycleModel {
             this.enter(interpolate(job.job.concurrency.group, this.context(run, job)), `job:${job.key}`);
           } else this.begin(run, job);
         }
-        if (run.jobs.every((j) => ['success', 'failure', 'cancelled', 'skipped'].includes(j.status))) {
+        if (run.jobs.every((j) => FINISHED.includes(j.status))) {
           run.status = 'completed';
           this.leave(`run:${run.id}`);
           changed = true;
@@ -479,15 +473,13 @@ export class LifecycleModel {
     this.checkTrust(run, job);
     const effect = this.interpret(run, job);
     job.effect = effect;
-    const timeout = job.job['timeout-minutes'] ?? 360;
+    const timeout = timeoutOf(job.job);
     const duration =
       effect.kind === 'integ'
-        ? (this.options.integMinutes ?? 30)
-        : effect.kind === 'turn'
+        ? this.integMinutes
+        : ['turn', 'none'].includes(effect.kind)
           ? 1
-          : effect.kind === 'none'
-            ? 1
-            : DEPLOY_MINUTES;
+          : DEPLOY_MINUTES;
     job.endsAt = this.now + Math.min(duration, timeout);
     // The sweep's find and plan read the account and GitHub as they start.
     if (effect.kind === 'find' || effect.kind === 'plan') this.apply(run, job, effect, 'success');
@@ -532,9 +524,9 @@ export class LifecycleModel {
             continue;
           }
           const timedOut =
-            (job.endsAt ?? 0) - (job.startedAt ?? 0) >= (job.job['timeout-minutes'] ?? 360) &&
+            (job.endsAt ?? 0) - (job.startedAt ?? 0) >= timeoutOf(job.job) &&
             job.effect?.kind === 'integ' &&
-            (this.options.integMinutes ?? 30) > (job.job['timeout-minutes'] ?? 360);
+            this.integMinutes > timeoutOf(job.job);
           this.end(run, job, timedOut ? 'cancelled' : 'success');
         }
       }
@@ -580,7 +572,7 @@ export class LifecycleModel {
       case 'integ': {
         // integ-runner destroys its stacks at the end, if its session still holds.
         const session = this.sessionMinutes(job);
-        if (status === 'success' && (this.options.integMinutes ?? 30) <= session) {
+        if (status === 'success' && this.integMinutes <= session) {
           for (const s of this.liveStacks().filter((x) => x.stage === 'integ')) this.remove(s.name);
         }
         return;
@@ -618,7 +610,7 @@ export class LifecycleModel {
         continue;
       const env = this.envOf(run, job, step);
       const text = step.run ?? '';
-      if (text.includes('scripts/preview-target.ts')) {
+      if (text.includes('scripts/github/preview-target.ts')) {
         const target = previewTarget(this.options.config, stepEnvironment(run.trigger));
         this.stepOutputs(job, step, { name: target.name, action: target.action });
       } else if (/scripts\/stage-name\.ts --pr/.test(text)) {
@@ -632,7 +624,7 @@ export class LifecycleModel {
         effect = { kind: 'deploy', stage: env.STAGE ?? '', code: this.code(run, job) };
       else if (/npx cdk destroy/.test(text))
         effect = { kind: 'cdk-destroy', stage: env.STAGE ?? '', code: this.code(run, job) };
-      else if (/scripts\/ephemeral\.ts destroy/.test(text)) {
+      else if (/scripts\/(?:github\/)?ephemeral\.ts destroy/.test(text)) {
         const stage = /--stage integ/.test(text) ? 'integ' : (env.STAGE ?? '');
         // The integ job's own clean-up of leftovers comes before integ-runner; the step that runs it decides.
         if (effect.kind !== 'integ')
@@ -641,10 +633,10 @@ export class LifecycleModel {
             stage,
             recheck: /--recheck|\$RECHECK/.test(text) && (env.RECHECK ?? '--recheck') !== '',
           };
-      } else if (/scripts\/ephemeral\.ts plan/.test(text)) effect = { kind: 'plan' };
+      } else if (/scripts\/(?:github\/)?ephemeral\.ts plan/.test(text)) effect = { kind: 'plan' };
       else if (/list-stacks/.test(text)) effect = { kind: 'find' };
       else if (/npm run integ:update/.test(text)) effect = { kind: 'integ' };
-      else if (/scripts\/integ-turn\.ts/.test(text)) effect = { kind: 'turn' };
+      else if (/scripts\/(?:github\/)?integ-turn\.ts/.test(text)) effect = { kind: 'turn' };
     }
     for (const [name, expression] of Object.entries(job.job.outputs ?? {})) {
       job.outputs[name] = interpolate(expression, this.context(run, job));
@@ -744,7 +736,7 @@ export class LifecycleModel {
     if (!step) return;
     const seconds = Number(step.with?.['role-duration-seconds'] ?? 3600);
     const role = roleVariableOf(step) === 'PREVIEW_ROLE_ARN' ? 'preview' : 'deploy';
-    const timeout = job.job['timeout-minutes'] ?? 360;
+    const timeout = timeoutOf(job.job);
     const name = `${run.workflow.file}/${job.id}`;
     if (seconds > this.options.maxSession[role])
       this.violate(
@@ -759,13 +751,8 @@ export class LifecycleModel {
 
   private checkTrust(run: Run, job: JobRun): void {
     const step = credentialSteps(job.job)[0];
-    const github: GithubConfig = this.options.config.github;
-    const environment = environmentOf(job.job);
-    const subject = environment
-      ? githubSubject(github, { environment })
-      : run.trigger.eventName === 'pull_request'
-        ? githubSubject(github, { pullRequest: true })
-        : githubSubject(github, { ref: run.trigger.ref });
+    const github = this.options.config.github;
+    const subject = subjectOf(github, job.job, run.trigger);
     const roles = {
       DEPLOY_ROLE_ARN: deployRoleSubjects(github),
       PREVIEW_ROLE_ARN: previewRoleSubjects(github),

@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { matchesBranchPattern } from '../../infra/config/branch-pattern';
 import { githubSubject, type GithubConfig } from '../../infra/config/github';
-import { parseConfig } from '../../infra/config/load';
+import { parseConfig, type AppConfig } from '../../infra/config/load';
 import { appConfig } from '../../infra/config/stages';
-import { previewTarget } from '../../scripts/preview-target';
+import { previewTarget } from '../../scripts/github/preview-target';
 import { evaluateCondition, type Value } from './github-expressions';
 
 /** The parts of a workflow file the tests read; everything else stays `unknown`. */
@@ -194,12 +194,16 @@ export function stepEnvironment(trigger: Trigger): NodeJS.ProcessEnv {
 }
 
 /**
- * The outputs a job gives its dependants: for a job that runs `scripts/preview-target.ts`, what that
+ * The outputs a job gives its dependants: for a job that runs `scripts/github/preview-target.ts`, what that
  * script prints for the trigger; for any other, a stub (`stages: ["pr-1"]`, the sweep's matrix).
  */
-export function defaultOutputs(job: Job, trigger: Trigger): Record<string, string> {
-  if ((job.steps ?? []).some((s) => s.run?.includes('scripts/preview-target.ts'))) {
-    const target = previewTarget(parseConfig(appConfig), stepEnvironment(trigger));
+export function defaultOutputs(
+  job: Job,
+  trigger: Trigger,
+  config: AppConfig = parseConfig(appConfig),
+): Record<string, string> {
+  if ((job.steps ?? []).some((s) => s.run?.includes('scripts/github/preview-target.ts'))) {
+    const target = previewTarget(config, stepEnvironment(trigger));
     return { name: target.name, action: target.action };
   }
   return { stages: '["pr-1"]' };
@@ -244,40 +248,4 @@ export function subjectOf(github: GithubConfig, job: Job, trigger: Trigger): str
   if (environment) return githubSubject(github, { environment });
   if (trigger.eventName === 'pull_request') return githubSubject(github, { pullRequest: true });
   return githubSubject(github, { ref: trigger.ref });
-}
-
-/** The claims of a token, by IAM condition key. */
-export type Claims = Record<string, string>;
-
-/**
- * Whether an IAM trust statement's conditions accept the claims. Only the operators the trust
- * policies may use are understood (`StringEquals`, `StringLike`); any other operator, `ForAllValues`
- * included, makes this throw.
- */
-export function conditionsAccept(
-  conditions: Record<string, Record<string, unknown>>,
-  claims: Claims,
-): boolean {
-  return Object.entries(conditions).every(([operator, keys]) => {
-    if (operator !== 'StringEquals' && operator !== 'StringLike') {
-      throw new Error(`trust policy: unsupported condition operator ${operator}`);
-    }
-    return Object.entries(keys).every(([key, expected]) => {
-      const actual = claims[key];
-      if (actual === undefined) return false;
-      const values = [expected].flat().map(String);
-      return values.some((value) =>
-        operator === 'StringEquals' ? actual === value : globMatch(value, actual),
-      );
-    });
-  });
-}
-
-/** IAM `StringLike`: `*` matches any run of characters, `?` any one character, case-sensitively. */
-export function globMatch(pattern: string, value: string): boolean {
-  const regex = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${regex}$`).test(value);
 }

@@ -185,10 +185,3 @@ describe('the same model on the workflows before issue 11', () => {
     ]);
   });
 });
-
-/** For the record: `npx tsx test/workflows/lifecycle.test.ts` is not how it runs; see printViolations. */
-export function printViolations(dir?: string): string {
-  return violations(dir)
-    .map((v) => `invariant ${v.invariant}: ${v.message}`)
-    .join('\n');
-}

@@ -4,8 +4,8 @@ import { parseConfig, type AppConfig } from '../../infra/config/load';
 import { appConfig } from '../../infra/config/stages';
 import { GithubOidcStack, githubOidcStacks } from '../../infra/stacks/github-oidc-stack';
 import { testApp } from '../support/cdk';
+import { isAllowed, type IamStatement } from '../support/iam-evaluation';
 import {
-  conditionsAccept,
   credentialSteps,
   jobsRun,
   loadWorkflows,
@@ -154,7 +154,7 @@ const SCENARIOS: Array<Trigger & { readonly workflow?: string; readonly expected
   },
 ];
 
-type TrustStatement = { Action: string; Condition: Record<string, Record<string, unknown>> };
+type TrustStatement = Omit<IamStatement, 'Resource'>;
 
 /** The trust statements of the synthesized roles, by the repository variable that names each role. */
 function rolesByVariable(config: AppConfig): Record<string, TrustStatement[]> {
@@ -179,10 +179,13 @@ function rolesByVariable(config: AppConfig): Record<string, TrustStatement[]> {
   return roles;
 }
 
+/** Whether a role's trust policy lets a GitHub token with this subject assume the role. */
 function accepts(statements: TrustStatement[], subject: string): boolean {
-  const claims = { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: subject };
-  return statements.some(
-    (s) => s.Action === 'sts:AssumeRoleWithWebIdentity' && conditionsAccept(s.Condition, claims),
+  const context = { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: subject };
+  const request = { action: 'sts:AssumeRoleWithWebIdentity', resource: 'the role', context };
+  return isAllowed(
+    request,
+    statements.map((statement) => ({ ...statement, Resource: '*' })),
   );
 }
 

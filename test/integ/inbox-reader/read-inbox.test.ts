@@ -1,8 +1,9 @@
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { buildNotification, EVENT_JSON_HEADER } from '../../../functions/shared/message';
-import { parseBatchJobStateChange } from '../../../functions/shared/schema';
+import { buildNotification } from '../../../functions/notification/job-notification';
+import { EVENT_JSON_HEADER } from '../../../functions/notification/notification';
+import { parseBatchJobStateChange } from '../../../functions/notification/event-schema';
 import {
   MESSAGE_MAX_CHARS,
   inboxReader,

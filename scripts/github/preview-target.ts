@@ -11,11 +11,11 @@
  * Environment: GITHUB_EVENT_NAME, GITHUB_REF_NAME, and from the event EVENT_ACTION, PR_NUMBER,
  * HEAD_REF, EVENT_REF (the deleted ref), REF_TYPE, PUSH_DELETED, INPUT_ACTION.
  */
-import { isPreviewBranch } from '../infra/config/branch-pattern';
-import { parseConfig, type AppConfig } from '../infra/config/load';
-import { stageNameFromBranch, stageNameFromPullRequest } from '../infra/config/stage-name';
-import { appConfig } from '../infra/config/stages';
-import { runAsMain } from './script-support';
+import { isPreviewBranch } from '../../infra/config/branch-pattern';
+import { parseConfig, type AppConfig } from '../../infra/config/load';
+import { stageNameFromBranch, stageNameFromPullRequest } from '../../infra/config/stage-name';
+import { appConfig } from '../../infra/config/stages';
+import { runAsMain } from '../script-support';
 
 export type PreviewAction = 'deploy' | 'destroy' | 'none';
 

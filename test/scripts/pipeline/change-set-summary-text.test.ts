@@ -1,6 +1,6 @@
 import type { Change, DescribeChangeSetOutput, ResourceChange } from '@aws-sdk/client-cloudformation';
 import * as fc from 'fast-check';
-import { describeResourceChange, STATEFUL_TYPES } from '../../scripts/resource-change';
+import { describeResourceChange, STATEFUL_TYPES } from '../../../scripts/pipeline/resource-change';
 import {
   changeSetConsoleUrl,
   fitMessage,
@@ -9,8 +9,8 @@ import {
   MESSAGE_LIMIT_BYTES,
   SUBJECT_LIMIT,
   summarizeChangeSet,
-} from '../../scripts/summarize-change-set';
-import { loadChangeSet, type ChangeSetFixture } from '../support/change-set-fixtures';
+} from '../../../scripts/pipeline/change-set-summary-text';
+import { loadChangeSet, type ChangeSetFixture } from '../../support/change-set-fixtures';
 
 const REGION = 'ap-northeast-1';
 const STACK_ID =
@@ -45,58 +45,88 @@ function section(text: string, title: string): string[] {
 }
 
 describe('summarizeChangeSet on the recorded change sets', () => {
-  test('a routine update: the counts and the IAM change in the headline', () => {
-    // GIVEN two Lambda code updates and a modified IAM policy
-    // WHEN the change set is summarized
-    const summary = summarizeFixture('routine-update');
-    // THEN
-    expect(summary.headline).toBe(
-      'prod (jobs-prod-JobBase): 0 to add, 3 to modify, 0 to remove; IAM changes',
-    );
-    expect(summary.counts).toEqual({ Add: 0, Modify: 3, Remove: 0 });
-  });
-
-  test('a routine update: the IAM section names the policy and the property that changed', () => {
-    // GIVEN a modified IAM policy beside two Lambda code updates
-    // WHEN the change set is summarized
-    const { text } = summarizeFixture('routine-update');
-    // THEN
-    expect(section(text, 'IAM and resource policies')).toEqual([
-      '- HandlerRoleDefaultPolicy0112C0A8 (AWS::IAM::Policy): Modify, replacement False; changed: PolicyDocument',
-    ]);
-  });
-
-  test('a routine update: every change is listed, and nothing is flagged stateful', () => {
-    // GIVEN a routine update
-    // WHEN the change set is summarized
-    const summary = summarizeFixture('routine-update');
-    // THEN
-    expect(summary.stateful).toEqual([]);
-    expect(summary.text).not.toContain('WARNING');
-    expect(section(summary.text, 'All changes')).toEqual([
-      '- BatchErrorHandler7EE38A7A (AWS::Lambda::Function): Modify, replacement False; changed: Code',
-      '- BatchSuccessHandler73996266 (AWS::Lambda::Function): Modify, replacement False; changed: Code',
-      '- HandlerRoleDefaultPolicy0112C0A8 (AWS::IAM::Policy): Modify, replacement False; changed: PolicyDocument',
-    ]);
-  });
-
-  test('a replaced topic and a removed log group: the headline ends with both, marked STATEFUL', () => {
-    // GIVEN the notification topic replaced (its name changes) and a log group removed
-    // WHEN the change set is summarized
-    const summary = summarizeFixture('stateful-replacement');
-    // THEN
-    expect(summary.headline).toBe(
+  test.each<[ChangeSetFixture, string]>([
+    // two Lambda code updates and a modified IAM policy
+    ['routine-update', 'prod (jobs-prod-JobBase): 0 to add, 3 to modify, 0 to remove; IAM changes'],
+    // the topic replaced (its name changes), a log group removed: both marked STATEFUL
+    [
+      'stateful-replacement',
       'prod (jobs-prod-JobBase): 1 to add, 3 to modify, 1 to remove; 1 replacement; IAM changes; ' +
         'STATEFUL: BatchErrorHandlerLogGroup2EB6FC5F (AWS::Logs::LogGroup) removed, ' +
         'NotificationsCE9D1424 (AWS::SNS::Topic) replaced',
-    );
+    ],
+    [
+      'key-policy-and-security-group',
+      'prod (jobs-prod-JobBase): 1 to add, 2 to modify, 0 to remove; security group changes; key policy changes',
+    ],
+    // a compute environment that may be replaced: a conditional, stateful replacement
+    [
+      'two-pages-1',
+      'prod (jobs-prod-JobBase): 0 to add, 3 to modify, 0 to remove; 1 replacement (1 conditional); ' +
+        'STATEFUL: BatchOnDemand5FB01F52 (AWS::Batch::ComputeEnvironment) may be replaced',
+    ],
+    ['no-changes', 'prod (jobs-prod-JobBase): no changes'],
+  ])('the headline of %s', (fixture, headline) => {
+    expect(summarizeFixture(fixture).headline).toBe(headline);
   });
 
+  test.each<[ChangeSetFixture, string, string[]]>([
+    [
+      'routine-update',
+      'IAM and resource policies',
+      [
+        '- HandlerRoleDefaultPolicy0112C0A8 (AWS::IAM::Policy): Modify, replacement False; changed: PolicyDocument',
+      ],
+    ],
+    [
+      'routine-update',
+      'All changes',
+      [
+        '- BatchErrorHandler7EE38A7A (AWS::Lambda::Function): Modify, replacement False; changed: Code',
+        '- BatchSuccessHandler73996266 (AWS::Lambda::Function): Modify, replacement False; changed: Code',
+        '- HandlerRoleDefaultPolicy0112C0A8 (AWS::IAM::Policy): Modify, replacement False; changed: PolicyDocument',
+      ],
+    ],
+    [
+      'stateful-replacement',
+      'Replacements',
+      [
+        '- NotificationsCE9D1424 (AWS::SNS::Topic): Modify, replacement True; changed: TopicName (requires replacement)',
+      ],
+    ],
+    [
+      'stateful-replacement',
+      'IAM and resource policies',
+      ['- NotificationsPolicy6158A093 (AWS::SNS::TopicPolicy): Modify, replacement False; changed: Topics'],
+    ],
+    [
+      'key-policy-and-security-group',
+      'Key policies',
+      ['- NotificationsKeyADCFA950 (AWS::KMS::Key): Modify, replacement False; changed: KeyPolicy, Tags'],
+    ],
+    [
+      'key-policy-and-security-group',
+      'Security groups',
+      [
+        '- BatchSecurityGroup2CDE977B (AWS::EC2::SecurityGroup): Modify, replacement False; changed: SecurityGroupEgress',
+        '- BatchSecurityGroupIngressHttps5D3E8A21 (AWS::EC2::SecurityGroupIngress): Add',
+      ],
+    ],
+    ['key-policy-and-security-group', 'IAM and resource policies', []],
+  ])('%s: the section %s lists what changed', (fixture, title, lines) => {
+    expect(section(summarizeFixture(fixture).text, title)).toEqual(lines);
+  });
+
+  test.each<ChangeSetFixture>(['routine-update', 'two-pages-2'])(
+    '%s (a stateful resource modified in place at most) warns of nothing stateful',
+    (fixture) => {
+      const summary = summarizeFixture(fixture);
+      expect([summary.stateful, summary.text.includes('WARNING')]).toEqual([[], false]);
+    },
+  );
+
   test('a replaced topic and a removed log group: the text opens with the warning naming both', () => {
-    // GIVEN the notification topic replaced and a log group removed
-    // WHEN the change set is summarized
     const { text } = summarizeFixture('stateful-replacement');
-    // THEN the first lines are the warning and the two resources, before anything else
     expect(text.split('\n').slice(0, 4)).toEqual([
       expect.stringMatching(/^WARNING: 2 stateful resources replaced or removed; /),
       '  ! BatchErrorHandlerLogGroup2EB6FC5F (AWS::Logs::LogGroup): Remove',
@@ -105,87 +135,33 @@ describe('summarizeChangeSet on the recorded change sets', () => {
     ]);
   });
 
-  test('a replaced topic: listed under replacements, its topic policy under IAM', () => {
-    // GIVEN the topic replaced and its topic policy updated to the new topic
-    // WHEN the change set is summarized
-    const { text } = summarizeFixture('stateful-replacement');
-    // THEN
-    expect(section(text, 'Replacements')).toEqual([
-      '- NotificationsCE9D1424 (AWS::SNS::Topic): Modify, replacement True; changed: TopicName (requires replacement)',
-    ]);
-    expect(section(text, 'IAM and resource policies')).toEqual([
-      '- NotificationsPolicy6158A093 (AWS::SNS::TopicPolicy): Modify, replacement False; changed: Topics',
-    ]);
-  });
+  test.each<[ChangeSetFixture, string]>([
+    [
+      'stateful-replacement',
+      '[prod] STATEFUL REPLACED/REMOVED: jobs-prod-JobBase change set: 1 add, 3 modify, 1 remove',
+    ],
+    ['no-changes', '[prod] jobs-prod-JobBase change set: no changes'],
+  ])(
+    'the subject of %s names the stage, the stack and the counts, stateful changes first',
+    (fixture, subject) => {
+      expect(summarizeFixture(fixture).subject).toBe(subject);
+    },
+  );
 
-  test('a key policy and a security group change: both flagged in the headline', () => {
-    // GIVEN a changed key policy, a changed egress rule and a new ingress rule
-    // WHEN the change set is summarized
-    const summary = summarizeFixture('key-policy-and-security-group');
-    // THEN
-    expect(summary.headline).toBe(
-      'prod (jobs-prod-JobBase): 1 to add, 2 to modify, 0 to remove; security group changes; key policy changes',
-    );
-  });
-
-  test('a key policy and a security group change: each in its section, with what changed', () => {
-    // GIVEN a changed key policy (and key tags), a changed egress rule and a new ingress rule
-    // WHEN the change set is summarized
-    const { text } = summarizeFixture('key-policy-and-security-group');
-    // THEN
-    expect(section(text, 'Key policies')).toEqual([
-      '- NotificationsKeyADCFA950 (AWS::KMS::Key): Modify, replacement False; changed: KeyPolicy, Tags',
-    ]);
-    expect(section(text, 'Security groups')).toEqual([
-      '- BatchSecurityGroup2CDE977B (AWS::EC2::SecurityGroup): Modify, replacement False; changed: SecurityGroupEgress',
-      '- BatchSecurityGroupIngressHttps5D3E8A21 (AWS::EC2::SecurityGroupIngress): Add',
-    ]);
-    expect(section(text, 'IAM and resource policies')).toEqual([]);
-  });
-
-  test('a compute environment that may be replaced is a conditional, stateful replacement', () => {
-    // GIVEN the first page of the two-page change set, whose compute environment may be replaced
-    // WHEN it is summarized
-    const summary = summarizeFixture('two-pages-1');
-    // THEN
-    expect(summary.headline).toBe(
-      'prod (jobs-prod-JobBase): 0 to add, 3 to modify, 0 to remove; 1 replacement (1 conditional); ' +
-        'STATEFUL: BatchOnDemand5FB01F52 (AWS::Batch::ComputeEnvironment) may be replaced',
-    );
-  });
-
-  test('a change set without changes: a "no changes" summary with CloudFormation\'s reason', () => {
-    // GIVEN the FAILED change set CloudFormation leaves when nothing changes
-    // WHEN it is summarized
+  test("a change set without changes says so, with CloudFormation's reason", () => {
     const summary = summarizeFixture('no-changes');
-    // THEN
     expect(summary.noChanges).toBe(true);
-    expect(summary.headline).toBe('prod (jobs-prod-JobBase): no changes');
-    expect(summary.subject).toBe('[prod] jobs-prod-JobBase change set: no changes');
     expect(summary.text).toContain("CloudFormation: The submitted information didn't contain changes.");
   });
 
   test("the link opens the change set in the console of the stack's region", () => {
-    // GIVEN any recorded change set
-    // WHEN it is summarized
-    const { url } = summarizeFixture('routine-update');
-    // THEN the stack and change set ids are URL-encoded into the console's change set page
+    const { url, text } = summarizeFixture('routine-update');
     expect(url).toBe(
       'https://ap-northeast-1.console.aws.amazon.com/cloudformation/home?region=ap-northeast-1' +
         `#/stacks/changesets/changes?stackId=${encodeURIComponent(STACK_ID)}` +
         `&changeSetId=${encodeURIComponent(CHANGE_SET_ID)}`,
     );
-    expect(summarizeFixture('routine-update').text).toContain(`Review it in the console: ${url}`);
-  });
-
-  test('the subject names the stage, the stack and the counts, and flags stateful changes first', () => {
-    // GIVEN the stateful replacement
-    // WHEN it is summarized
-    const { subject } = summarizeFixture('stateful-replacement');
-    // THEN
-    expect(subject).toBe(
-      '[prod] STATEFUL REPLACED/REMOVED: jobs-prod-JobBase change set: 1 add, 3 modify, 1 remove',
-    );
+    expect(text).toContain(`Review it in the console: ${url}`);
   });
 });
 
@@ -200,19 +176,11 @@ describe('summarizeChangeSet limits', () => {
     })),
   );
 
-  test('with 500 stateful replacements the headline stays within 500 characters', () => {
-    // GIVEN 500 replaced topics with long logical ids
-    // WHEN the change set is summarized
-    const { headline } = summarize(manyReplacedTopics);
-    // THEN
-    expect(headline.length).toBeLessThanOrEqual(HEADLINE_LIMIT);
-  });
-
   test('with 500 stateful replacements the headline keeps the counts and says how many it left out', () => {
     // GIVEN 500 replaced topics with long logical ids
     // WHEN the change set is summarized
     const { headline } = summarize(manyReplacedTopics);
-    // THEN
+    // THEN (the length limit holds for any change set: see the properties below)
     expect(headline).toMatch(
       /^prod \(jobs-prod-JobBase\): 0 to add, 500 to modify, 0 to remove; 500 replacements; /,
     );
@@ -249,88 +217,19 @@ describe('summarizeChangeSet limits', () => {
   });
 });
 
-describe('summarizeChangeSet classification', () => {
-  test('adding or removing a key is a key policy change', () => {
-    // GIVEN a key added and another removed
-    const changeSet = changeSetOf([
-      { Action: 'Add', LogicalResourceId: 'NewKey', ResourceType: 'AWS::KMS::Key' },
-      { Action: 'Remove', LogicalResourceId: 'OldKey', ResourceType: 'AWS::KMS::Key' },
-    ]);
-    // WHEN it is summarized
-    const { text } = summarize(changeSet);
-    // THEN
-    expect(section(text, 'Key policies')).toEqual([
-      '- NewKey (AWS::KMS::Key): Add',
-      '- OldKey (AWS::KMS::Key): Remove',
-    ]);
-  });
-
-  test('a key whose tags alone change is not a key policy change', () => {
-    // GIVEN a key whose tags change
-    const changeSet = changeSetOf([
-      {
-        Action: 'Modify',
-        LogicalResourceId: 'Key',
-        ResourceType: 'AWS::KMS::Key',
-        Replacement: 'False',
-        Details: [{ Target: { Attribute: 'Tags', RequiresRecreation: 'Never' } }],
-      },
-    ]);
-    // WHEN / THEN
-    expect(section(summarize(changeSet).text, 'Key policies')).toEqual([]);
-  });
-
-  test.each([
-    'AWS::IAM::Role',
-    'AWS::IAM::ManagedPolicy',
-    'AWS::SNS::TopicPolicy',
-    'AWS::SQS::QueuePolicy',
-    'AWS::Lambda::Permission',
-    'AWS::S3::BucketPolicy',
-  ])('%s is an IAM change', (type) => {
-    // GIVEN a resource of the type added
-    const changeSet = changeSetOf([{ Action: 'Add', LogicalResourceId: 'Grant', ResourceType: type }]);
-    // WHEN / THEN
-    expect(section(summarize(changeSet).text, 'IAM and resource policies')).toEqual([
-      `- Grant (${type}): Add`,
-    ]);
-  });
-
-  test('imports and dynamic changes are counted beside adds, modifies and removes', () => {
-    // GIVEN an imported resource and one whose action CloudFormation cannot tell yet
-    const changeSet = changeSetOf([
+test('imports and dynamic changes are counted beside adds, modifies and removes', () => {
+  // GIVEN an imported resource and one whose action CloudFormation cannot tell yet
+  const summary = summarize(
+    changeSetOf([
       { Action: 'Import', LogicalResourceId: 'Imported', ResourceType: 'AWS::S3::Bucket' },
       { Action: 'Dynamic', LogicalResourceId: 'Nested', ResourceType: 'AWS::CloudFormation::Stack' },
-    ]);
-    // WHEN it is summarized
-    const summary = summarize(changeSet);
-    // THEN
-    expect(summary.counts).toEqual({ Add: 0, Modify: 0, Remove: 0, Import: 1, Dynamic: 1 });
-    expect(summary.headline).toBe(
-      'prod (jobs-prod-JobBase): 0 to add, 0 to modify, 0 to remove, 1 to import, 1 dynamic',
-    );
-  });
-
-  test('a stateful resource modified in place is not a stateful warning', () => {
-    // GIVEN a log group whose retention changes, without replacement
-    // WHEN the second page of the two-page change set is summarized
-    const summary = summarizeFixture('two-pages-2');
-    // THEN
-    expect(summary.stateful).toEqual([]);
-  });
-
-  test('every listed stateful type, removed, is a stateful warning', () => {
-    // GIVEN one resource of each stateful type removed
-    const changeSet = changeSetOf(
-      [...STATEFUL_TYPES].map((type, index) => ({
-        Action: 'Remove',
-        LogicalResourceId: `R${index}`,
-        ResourceType: type,
-      })),
-    );
-    // WHEN / THEN
-    expect(summarize(changeSet).stateful).toHaveLength(STATEFUL_TYPES.size);
-  });
+    ]),
+  );
+  // THEN
+  expect(summary.counts).toEqual({ Add: 0, Modify: 0, Remove: 0, Import: 1, Dynamic: 1 });
+  expect(summary.headline).toBe(
+    'prod (jobs-prod-JobBase): 0 to add, 0 to modify, 0 to remove, 1 to import, 1 dynamic',
+  );
 });
 
 describe('isNoChangesReason', () => {

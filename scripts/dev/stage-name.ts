@@ -2,17 +2,22 @@
  * Prints the preview stage name for a pull request or a branch, by the rules the app validates, so
  * that workflows name stages exactly as `-c stage=NAME` accepts them:
  *
- *   npx tsx scripts/stage-name.ts --pr 42              # pr-42
- *   npx tsx scripts/stage-name.ts --branch feature-x   # br-feature-x
- *   npx tsx scripts/stage-name.ts --branch feature/x   # br-feature-x-217d2b
+ *   npx tsx scripts/dev/stage-name.ts --pr 42              # pr-42
+ *   npx tsx scripts/dev/stage-name.ts --branch feature-x   # br-feature-x
+ *   npx tsx scripts/dev/stage-name.ts --branch feature/x   # br-feature-x-217d2b
  *
  * Exits non-zero, naming the problem, when the name would not be accepted.
  */
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../infra/config/load';
-import { nameProblems } from '../infra/config/names';
-import { stageNameFromBranch, stageNameFromPullRequest, stageNameProblem } from '../infra/config/stage-name';
-import { appConfig } from '../infra/config/stages';
+import { parseConfig } from '../../infra/config/load';
+import { nameProblems } from '../../infra/config/names';
+import {
+  stageNameFromBranch,
+  stageNameFromPullRequest,
+  stageNameProblem,
+} from '../../infra/config/stage-name';
+import { appConfig } from '../../infra/config/stages';
+import { runAsMain } from '../script-support';
 
 const USAGE = 'usage: stage-name.ts --pr <number> | --branch <name>';
 
@@ -39,10 +44,8 @@ export function stageNameFor(argv: readonly string[], appName: string): string {
 }
 
 if (require.main === module) {
-  try {
+  runAsMain('stage name', () => {
     console.log(stageNameFor(process.argv.slice(2), parseConfig(appConfig).appName));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
+    return Promise.resolve();
+  });
 }

@@ -2,9 +2,9 @@
  * The ephemeral stages' lifecycle in the preview account, as the workflows run it (and as anyone can
  * by hand, with credentials for the preview account):
  *
- *   npx tsx scripts/ephemeral.ts provenance --stage br-x --branch x   # EPHEMERAL_* lines for the deploy
- *   npx tsx scripts/ephemeral.ts destroy --stage pr-42 [--recheck] [--retain-failed-resources]
- *   npx tsx scripts/ephemeral.ts plan                                 # the sweep: stages to destroy, as JSON
+ *   npx tsx scripts/github/ephemeral.ts provenance --stage br-x --branch x   # EPHEMERAL_* lines for the deploy
+ *   npx tsx scripts/github/ephemeral.ts destroy --stage pr-42 [--recheck] [--retain-failed-resources]
+ *   npx tsx scripts/github/ephemeral.ts plan                                 # the sweep: stages to destroy, as JSON
  *
  * Options: --region (default preview.region), --role-arn (a role to assume first: the workflows pass
  * the preview account's CDK deploy role, which the preview role may assume). `--recheck` destroys only
@@ -14,13 +14,17 @@
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { EPHEMERAL_TAGS, PROVENANCE_VARIABLES, decodeTagValue } from '../infra/config/ephemeral';
-import { parseConfig, type AppConfig } from '../infra/config/load';
-import { stageNameFromBranch } from '../infra/config/stage-name';
-import { appConfig } from '../infra/config/stages';
-import { INTEG_APP_NAME } from '../integ/job-base-scenario';
-import { destroyStacks, findEphemeralStacks, type EphemeralStack } from './ephemeral-stacks';
+import {
+  EPHEMERAL_TAGS,
+  INTEG_APP_NAME,
+  PROVENANCE_VARIABLES,
+  decodeTagValue,
+} from '../../infra/config/ephemeral';
+import { parseConfig, type AppConfig } from '../../infra/config/load';
+import { stageNameFromBranch } from '../../infra/config/stage-name';
+import { appConfig } from '../../infra/config/stages';
+import { destroyStacks } from './destroy-stacks';
+import { findEphemeralStacks, type EphemeralStack } from './ephemeral-stacks';
 import {
   decide,
   ghFacts,
@@ -29,8 +33,7 @@ import {
   summaryMarkdown,
   type GitHubFacts,
 } from './ephemeral-sweep';
-import { runAsMain } from './script-support';
-import { roleSessionName } from './stage-session';
+import { assumeRole, runAsMain } from '../script-support';
 
 const SCRIPT = 'ephemeral';
 const USAGE = 'usage: ephemeral.ts provenance|destroy|plan --stage <name> [--branch <name>] [--recheck]';
@@ -164,16 +167,8 @@ export async function run(argv: readonly string[], environment: Environment): Pr
 
 function cloudFormation(region: string, roleArn: string | undefined): CloudFormationClient {
   // A chained session lasts at most an hour; the provider renews it while the job's own session lasts.
-  const credentials = roleArn
-    ? fromTemporaryCredentials({
-        params: {
-          RoleArn: roleArn,
-          RoleSessionName: roleSessionName(`ephemeral-${process.env.GITHUB_RUN_ID ?? 'local'}`),
-          DurationSeconds: 3600,
-        },
-        clientConfig: { region },
-      })
-    : undefined;
+  const sessionName = `ephemeral-${process.env.GITHUB_RUN_ID ?? 'local'}`;
+  const credentials = roleArn ? assumeRole({ roleArn, sessionName, region }) : undefined;
   return new CloudFormationClient({ region, credentials });
 }
 

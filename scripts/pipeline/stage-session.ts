@@ -4,7 +4,7 @@
  * inline session policy. A session policy intersects with the role's own permissions, so the session
  * may do only what the step names, on only that stack, however much the role itself may do.
  */
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { assumeRole } from '../script-support';
 
 export interface StackLocation {
   readonly partition: string;
@@ -29,7 +29,7 @@ export const STAGE_TARGET_VARIABLES = [
 
 export type StageTargetVariables = Readonly<Record<(typeof STAGE_TARGET_VARIABLES)[number], string>>;
 
-export interface PolicyDocument {
+interface PolicyDocument {
   readonly Version: '2012-10-17';
   readonly Statement: ReadonlyArray<{
     readonly Effect: 'Allow';
@@ -42,17 +42,14 @@ const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const STACK_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
-/** The characters and length STS accepts in a RoleSessionName. */
-const SESSION_NAME_LIMIT = 64;
-const SESSION_NAME_INVALID = /[^\w+=,.@-]/g;
 
 /** Every stack named `stackName` in that account and region: stack ARNs end in a generated id. */
-export function stackArnPattern({ partition, region, account, stackName }: StackLocation): string {
+function stackArnPattern({ partition, region, account, stackName }: StackLocation): string {
   return `arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/*`;
 }
 
 /** A policy document allowing `actions` on `resource` and nothing else. */
-export function sessionPolicy(actions: readonly string[], resource: string): PolicyDocument {
+function sessionPolicy(actions: readonly string[], resource: string): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Action: [...actions], Resource: resource }],
@@ -66,11 +63,6 @@ export function partitionOf(roleArn: string): string {
     throw new Error(`'${roleArn}' is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`);
   }
   return match[1];
-}
-
-/** A RoleSessionName STS accepts: invalid characters become '-', cut to 64 characters. */
-export function roleSessionName(name: string): string {
-  return name.replace(SESSION_NAME_INVALID, '-').slice(0, SESSION_NAME_LIMIT);
 }
 
 /** What is wrong with the target variables, one message each (empty when they are fine). */
@@ -109,32 +101,21 @@ export function stageTarget(values: StageTargetVariables): StageTarget {
   };
 }
 
-export interface StageCredentialsProps {
-  readonly roleArn: string;
-  readonly sessionName: string;
-  /** The inline session policy: the most the session may do. */
-  readonly policy: PolicyDocument;
-  /** The region of the STS endpoint. */
-  readonly region: string;
-}
-
 /**
- * Credentials of a 15-minute session of the role, limited by the session policy; the step's own
- * credentials (the CodeBuild role's) assume it. The provider renews the session when it expires.
+ * Credentials of a 15-minute session of the target's deploy role that may do `actions` on the
+ * target's stack and nothing else; the step's own credentials (the CodeBuild role's) assume it.
  */
-export function stageCredentials({
-  roleArn,
-  sessionName,
-  policy,
-  region,
-}: StageCredentialsProps): ReturnType<typeof fromTemporaryCredentials> {
-  return fromTemporaryCredentials({
-    params: {
-      RoleArn: roleArn,
-      RoleSessionName: sessionName,
-      Policy: JSON.stringify(policy),
-      DurationSeconds: 900,
-    },
-    clientConfig: { region },
+export function stageCredentials(
+  target: StageTarget,
+  sessionName: string,
+  actions: readonly string[],
+): ReturnType<typeof assumeRole> {
+  const policy = sessionPolicy(actions, stackArnPattern(target));
+  return assumeRole({
+    roleArn: target.roleArn,
+    sessionName,
+    region: target.region,
+    policy,
+    durationSeconds: 900,
   });
 }

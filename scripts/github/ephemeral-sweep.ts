@@ -6,9 +6,11 @@
  * stacks carry an `ephemeral:keep-until` day still to come).
  */
 import { execFileSync } from 'node:child_process';
-import { EPHEMERAL_TAGS } from '../infra/config/ephemeral';
-import { stageNameFromBranch } from '../infra/config/stage-name';
-import type { DestroyReport, EphemeralStack } from './ephemeral-stacks';
+import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
+import { stageNameFromBranch } from '../../infra/config/stage-name';
+import type { DestroyReport } from './destroy-stacks';
+import { ghApi, integRuns } from './gh';
+import type { EphemeralStack } from './ephemeral-stacks';
 
 /** The label that keeps an open pull request's preview past the TTL. */
 export const KEEP_LABEL = 'keep-preview';
@@ -150,16 +152,6 @@ export async function planSweep(
   return decisions;
 }
 
-function ghJson<T>(path: string): T | undefined {
-  try {
-    return JSON.parse(execFileSync('gh', ['api', path], { encoding: 'utf8' })) as T;
-  } catch (error) {
-    const stderr = (error as { stderr?: unknown }).stderr;
-    if (typeof stderr === 'string' && /HTTP 404/.test(stderr)) return undefined;
-    throw error;
-  }
-}
-
 /** GitHub through the gh CLI (GH_TOKEN), for the repository `owner/name`. */
 export function ghFacts(repository: string): GitHubFacts {
   let branches: string[] | undefined;
@@ -171,7 +163,7 @@ export function ghFacts(repository: string): GitHubFacts {
         updated_at: string;
         labels: Array<{ name: string }>;
       };
-      const pull = ghJson<Pull>(`repos/${repository}/pulls/${number}`);
+      const pull = ghApi<Pull>(`repos/${repository}/pulls/${number}`);
       if (!pull) return Promise.resolve({ state: 'MISSING', labels: [] });
       const state = pull.state === 'open' ? 'OPEN' : pull.merged_at ? 'MERGED' : 'CLOSED';
       return Promise.resolve({
@@ -194,16 +186,13 @@ export function ghFacts(repository: string): GitHubFacts {
     },
     branchHeadDate(branch) {
       const path = branch.split('/').map(encodeURIComponent).join('/');
-      const head = ghJson<{ commit: { commit: { committer: { date: string } } } }>(
+      const head = ghApi<{ commit: { commit: { committer: { date: string } } } }>(
         `repos/${repository}/branches/${path}`,
       );
       return Promise.resolve(head ? new Date(head.commit.commit.committer.date) : undefined);
     },
     integRunActive() {
-      const runs = ghJson<{ workflow_runs: Array<{ status: string }> }>(
-        `repos/${repository}/actions/workflows/integ.yml/runs?per_page=100`,
-      );
-      return Promise.resolve((runs?.workflow_runs ?? []).some((r) => r.status !== 'completed'));
+      return Promise.resolve(integRuns(repository).some((r) => r.status !== 'completed'));
     },
   };
 }

@@ -11,17 +11,12 @@ import {
   DescribeStacksCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
-import { requireVariables, runAsMain, throwProblems } from './script-support';
+import { requireVariables, runAsMain, throwProblems } from '../script-support';
 import {
-  roleSessionName,
-  sessionPolicy,
-  stackArnPattern,
   STAGE_TARGET_VARIABLES,
   stageCredentials,
   stageTarget,
   stageTargetProblems,
-  type PolicyDocument,
-  type StackLocation,
   type StageTarget,
 } from './stage-session';
 
@@ -45,20 +40,10 @@ export function readSettings(env: NodeJS.ProcessEnv): ProtectSettings {
 }
 
 /** The session may turn on the stack's termination protection, read the stack back, and nothing else. */
-export function protectSessionPolicy(location: StackLocation): PolicyDocument {
-  return sessionPolicy(
-    ['cloudformation:UpdateTerminationProtection', 'cloudformation:DescribeStacks'],
-    stackArnPattern(location),
-  );
-}
+const SESSION_ACTIONS = ['cloudformation:UpdateTerminationProtection', 'cloudformation:DescribeStacks'];
 
 export function createClients(settings: ProtectSettings): Clients {
-  const credentials = stageCredentials({
-    roleArn: settings.roleArn,
-    sessionName: roleSessionName(`protect-stack-${settings.stackName}`),
-    policy: protectSessionPolicy(settings),
-    region: settings.region,
-  });
+  const credentials = stageCredentials(settings, `protect-stack-${settings.stackName}`, SESSION_ACTIONS);
   return { cloudFormation: new CloudFormationClient({ region: settings.region, credentials }) };
 }
 

@@ -2,9 +2,9 @@
  * Turns the outputs file of a preview deploy (`cdk deploy --outputs-file`) into the Markdown that the
  * preview workflow posts on the pull request and writes to the job summary:
  *
- *   npx tsx scripts/preview-comment.ts --stage pr-42 --outputs outputs.json [--region ap-northeast-1]
- *   npx tsx scripts/preview-comment.ts --stage pr-42 --destroyed       # the comment once it is gone
- *   npx tsx scripts/preview-comment.ts --stage pr-42 --find-in comments.json
+ *   npx tsx scripts/github/preview-comment.ts --stage pr-42 --outputs outputs.json [--region ap-northeast-1]
+ *   npx tsx scripts/github/preview-comment.ts --stage pr-42 --destroyed       # the comment once it is gone
+ *   npx tsx scripts/github/preview-comment.ts --stage pr-42 --find-in comments.json
  *
  * Each comment starts with a hidden marker, `<!-- preview:pr-42 -->`, so that the workflow updates
  * the one comment of that preview in place (`--find-in` prints its id among the pull request's
@@ -12,11 +12,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../infra/config/load';
-import { physicalName } from '../infra/config/names';
-import { PULL_REQUEST_PREFIX } from '../infra/config/stage-name';
-import { appConfig } from '../infra/config/stages';
-import type { JobBaseOutputName } from '../infra/stacks/job-base-stack';
+import { parseConfig } from '../../infra/config/load';
+import { physicalName } from '../../infra/config/names';
+import { PULL_REQUEST_PREFIX } from '../../infra/config/stage-name';
+import { appConfig } from '../../infra/config/stages';
+import type { JobBaseOutputName } from '../../infra/stacks/job-base-stack';
+import { runAsMain } from '../script-support';
 
 /** The outputs people use first, in this order; any others follow. */
 export const FEATURED_OUTPUTS: readonly JobBaseOutputName[] = [
@@ -110,43 +111,41 @@ function lifetime(stage: string): string {
     : 'It is destroyed when the branch is deleted, or after a week without a push.';
 }
 
-if (require.main === module) {
-  try {
-    const { values } = parseArgs({
-      options: {
-        stage: { type: 'string' },
-        outputs: { type: 'string' },
-        region: { type: 'string' },
-        destroyed: { type: 'boolean' },
-        'find-in': { type: 'string' },
-      },
-      strict: true,
-    });
-    const usage =
-      'usage: preview-comment.ts --stage <name> (--outputs <file> [--region <region>] | --destroyed | --find-in <file>)';
-    if (!values.stage) throw new Error(usage);
-    if (values['find-in']) {
-      const id = findPreviewComment(JSON.parse(readFileSync(values['find-in'], 'utf8')), values.stage);
-      if (id !== undefined) console.log(id);
-      process.exit(0);
-    }
-    if (values.destroyed) {
-      process.stdout.write(destroyedComment(values.stage));
-      process.exit(0);
-    }
-    if (!values.outputs) throw new Error(usage);
-    const config = parseConfig(appConfig);
-    const outputs = JSON.parse(readFileSync(values.outputs, 'utf8')) as PreviewCommentInput['outputs'];
-    process.stdout.write(
-      previewComment({
-        appName: config.appName,
-        stage: values.stage,
-        region: values.region ?? config.preview.region,
-        outputs,
-      }),
-    );
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
+/** What the command line asks for: the comment's id, the destroyed comment, or the deployed one. */
+function main(argv: readonly string[]): string {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      stage: { type: 'string' },
+      outputs: { type: 'string' },
+      region: { type: 'string' },
+      destroyed: { type: 'boolean' },
+      'find-in': { type: 'string' },
+    },
+    strict: true,
+  });
+  const usage =
+    'usage: preview-comment.ts --stage <name> (--outputs <file> [--region <region>] | --destroyed | --find-in <file>)';
+  const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+  if (!values.stage) throw new Error(usage);
+  if (values['find-in']) {
+    const id = findPreviewComment(readJson(values['find-in']), values.stage);
+    return id === undefined ? '' : `${id}\n`;
   }
+  if (values.destroyed) return destroyedComment(values.stage);
+  if (!values.outputs) throw new Error(usage);
+  const config = parseConfig(appConfig);
+  return previewComment({
+    appName: config.appName,
+    stage: values.stage,
+    region: values.region ?? config.preview.region,
+    outputs: readJson(values.outputs) as PreviewCommentInput['outputs'],
+  });
+}
+
+if (require.main === module) {
+  runAsMain('preview comment', () => {
+    process.stdout.write(main(process.argv.slice(2)));
+    return Promise.resolve();
+  });
 }

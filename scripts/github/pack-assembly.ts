@@ -12,6 +12,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import AdmZip from 'adm-zip';
+import { runAsMain } from '../script-support';
 
 /** The pipeline stack's construct id in infra/platform.ts. */
 export const PIPELINE_STACK_ID = 'Pipeline';
@@ -59,7 +60,7 @@ function filesUnder(dir: string, prefix = ''): string[] {
 }
 
 if (require.main === module) {
-  try {
+  runAsMain('pack', () => {
     const { values } = parseArgs({
       options: {
         assembly: { type: 'string', default: 'cdk.out' },
@@ -68,8 +69,6 @@ if (require.main === module) {
     });
     const count = packAssembly(values.assembly, values.out);
     console.log(`packed ${count} files of ${values.assembly} into ${values.out}`);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
+    return Promise.resolve();
+  });
 }

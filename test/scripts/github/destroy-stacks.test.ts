@@ -1,8 +1,9 @@
 import 'aws-sdk-client-mock-jest';
 import { DeleteStackCommand } from '@aws-sdk/client-cloudformation';
-import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
-import { destroyStacks, findEphemeralStacks, stageOfStack } from '../../scripts/ephemeral-stacks';
-import { FakeAccount, type FakeStack } from '../support/fake-cloudformation';
+import { EPHEMERAL_TAGS } from '../../../infra/config/ephemeral';
+import { destroyStacks } from '../../../scripts/github/destroy-stacks';
+import { findEphemeralStacks } from '../../../scripts/github/ephemeral-stacks';
+import { FakeAccount, type FakeStack } from '../../support/fake-cloudformation';
 
 const OPTIONS = { appName: 'jobs', repository: 'example-org/batch-job-platform', integAppName: 'jobs' };
 const tags = (stage: string, repository = OPTIONS.repository): Record<string, string> => ({
@@ -10,47 +11,22 @@ const tags = (stage: string, repository = OPTIONS.repository): Record<string, st
   [EPHEMERAL_TAGS.kind]: stage.startsWith('pr-') ? 'pr' : stage.startsWith('br-') ? 'branch' : 'integ',
   [EPHEMERAL_TAGS.repository]: repository,
 });
-const NO_WAIT = { sleep: () => Promise.resolve(), log: () => undefined, pollSeconds: 0 };
+/** The SDK waiters poll every millisecond. */
+const NO_WAIT = { log: () => undefined, pollSeconds: 0.001 };
+
+/** A stack whose bucket fails every deletion but one with the bucket retained. */
+const stubborn = (): FakeStack => ({
+  name: 'jobs-pr-1-JobBase',
+  status: 'CREATE_COMPLETE',
+  failDeletes: 5,
+  failingResources: ['Bucket'],
+  tags: tags('pr-1'),
+});
 
 async function destroyStage(account: FakeAccount, stage: string, options = {}) {
   const stacks = (await findEphemeralStacks(account.client, OPTIONS)).filter((s) => s.stage === stage);
   return destroyStacks(account.client, stacks, { ...NO_WAIT, ...options });
 }
-
-describe('findEphemeralStacks', () => {
-  test('finds the stacks of every stage, in every status but DELETE_COMPLETE, by tag or by name', async () => {
-    // GIVEN stacks in statuses a status filter would miss, and stacks that are not ours
-    const account = new FakeAccount([
-      { name: 'jobs-pr-42-JobBase', status: 'REVIEW_IN_PROGRESS', tags: tags('pr-42') },
-      { name: 'jobs-pr-42-Extra', status: 'IMPORT_ROLLBACK_FAILED', tags: tags('pr-42') },
-      { name: 'oldname-br-x-JobBase', status: 'DELETE_FAILED', tags: tags('br-x') },
-      { name: 'jobs-pr-7-JobBase', status: 'UPDATE_COMPLETE' },
-      { name: 'jobs-integ-JobBase', status: 'CREATE_IN_PROGRESS' },
-      { name: 'jobs-pr-9-JobBase', status: 'DELETE_COMPLETE', tags: tags('pr-9') },
-      { name: 'jobs-pr-5-JobBase', status: 'CREATE_COMPLETE', tags: tags('pr-5', 'someone/else') },
-      { name: 'jobs-dev-JobBase', status: 'UPDATE_COMPLETE' },
-      { name: 'jobs-PreviewNetwork', status: 'CREATE_COMPLETE' },
-    ]);
-    // WHEN
-    const found = await findEphemeralStacks(account.client, OPTIONS);
-    // THEN
-    expect(found.map((s) => [s.stackName, s.stage, s.kind, s.status])).toEqual([
-      ['jobs-pr-42-JobBase', 'pr-42', 'pr', 'REVIEW_IN_PROGRESS'],
-      ['jobs-pr-42-Extra', 'pr-42', 'pr', 'IMPORT_ROLLBACK_FAILED'],
-      ['oldname-br-x-JobBase', 'br-x', 'branch', 'DELETE_FAILED'],
-      ['jobs-pr-7-JobBase', 'pr-7', 'pr', 'UPDATE_COMPLETE'],
-      ['jobs-integ-JobBase', 'integ', 'integ', 'CREATE_IN_PROGRESS'],
-    ]);
-  });
-
-  test('names the stage of an untagged stack from its name, and of no other stack', () => {
-    const options = { appName: 'jobs', integAppName: 'jobs' };
-    expect(stageOfStack('jobs-br-feature-x-217d2b-JobBase', {}, options)?.stage).toBe('br-feature-x-217d2b');
-    expect(stageOfStack('jobs-integ-IntegProbes', {}, options)?.stage).toBe('integ');
-    expect(stageOfStack('jobs-dev-JobBase', {}, options)).toBeUndefined();
-    expect(stageOfStack('other-pr-1-JobBase', {}, options)).toBeUndefined();
-  });
-});
 
 describe('destroyStacks', () => {
   test('deletes every stack of the stage, whatever code created it, dependents first', async () => {
@@ -76,16 +52,24 @@ describe('destroyStacks', () => {
     expect(account.live()).toEqual([]);
   });
 
-  test('waits for a stack CloudFormation is still updating, then deletes it', async () => {
+  test.each([
+    ['CREATE_IN_PROGRESS', 'CREATE_COMPLETE'],
+    ['ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE'],
+    ['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE'],
+    ['UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE'],
+    ['IMPORT_IN_PROGRESS', 'IMPORT_COMPLETE'],
+  ])('waits for a stack in %s to settle (%s), then deletes it', async (status, settlesTo) => {
+    // GIVEN a stack that settles after two more reads (DeleteStack fails on it before)
     const stack: FakeStack = {
       name: 'jobs-pr-1-JobBase',
-      status: 'UPDATE_IN_PROGRESS',
+      status,
       settlesAfter: 2,
+      settlesTo,
       tags: tags('pr-1'),
     };
     const account = new FakeAccount([stack]);
-    const report = await destroyStage(account, 'pr-1');
-    expect(report.deleted).toEqual(['jobs-pr-1-JobBase']);
+    // WHEN / THEN
+    expect((await destroyStage(account, 'pr-1')).deleted).toEqual(['jobs-pr-1-JobBase']);
     expect(account.deleteCalls).toHaveLength(1);
   });
 
@@ -106,15 +90,7 @@ describe('destroyStacks', () => {
   });
 
   test('reports a stack that still fails, and retains nothing unless asked', async () => {
-    const account = new FakeAccount([
-      {
-        name: 'jobs-pr-1-JobBase',
-        status: 'CREATE_COMPLETE',
-        failDeletes: 5,
-        failingResources: ['Bucket'],
-        tags: tags('pr-1'),
-      },
-    ]);
+    const account = new FakeAccount([stubborn()]);
     const report = await destroyStage(account, 'pr-1');
     expect(report).toEqual({
       deleted: [],
@@ -133,15 +109,7 @@ describe('destroyStacks', () => {
   });
 
   test('with retainFailedResources, retains exactly the resources that failed, and says so', async () => {
-    const account = new FakeAccount([
-      {
-        name: 'jobs-pr-1-JobBase',
-        status: 'CREATE_COMPLETE',
-        failDeletes: 5,
-        failingResources: ['Bucket'],
-        tags: tags('pr-1'),
-      },
-    ]);
+    const account = new FakeAccount([stubborn()]);
     const report = await destroyStage(account, 'pr-1', { retainFailedResources: true });
     expect(account.deleteCalls.at(-1)).toEqual({ name: 'jobs-pr-1-JobBase', retain: ['Bucket'] });
     expect(report).toEqual({
@@ -171,15 +139,11 @@ describe('destroyStacks', () => {
   });
 
   test('gives up on a stack that never settles, and reports it', async () => {
-    let clock = 0;
     const account = new FakeAccount([
       { name: 'jobs-pr-1-JobBase', status: 'UPDATE_IN_PROGRESS', tags: tags('pr-1') },
     ]);
-    const report = await destroyStage(account, 'pr-1', {
-      timeoutMinutes: 1,
-      now: () => clock,
-      sleep: () => Promise.resolve(void (clock += 30_000)),
-    });
+    // A 60 ms wait, polled every millisecond
+    const report = await destroyStage(account, 'pr-1', { timeoutMinutes: 0.001 });
     expect(report.failed).toEqual([
       {
         stackName: 'jobs-pr-1-JobBase',

@@ -13,22 +13,19 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CloudFormationClient,
-  DescribeChangeSetCommand,
+  paginateDescribeChangeSet,
+  waitUntilChangeSetCreateComplete,
   type DescribeChangeSetCommandInput,
+  type DescribeChangeSetCommandOutput,
   type DescribeChangeSetOutput,
 } from '@aws-sdk/client-cloudformation';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { requireVariables, runAsMain, throwProblems } from './script-support';
+import { requireVariables, runAsMain, throwProblems } from '../script-support';
 import {
-  roleSessionName,
-  sessionPolicy,
-  stackArnPattern,
   STAGE_TARGET_VARIABLES,
   stageCredentials,
   stageTarget,
   stageTargetProblems,
-  type PolicyDocument,
-  type StackLocation,
   type StageTarget,
 } from './stage-session';
 import {
@@ -37,9 +34,9 @@ import {
   isNoChangesReason,
   summarizeChangeSet,
   type ChangeSetSummary,
-} from './summarize-change-set';
+} from './change-set-summary-text';
 
-export { summarizeChangeSet } from './summarize-change-set';
+export { summarizeChangeSet } from './change-set-summary-text';
 
 const SCRIPT = 'change-set summary';
 /** The name CDK Pipelines gives the change set it creates. */
@@ -60,20 +57,13 @@ export interface SummarySettings extends StageTarget {
   readonly outputDir: string;
 }
 
-/** How long to wait for a change set that CloudFormation is still creating. */
+/** How long to wait for a change set that CloudFormation is still creating, and how often to look. */
 export interface Waiting {
-  readonly intervalMs: number;
-  readonly timeoutMs: number;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly now: () => number;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
 }
 
-export const DEFAULT_WAITING: Waiting = {
-  intervalMs: 5_000,
-  timeoutMs: 300_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  now: Date.now,
-};
+export const DEFAULT_WAITING: Waiting = { intervalSeconds: 5, timeoutSeconds: 300 };
 
 export interface Clients {
   /** In the stage's account, through the deploy role. */
@@ -112,18 +102,10 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
   };
 }
 
-/** The session may describe the stack's change sets and do nothing else. */
-export function summarySessionPolicy(location: StackLocation): PolicyDocument {
-  return sessionPolicy(['cloudformation:DescribeChangeSet'], stackArnPattern(location));
-}
-
 export function createClients(settings: SummarySettings): Clients {
-  const credentials = stageCredentials({
-    roleArn: settings.roleArn,
-    sessionName: roleSessionName(`change-set-summary-${settings.stageName}`),
-    policy: summarySessionPolicy(settings),
-    region: settings.region,
-  });
+  // The session may describe the stack's change sets and do nothing else.
+  const session = `change-set-summary-${settings.stageName}`;
+  const credentials = stageCredentials(settings, session, ['cloudformation:DescribeChangeSet']);
   return {
     cloudFormation: new CloudFormationClient({ region: settings.region, credentials }),
     sns: new SNSClient({ region: settings.topicRegion }),
@@ -176,7 +158,20 @@ export async function describeChangeSet(
     ChangeSetName: settings.changeSetName,
   };
   const label = `change set ${settings.changeSetName} of stack ${settings.stackName}`;
-  const first = await awaitCreation(client, input, waiting, label);
+  let pages = await describePages(client, input);
+  if (PENDING.has(pages[0]?.Status ?? '')) {
+    const { intervalSeconds: delay, timeoutSeconds } = waiting;
+    // The waiter rejects on FAILED and on timeout: the pages read after it say which, and why.
+    await waitUntilChangeSetCreateComplete(
+      { client, maxWaitTime: timeoutSeconds, minDelay: delay, maxDelay: delay },
+      input,
+    ).catch(() => undefined);
+    pages = await describePages(client, input);
+  }
+  const { $metadata: _metadata, ...first }: Partial<DescribeChangeSetCommandOutput> = pages[0] ?? {};
+  if (PENDING.has(first.Status ?? '')) {
+    throw new Error(`${SCRIPT}: ${label} is still ${first.Status} after ${waiting.timeoutSeconds} s`);
+  }
   if (first.Status === 'FAILED') {
     if (isNoChangesReason(first.StatusReason)) return { ...first, Changes: [] };
     throw new Error(`${SCRIPT}: ${label} failed: ${first.StatusReason ?? 'CloudFormation gave no reason'}`);
@@ -184,30 +179,16 @@ export async function describeChangeSet(
   if (first.Status !== 'CREATE_COMPLETE') {
     throw new Error(`${SCRIPT}: ${label} is ${first.Status ?? 'without a status'}, not CREATE_COMPLETE`);
   }
-  const changes = [...(first.Changes ?? [])];
-  for (let token = first.NextToken; token;) {
-    const page = await client.send(new DescribeChangeSetCommand({ ...input, NextToken: token }));
-    changes.push(...(page.Changes ?? []));
-    token = page.NextToken;
-  }
-  return { ...first, Changes: changes, NextToken: undefined };
+  return { ...first, Changes: pages.flatMap((page) => page.Changes ?? []), NextToken: undefined };
 }
 
-async function awaitCreation(
+async function describePages(
   client: CloudFormationClient,
   input: DescribeChangeSetCommandInput,
-  waiting: Waiting,
-  label: string,
-): Promise<DescribeChangeSetOutput> {
-  const deadline = waiting.now() + waiting.timeoutMs;
-  for (;;) {
-    const { $metadata: _metadata, ...page } = await client.send(new DescribeChangeSetCommand(input));
-    if (!PENDING.has(page.Status ?? '')) return page;
-    if (waiting.now() >= deadline) {
-      throw new Error(`${SCRIPT}: ${label} is still ${page.Status} after ${waiting.timeoutMs / 1000} s`);
-    }
-    await waiting.sleep(waiting.intervalMs);
-  }
+): Promise<DescribeChangeSetCommandOutput[]> {
+  const pages: DescribeChangeSetCommandOutput[] = [];
+  for await (const page of paginateDescribeChangeSet({ client }, input)) pages.push(page);
+  return pages;
 }
 
 if (require.main === module) {

@@ -1,5 +1,5 @@
-import { variableLines } from '../../scripts/github-variables';
-import { exampleConfig } from '../support/cdk';
+import { variableLines } from '../../../scripts/dev/github-variables';
+import { exampleConfig } from '../../support/cdk';
 
 describe('github-variables script', () => {
   test('prints each variable as NAME=value', () => {

@@ -1,6 +1,6 @@
-import { selectStage } from '../../infra/config/load';
-import { stageNameFor } from '../../scripts/stage-name';
-import { exampleConfig } from '../support/cdk';
+import { selectStage } from '../../../infra/config/load';
+import { stageNameFor } from '../../../scripts/dev/stage-name';
+import { exampleConfig } from '../../support/cdk';
 
 describe('stage-name script', () => {
   test('names a pull request preview pr-<number>', () => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import AdmZip from 'adm-zip';
 import { parse as parseYaml } from 'yaml';
-import { PIPELINE_STACK_ID, packAssembly } from '../../scripts/pack-assembly';
-import { PIPELINE_TOOLS } from '../../infra/pipeline/pipeline-tools';
-import { ROOT } from '../support/workflows';
+import { PIPELINE_STACK_ID, packAssembly } from '../../../scripts/github/pack-assembly';
+import { PIPELINE_TOOLS } from '../../../infra/pipeline/pipeline-tools';
+import { ROOT } from '../../support/workflows';
 
 /**
  * The archive the deploy job uploads, made as the workflow makes it (`npm run synth`, `npm run pack`),

@@ -9,9 +9,8 @@
  */
 import { BatchClient, DescribeJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { DOCUMENT_SCHEMA } from '../functions/shared/protocols';
-import { requireVariables } from './script-support';
+import { DOCUMENT_SCHEMA } from '../../functions/notification/notification';
+import { assumeRole, requireVariables, runAsMain } from '../script-support';
 
 export interface SmokeTestSettings {
   readonly region: string;
@@ -123,11 +122,9 @@ export interface Clients {
 }
 
 export function createClients(settings: SmokeTestSettings): Clients {
-  const credentials = settings.roleArn
-    ? fromTemporaryCredentials({
-        params: { RoleArn: settings.roleArn, RoleSessionName: 'pipeline-smoke-test', DurationSeconds: 3600 },
-        clientConfig: { region: settings.region },
-      })
+  const { roleArn, region } = settings;
+  const credentials = roleArn
+    ? assumeRole({ roleArn, sessionName: 'pipeline-smoke-test', region })
     : undefined;
   return {
     batch: new BatchClient({ region: settings.region, credentials }),
@@ -202,14 +199,8 @@ async function jobStatus(clients: Clients, jobId: string): Promise<string> {
 }
 
 if (require.main === module) {
-  try {
+  runAsMain('smoke test', async () => {
     const settings = readSettings(process.env);
-    runSmokeTest(settings, createClients(settings)).catch((error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    });
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
+    await runSmokeTest(settings, createClients(settings));
+  });
 }

@@ -6,14 +6,8 @@
  *
  * Environment: GH_TOKEN, GITHUB_REPOSITORY, GITHUB_RUN_ID; the workflow file is integ.yml.
  */
-import { execFileSync } from 'node:child_process';
-import { requireVariables, runAsMain } from './script-support';
-
-export interface WorkflowRun {
-  readonly id: number;
-  readonly status: string;
-  readonly run_started_at: string;
-}
+import { requireVariables, runAsMain } from '../script-support';
+import { ghApi, integRuns, type WorkflowRun } from './gh';
 
 /** The runs still ahead of `me`: not completed, and started before it (ties broken by id). */
 export function runsAhead(runs: readonly WorkflowRun[], me: WorkflowRun): WorkflowRun[] {
@@ -28,15 +22,11 @@ if (require.main === module) {
       script: 'integ turn',
       source: 'GitHub Actions sets them',
     });
-    const gh = <T>(path: string): T =>
-      JSON.parse(execFileSync('gh', ['api', path], { encoding: 'utf8' })) as T;
     const repo = env.GITHUB_REPOSITORY;
-    const me = gh<WorkflowRun>(`repos/${repo}/actions/runs/${env.GITHUB_RUN_ID}`);
+    const me = ghApi<WorkflowRun>(`repos/${repo}/actions/runs/${env.GITHUB_RUN_ID}`);
+    if (!me) throw new Error(`no run ${env.GITHUB_RUN_ID} in ${repo}`);
     for (;;) {
-      const { workflow_runs } = gh<{ workflow_runs: WorkflowRun[] }>(
-        `repos/${repo}/actions/workflows/integ.yml/runs?per_page=100`,
-      );
-      const ahead = runsAhead(workflow_runs, me);
+      const ahead = runsAhead(integRuns(repo), me);
       if (ahead.length === 0) return;
       console.log(`waiting for ${ahead.length} earlier run(s): ${ahead.map((r) => r.id).join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 60_000));

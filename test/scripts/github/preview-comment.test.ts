@@ -3,7 +3,7 @@ import {
   destroyedComment,
   findPreviewComment,
   previewComment,
-} from '../../scripts/preview-comment';
+} from '../../../scripts/github/preview-comment';
 
 const STACK = 'jobs-pr-42-JobBase';
 

@@ -1,0 +1,248 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CloudFormationClient,
+  DescribeChangeSetCommand,
+  type ResourceChange,
+} from '@aws-sdk/client-cloudformation';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import {
+  createClients,
+  HEADLINE_FILE,
+  readSettings,
+  runChangeSetSummary,
+  URL_FILE,
+  type SummarySettings,
+  type Waiting,
+} from '../../../scripts/pipeline/publish-change-set-summary';
+import { MESSAGE_LIMIT_BYTES } from '../../../scripts/pipeline/change-set-summary-text';
+import { loadChangeSet } from '../../support/change-set-fixtures';
+
+// The settings and the stage session every step shares: test/scripts/pipeline/stage-session.test.ts.
+jest.mock('@aws-sdk/credential-providers', () => ({
+  ...jest.requireActual<object>('@aws-sdk/credential-providers'),
+  fromTemporaryCredentials: jest.fn(
+    () => () => Promise.resolve({ accessKeyId: 'ASIATEST', secretAccessKey: 's' }),
+  ),
+}));
+
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:jobs-pipeline-approvals';
+const ENV = {
+  STAGE_NAME: 'prod',
+  STACK_NAME: 'jobs-prod-JobBase',
+  STACK_ACCOUNT: '222222222222',
+  STACK_REGION: 'ap-northeast-1',
+  DEPLOY_ROLE_ARN: 'arn:aws:iam::222222222222:role/cdk-hnb659fds-deploy-role-222222222222-ap-northeast-1',
+  APPROVAL_TOPIC_ARN: TOPIC_ARN,
+};
+const LABEL = 'change-set summary: change set PipelineChange of stack jobs-prod-JobBase';
+
+function settings(outputDir = '/nonexistent'): SummarySettings {
+  return readSettings({ ...ENV, SUMMARY_OUTPUT_DIR: outputDir });
+}
+
+describe('readSettings', () => {
+  test('reads the change set name and output directory when set', () => {
+    const env = { ...ENV, CHANGE_SET_NAME: 'ReviewedChange', SUMMARY_OUTPUT_DIR: '/tmp/summary' };
+    expect(readSettings(env, '/ignored')).toMatchObject({
+      changeSetName: 'ReviewedChange',
+      outputDir: '/tmp/summary',
+    });
+  });
+
+  test.each([
+    [
+      { STACK_ACCOUNT: '2222', APPROVAL_TOPIC_ARN: 'jobs-approvals', CHANGE_SET_NAME: '1st' },
+      "change-set summary: STACK_ACCOUNT '2222' is not a 12-digit account id; " +
+        "APPROVAL_TOPIC_ARN 'jobs-approvals' is not an SNS topic ARN; " +
+        "CHANGE_SET_NAME '1st' is not a change set name",
+    ],
+    [
+      { DEPLOY_ROLE_ARN: 'arn:aws-iso:iam::222222222222:role/cdk-hnb659fds-deploy-role' },
+      "change-set summary: the partition 'aws-iso' has no console to link the change set to",
+    ],
+  ])('fails on %p naming every problem at once', (overrides, message) => {
+    expect(() => readSettings({ ...ENV, ...overrides })).toThrow(new Error(message));
+  });
+});
+
+test("createClients: SNS is called in the topic's region with the step's own credentials", async () => {
+  jest.mocked(fromTemporaryCredentials).mockClear();
+  const clients = createClients(settings());
+  // The topic's region, and not the assumed session (the topic is in the pipeline account)
+  await expect(clients.sns.config.region()).resolves.toBe('us-east-1');
+  expect(clients.sns.config.credentials).not.toBe(clients.cloudFormation.config.credentials);
+  expect(fromTemporaryCredentials).toHaveBeenCalledTimes(1);
+});
+
+describe('runChangeSetSummary (SDK mocked)', () => {
+  const cloudFormationMock = mockClient(CloudFormationClient);
+  const snsMock = mockClient(SNSClient);
+  const clients = {
+    cloudFormation: new CloudFormationClient({ region: 'ap-northeast-1' }),
+    sns: new SNSClient({ region: 'us-east-1' }),
+  };
+  const quiet = (): void => undefined;
+  /** The SDK waiter, looking every 10 ms for at most 100 ms. */
+  const FAST: Waiting = { intervalSeconds: 0.01, timeoutSeconds: 0.1 };
+  let outputDir: string;
+
+  beforeEach(() => {
+    cloudFormationMock.reset();
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'message-1' });
+    outputDir = mkdtempSync(join(tmpdir(), 'change-set-summary-'));
+  });
+  afterEach(() => rmSync(outputDir, { recursive: true, force: true }));
+  afterAll(() => {
+    cloudFormationMock.restore();
+    snsMock.restore();
+  });
+
+  const run = (log: (line: string) => void = quiet, waiting = FAST) =>
+    runChangeSetSummary(settings(outputDir), clients, waiting, log);
+  const describes = () =>
+    cloudFormationMock.commandCalls(DescribeChangeSetCommand).map((c) => c.args[0].input);
+
+  test('describes the pipeline change set of the stage stack, without property values', async () => {
+    cloudFormationMock.on(DescribeChangeSetCommand).resolves(loadChangeSet('routine-update'));
+    await run();
+    expect(describes()).toEqual([{ StackName: 'jobs-prod-JobBase', ChangeSetName: 'PipelineChange' }]);
+  });
+
+  test('follows NextToken and summarizes the changes of every page', async () => {
+    // GIVEN a change set described in two pages
+    cloudFormationMock
+      .on(DescribeChangeSetCommand)
+      .resolvesOnce(loadChangeSet('two-pages-1'))
+      .resolvesOnce(loadChangeSet('two-pages-2'));
+    // WHEN the summary runs
+    const summary = await run();
+    // THEN the second page was asked for with the first page's token, and both pages count
+    expect(describes()[1]).toEqual({
+      StackName: 'jobs-prod-JobBase',
+      ChangeSetName: 'PipelineChange',
+      NextToken: 'AAIAAcVpY2hhbmdlU2V0c19wYWdlXzI=',
+    });
+    expect(summary.counts).toEqual({ Add: 0, Modify: 5, Remove: 0 });
+    expect(summary.text).toContain('NetworkFlowLogGroup4F8CEEEF (AWS::Logs::LogGroup): Modify');
+  });
+
+  test('waits 5 s between reads while the change set is being created', async () => {
+    // GIVEN a change set pending, then in progress, then created
+    jest.useFakeTimers();
+    cloudFormationMock
+      .on(DescribeChangeSetCommand)
+      .resolvesOnce({ ...loadChangeSet('create-in-progress'), Status: 'CREATE_PENDING' })
+      .resolvesOnce(loadChangeSet('create-in-progress'))
+      .resolves(loadChangeSet('routine-update'));
+    // WHEN the summary runs with the default waiting
+    const summary = runChangeSetSummary(settings(outputDir), clients, undefined, quiet);
+    await jest.advanceTimersByTimeAsync(4_999);
+    const before = describes().length;
+    await jest.advanceTimersByTimeAsync(1);
+    jest.useRealTimers();
+    // THEN the waiter read it once more 5 s later, and the created change set is summarized
+    expect(before).toBe(2);
+    expect((await summary).counts.Modify).toBe(3);
+  });
+
+  test('fails when the change set is still being created when the wait is over', async () => {
+    cloudFormationMock.on(DescribeChangeSetCommand).resolves(loadChangeSet('create-in-progress'));
+    await expect(run()).rejects.toThrow(`${LABEL} is still CREATE_IN_PROGRESS after 0.1 s`);
+  });
+
+  test('a change set without changes is summarized and published as "no changes"', async () => {
+    cloudFormationMock.on(DescribeChangeSetCommand).resolves(loadChangeSet('no-changes'));
+    const summary = await run();
+    expect(summary.headline).toBe('prod (jobs-prod-JobBase): no changes');
+    expect(snsMock).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: '[prod] jobs-prod-JobBase change set: no changes',
+    });
+  });
+
+  test('fails naming the reason, without publishing or writing files, when the change set failed', async () => {
+    cloudFormationMock.on(DescribeChangeSetCommand).resolves(loadChangeSet('failed'));
+    await expect(run()).rejects.toThrow(
+      new Error(
+        `${LABEL} failed: Unable to fetch parameters [/cdk-bootstrap/hnb659fds/version] from parameter store for this account.`,
+      ),
+    );
+    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 0);
+    expect(existsSync(join(outputDir, HEADLINE_FILE))).toBe(false);
+  });
+
+  test('fails when the change set was deleted', async () => {
+    cloudFormationMock
+      .on(DescribeChangeSetCommand)
+      .resolves({ ...loadChangeSet('routine-update'), Status: 'DELETE_COMPLETE' });
+    await expect(run()).rejects.toThrow(`${LABEL} is DELETE_COMPLETE, not CREATE_COMPLETE`);
+  });
+
+  test('fails at once with the SDK error when the session may not describe the change set', async () => {
+    const denied = new Error('not authorized to perform: cloudformation:DescribeChangeSet');
+    cloudFormationMock.on(DescribeChangeSetCommand).rejects(denied);
+    await expect(run()).rejects.toThrow(denied.message);
+    expect(describes()).toHaveLength(1);
+  });
+
+  test('publishes the summary to the approval topic, stateful warning first', async () => {
+    cloudFormationMock.on(DescribeChangeSetCommand).resolves(loadChangeSet('stateful-replacement'));
+    const summary = await run();
+    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(snsMock).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: TOPIC_ARN,
+      Subject: '[prod] STATEFUL REPLACED/REMOVED: jobs-prod-JobBase change set: 1 add, 3 modify, 1 remove',
+      Message: summary.text,
+    });
+    expect(summary.text.startsWith('WARNING: 2 stateful resources')).toBe(true);
+  });
+
+  test('writes the headline and the console link for the approval step, each without a line break', async () => {
+    cloudFormationMock.on(DescribeChangeSetCommand).resolves(loadChangeSet('stateful-replacement'));
+    const summary = await run();
+    expect(readFileSync(join(outputDir, HEADLINE_FILE), 'utf8')).toBe(summary.headline);
+    expect(readFileSync(join(outputDir, URL_FILE), 'utf8')).toBe(summary.url);
+    expect(summary.url).toMatch(
+      /^https:\/\/ap-northeast-1\.console\.aws\.amazon\.com\/cloudformation\/home\?region=ap-northeast-1#\/stacks\/changesets\/changes\?stackId=arn%3Aaws%3Acloudformation%3A/,
+    );
+  });
+
+  test('prints the full summary to the build log', async () => {
+    cloudFormationMock.on(DescribeChangeSetCommand).resolves(loadChangeSet('routine-update'));
+    const lines: string[] = [];
+    const summary = await run((line) => lines.push(line));
+    expect(lines).toEqual([
+      summary.text,
+      `published the summary to ${TOPIC_ARN}; wrote ${HEADLINE_FILE} and ${URL_FILE}`,
+    ]);
+  });
+
+  test('a summary too large for SNS is cut to fit, with a note', async () => {
+    // GIVEN 2,500 replaced queues with 255-character logical ids
+    const changes = Array.from({ length: 2_500 }, (_, index): ResourceChange => ({
+      Action: 'Modify',
+      LogicalResourceId: `Queue${String(index).padStart(4, '0')}`.padEnd(255, 'x'),
+      ResourceType: 'AWS::SQS::Queue',
+      Replacement: 'True',
+      Details: [{ Target: { Attribute: 'Properties', Name: 'QueueName', RequiresRecreation: 'Always' } }],
+    }));
+    cloudFormationMock.on(DescribeChangeSetCommand).resolves({
+      ...loadChangeSet('routine-update'),
+      Changes: changes.map((change) => ({ Type: 'Resource', ResourceChange: change })),
+    });
+    // WHEN the summary runs
+    const summary = await run();
+    // THEN the published message fits, and says it was cut
+    const message = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    expect(Buffer.byteLength(summary.text)).toBeGreaterThan(MESSAGE_LIMIT_BYTES);
+    expect(Buffer.byteLength(message)).toBeLessThanOrEqual(MESSAGE_LIMIT_BYTES);
+    expect(message).toMatch(
+      /\[cut: the summary is \d+ bytes, over the 262044-byte SNS limit; the CodeBuild log has all of it\]$/,
+    );
+  });
+});

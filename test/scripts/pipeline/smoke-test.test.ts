@@ -1,0 +1,362 @@
+import { BatchClient, DescribeJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import {
+  classifyMessage,
+  createClients,
+  readSettings,
+  runSmokeTest,
+  type SmokeTestSettings,
+  type Verdict,
+} from '../../../scripts/pipeline/smoke-test';
+import { buildNotification } from '../../../functions/notification/job-notification';
+import type { MessageStructure } from '../../../functions/notification/notification';
+import { parseBatchJobStateChange } from '../../../functions/notification/event-schema';
+import { loadEvent, withDetail } from '../../support/fixtures';
+
+// Only the provider factory is replaced, so that no test reaches STS; the rest of the module is real.
+jest.mock('@aws-sdk/credential-providers', () => ({
+  ...jest.requireActual<object>('@aws-sdk/credential-providers'),
+  fromTemporaryCredentials: jest.fn(
+    () => () =>
+      Promise.resolve({ accessKeyId: 'ASIATEST', secretAccessKey: 'secret', sessionToken: 'token' }),
+  ),
+}));
+
+const REGION = 'ap-northeast-1';
+const JOB_QUEUE_ARN = 'arn:aws:batch:ap-northeast-1:111111111111:job-queue/jobs-dev';
+const QUEUE_URL = 'https://sqs.ap-northeast-1.amazonaws.com/111111111111/jobs-dev-smoke';
+const JOB_DEFINITION_ARN = 'arn:aws:batch:ap-northeast-1:111111111111:job-definition/smoke:1';
+const ROLE_ARN = 'arn:aws:iam::111111111111:role/jobs-dev-SmokeTestRole';
+const JOB_ID = '4c1e9d6a-7d1f-4c1b-9a3e-2f0b8e1d5a77';
+const OTHER_JOB_ID = '0b6f2a51-93c4-4e0d-8d0e-5c7a1f2e9b10';
+const SUBMITTED_AT = new Date('2026-11-28T12:00:00.000Z');
+
+const ENV = {
+  AWS_REGION: REGION,
+  JOB_QUEUE_ARN,
+  SMOKE_TEST_QUEUE_URL: QUEUE_URL,
+  SMOKE_TEST_JOB_DEFINITION_ARN: JOB_DEFINITION_ARN,
+};
+
+interface EnvelopeOptions {
+  readonly jobId: string;
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly subject?: string;
+  readonly sentAt?: Date;
+  /** @default 'json': the `sqs` document, and no attributes, as SNS documents for that structure */
+  readonly structure?: MessageStructure;
+}
+
+/** An SQS message body as an SNS subscription without raw delivery writes it, for a handler's notification. */
+function envelope(options: EnvelopeOptions): string {
+  const fixture = options.status === 'SUCCEEDED' ? 'succeededContainer' : 'failedExitCode';
+  const event = parseBatchJobStateChange(
+    withDetail(loadEvent(fixture), { jobId: options.jobId, jobName: 'smoke' }),
+  );
+  const outcome = options.status === 'SUCCEEDED' ? 'succeeded' : 'failed';
+  const structure = options.structure ?? 'json';
+  const notification = buildNotification(event, { appName: 'jobs', stage: 'dev', outcome, structure });
+  return JSON.stringify({
+    Type: 'Notification',
+    MessageId: 'b1f7e0a2-0000-4000-8000-000000000001',
+    TopicArn: 'arn:aws:sns:ap-northeast-1:111111111111:jobs-dev-notifications',
+    Subject: options.subject ?? notification.subject,
+    Message: structure === 'json' ? notification.messages.sqs : notification.messages.default,
+    Timestamp: (options.sentAt ?? new Date(SUBMITTED_AT.getTime() + 60_000)).toISOString(),
+    ...(structure === 'string' && {
+      MessageAttributes: Object.fromEntries(
+        Object.entries(notification.attributes).map(([name, value]) => [
+          name,
+          { Type: 'String', Value: value },
+        ]),
+      ),
+    }),
+  });
+}
+
+function settings(overrides: Partial<SmokeTestSettings> = {}): SmokeTestSettings {
+  return {
+    region: REGION,
+    jobQueueArn: JOB_QUEUE_ARN,
+    queueUrl: QUEUE_URL,
+    jobDefinitionArn: JOB_DEFINITION_ARN,
+    timeoutSeconds: 900,
+    jobNamePrefix: 'smoke-dev',
+    ...overrides,
+  };
+}
+
+const DEFAULTS = { roleArn: undefined, timeoutSeconds: 900, jobNamePrefix: 'smoke' };
+
+describe('readSettings', () => {
+  test.each([
+    [{}, DEFAULTS],
+    [{ SMOKE_TEST_TIMEOUT_SECONDS: '' }, DEFAULTS],
+    [
+      {
+        SMOKE_TEST_ROLE_ARN: ROLE_ARN,
+        SMOKE_TEST_TIMEOUT_SECONDS: '120',
+        SMOKE_TEST_JOB_NAME_PREFIX: 'smoke-dev',
+      },
+      { roleArn: ROLE_ARN, timeoutSeconds: 120, jobNamePrefix: 'smoke-dev' },
+    ],
+  ])('reads the required variables, and the optional ones %p or their defaults', (optional, expected) => {
+    expect(readSettings({ ...ENV, ...optional })).toEqual({ ...settings(), ...expected });
+  });
+
+  test.each([
+    [{}, 'AWS_REGION, JOB_QUEUE_ARN, SMOKE_TEST_QUEUE_URL, SMOKE_TEST_JOB_DEFINITION_ARN'],
+    [
+      { ...ENV, SMOKE_TEST_QUEUE_URL: '', SMOKE_TEST_JOB_DEFINITION_ARN: undefined },
+      'SMOKE_TEST_QUEUE_URL, SMOKE_TEST_JOB_DEFINITION_ARN',
+    ],
+  ])('fails naming every variable missing or empty in %p at once', (env, names) => {
+    expect(() => readSettings(env)).toThrow(
+      `smoke test: set ${names} (the pipeline step sets them from the stage's outputs)`,
+    );
+  });
+
+  test.each(['abc', '90.5', '59', '-900'])('fails on the timeout %p', (timeout) => {
+    expect(() => readSettings({ ...ENV, SMOKE_TEST_TIMEOUT_SECONDS: timeout })).toThrow(
+      'SMOKE_TEST_TIMEOUT_SECONDS must be a whole number of at least 60 seconds',
+    );
+  });
+});
+
+describe('classifyMessage', () => {
+  const at = (offsetMs: number) => new Date(SUBMITTED_AT.getTime() + offsetMs);
+  const alarm = (sentAt: Date) =>
+    JSON.stringify({
+      Type: 'Notification',
+      Subject: 'ALARM: "jobs-dev-DeadLetterAlarm"',
+      Message: JSON.stringify({ AlarmName: 'jobs-dev-DeadLetterAlarm', NewStateValue: 'ALARM' }),
+      Timestamp: sentAt.toISOString(),
+    });
+  /** The job's own document, but of another kind (e.g. a stuck-job alert). */
+  const otherKind = () => {
+    const message = JSON.parse(
+      JSON.parse(envelope({ jobId: JOB_ID, status: 'SUCCEEDED' })).Message as string,
+    );
+    return JSON.stringify({
+      Message: JSON.stringify({ ...(message as object), kind: 'job-stuck' }),
+      Timestamp: at(1).toISOString(),
+    });
+  };
+
+  test.each<[string, () => string, Verdict]>([
+    [
+      'the success document of the job',
+      () => envelope({ jobId: JOB_ID, status: 'SUCCEEDED' }),
+      { kind: 'succeeded' },
+    ],
+    [
+      'the failure document of the job, with its subject',
+      () => envelope({ jobId: JOB_ID, status: 'FAILED', subject: '[jobs][dev] Job failed: smoke' }),
+      { kind: 'failed', subject: '[jobs][dev] Job failed: smoke' },
+    ],
+    // MESSAGE_STRUCTURE=string: one text for every protocol, which SNS delivers with its attributes
+    [
+      'a success text, read from its attributes',
+      () => envelope({ jobId: JOB_ID, status: 'SUCCEEDED', structure: 'string' }),
+      { kind: 'succeeded' },
+    ],
+    [
+      'a failure text, read from its attributes',
+      () => envelope({ jobId: JOB_ID, status: 'FAILED', structure: 'string', subject: 'failed' }),
+      { kind: 'failed', subject: 'failed' },
+    ],
+    // only an explicit SUCCEEDED passes
+    [
+      'a text naming the job without a status attribute',
+      () => JSON.stringify({ Subject: 'something', Message: `Job id: ${JOB_ID}` }),
+      { kind: 'failed', subject: 'something' },
+    ],
+    ['a document of another kind about the job', otherKind, { kind: 'other' }],
+    ["CloudWatch's alarm JSON after the submission", () => alarm(at(1)), { kind: 'other' }],
+    ["CloudWatch's alarm JSON before the submission", () => alarm(at(-1)), { kind: 'stale' }],
+    [
+      "another job's notification before the submission",
+      () => envelope({ jobId: OTHER_JOB_ID, status: 'SUCCEEDED', sentAt: at(-60_000) }),
+      { kind: 'stale' },
+    ],
+    // it may belong to a concurrent run, so it is left alone
+    [
+      "another job's notification after the submission",
+      () => envelope({ jobId: OTHER_JOB_ID, status: 'FAILED', sentAt: at(60_000) }),
+      { kind: 'other' },
+    ],
+    [
+      'a message for another job without a timestamp',
+      () => JSON.stringify({ Message: `Job id: ${OTHER_JOB_ID}` }),
+      { kind: 'other' },
+    ],
+    ['malformed JSON', () => `not json ${JOB_ID}`, { kind: 'other' }],
+  ])('%s is %o', (_, body, verdict) => {
+    expect(classifyMessage(body(), JOB_ID, SUBMITTED_AT)).toEqual(verdict);
+  });
+});
+
+describe('runSmokeTest (SDK mocked)', () => {
+  const batchMock = mockClient(BatchClient);
+  const sqsMock = mockClient(SQSClient);
+  const clients = { batch: new BatchClient({ region: REGION }), sqs: new SQSClient({ region: REGION }) };
+  const quiet = (): void => undefined;
+  /** A clock that starts at the submission and moves `stepMs` per reading. */
+  const ticking = (stepMs = 1_000): (() => number) => {
+    let t = SUBMITTED_AT.getTime() - stepMs;
+    return () => (t += stepMs);
+  };
+  const success = { Body: envelope({ jobId: JOB_ID, status: 'SUCCEEDED' }), ReceiptHandle: 'r-ok' };
+  /** Every poll receives these messages. */
+  const inbox = (...Messages: Message[]) => sqsMock.on(ReceiveMessageCommand).resolves({ Messages });
+  const run = (
+    overrides: Partial<SmokeTestSettings> = {},
+    clock = ticking(),
+    log: (line: string) => void = quiet,
+  ) => runSmokeTest(settings(overrides), clients, clock, log);
+  const deleted = () => sqsMock.commandCalls(DeleteMessageCommand).map((call) => call.args[0].input);
+
+  beforeEach(() => {
+    batchMock.reset();
+    sqsMock.reset();
+    batchMock.on(SubmitJobCommand).resolves({ jobId: JOB_ID, jobName: 'smoke-dev', jobArn: 'arn' });
+    sqsMock.on(DeleteMessageCommand).resolves({});
+  });
+  afterAll(() => {
+    batchMock.restore();
+    sqsMock.restore();
+  });
+
+  test('submits one probe job to the stage queue, named after the prefix and the time', async () => {
+    inbox(success);
+    await run();
+    expect(batchMock.commandCalls(SubmitJobCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        jobName: `smoke-dev-${SUBMITTED_AT.getTime()}`,
+        jobQueue: JOB_QUEUE_ARN,
+        jobDefinition: JOB_DEFINITION_ARN,
+      },
+    ]);
+  });
+
+  test('resolves with the job id once the success notification arrives, after an empty poll', async () => {
+    // GIVEN an empty first poll, then the success notification
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({})
+      .resolvesOnce({ Messages: [success] });
+    // WHEN / THEN it resolves after two long polls of the stage's inbox
+    await expect(run()).resolves.toBe(JOB_ID);
+    expect(sqsMock).toHaveReceivedCommandTimes(ReceiveMessageCommand, 2);
+    expect(sqsMock).toHaveReceivedCommandWith(ReceiveMessageCommand, {
+      QueueUrl: QUEUE_URL,
+      WaitTimeSeconds: 20,
+    });
+  });
+
+  test('deletes its own notification and stale ones of earlier runs, and leaves newer ones of other jobs', async () => {
+    // GIVEN a stale notification, another job's recent one and an unparseable message beside the success
+    inbox(
+      {
+        Body: envelope({
+          jobId: OTHER_JOB_ID,
+          status: 'SUCCEEDED',
+          sentAt: new Date(SUBMITTED_AT.getTime() - 3_600_000),
+        }),
+        ReceiptHandle: 'r-stale',
+      },
+      { Body: envelope({ jobId: OTHER_JOB_ID, status: 'FAILED' }), ReceiptHandle: 'r-other' },
+      { Body: 'not json', ReceiptHandle: 'r-garbage' },
+      success,
+    );
+    // WHEN the smoke test runs
+    await run();
+    // THEN
+    expect(deleted()).toEqual([
+      { QueueUrl: QUEUE_URL, ReceiptHandle: 'r-stale' },
+      { QueueUrl: QUEUE_URL, ReceiptHandle: 'r-ok' },
+    ]);
+  });
+
+  test('fails naming the job and the subject when the failure notification arrives', async () => {
+    const subject = '[jobs][dev] Job failed: smoke';
+    inbox({ Body: envelope({ jobId: JOB_ID, status: 'FAILED', subject }), ReceiptHandle: 'r-failed' });
+    await expect(run()).rejects.toThrow(`smoke test: job ${JOB_ID} was reported as failed: ${subject}`);
+  });
+
+  test('fails on timeout with the job status Batch reports', async () => {
+    // GIVEN an inbox that stays empty, a clock 30 s per reading, and a job stuck in RUNNABLE
+    inbox();
+    batchMock.on(DescribeJobsCommand).resolves({
+      jobs: [
+        {
+          jobId: JOB_ID,
+          jobName: 'smoke-dev',
+          jobQueue: JOB_QUEUE_ARN,
+          jobDefinition: JOB_DEFINITION_ARN,
+          status: 'RUNNABLE',
+          statusReason: 'no capacity',
+          startedAt: undefined,
+        },
+      ],
+    });
+    // WHEN the smoke test runs with a 60 s timeout, THEN it gives up naming the job and its status
+    await expect(run({ timeoutSeconds: 60 }, ticking(30_000))).rejects.toThrow(
+      `smoke test: no notification for job ${JOB_ID} within 60 s (job status: RUNNABLE, no capacity)`,
+    );
+    expect(batchMock).toHaveReceivedCommandWith(DescribeJobsCommand, { jobs: [JOB_ID] });
+  });
+
+  test('fails without polling when Batch returns no job id', async () => {
+    batchMock.on(SubmitJobCommand).resolves({ jobName: 'smoke-dev', jobArn: 'arn' });
+    await expect(run()).rejects.toThrow(
+      `smoke test: Batch accepted job smoke-dev-${SUBMITTED_AT.getTime()} but returned no job id`,
+    );
+    expect(sqsMock).toHaveReceivedCommandTimes(ReceiveMessageCommand, 0);
+  });
+
+  test('fails with the SDK error when the submission is rejected', async () => {
+    batchMock.on(SubmitJobCommand).rejects(new Error('not authorized to perform batch:SubmitJob'));
+    await expect(run()).rejects.toThrow('not authorized to perform batch:SubmitJob');
+  });
+
+  test('logs the submitted job and the arrival of its notification', async () => {
+    inbox(success);
+    const lines: string[] = [];
+    await run({}, ticking(), (line) => lines.push(line));
+    expect(lines).toEqual([
+      `submitted smoke-dev-${SUBMITTED_AT.getTime()} (${JOB_ID}); waiting up to 900 s for its notification`,
+      `the success notification for job ${JOB_ID} arrived`,
+    ]);
+  });
+});
+
+describe('createClients', () => {
+  const temporaryCredentials = jest.mocked(fromTemporaryCredentials);
+  beforeEach(() => temporaryCredentials.mockClear());
+
+  test("with a role ARN, both clients assume the role for an hour in the stage's region", async () => {
+    // WHEN the clients are created with the smoke-test role
+    const clients = createClients(settings({ roleArn: ROLE_ARN }));
+    // THEN one temporary-credentials provider for that role, which both clients use
+    expect(temporaryCredentials.mock.calls).toEqual([
+      [
+        {
+          params: { RoleArn: ROLE_ARN, RoleSessionName: 'pipeline-smoke-test', DurationSeconds: 3600 },
+          clientConfig: { region: REGION },
+        },
+      ],
+    ]);
+    await expect(clients.batch.config.credentials()).resolves.toMatchObject({ accessKeyId: 'ASIATEST' });
+    await expect(clients.sqs.config.credentials()).resolves.toMatchObject({ accessKeyId: 'ASIATEST' });
+    await expect(clients.batch.config.region()).resolves.toBe(REGION);
+  });
+
+  test('without a role ARN, uses the default credentials', () => {
+    createClients(settings());
+    expect(temporaryCredentials).not.toHaveBeenCalled();
+  });
+});
