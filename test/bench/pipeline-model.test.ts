@@ -275,7 +275,7 @@ describe('pipeline model: counts', () => {
   });
 });
 
-test('the baseline pipeline synthesizes, with one test run (its Synth step) and one asset job per file asset (4: three handlers, one CDK provider)', () => {
+test('the baseline pipeline synthesizes, with one test run (its Synth step) and one asset job per file asset (3: the job-state and stuck-job bundles, one CDK provider)', () => {
   // GIVEN
   const stack = baselinePipeline(testApp(), 'Pipeline', { config: exampleConfig() });
   // WHEN
@@ -285,5 +285,5 @@ test('the baseline pipeline synthesizes, with one test run (its Synth step) and 
   expect(actions.filter((a) => a.commands.some((c) => c.kind === 'test')).map((a) => a.name)).toEqual([
     'Synth',
   ]);
-  expect([analysis.testRuns, analysis.assetJobs]).toEqual([1, 4]);
+  expect([analysis.testRuns, analysis.assetJobs]).toEqual([1, 3]);
 });

@@ -46,7 +46,12 @@ describe('githubOidcStacks', () => {
     const previewProvider = `arn:aws:iam::333333333333:oidc-provider/${HOST}`;
     const plans = githubOidcStacks(
       config({
-        preview: { ...appConfig.preview, account: '333333333333', region: 'us-east-1' },
+        preview: {
+          ...appConfig.preview,
+          account: '333333333333',
+          region: 'us-east-1',
+          vpc: { shared: { availabilityZones: ['us-east-1a', 'us-east-1b'] } },
+        },
         github: { ...appConfig.github, oidcProviderArns: [previewProvider] },
       }),
     );
