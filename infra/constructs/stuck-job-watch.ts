@@ -92,10 +92,13 @@ export class StuckJobWatch extends Construct {
     });
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        // Only schedules of this account's group may use the role (the confused-deputy guard).
+        // Only this account's group may use the role (the confused-deputy guard). Scheduler sends the
+        // schedule GROUP's ARN as aws:SourceArn, as aws-scheduler-targets' own role trusts it.
         conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': schedulesArn },
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': this.scheduleGroup.scheduleGroupArn,
+          },
         },
       }),
       description: 'EventBridge Scheduler: invokes the stuck-job check when it is due',

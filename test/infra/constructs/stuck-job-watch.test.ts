@@ -1,5 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
-import { stageConfig } from '../../support/cdk';
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import { JobBaseStack } from '../../../infra/stacks/job-base-stack';
+import { stageConfig, testApp } from '../../support/cdk';
 import { matchesEventPattern } from '../../support/event-pattern';
 import {
   EVENT_FIXTURES,
@@ -19,6 +23,30 @@ function runnable(changes: Record<string, unknown> = {}): Record<string, unknown
 
 describe('StuckJobWatch', () => {
   const { template } = jobBase();
+
+  test("Scheduler's role trusts exactly what aws-scheduler-targets' own role for a schedule of the group trusts", () => {
+    // GIVEN the stage's watch, and beside it a schedule of its group whose target role aws-cdk-lib builds
+    const stack = new JobBaseStack(testApp(), 'JobBase', {
+      appName: 'jobs',
+      stage: stageConfig(),
+      env: { account: '111111111111', region: 'ap-northeast-1' },
+    });
+    const watch = stack.stuckJobs!;
+    new scheduler.Schedule(stack, 'Reference', {
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      scheduleGroup: watch.scheduleGroup,
+      target: new schedulerTargets.LambdaInvoke(watch.function),
+    });
+    // WHEN both roles' trust conditions are read from the template
+    const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+    const trust = (prefix: string): unknown => {
+      const [id] = Object.keys(roles).filter((logicalId) => logicalId.startsWith(prefix));
+      return (roles[id!]!.Properties.AssumeRolePolicyDocument.Statement as Array<{ Condition: unknown }>)[0]!
+        .Condition;
+    };
+    // THEN they are the same: Scheduler sends the group's ARN as aws:SourceArn
+    expect(trust('StuckJobWatchSchedulerRole')).toEqual(trust('SchedulerRoleForTarget'));
+  });
 
   test('on by default, 30 minutes: the function, its rule, a schedule group and the role Scheduler uses', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -85,10 +113,11 @@ describe('StuckJobWatch', () => {
           Match.objectLike({
             Principal: { Service: 'scheduler.amazonaws.com' },
             Condition: {
-              StringEquals: { 'aws:SourceAccount': '111111111111' },
-              ArnLike: {
-                'aws:SourceArn':
-                  'arn:aws:scheduler:ap-northeast-1:111111111111:schedule/jobs-dev-StuckJobChecks/*',
+              StringEquals: {
+                'aws:SourceAccount': '111111111111',
+                'aws:SourceArn': {
+                  'Fn::GetAtt': [logicalIdOf(template, 'AWS::Scheduler::ScheduleGroup'), 'Arn'],
+                },
               },
             },
           }),
