@@ -1,28 +1,19 @@
-import * as path from 'node:path';
 import { CfnResource, Duration, RemovalPolicy, Stack, type App, type Environment } from 'aws-cdk-lib';
-import type * as batch from 'aws-cdk-lib/aws-batch';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ExpectedResult, IntegTest, Match, type WaiterStateMachineOptions } from '@aws-cdk/integ-tests-alpha';
 import { Construct } from 'constructs';
 import { INTEG_APP_NAME, INTEG_STAGE_NAME } from '../infra/config/ephemeral';
 import { physicalName, stageResourceNames } from '../infra/config/names';
 import { stageConfigSchema, type StageConfig } from '../infra/config/schema';
-import {
-  HANDLER_ARCHITECTURE,
-  HANDLER_BUNDLING,
-  HANDLER_RUNTIME,
-} from '../infra/constructs/handler-bundling';
-import { ProbeJobDefinition } from '../infra/constructs/probe-job-definition';
 import { JobBaseStack } from '../infra/stacks/job-base-stack';
+import { Inbox, NotifiedProbe, type NotifiedProbeProps } from './notified-probe';
 
 /**
  * The JobBase integration scenario (run by `integ/integ.job-base.ts`): an ephemeral stage runs a job
  * that exits 0 and one that exits 1, and the stage's topic delivers, for each, the notification the
- * handlers promise (subject, message, attributes) for exactly that job.
+ * handlers promise (subject, message, attributes) for exactly that job. A third job asks for more
+ * vCPUs than the compute environment's maximum, so it waits in RUNNABLE: the stuck-job watch (at its
+ * shortest wait, one minute) must report it, then the scenario terminates it.
  *
  * The assertions read each inbox through a small function of the scenario rather than integ-tests'
  * own SQS ReceiveMessage call: that call would return the whole notification to CloudFormation,
@@ -54,76 +45,17 @@ export const INTEG_STAGE: StageConfig = stageConfigSchema.parse({
   vpc: { create: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], natGateways: 0 } },
   batch: { maxvCpus: 4 },
   handlers: { vpcAttached: false },
+  // The shortest wait the schema allows, so that the stuck probe is reported within minutes.
+  notifications: { stuckAfterMinutes: 1 },
 });
 
-/** The two jobs the scenario submits; each name is also the filter of that job's inbox. */
+/** The jobs the scenario submits. */
 export const PROBES = {
   succeeds: { jobName: 'integ-probe-succeeds', exitCode: 0 },
   fails: { jobName: 'integ-probe-fails', exitCode: 1 },
+  // Fargate's 8 vCPU (with 16 GiB) is valid, but over the stage's maxvCpus: Batch never places it.
+  stuck: { jobName: 'integ-probe-stuck', vcpus: 8, memoryMiB: 16_384 },
 } as const;
-
-interface InboxProps {
-  readonly topic: sns.ITopic;
-}
-
-/**
- * A queue subscribed to the topic, every message of it, and the function the assertions read it
- * through (see `inbox-reader/read-inbox.ts`). Raw delivery stays off: the SNS envelope carries the
- * Subject, which is part of the contract under test, and the `sqs` body as its Message.
- */
-class Inbox extends Construct {
-  public readonly queue: sqs.Queue;
-  public readonly reader: NodejsFunction;
-
-  constructor(scope: Construct, id: string, props: InboxProps) {
-    super(scope, id);
-    this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(1),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    props.topic.addSubscription(new subscriptions.SqsSubscription(this.queue));
-    this.reader = new NodejsFunction(this, 'Reader', {
-      entry: path.join(__dirname, 'inbox-reader', 'index.ts'),
-      handler: 'handler',
-      runtime: HANDLER_RUNTIME,
-      architecture: HANDLER_ARCHITECTURE,
-      bundling: HANDLER_BUNDLING,
-      timeout: Duration.seconds(30),
-      environment: { INBOX_URL: this.queue.queueUrl },
-      logGroup: new logs.LogGroup(this, 'ReaderLogGroup', {
-        retention: logs.RetentionDays.ONE_WEEK,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
-    });
-    this.queue.grant(this.reader, 'sqs:ReceiveMessage');
-  }
-}
-
-interface NotifiedProbeProps {
-  readonly jobName: string;
-  readonly exitCode: number;
-  readonly topic: sns.ITopic;
-  readonly assignPublicIp: boolean;
-}
-
-/** A job that exits with a chosen code, and an inbox its notification arrives in. */
-class NotifiedProbe extends Construct {
-  public readonly jobName: string;
-  public readonly jobDefinition: batch.EcsJobDefinition;
-  public readonly inbox: Inbox;
-
-  constructor(scope: Construct, id: string, props: NotifiedProbeProps) {
-    super(scope, id);
-    this.jobName = props.jobName;
-    this.jobDefinition = new ProbeJobDefinition(this, 'Job', {
-      exitCode: props.exitCode,
-      assignPublicIp: props.assignPublicIp,
-    }).jobDefinition;
-    this.inbox = new Inbox(this, 'Inbox', { topic: props.topic });
-  }
-}
 
 export interface JobBaseScenario {
   readonly jobBase: JobBaseStack;
@@ -160,8 +92,11 @@ export function buildJobBaseScenario(app: App): JobBaseScenario {
   // The stage publishes how its job definitions must set assignPublicIp; read it as a consumer would.
   const assignPublicIp = jobBase.outputs.JobsAssignPublicIp?.value === 'ENABLED';
   const topic = jobBase.topic.topic;
-  const succeeds = new NotifiedProbe(probes, 'Succeeds', { ...PROBES.succeeds, topic, assignPublicIp });
-  const fails = new NotifiedProbe(probes, 'Fails', { ...PROBES.fails, topic, assignPublicIp });
+  const probe = (id: string, { jobName, ...job }: NotifiedProbeProps['job'] & { jobName: string }) =>
+    new NotifiedProbe(probes, id, { jobName, job, topic, assignPublicIp });
+  const succeeds = probe('Succeeds', PROBES.succeeds);
+  const fails = probe('Fails', PROBES.fails);
+  const stuck = probe('Stuck', PROBES.stuck);
   const alarmName = jobBase.deadLetterQueue.alarm.alarmName;
   const alarmInbox = new Inbox(probes, 'AlarmInbox', { topic });
 
@@ -239,6 +174,34 @@ export function buildJobBaseScenario(app: App): JobBaseScenario {
   };
   expectNotification(succeeds, 'SUCCEEDED');
   expectNotification(fails, 'FAILED', { containers: Match.arrayWith([Match.objectLike({ exitCode: 1 })]) });
+
+  // The job that cannot be placed gets its one "Job stuck" notification, then is terminated.
+  const submitStuck = test.assertions.awsApiCall('Batch', 'submitJob', {
+    jobName: stuck.jobName,
+    jobQueue: jobBase.batch.jobQueue.jobQueueArn,
+    jobDefinition: stuck.jobDefinition.jobDefinitionArn,
+  });
+  const stuckJobId = submitStuck.getAttString('jobId');
+  const stuckReported = waitInInbox(
+    stuck.inbox,
+    { jobId: stuckJobId },
+    {
+      Subject: `[${INTEG_APP_NAME}][${stage.name}] Job stuck: ${stuck.jobName}`,
+      Document: Match.objectLike({
+        schema: 'batch-job-platform/notification',
+        version: 1,
+        kind: 'job-stuck',
+        job: Match.objectLike({ id: stuckJobId, name: stuck.jobName, status: 'RUNNABLE' }),
+        stuckAfterMinutes: 1,
+      }),
+    },
+    NOTIFICATION_WAIT,
+  );
+  const terminate = test.assertions.awsApiCall('Batch', 'terminateJob', {
+    jobId: stuckJobId,
+    reason: 'integration test: the stuck job was reported',
+  });
+  submitStuck.next(stuckReported).next(terminate);
 
   // The dead-letter alarm reaches the encrypted topic: this proves the key and topic policies that a
   // template test can only read. Its next evaluation (the queue is empty) sets it back to OK.

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Token, type Stack } from 'aws-cdk-lib';
 import { Match, Template, type Matcher } from 'aws-cdk-lib/assertions';
+import { composeNotification } from '../../functions/notification/compose-notification';
 import { buildNotification } from '../../functions/notification/job-notification';
+import { stuckContent } from '../../functions/stuck-job/alert';
 import { parseBatchJobStateChange } from '../../functions/notification/event-schema';
 import { type InboxRequest, selectNotifications } from '../../integ/inbox-reader/read-inbox';
 import { INTEG_APP_NAME } from '../../infra/config/ephemeral';
@@ -26,7 +28,7 @@ const DEPLOYED = {
 /** What CloudFormation takes from a custom resource at most. */
 const CUSTOM_RESOURCE_RESPONSE_MAX_BYTES = 4096;
 
-type Inbox = 'Succeeds' | 'Fails' | 'Alarm';
+type Inbox = 'Succeeds' | 'Fails' | 'Stuck' | 'Alarm';
 
 let scenario: JobBaseScenario;
 const templates = {} as Record<'jobBase' | 'probes' | 'assertions', Template>;
@@ -115,6 +117,37 @@ function notificationOf(fixture: EventFixture, jobName: string, changes: Record<
     outcome,
   });
   return { body: snsEnvelope(sqsDelivery(notification), DEPLOYED.topicArn), jobId: event.detail.jobId };
+}
+
+/** The "Job stuck" notification the stuck-job handler publishes for the probe's job `jobId`. */
+function stuckNotificationOf(jobId: string, status = 'RUNNABLE'): string {
+  const check = {
+    kind: 'batch-job-stuck-check' as const,
+    version: 1 as const,
+    jobId,
+    jobName: PROBES.stuck.jobName,
+    jobQueue: `arn:aws:batch:ap-northeast-1:123456789012:job-queue/${DEPLOYED.jobQueueName}`,
+    attempt: 1,
+    runnableAt: '2026-01-01T00:00:00.000Z',
+    eventId: 'c1d2e3f4-0000-4000-8000-000000000000',
+  };
+  const facts = {
+    check,
+    status,
+    statusReason:
+      'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job resource requirement is higher than that can be met by the CE(s) attached to the job queue.',
+    waitedMillis: 61_000,
+    place: {
+      computeEnvironments: [
+        { name: 'jobs-integ-BatchComputing', state: 'ENABLED', status: 'VALID', maxvCpus: 4 },
+      ],
+    },
+    job: { jobId, status },
+    region: 'ap-northeast-1',
+  };
+  const options = { appName: INTEG_APP_NAME, stage: INTEG_STAGE.name, stuckAfterMinutes: 1 };
+  const notification = composeNotification({ kind: 'job-stuck', ...stuckContent(facts, options) });
+  return snsEnvelope(sqsDelivery(notification), DEPLOYED.topicArn);
 }
 
 /**
@@ -263,7 +296,7 @@ describe('JobBase integration scenario: the probes', () => {
     });
   });
 
-  test('each of the three inboxes receives every message of the stage topic, as SNS envelopes, unfiltered', () => {
+  test('each of the four inboxes receives every message of the stage topic, as SNS envelopes, unfiltered', () => {
     // Attribute filters would see no attributes in a per-protocol publish, and whether a MessageBody
     // filter sees the `sqs` body is undocumented: the readers pick their message instead.
     templates.probes.resourcePropertiesCountIs(
@@ -275,12 +308,12 @@ describe('JobBase integration scenario: the probes', () => {
         FilterPolicyScope: Match.absent(),
         RawMessageDelivery: Match.absent(),
       },
-      3,
+      4,
     );
-    templates.probes.resourceCountIs('AWS::SNS::Subscription', 3);
+    templates.probes.resourceCountIs('AWS::SNS::Subscription', 4);
   });
 
-  test.each(['Succeeds', 'Fails', 'Alarm'] as const)(
+  test.each(['Succeeds', 'Fails', 'Stuck', 'Alarm'] as const)(
     'the %s inbox has a reader that may receive its messages, and nothing more',
     (inbox) => {
       const [queue] = Object.keys(templates.probes.findResources('AWS::SQS::Queue')).filter((id) =>
@@ -328,6 +361,7 @@ describe('JobBase integration scenario: the assertions', () => {
       '"IntervalSeconds":15,"MaxAttempts":20',
       '"IntervalSeconds":30,"MaxAttempts":40',
       '"IntervalSeconds":30,"MaxAttempts":40',
+      '"IntervalSeconds":30,"MaxAttempts":40',
     ]);
   });
 
@@ -360,6 +394,7 @@ describe('JobBase integration scenario: the assertions', () => {
     expect(requestOf('Alarm', 'any')).toEqual({ alarmName: DEPLOYED.alarmName });
     expect(requestOf('Succeeds', 'job-1')).toEqual({ jobId: 'job-1' });
     expect(requestOf('Fails', 'job-2')).toEqual({ jobId: 'job-2' });
+    expect(requestOf('Stuck', 'job-3')).toEqual({ jobId: 'job-3' });
   });
 
   test("passes on the alarm's notification among the job notifications in the same inbox", () => {
@@ -385,7 +420,8 @@ describe('JobBase integration scenario: the assertions', () => {
       ]);
     expect(statementsOf('index.handler')).toEqual(allows('batch:SubmitJob', ['*']));
     expect(statementsOf('index.handler')).toEqual(allows('cloudwatch:SetAlarmState', ['*']));
-    for (const inbox of ['Succeeds', 'Fails', 'Alarm']) {
+    expect(statementsOf('index.handler')).toEqual(allows('batch:TerminateJob', ['*']));
+    for (const inbox of ['Succeeds', 'Fails', 'Stuck', 'Alarm']) {
       const reader = expect.arrayContaining([
         expect.objectContaining({
           'Fn::Join': [
@@ -464,4 +500,56 @@ describe('JobBase integration scenario: the assertions', () => {
       expect(Buffer.byteLength(response)).toBeLessThan(CUSTOM_RESOURCE_RESPONSE_MAX_BYTES);
     },
   );
+});
+
+describe('JobBase integration scenario: the stuck job', () => {
+  test('the stage alerts on jobs still waiting after one minute, the shortest wait', () => {
+    templates.jobBase.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ STUCK_AFTER_MINUTES: '1' }) },
+    });
+  });
+
+  test("the stuck probe asks for more vCPUs than the compute environment's maximum, so Batch never places it", () => {
+    const [environment] = Object.values(templates.jobBase.findResources('AWS::Batch::ComputeEnvironment'));
+    const maxvCpus = environment?.Properties.ComputeResources.MaxvCpus as number;
+    const definitions = Object.entries(templates.probes.findResources('AWS::Batch::JobDefinition'));
+    const [, stuck] = definitions.find(([id]) => id.startsWith('Stuck')) ?? [];
+    const requirements = stuck?.Properties.ContainerProperties.ResourceRequirements as Array<{
+      Type: string;
+      Value: string;
+    }>;
+    const vcpus = Number(requirements.find((r) => r.Type === 'VCPU')?.Value);
+    expect(vcpus).toBe(PROBES.stuck.vcpus);
+    expect(vcpus).toBeGreaterThan(maxvCpus);
+  });
+
+  test('passes on the "Job stuck" notification of the submitted job, as the reader returns it', () => {
+    expect(waiterPasses('Stuck', 'job-3', stuckNotificationOf('job-3'))).toBe(true);
+  });
+
+  test('keeps waiting on the stuck notification of another job, and on a job-state notification of this one', () => {
+    expect(waiterPasses('Stuck', 'job-3', stuckNotificationOf('job-4'))).toBe(false);
+    const { body } = notificationOf('failedExitCode', PROBES.stuck.jobName, { jobId: 'job-3' });
+    expect(waiterPasses('Stuck', 'job-3', body)).toBe(false);
+  });
+
+  test('terminates the stuck job, and only once its notification arrived', () => {
+    const [terminate] = Object.values(
+      templates.assertions.findResources('Custom::DeployAssert@SdkCallBatchterminateJob'),
+    );
+    const [submitId] = Object.entries(
+      templates.assertions.findResources('Custom::DeployAssert@SdkCallBatchsubmitJob'),
+    )
+      .filter(([, r]) => JSON.stringify(r.Properties.parameters.jobName).includes(PROBES.stuck.jobName))
+      .map(([id]) => id);
+    expect(terminate?.Properties.parameters.jobId).toEqual({
+      'Fn::Join': ['', ['"', { 'Fn::GetAtt': [submitId, 'apiCallResponse.jobId'] }, '"']],
+    });
+    const [waiterId] = Object.entries(
+      templates.assertions.findResources('Custom::DeployAssert@SdkCallLambdainvoke'),
+    )
+      .filter(([, r]) => JSON.stringify(r.Properties.parameters.FunctionName).includes('StuckInboxReader'))
+      .map(([id]) => id);
+    expect(terminate?.DependsOn).toContain(waiterId);
+  });
 });
