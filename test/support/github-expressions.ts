@@ -17,45 +17,25 @@ type Token =
   | { kind: 'word'; value: string }
   | { kind: 'op'; value: string };
 
-const OPERATORS = ['==', '!=', '&&', '||', '!', '(', ')', ',', '.', '*', '[', ']'];
+const TOKEN =
+  /\s*(?:'((?:[^']|'')*)'|(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*)|(==|!=|&&|\|\||[!(),.*[\]]))/y;
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
-  while (i < source.length) {
-    const rest = source.slice(i);
-    const space = /^\s+/.exec(rest);
-    if (space) {
-      i += space[0].length;
-      continue;
-    }
-    const string = /^'((?:[^']|'')*)'/.exec(rest);
-    if (string) {
-      tokens.push({ kind: 'string', value: (string[1] ?? '').replaceAll("''", "'") });
-      i += string[0].length;
-      continue;
-    }
-    const number = /^\d+(\.\d+)?/.exec(rest);
-    if (number) {
-      tokens.push({ kind: 'number', value: Number(number[0]) });
-      i += number[0].length;
-      continue;
-    }
-    const word = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(rest);
-    if (word) {
-      tokens.push({ kind: 'word', value: word[0] });
-      i += word[0].length;
-      continue;
-    }
-    const op = OPERATORS.find((o) => rest.startsWith(o));
-    if (!op) throw new Error(`expression: unexpected '${rest}' in: ${source}`);
-    tokens.push({ kind: 'op', value: op });
-    i += op.length;
+  TOKEN.lastIndex = 0;
+  while (!/^\s*$/.test(source.slice(TOKEN.lastIndex))) {
+    const at = TOKEN.lastIndex;
+    const [, string, number, word, op] = TOKEN.exec(source) ?? [];
+    if (string !== undefined) tokens.push({ kind: 'string', value: string.replaceAll("''", "'") });
+    else if (number !== undefined) tokens.push({ kind: 'number', value: Number(number) });
+    else if (word !== undefined) tokens.push({ kind: 'word', value: word });
+    else if (op !== undefined) tokens.push({ kind: 'op', value: op });
+    else throw new Error(`expression: unexpected '${source.slice(at).trim()}' in: ${source}`);
   }
   return tokens;
 }
 
-export function truthy(value: Value): boolean {
+function truthy(value: Value): boolean {
   return !(value === false || value === null || value === 0 || value === '');
 }
 
