@@ -8,7 +8,7 @@ import { appConfig } from '../../infra/config/stages';
 import { previewTarget } from '../../scripts/github/preview-target';
 import { evaluateCondition, type Value } from './github-expressions';
 
-/** The parts of a workflow file the tests read; everything else stays `unknown`. */
+/** The parts of a workflow file the tests read. */
 export interface Step {
   readonly name?: string;
   readonly id?: string;
@@ -44,14 +44,12 @@ export interface Workflow {
 }
 
 export const ROOT = path.join(__dirname, '..', '..');
-export const WORKFLOWS_DIR = path.join(ROOT, '.github', 'workflows');
-export const ACTIONS_DIR = path.join(ROOT, '.github', 'actions');
+const ACTIONS_DIR = path.join(ROOT, '.github', 'actions');
 
-/**
- * Every workflow file of a directory (the repository's by default), parsed; the raw text is kept for
- * the checks that read comments. Another directory holds, for example, an earlier version's files.
- */
-export function loadWorkflows(dir: string = WORKFLOWS_DIR): Array<Workflow & { readonly text: string }> {
+/** Every workflow file of a directory (the repository's, or an earlier version's), parsed, with its text. */
+export function loadWorkflows(
+  dir = path.join(ROOT, '.github', 'workflows'),
+): Array<Workflow & { readonly text: string }> {
   return readdirSync(dir)
     .filter((file) => /\.ya?ml$/.test(file))
     .sort()
@@ -88,10 +86,8 @@ export function environmentOf(job: Job): string | undefined {
   return typeof job.environment === 'string' ? job.environment : job.environment?.name;
 }
 
-export const CONFIGURE_AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials';
-
 export function credentialSteps(job: Job): Step[] {
-  return (job.steps ?? []).filter((step) => step.uses?.startsWith(`${CONFIGURE_AWS_CREDENTIALS}@`));
+  return (job.steps ?? []).filter((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
 }
 
 /** The repository variable a credentials step takes its role from: `${{ vars.NAME }}` -> NAME. */
@@ -106,7 +102,7 @@ export function roleVariableOf(step: Step): string {
 export interface Trigger {
   readonly description: string;
   readonly eventName: 'push' | 'pull_request' | 'workflow_dispatch' | 'schedule' | 'delete';
-  /** The git ref the run is on (for pull requests, GitHub's merge ref). */
+  /** For pull requests, GitHub's merge ref. */
   readonly ref: string;
   readonly action?: string;
   readonly fromFork?: boolean;
@@ -210,12 +206,7 @@ export function defaultOutputs(
 }
 
 /** The jobs a trigger runs: those whose condition holds and whose needs ran, with `needs` outputs modelled. */
-export function jobsRun(
-  workflow: Workflow,
-  trigger: Trigger,
-  repository: string,
-  outputsOf: (job: Job, trigger: Trigger) => Record<string, string> = defaultOutputs,
-): string[] {
+export function jobsRun(workflow: Workflow, trigger: Trigger, repository: string): string[] {
   if (!triggers(workflow, trigger)) return [];
   const context = contextFor(trigger, repository);
   const ran = new Set<string>();
@@ -230,7 +221,7 @@ export function jobsRun(
       needs.map((n) => [
         n,
         ran.has(n)
-          ? { outputs: outputsOf(workflow.jobs[n] as Job, trigger), result: 'success' }
+          ? { outputs: defaultOutputs(workflow.jobs[n] as Job, trigger), result: 'success' }
           : { outputs: {}, result: 'skipped' },
       ]),
     );
