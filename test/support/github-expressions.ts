@@ -42,8 +42,7 @@ function truthy(value: Value): boolean {
 function equal(a: Value, b: Value): boolean {
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
   if (typeof a === typeof b || a === null || b === null) return a === b;
-  const number = (v: Value): number => (v === null ? 0 : typeof v === 'boolean' ? Number(v) : Number(v));
-  return number(a) === number(b);
+  return Number(a) === Number(b);
 }
 
 function property(value: Value, key: string): Value {
@@ -79,14 +78,13 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
 export function evaluate(source: string, context: Record<string, Value>): Value {
   const tokens = tokenize(source);
   let position = 0;
-  const peek = (): Token | undefined => tokens[position];
   const isOp = (value: string): boolean => {
-    const token = peek();
+    const token = tokens[position];
     return token?.kind === 'op' && token.value === value;
   };
+  const accept = (value: string): boolean => isOp(value) && ++position > 0;
   const expect = (value: string): void => {
-    if (!isOp(value)) throw new Error(`expression: expected '${value}' in: ${source}`);
-    position++;
+    if (!accept(value)) throw new Error(`expression: expected '${value}' in: ${source}`);
   };
 
   const primary = (): Value => {
@@ -102,23 +100,20 @@ export function evaluate(source: string, context: Record<string, Value>): Value 
     if (token.kind !== 'word') throw new Error(`expression: unexpected '${token.value}' in: ${source}`);
     if (token.value === 'true' || token.value === 'false') return token.value === 'true';
     if (token.value === 'null') return null;
-    if (isOp('(')) {
+    if (accept('(')) {
       const fn = FUNCTIONS[token.value];
       if (!fn) throw new Error(`expression: unsupported function ${token.value}() in: ${source}`);
-      position++;
       const args: Value[] = [];
-      while (!isOp(')')) {
+      while (!accept(')')) {
         args.push(or());
-        if (isOp(',')) position++;
+        accept(',');
       }
-      expect(')');
       return fn(...args);
     }
     if (!(token.value in context))
       throw new Error(`expression: unknown context '${token.value}' in: ${source}`);
     let value: Value = context[token.value] ?? null;
-    while (isOp('.')) {
-      position++;
+    while (accept('.')) {
       const next = tokens[position++];
       if (next?.kind === 'op' && next.value === '*') {
         value = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : [];
@@ -132,18 +127,12 @@ export function evaluate(source: string, context: Record<string, Value>): Value 
   };
   const comparison = (): Value => {
     let left = primary();
-    while (isOp('==') || isOp('!=')) {
-      const negate = peek()?.value === '!=';
-      position++;
-      const right = primary();
-      left = equal(left, right) !== negate;
-    }
+    for (let op; (op = ['==', '!='].find(accept));) left = equal(left, primary()) === (op === '==');
     return left;
   };
   const and = (): Value => {
     let left = comparison();
-    while (isOp('&&')) {
-      position++;
+    while (accept('&&')) {
       const right = comparison();
       left = truthy(left) ? right : left;
     }
@@ -151,8 +140,7 @@ export function evaluate(source: string, context: Record<string, Value>): Value 
   };
   const or = (): Value => {
     let left = and();
-    while (isOp('||')) {
-      position++;
+    while (accept('||')) {
       const right = and();
       left = truthy(left) ? left : right;
     }
