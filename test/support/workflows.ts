@@ -44,7 +44,6 @@ export interface Workflow {
 }
 
 export const ROOT = path.join(__dirname, '..', '..');
-const ACTIONS_DIR = path.join(ROOT, '.github', 'actions');
 
 /** Every workflow file of a directory (the repository's, or an earlier version's), parsed, with its text. */
 export function loadWorkflows(
@@ -67,7 +66,7 @@ export interface LocalAction {
 }
 
 export function loadLocalActions(): LocalAction[] {
-  return readdirSync(ACTIONS_DIR)
+  return readdirSync(path.join(ROOT, '.github', 'actions'))
     .sort()
     .map((name) => {
       const file = path.join('.github', 'actions', name, 'action.yml');
@@ -114,11 +113,7 @@ export interface Trigger {
   readonly prNumber?: number;
   /** `delete`: the deleted branch. */
   readonly deletedRef?: string;
-  /** `push`: whether the push deleted the branch. */
-  readonly deleted?: boolean;
 }
-
-const DEFAULT_PULL_REQUEST_TYPES = ['opened', 'synchronize', 'reopened'];
 
 /** Whether the workflow's `on:` starts a run for the trigger. */
 export function triggers(workflow: Workflow, trigger: Trigger): boolean {
@@ -130,7 +125,7 @@ export function triggers(workflow: Workflow, trigger: Trigger): boolean {
     return !branches || branches.some((b) => matchesBranchPattern(b, branch));
   }
   if (trigger.eventName === 'pull_request') {
-    const types = (filter.types as string[] | undefined) ?? DEFAULT_PULL_REQUEST_TYPES;
+    const types = (filter.types as string[] | undefined) ?? ['opened', 'synchronize', 'reopened'];
     return types.includes(trigger.action ?? '');
   }
   return true;
@@ -164,7 +159,7 @@ export function contextFor(trigger: Trigger, repository: string): Record<string,
         label: trigger.label ? { name: trigger.label } : null,
         ref: trigger.eventName === 'delete' ? (trigger.deletedRef ?? null) : trigger.ref,
         ref_type: trigger.eventName === 'delete' ? 'branch' : null,
-        deleted: trigger.deleted ?? false,
+        deleted: false,
         repository: { default_branch: 'main' },
       },
     },
@@ -184,7 +179,7 @@ export function stepEnvironment(trigger: Trigger): NodeJS.ProcessEnv {
     HEAD_REF: trigger.eventName === 'pull_request' ? (trigger.headRef ?? 'feature/x') : '',
     EVENT_REF: trigger.deletedRef,
     REF_TYPE: trigger.eventName === 'delete' ? 'branch' : '',
-    PUSH_DELETED: String(trigger.deleted ?? false),
+    PUSH_DELETED: 'false',
     INPUT_ACTION: trigger.inputs?.action,
   };
 }
@@ -210,11 +205,9 @@ export function jobsRun(workflow: Workflow, trigger: Trigger, repository: string
   if (!triggers(workflow, trigger)) return [];
   const context = contextFor(trigger, repository);
   const ran = new Set<string>();
-  const ids = Object.keys(workflow.jobs);
-  // Jobs are listed in an order where needs come first in these workflows; check that it holds.
-  for (const id of ids) {
-    const job = workflow.jobs[id] as Job;
-    const needs = job.needs === undefined ? [] : [job.needs].flat();
+  // In these workflows a job's needs are listed before it.
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    const needs = [job.needs ?? []].flat();
     const always = /\balways\(\)/.test(String(job.if ?? ''));
     if (!always && !needs.every((n) => ran.has(n))) continue;
     const needsContext = Object.fromEntries(
