@@ -30,7 +30,6 @@ export interface Run {
   readonly id: number;
   readonly workflow: Workflow;
   readonly trigger: Trigger;
-  readonly createdAt: number;
   status: 'pending' | 'running' | 'completed';
   jobs: JobRun[];
 }
@@ -96,7 +95,6 @@ export abstract class WorkflowScheduler {
     this.advanceTo(this.now + minutes);
   }
 
-  /** Lets every run finish. */
   settle(): void {
     for (let i = 0; i < 2000 && this.runs.some((r) => r.status !== 'completed'); i++) this.advance(5);
   }
@@ -106,7 +104,7 @@ export abstract class WorkflowScheduler {
       if ((only && workflow.file !== only) || !triggers(workflow, trigger)) continue;
       const id = this.nextRun++;
       const jobs = Object.entries(workflow.jobs).map(([name, job]) => jobRun(`${id}/${name}`, name, job));
-      const run: Run = { id, workflow, trigger, createdAt: this.now, status: 'pending', jobs };
+      const run: Run = { id, workflow, trigger, status: 'pending', jobs };
       this.runs.push(run);
       if (workflow.concurrency)
         this.groups.enter(interpolate(workflow.concurrency.group, this.context(run)), `run:${run.id}`);
