@@ -12,50 +12,45 @@ import {
   readPipeline,
 } from './support/pipeline-template';
 
-/**
- * Modelled seconds, one constant per kind of work; change one and every figure of the bench follows.
- * "Estimate" marks a number for which no measurement was found; the others cite theirs.
- */
+/** Modelled seconds per kind of work; "Estimate" marks a number no measurement was found for. */
 export const SECONDS = {
-  /** CodePipeline's scheduling of an action and noticing its end. Estimate; aws/aws-cdk#14158 reports
-   * ~4 min of fixed overhead per run of a two-environment CDK pipeline, every step being an action. */
+  /** CodePipeline scheduling an action and noticing its end. Estimate; aws/aws-cdk#14158 reports ~4 min
+   * of fixed overhead per run of a two-environment CDK pipeline. */
   actionHandoff: 5,
-  /** Source action copying one S3 object version into the artifact bucket. Estimate. */
+  /** Source action copying one S3 object version. Estimate. */
   source: 10,
-  /** A CodeBuild job's fixed cost around its commands (queue, provisioning, source, artifacts). Measured
-   * 36 s (blog.kriation.com, "CodeBuild cache for Jekyll build", 2021); ~30 s is the norm
-   * (masakimisawa.com/?p=2900); rounded up for the standard image's cold start. */
+  /** A CodeBuild job's fixed cost around its commands: 36 s measured (blog.kriation.com, 2021), ~30 s the
+   * norm (masakimisawa.com/?p=2900), rounded up for the standard image's cold start. */
   codeBuildStart: 45,
-  /** `npm ci` of this repository's lockfile (CDK, jest, swc, esbuild, TypeScript), no cache. Estimate. */
+  /** `npm ci` of this repository's lockfile, no cache. Estimate. */
   npmCi: 75,
-  /** `npm install -g aws-cdk@x` or `cdk-assets@x`: 12 s from that command to the next (aws/aws-cdk#15381). */
+  /** `npm install -g aws-cdk@x` or `cdk-assets@x`: 12 s (aws/aws-cdk#15381). */
   cliInstall: 12,
-  /** `npm test` (tsc, ESLint, Prettier, actionlint, jest, integ-runner). Estimate: the old Synth step then
-   * models 9 minutes, the middle of the team's own 8-10 minutes. */
+  /** `npm test`, everything. Estimate: the old Synth step then takes the team's own 8-10 minutes. */
   fullTestSuite: 355,
   /** One test or lint tool on its own (`eslint`, `jest`, `tsc`, `integ-runner`, `npm run lint`). Estimate. */
   testTool: 60,
-  /** `npm run synth` / `cdk synth`, handlers bundled. Estimate (bench/synth.ts measures it locally). */
+  /** `npm run synth`, handlers bundled. Estimate (bench/synth.ts measures it locally). */
   synth: 60,
-  /** `cdk -a . deploy Pipeline`, pipeline unchanged: a SelfMutate build takes 2 minutes (aws/aws-cdk#19542),
-   * less the CodeBuild start, hand-off and CLI install. */
+  /** `cdk -a . deploy Pipeline`, unchanged: a SelfMutate build's 2 minutes (aws/aws-cdk#19542) less
+   * the CodeBuild start, hand-off and CLI install. */
   selfMutationDeploy: 60,
-  /** One `cdk-assets ... publish` of a small Lambda zip to the bootstrap bucket. Estimate. */
+  /** One `cdk-assets publish` of a small Lambda zip. Estimate. */
   assetPublish: 5,
-  /** `node <bundle>.cjs`: Node's start and the script's own calls, before any waiting. Estimate. */
+  /** `node <bundle>.cjs` before any waiting. Estimate. */
   nodeScript: 1,
-  /** `npx tsx <file>.ts`: tsx compiles on start. Estimate. */
+  /** `npx tsx <file>.ts`, which compiles on start. Estimate. */
   tsxScript: 4,
   /** Any other command (`cd`, `echo`, `aws ...`). Estimate. */
   otherCommand: 2,
-  /** CHANGE_SET_REPLACE ("Prepare"). Estimate; usually ready well within the 90 s a deploy tool waited by
-   * default (acquia/moonshot#227), a 12-minute Prepare was exceptional (aws/aws-cdk#11910). */
+  /** CHANGE_SET_REPLACE. Estimate; usually well within 90 s (acquia/moonshot#227), 12 minutes once
+   * (aws/aws-cdk#11910). */
   changeSetCreate: 30,
-  /** CHANGE_SET_EXECUTE of a typical JobBase update (handler code, a job definition revision). Estimate; a
-   * 57-resource stack's update took 165 s (aws/aws-cdk#19201); compute environment or VPC changes take longer. */
+  /** CHANGE_SET_EXECUTE of a typical JobBase update. Estimate; a 57-resource stack's update took 165 s
+   * (aws/aws-cdk#19201). */
   changeSetExecute: 90,
-  /** The smoke test's probe job: Fargate capacity in ~30 s (AWS Batch User Guide, "When to use Fargate"),
-   * ~20 s image pull and start, ~10 s of EventBridge, Lambda, SNS and SQS. Estimate. */
+  /** The smoke test's probe job: Fargate capacity ~30 s (AWS Batch User Guide), image pull and start
+   * ~20 s, EventBridge to SQS ~10 s. Estimate. */
   smokeTestJob: 60,
   /** Manual approval: a person's time, not modelled. */
   approval: 0,
@@ -89,31 +84,24 @@ export interface StageModel {
   readonly steps: readonly Step[];
 }
 
-const TEST = /\b(npm (run )?test|npm run lint|eslint|jest|integ-runner|tsc)\b/;
-const FULL_TEST_SUITE = /\bnpm (run )?test\b/;
-const CLI_INSTALL = /\bnpm (install|i) (-g|--global) (aws-cdk|cdk-assets)\b/;
-const DEPENDENCIES = /\bnpm (ci|install|i)\b/;
-const ASSET_PUBLISH = /\bcdk-assets\b.*\bpublish\b/;
-const SELF_MUTATION = /\bcdk\b.*\s-a\s+\S+\s+deploy\b/;
-const SYNTH = /\b(npm run synth|cdk synth)\b/;
-const TSX_SCRIPT = /^(npx )?tsx\s/;
-const NODE_SCRIPT = /^node\s/;
+/** The first that matches prices a command. */
+const COMMANDS: ReadonlyArray<readonly [RegExp, CommandKind, number]> = [
+  [/\bcdk-assets\b.*\bpublish\b/, 'asset-publish', SECONDS.assetPublish],
+  [/\bnpm (install|i) (-g|--global) (aws-cdk|cdk-assets)\b/, 'cli-install', SECONDS.cliInstall],
+  [/\bcdk\b.*\s-a\s+\S+\s+deploy\b/, 'self-mutation', SECONDS.selfMutationDeploy],
+  [/\bnpm (run )?test\b/, 'test', SECONDS.fullTestSuite],
+  [/\b(npm run lint|eslint|jest|integ-runner|tsc)\b/, 'test', SECONDS.testTool],
+  [/\bnpm (ci|install|i)\b/, 'dependencies', SECONDS.npmCi],
+  [/\b(npm run synth|cdk synth)\b/, 'synth', SECONDS.synth],
+  [/^(npx )?tsx\s/, 'script', SECONDS.tsxScript],
+  [/^node\s/, 'script', SECONDS.nodeScript],
+  [/(?:)/, 'other', SECONDS.otherCommand],
+];
 
-/** What one buildspec command does, and what it costs. */
 export function classifyCommand(text: string): Command {
   const command = text.trim();
-  const is = (kind: CommandKind, seconds: number): Command => ({ text: command, kind, seconds });
-  if (ASSET_PUBLISH.test(command)) return is('asset-publish', SECONDS.assetPublish);
-  if (CLI_INSTALL.test(command)) return is('cli-install', SECONDS.cliInstall);
-  if (SELF_MUTATION.test(command)) return is('self-mutation', SECONDS.selfMutationDeploy);
-  if (TEST.test(command)) {
-    return is('test', FULL_TEST_SUITE.test(command) ? SECONDS.fullTestSuite : SECONDS.testTool);
-  }
-  if (DEPENDENCIES.test(command)) return is('dependencies', SECONDS.npmCi);
-  if (SYNTH.test(command)) return is('synth', SECONDS.synth);
-  if (TSX_SCRIPT.test(command)) return is('script', SECONDS.tsxScript);
-  if (NODE_SCRIPT.test(command)) return is('script', SECONDS.nodeScript);
-  return is('other', SECONDS.otherCommand);
+  const [, kind, seconds] = COMMANDS.find(([pattern]) => pattern.test(command))!;
+  return { text: command, kind, seconds };
 }
 
 const ACTION_SECONDS: Record<Exclude<ActionKind, 'codebuild'>, number> = {
@@ -126,7 +114,7 @@ const ACTION_SECONDS: Record<Exclude<ActionKind, 'codebuild'>, number> = {
 };
 
 /** The CodeBuild action of a stage that runs its smoke test: it waits for a probe job. */
-export const isSmokeTest = (action: Pick<PipelineAction, 'kind' | 'name'>): boolean =>
+const isSmokeTest = (action: Pick<PipelineAction, 'kind' | 'name'>): boolean =>
   action.kind === 'codebuild' && action.name.includes('SmokeTest');
 
 function priced(action: PipelineAction): ActionModel {
@@ -207,17 +195,14 @@ function toFirstStageTested(stages: readonly StageModel[]): CriticalPath | undef
 
 /** (b): in the stage of the first manual approval, from the approval to the last execution after it. */
 function approvalToProduction(stages: readonly StageModel[]): CriticalPath | undefined {
-  for (const stage of stages) {
-    const approval = stage.steps.find((s) => has(s, ['approval']));
-    if (!approval) continue;
-    const from = approval.runOrder;
-    const to = stage.steps.filter((s) => s.runOrder >= from && has(s, EXECUTES)).at(-1)?.runOrder ?? from;
-    return criticalPath(
-      stage.steps.filter((s) => s.runOrder >= from && s.runOrder <= to),
-      stage.steps.filter((s) => s.runOrder > to && has(s, ['codebuild'])),
-    );
-  }
-  return undefined;
+  const steps = stages.find((stage) => stage.steps.some((s) => has(s, ['approval'])))?.steps;
+  const from = steps?.find((s) => has(s, ['approval']))?.runOrder;
+  if (!steps || from === undefined) return undefined;
+  const to = steps.filter((s) => s.runOrder >= from && has(s, EXECUTES)).at(-1)?.runOrder ?? from;
+  return criticalPath(
+    steps.filter((s) => s.runOrder >= from && s.runOrder <= to),
+    steps.filter((s) => s.runOrder > to && has(s, ['codebuild'])),
+  );
 }
 
 /** What a synthesized pipeline template runs, and how long its two critical paths are modelled to take. */

@@ -5,7 +5,8 @@
  * `bench/baseline-pipeline.ts`. Nothing runs on AWS: the shape is read from the templates, the times
  * are the constants of `bench/pipeline-model.ts`.
  */
-import type { App, Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
+import * as cdkJson from '../cdk.json';
 import { parseConfig } from '../infra/config/load';
 import type { AppConfig } from '../infra/config/schema';
 import { appConfig } from '../infra/config/stages';
@@ -19,7 +20,6 @@ import {
   type Step,
 } from './pipeline-model';
 import { progress } from './progress';
-import { cdkApp } from './support/cdk-app';
 import { assemblyFiles } from './support/pipeline-template';
 
 interface Column {
@@ -32,9 +32,8 @@ interface Column {
 const announce = progress('pipeline', 2);
 
 /**
- * A pipeline as the CLI would synthesize it, handlers left unbundled (the shape is what counts); the
- * buildspec files CDK Pipelines writes into the cloud assembly are read from it. A pipeline that does
- * not build (mid-rewrite) is reported rather than failing the bench.
+ * A pipeline synthesized with the project's feature flags, handlers left unbundled (the shape is what
+ * counts). A pipeline that does not build (mid-rewrite) is reported rather than failing the bench.
  */
 async function synthesize(
   label: string,
@@ -42,7 +41,7 @@ async function synthesize(
 ): Promise<Column> {
   announce(`synthesizing the ${label} pipeline`);
   try {
-    const app = cdkApp();
+    const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
     const stack = await build(app, parseConfig(appConfig));
     const assembly = app.synth();
     const template: unknown = assembly.getStackArtifact(stack.artifactId).template;

@@ -1,10 +1,8 @@
 /**
  * `npm run bench -- synth`: how long `npm run synth` takes against the floor of an app with one empty
  * stack, and what each further stage adds, as medians over fresh `npx cdk synth --quiet` processes.
- *
- * Every run writes to an emptied `--output` directory, so nothing is reused between runs that the
- * real command would not reuse too (the npm cache, tsx's compile cache, the OS file cache). Bundling
- * is measured as it is: each stage's two handlers go through esbuild unless CDK reuses a bundle.
+ * Every run writes to an emptied `--output` directory, so nothing is reused that the real command
+ * would not reuse too (the npm cache, tsx's compile cache, the OS file cache).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -21,27 +19,18 @@ const TARGET_APP_RATIO = 2;
 /** Each further stage may add at most this share of the empty app's time. */
 const TARGET_STAGE_SHARE = 0.1;
 
-interface Variant {
-  readonly key: string;
-  readonly label: string;
-  /** The command after `npx`; `--output <fresh dir>` is added to synth commands. */
-  readonly args: readonly string[];
-  /** For the stages app: how many stage assemblies a run must produce. */
-  readonly stages?: number;
-  readonly times: number[];
-  /** How many assets esbuild bundled per run (CDK writes `Bundling asset <path>...` for each). */
-  readonly bundlings: number[];
-}
-
 const SYNTH = ['cdk', 'synth', '--quiet'];
-const variant = (key: string, label: string, args: readonly string[], stages?: number): Variant => ({
+/** `args` follow `npx` (synth commands get `--output <fresh dir>`); a stages app must make `stages` assemblies. */
+const variant = (key: string, label: string, args: readonly string[], stages?: number) => ({
   key,
   label,
   args,
   stages,
-  times: [],
-  bundlings: [],
+  times: [] as number[],
+  /** Assets esbuild bundled per run (CDK writes `Bundling asset <path>...` for each). */
+  bundlings: [] as number[],
 });
+type Variant = ReturnType<typeof variant>;
 const isSynth = (v: Variant): boolean => v.args[0] === 'cdk';
 const stagesApp = (n: number): Variant =>
   variant(

@@ -1,8 +1,7 @@
 /**
- * Reading a synthesized pipeline template (a CloudFormation JSON object): the single CodePipeline's
- * stages and actions, what kind each action is, and for CodeBuild actions the project they start and
- * its commands. Only reads: `bench/pipeline-model.ts` prices what is read, the pipeline's tests
- * assert on it.
+ * A synthesized pipeline template read: the CodePipeline's stages and actions, the kind of each, and
+ * for CodeBuild actions their project and its commands. `bench/pipeline-model.ts` prices what is read,
+ * the pipeline's tests assert on it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +19,6 @@ export type ActionKind =
 export interface PipelineAction {
   readonly stage: string;
   readonly name: string;
-  /** CodePipeline's default is 1. */
   readonly runOrder: number;
   readonly kind: ActionKind;
   /** What a CodeBuild action's buildspec runs, in phase order; empty for other actions. */
@@ -58,7 +56,7 @@ export function flattenIntrinsic(value: unknown): string | undefined {
 const PHASES = ['install', 'pre_build', 'build', 'post_build'] as const;
 
 /** The commands of a buildspec (JSON, as CDK writes it inline, is YAML too), in phase order. */
-export function buildSpecCommands(buildSpec: string): string[] {
+function buildSpecCommands(buildSpec: string): string[] {
   const phases = field(parseYaml(buildSpec), 'phases');
   return PHASES.flatMap((name) => {
     const commands = field(phases, name).commands;
@@ -77,7 +75,7 @@ export interface ReadOptions {
   readonly buildSpecFile?: (name: string) => string | undefined;
 }
 
-/** A buildspec's name rather than its text. */
+/** A buildspec's file name rather than its text. */
 const BUILDSPEC_FILE = /^[\w./-]+\.(ya?ml|json)$/;
 
 /** The properties of the CodeBuild project a `ProjectName: { Ref }` points at. */
@@ -118,6 +116,7 @@ function readAction(
   const configuration = field(action, 'Configuration');
   const kind = kindOf(field(action, 'ActionTypeId'), configuration);
   const name = isRecord(action) && typeof action.Name === 'string' ? action.Name : '(unnamed)';
+  // CodePipeline's default RunOrder is 1.
   const runOrder = isRecord(action) && typeof action.RunOrder === 'number' ? action.RunOrder : 1;
   const project = kind === 'codebuild' ? projectOf(resources, configuration.ProjectName) : undefined;
   const commands = projectCommands(project, options);

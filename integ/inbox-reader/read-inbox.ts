@@ -3,22 +3,16 @@ import { z } from 'zod';
 import { DOCUMENT_SCHEMA, EVENT_JSON_HEADER } from '../../functions/notification/notification';
 
 /*
- * Test-only, for the JobBase integration scenario: the notification waiting in a probe's inbox for
- * the job (or alarm) the assertion asks about, in the shape the assertions check.
- *
- * The inboxes have no filter policy: SNS documents that it sends message attributes only for a
- * string message structure, and not whether a MessageBody filter sees a per-protocol body. So the
- * reader picks the message itself: of up to 10 messages, the ones whose SQS body (the `sqs`
- * document, or the text when the handlers publish MESSAGE_STRUCTURE=string) names the job id, or
- * whose CloudWatch alarm JSON names the alarm. CloudFormation accepts at most 4 KB from a custom
- * resource, so the answer is the SNS envelope without its signature fields, and the document
- * without `event` and `links` (or the text cut before the event JSON).
+ * Test-only, for the JobBase integration scenario: the notification in a probe's inbox about the job
+ * (or alarm) an assertion asks for. The inboxes have no filter policy (SNS sends message attributes
+ * only for a string message structure), so the reader picks the message itself. CloudFormation takes
+ * at most 4 KB from a custom resource, so the answer drops the envelope's signature fields and the
+ * document's `event` and `links` (or the text from the event JSON on).
  */
 
 /** Bounds a message that is neither a document nor a job notification's text (the alarm's JSON). */
 export const MESSAGE_MAX_CHARS = 2000;
 
-/** What the assertion asks for, as the invocation's payload. */
 const InboxRequest = z.union([
   z.strictObject({ jobId: z.string().min(1) }),
   z.strictObject({ alarmName: z.string().min(1) }),
@@ -32,7 +26,7 @@ const SnsNotification = z.object({
   Message: z.string(),
 });
 
-/** The SNS envelope as the assertions see it: the fields above, with the message as below. */
+/** The SNS envelope as the assertions see it. */
 export interface InboxNotification {
   readonly Type: string;
   readonly TopicArn: string;
@@ -56,13 +50,11 @@ function parseJson(text: string): unknown {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The handlers' document in a Message, if it is one. */
 function documentOf(message: string): Record<string, unknown> | undefined {
   const json = parseJson(message);
   return isRecord(json) && json.schema === DOCUMENT_SCHEMA ? json : undefined;
 }
 
-/** Whether the envelope's message is about what was asked. */
 function answers(message: string, request: InboxRequest): boolean {
   if ('alarmName' in request) {
     const json = parseJson(message);
@@ -96,10 +88,7 @@ export function toInboxNotification(body: string, messageId = '(unknown)'): Inbo
   return { ...envelope, Message: (cut < 0 ? Message : Message.slice(0, cut)).slice(0, MESSAGE_MAX_CHARS) };
 }
 
-/**
- * The first notification among `bodies` that answers the request (one, so that the answer stays
- * within the 4 KB); a body that is not an SNS envelope fails.
- */
+/** The first notification that answers the request (one keeps the answer within 4 KB); a body that is not an SNS envelope fails. */
 export function selectNotifications(
   bodies: readonly { readonly body: string; readonly messageId?: string }[],
   request: InboxRequest,
@@ -115,11 +104,7 @@ export function selectNotifications(
     .map(({ body, messageId }) => toInboxNotification(body, messageId));
 }
 
-/**
- * Reads up to 10 messages without hiding them (they stay for the next look, and for whoever debugs a
- * failed run) and answers those about the job or alarm in the request. The inbox URL comes from the
- * environment.
- */
+/** Reads up to 10 messages without hiding them: they stay for the next look, and for whoever debugs a failed run. */
 export function inboxReader(client: SQSClient, inboxUrl: string | undefined): InboxReader {
   if (!inboxUrl)
     throw new Error("INBOX_URL is missing; set it to the URL of the inbox in the function's environment");

@@ -17,53 +17,32 @@ type Token =
   | { kind: 'word'; value: string }
   | { kind: 'op'; value: string };
 
-const OPERATORS = ['==', '!=', '&&', '||', '!', '(', ')', ',', '.', '*', '[', ']'];
+const TOKEN =
+  /\s*(?:'((?:[^']|'')*)'|(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*)|(==|!=|&&|\|\||[!(),.*[\]]))/y;
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
-  while (i < source.length) {
-    const rest = source.slice(i);
-    const space = /^\s+/.exec(rest);
-    if (space) {
-      i += space[0].length;
-      continue;
-    }
-    const string = /^'((?:[^']|'')*)'/.exec(rest);
-    if (string) {
-      tokens.push({ kind: 'string', value: (string[1] ?? '').replaceAll("''", "'") });
-      i += string[0].length;
-      continue;
-    }
-    const number = /^\d+(\.\d+)?/.exec(rest);
-    if (number) {
-      tokens.push({ kind: 'number', value: Number(number[0]) });
-      i += number[0].length;
-      continue;
-    }
-    const word = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(rest);
-    if (word) {
-      tokens.push({ kind: 'word', value: word[0] });
-      i += word[0].length;
-      continue;
-    }
-    const op = OPERATORS.find((o) => rest.startsWith(o));
-    if (!op) throw new Error(`expression: unexpected '${rest}' in: ${source}`);
-    tokens.push({ kind: 'op', value: op });
-    i += op.length;
+  TOKEN.lastIndex = 0;
+  while (!/^\s*$/.test(source.slice(TOKEN.lastIndex))) {
+    const at = TOKEN.lastIndex;
+    const [, string, number, word, op] = TOKEN.exec(source) ?? [];
+    if (string !== undefined) tokens.push({ kind: 'string', value: string.replaceAll("''", "'") });
+    else if (number !== undefined) tokens.push({ kind: 'number', value: Number(number) });
+    else if (word !== undefined) tokens.push({ kind: 'word', value: word });
+    else if (op !== undefined) tokens.push({ kind: 'op', value: op });
+    else throw new Error(`expression: unexpected '${source.slice(at).trim()}' in: ${source}`);
   }
   return tokens;
 }
 
-export function truthy(value: Value): boolean {
+function truthy(value: Value): boolean {
   return !(value === false || value === null || value === 0 || value === '');
 }
 
 function equal(a: Value, b: Value): boolean {
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
   if (typeof a === typeof b || a === null || b === null) return a === b;
-  const number = (v: Value): number => (v === null ? 0 : typeof v === 'boolean' ? Number(v) : Number(v));
-  return number(a) === number(b);
+  return Number(a) === Number(b);
 }
 
 function property(value: Value, key: string): Value {
@@ -99,14 +78,13 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
 export function evaluate(source: string, context: Record<string, Value>): Value {
   const tokens = tokenize(source);
   let position = 0;
-  const peek = (): Token | undefined => tokens[position];
   const isOp = (value: string): boolean => {
-    const token = peek();
+    const token = tokens[position];
     return token?.kind === 'op' && token.value === value;
   };
+  const accept = (value: string): boolean => isOp(value) && ++position > 0;
   const expect = (value: string): void => {
-    if (!isOp(value)) throw new Error(`expression: expected '${value}' in: ${source}`);
-    position++;
+    if (!accept(value)) throw new Error(`expression: expected '${value}' in: ${source}`);
   };
 
   const primary = (): Value => {
@@ -122,23 +100,20 @@ export function evaluate(source: string, context: Record<string, Value>): Value 
     if (token.kind !== 'word') throw new Error(`expression: unexpected '${token.value}' in: ${source}`);
     if (token.value === 'true' || token.value === 'false') return token.value === 'true';
     if (token.value === 'null') return null;
-    if (isOp('(')) {
+    if (accept('(')) {
       const fn = FUNCTIONS[token.value];
       if (!fn) throw new Error(`expression: unsupported function ${token.value}() in: ${source}`);
-      position++;
       const args: Value[] = [];
-      while (!isOp(')')) {
+      while (!accept(')')) {
         args.push(or());
-        if (isOp(',')) position++;
+        accept(',');
       }
-      expect(')');
       return fn(...args);
     }
     if (!(token.value in context))
       throw new Error(`expression: unknown context '${token.value}' in: ${source}`);
     let value: Value = context[token.value] ?? null;
-    while (isOp('.')) {
-      position++;
+    while (accept('.')) {
       const next = tokens[position++];
       if (next?.kind === 'op' && next.value === '*') {
         value = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : [];
@@ -152,18 +127,12 @@ export function evaluate(source: string, context: Record<string, Value>): Value 
   };
   const comparison = (): Value => {
     let left = primary();
-    while (isOp('==') || isOp('!=')) {
-      const negate = peek()?.value === '!=';
-      position++;
-      const right = primary();
-      left = equal(left, right) !== negate;
-    }
+    for (let op; (op = ['==', '!='].find(accept));) left = equal(left, primary()) === (op === '==');
     return left;
   };
   const and = (): Value => {
     let left = comparison();
-    while (isOp('&&')) {
-      position++;
+    while (accept('&&')) {
       const right = comparison();
       left = truthy(left) ? right : left;
     }
@@ -171,8 +140,7 @@ export function evaluate(source: string, context: Record<string, Value>): Value 
   };
   const or = (): Value => {
     let left = and();
-    while (isOp('||')) {
-      position++;
+    while (accept('||')) {
       const right = and();
       left = truthy(left) ? left : right;
     }

@@ -1,21 +1,13 @@
 /**
- * The actions the workflows may use, each pinned to the commit of a release, with the inputs its
- * action.yml declares at that release. actionlint checks inputs only for actions pinned to a tag it
- * knows, not for commit pins, so the workflow tests check them here.
- *
- * Where each commit was verified (no network here, so from stored copies of the public repositories):
- * - actions/checkout 08c6903c: the commit whose CHANGELOG.md opens with "V5.0.0" in the stored
- *   actions/checkout repository; Dependabot's bumps to v5.0.0 in other repositories name the same commit.
- * - actions/setup-node 2028fbc5: stored in actions/setup-node with `runs.using: node24`; Dependabot's
- *   5.0.0 -> 6.0.0 bumps compare a0853c2...2028fbc.
- * - aws-actions/configure-aws-credentials ec61189d: the release-please commit whose CHANGELOG.md
- *   opens with 6.1.0 in the stored repository; docker/login-action's Dependabot bump 6.1.0 -> 6.1.1
- *   replaces the same commit. Inputs from action.yml at 11b1c58 (a 6.1.0 feature commit).
- * - actions/upload-artifact 330a01c4 and actions/download-artifact 634f93cb: the v5.0.0 commits as
- *   many stored workflows pin them (`# v5.0.0`), and Dependabot's bumps from v5.0.0 name the same
- *   commits. download-artifact's inputs from its stored action.yml (055cd68, with `artifact-ids`);
- *   upload-artifact's from stored copies of its v4+ action.yml (`name`, `path` required,
- *   `if-no-files-found`, `retention-days`, ...), as the stored repository holds only an old one.
+ * The actions the workflows may use, each pinned to a release's commit, with the inputs its action.yml
+ * declares there (actionlint checks inputs only for tag pins). Verified from stored copies of the
+ * public repositories, and Dependabot bumps elsewhere that name the same commits:
+ * - actions/checkout 08c6903c: its CHANGELOG.md opens with V5.0.0.
+ * - actions/setup-node 2028fbc5: `runs.using: node24`; 5.0.0 -> 6.0.0 bumps compare a0853c2...2028fbc.
+ * - aws-actions/configure-aws-credentials ec61189d: the release-please commit of 6.1.0; inputs from
+ *   action.yml at 11b1c58, a 6.1.0 feature commit.
+ * - actions/upload-artifact 330a01c4, actions/download-artifact 634f93cb: pinned `# v5.0.0` by many
+ *   workflows; inputs from download-artifact's action.yml at 055cd68 and copies of upload-artifact's v4+.
  */
 export interface PinnedAction {
   readonly sha: string;

@@ -8,7 +8,7 @@ import { appConfig } from '../../infra/config/stages';
 import { previewTarget } from '../../scripts/github/preview-target';
 import { evaluateCondition, type Value } from './github-expressions';
 
-/** The parts of a workflow file the tests read; everything else stays `unknown`. */
+/** The parts of a workflow file the tests read. */
 export interface Step {
   readonly name?: string;
   readonly id?: string;
@@ -44,14 +44,11 @@ export interface Workflow {
 }
 
 export const ROOT = path.join(__dirname, '..', '..');
-export const WORKFLOWS_DIR = path.join(ROOT, '.github', 'workflows');
-export const ACTIONS_DIR = path.join(ROOT, '.github', 'actions');
 
-/**
- * Every workflow file of a directory (the repository's by default), parsed; the raw text is kept for
- * the checks that read comments. Another directory holds, for example, an earlier version's files.
- */
-export function loadWorkflows(dir: string = WORKFLOWS_DIR): Array<Workflow & { readonly text: string }> {
+/** Every workflow file of a directory (the repository's, or an earlier version's), parsed, with its text. */
+export function loadWorkflows(
+  dir = path.join(ROOT, '.github', 'workflows'),
+): Array<Workflow & { readonly text: string }> {
   return readdirSync(dir)
     .filter((file) => /\.ya?ml$/.test(file))
     .sort()
@@ -69,7 +66,7 @@ export interface LocalAction {
 }
 
 export function loadLocalActions(): LocalAction[] {
-  return readdirSync(ACTIONS_DIR)
+  return readdirSync(path.join(ROOT, '.github', 'actions'))
     .sort()
     .map((name) => {
       const file = path.join('.github', 'actions', name, 'action.yml');
@@ -88,10 +85,8 @@ export function environmentOf(job: Job): string | undefined {
   return typeof job.environment === 'string' ? job.environment : job.environment?.name;
 }
 
-export const CONFIGURE_AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials';
-
 export function credentialSteps(job: Job): Step[] {
-  return (job.steps ?? []).filter((step) => step.uses?.startsWith(`${CONFIGURE_AWS_CREDENTIALS}@`));
+  return (job.steps ?? []).filter((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
 }
 
 /** The repository variable a credentials step takes its role from: `${{ vars.NAME }}` -> NAME. */
@@ -106,7 +101,7 @@ export function roleVariableOf(step: Step): string {
 export interface Trigger {
   readonly description: string;
   readonly eventName: 'push' | 'pull_request' | 'workflow_dispatch' | 'schedule' | 'delete';
-  /** The git ref the run is on (for pull requests, GitHub's merge ref). */
+  /** For pull requests, GitHub's merge ref. */
   readonly ref: string;
   readonly action?: string;
   readonly fromFork?: boolean;
@@ -118,11 +113,7 @@ export interface Trigger {
   readonly prNumber?: number;
   /** `delete`: the deleted branch. */
   readonly deletedRef?: string;
-  /** `push`: whether the push deleted the branch. */
-  readonly deleted?: boolean;
 }
-
-const DEFAULT_PULL_REQUEST_TYPES = ['opened', 'synchronize', 'reopened'];
 
 /** Whether the workflow's `on:` starts a run for the trigger. */
 export function triggers(workflow: Workflow, trigger: Trigger): boolean {
@@ -134,7 +125,7 @@ export function triggers(workflow: Workflow, trigger: Trigger): boolean {
     return !branches || branches.some((b) => matchesBranchPattern(b, branch));
   }
   if (trigger.eventName === 'pull_request') {
-    const types = (filter.types as string[] | undefined) ?? DEFAULT_PULL_REQUEST_TYPES;
+    const types = (filter.types as string[] | undefined) ?? ['opened', 'synchronize', 'reopened'];
     return types.includes(trigger.action ?? '');
   }
   return true;
@@ -168,7 +159,7 @@ export function contextFor(trigger: Trigger, repository: string): Record<string,
         label: trigger.label ? { name: trigger.label } : null,
         ref: trigger.eventName === 'delete' ? (trigger.deletedRef ?? null) : trigger.ref,
         ref_type: trigger.eventName === 'delete' ? 'branch' : null,
-        deleted: trigger.deleted ?? false,
+        deleted: false,
         repository: { default_branch: 'main' },
       },
     },
@@ -188,7 +179,7 @@ export function stepEnvironment(trigger: Trigger): NodeJS.ProcessEnv {
     HEAD_REF: trigger.eventName === 'pull_request' ? (trigger.headRef ?? 'feature/x') : '',
     EVENT_REF: trigger.deletedRef,
     REF_TYPE: trigger.eventName === 'delete' ? 'branch' : '',
-    PUSH_DELETED: String(trigger.deleted ?? false),
+    PUSH_DELETED: 'false',
     INPUT_ACTION: trigger.inputs?.action,
   };
 }
@@ -210,27 +201,20 @@ export function defaultOutputs(
 }
 
 /** The jobs a trigger runs: those whose condition holds and whose needs ran, with `needs` outputs modelled. */
-export function jobsRun(
-  workflow: Workflow,
-  trigger: Trigger,
-  repository: string,
-  outputsOf: (job: Job, trigger: Trigger) => Record<string, string> = defaultOutputs,
-): string[] {
+export function jobsRun(workflow: Workflow, trigger: Trigger, repository: string): string[] {
   if (!triggers(workflow, trigger)) return [];
   const context = contextFor(trigger, repository);
   const ran = new Set<string>();
-  const ids = Object.keys(workflow.jobs);
-  // Jobs are listed in an order where needs come first in these workflows; check that it holds.
-  for (const id of ids) {
-    const job = workflow.jobs[id] as Job;
-    const needs = job.needs === undefined ? [] : [job.needs].flat();
+  // In these workflows a job's needs are listed before it.
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    const needs = [job.needs ?? []].flat();
     const always = /\balways\(\)/.test(String(job.if ?? ''));
     if (!always && !needs.every((n) => ran.has(n))) continue;
     const needsContext = Object.fromEntries(
       needs.map((n) => [
         n,
         ran.has(n)
-          ? { outputs: outputsOf(workflow.jobs[n] as Job, trigger), result: 'success' }
+          ? { outputs: defaultOutputs(workflow.jobs[n] as Job, trigger), result: 'success' }
           : { outputs: {}, result: 'skipped' },
       ]),
     );

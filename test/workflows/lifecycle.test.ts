@@ -123,22 +123,20 @@ const SCENARIOS: Scenario[] = [
   ['a push to main', (m) => m.push('main')],
 ];
 
+const model = (workflows: ModelOptions['workflows'], options?: Partial<ModelOptions>) =>
+  new LifecycleModel({ workflows, config: CONFIG, maxSession: ROLE_MAX_SESSION_SECONDS, ...options });
+
 function violations(dir: string | undefined): Violation[] {
   const workflows = loadWorkflows(dir);
   return SCENARIOS.flatMap(([name, play, options]) => {
-    const model = new LifecycleModel({
-      workflows,
-      config: CONFIG,
-      maxSession: ROLE_MAX_SESSION_SECONDS,
-      ...options,
-    });
-    play(model);
-    model.settle();
-    model.nightly();
-    model.settle();
-    model.checkNothingLeft();
-    model.checkNoOverlap();
-    return model.violations.map((v) => ({ ...v, message: `${name}: ${v.message}` }));
+    const m = model(workflows, options);
+    play(m);
+    m.settle();
+    m.nightly();
+    m.settle();
+    m.checkNothingLeft();
+    m.checkNoOverlap();
+    return m.violations.map((v) => ({ ...v, message: `${name}: ${v.message}` }));
   });
 }
 
@@ -169,18 +167,13 @@ describe('the same model on the workflows before issue 11', () => {
     expect(trust.length).toBeGreaterThan(0);
     for (const message of trust)
       expect(message).toMatch(/ci\.yml\/deploy .*DEPLOY_ROLE_ARN refuses .*:ref:refs\/heads\/main$/);
-    // GIVEN the preview job without its environment, it presents the pull_request subject
+    // Without its environment, the preview job presents the pull_request subject.
     const [preview, ...rest] = loadWorkflows(BEFORE).filter((w) => w.file === 'preview.yml');
     const { environment: _dropped, ...deploy } = preview!.jobs.deploy!;
-    const broken = { ...preview!, jobs: { ...preview!.jobs, deploy } };
-    const model = new LifecycleModel({
-      workflows: [broken, ...rest],
-      config: CONFIG,
-      maxSession: ROLE_MAX_SESSION_SECONDS,
-    });
-    model.openPullRequest(1, 'feature/a');
-    model.settle();
-    expect(model.violations.filter((v) => v.invariant === 4).map((v) => v.message)).toEqual([
+    const m = model([{ ...preview!, jobs: { ...preview!.jobs, deploy } }, ...rest]);
+    m.openPullRequest(1, 'feature/a');
+    m.settle();
+    expect(m.violations.filter((v) => v.invariant === 4).map((v) => v.message)).toEqual([
       expect.stringContaining('PREVIEW_ROLE_ARN refuses repo:example-org/batch-job-platform:pull_request'),
     ]);
   });

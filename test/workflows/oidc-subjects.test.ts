@@ -11,147 +11,113 @@ import {
   loadWorkflows,
   roleVariableOf,
   subjectOf,
-  type Job,
   type Trigger,
 } from '../support/workflows';
 
-/** Each way a run starts, restricted to one workflow for manual runs, and the jobs it must run. */
-const SCENARIOS: Array<Trigger & { readonly workflow?: string; readonly expected: string[] }> = [
-  {
-    description: 'a push to main',
-    eventName: 'push',
-    ref: 'refs/heads/main',
-    expected: ['ci.yml/ci', 'ci.yml/deploy'],
-  },
-  { description: 'a push to another branch', eventName: 'push', ref: 'refs/heads/feature/x', expected: [] },
-  {
-    description: 'a push to a branch of preview.branches',
-    eventName: 'push',
-    ref: 'refs/heads/preview/x',
-    expected: ['preview.yml/deploy', 'preview.yml/stage'],
-  },
+type Scenario = Trigger & { readonly workflow?: string; readonly expected: string[] };
+
+const CI = ['ci.yml/ci'];
+const INTEG = ['integ.yml/cleanup', 'integ.yml/integ', 'integ.yml/turn'];
+const DEPLOY_PREVIEW = ['preview.yml/deploy', 'preview.yml/stage'];
+const DESTROY_PREVIEW = ['preview.yml/destroy', 'preview.yml/stage'];
+const SWEEP = ['sweep.yml/destroy', 'sweep.yml/plan'];
+
+const push = (description: string, branch: string, expected: string[]): Scenario => ({
+  description,
+  eventName: 'push',
+  ref: `refs/heads/${branch}`,
+  expected,
+});
+const pr = (
+  description: string,
+  action: string,
+  expected: string[],
+  more: Partial<Trigger> = {},
+): Scenario => ({
+  description,
+  eventName: 'pull_request',
+  action,
+  ref: 'refs/pull/42/merge',
+  ...more,
+  expected,
+});
+const manual = (
+  description: string,
+  workflow: string,
+  ref: string,
+  expected: string[],
+  inputs = {},
+): Scenario => ({
+  description,
+  workflow,
+  eventName: 'workflow_dispatch',
+  ref,
+  inputs,
+  expected,
+});
+
+/** Each way a run starts, restricted to one workflow for manual runs, and the jobs it must run (sorted). */
+const SCENARIOS: Scenario[] = [
+  push('a push to main', 'main', [...CI, 'ci.yml/deploy']),
+  push('a push to another branch', 'feature/x', []),
+  push('a push to a branch of preview.branches', 'preview/x', DEPLOY_PREVIEW),
   {
     description: 'a branch deleted',
     eventName: 'delete',
     ref: 'refs/heads/main',
     deletedRef: 'preview/x',
-    expected: ['preview.yml/destroy', 'preview.yml/stage'],
+    expected: DESTROY_PREVIEW,
   },
-  {
-    description: 'a pull request from a branch of preview.branches opened: that branch has its own stage',
-    eventName: 'pull_request',
-    action: 'opened',
-    headRef: 'preview/x',
-    ref: 'refs/pull/42/merge',
-    expected: ['ci.yml/ci', 'preview.yml/stage'],
-  },
-  ...['opened', 'synchronize', 'reopened'].map((action) => ({
-    description: `a pull request ${action}`,
-    eventName: 'pull_request' as const,
-    action,
-    ref: 'refs/pull/42/merge',
-    expected: ['ci.yml/ci', 'preview.yml/deploy', 'preview.yml/stage'],
-  })),
-  {
-    description: 'a push to a pull request labelled integ',
-    eventName: 'pull_request',
-    action: 'synchronize',
+  pr(
+    'a pull request from a branch of preview.branches opened: that branch has its own stage',
+    'opened',
+    [...CI, 'preview.yml/stage'],
+    { headRef: 'preview/x' },
+  ),
+  ...['opened', 'synchronize', 'reopened'].map((action) =>
+    pr(`a pull request ${action}`, action, [...CI, ...DEPLOY_PREVIEW]),
+  ),
+  pr('a push to a pull request labelled integ', 'synchronize', [...CI, ...INTEG, ...DEPLOY_PREVIEW], {
     labels: ['integ'],
-    ref: 'refs/pull/42/merge',
-    expected: [
-      'ci.yml/ci',
-      'integ.yml/cleanup',
-      'integ.yml/integ',
-      'integ.yml/turn',
-      'preview.yml/deploy',
-      'preview.yml/stage',
-    ],
-  },
-  {
-    description: 'the label integ added to a pull request',
-    eventName: 'pull_request',
-    action: 'labeled',
-    label: 'integ',
-    labels: ['integ'],
-    ref: 'refs/pull/42/merge',
-    expected: ['integ.yml/cleanup', 'integ.yml/integ', 'integ.yml/turn'],
-  },
-  {
-    description: 'another label added to a pull request labelled integ',
-    eventName: 'pull_request',
-    action: 'labeled',
+  }),
+  pr('the label integ added to a pull request', 'labeled', INTEG, { label: 'integ', labels: ['integ'] }),
+  pr('another label added to a pull request labelled integ', 'labeled', [], {
     label: 'docs',
     labels: ['integ', 'docs'],
-    ref: 'refs/pull/42/merge',
-    expected: [],
-  },
-  {
-    description: 'a pull request closed',
-    eventName: 'pull_request',
-    action: 'closed',
-    ref: 'refs/pull/42/merge',
-    expected: ['preview.yml/destroy', 'preview.yml/stage'],
-  },
-  {
-    description: 'a pull request from a fork opened, labelled integ',
-    eventName: 'pull_request',
-    action: 'opened',
-    fromFork: true,
-    labels: ['integ'],
-    ref: 'refs/pull/42/merge',
-    expected: ['ci.yml/ci', 'integ.yml/fork', 'preview.yml/fork'],
-  },
-  {
-    description: 'a pull request from a fork closed',
-    eventName: 'pull_request',
-    action: 'closed',
-    fromFork: true,
-    ref: 'refs/pull/42/merge',
-    expected: ['preview.yml/fork'],
-  },
+  }),
+  pr('a pull request closed', 'closed', DESTROY_PREVIEW),
+  pr(
+    'a pull request from a fork opened, labelled integ',
+    'opened',
+    [...CI, 'integ.yml/fork', 'preview.yml/fork'],
+    { fromFork: true, labels: ['integ'] },
+  ),
+  pr('a pull request from a fork closed', 'closed', ['preview.yml/fork'], { fromFork: true }),
   {
     description: 'the nightly schedule',
     eventName: 'schedule',
     ref: 'refs/heads/main',
-    expected: [
-      'integ.yml/cleanup',
-      'integ.yml/integ',
-      'integ.yml/turn',
-      'sweep.yml/destroy',
-      'sweep.yml/plan',
-    ],
+    expected: [...INTEG, ...SWEEP],
   },
   ...['refs/heads/main', 'refs/heads/feature/x'].flatMap((ref) => [
-    {
-      description: `a manual CI run on ${ref}`,
-      workflow: 'ci.yml',
-      eventName: 'workflow_dispatch' as const,
+    manual(
+      `a manual CI run on ${ref}`,
+      'ci.yml',
       ref,
-      expected: ref === 'refs/heads/main' ? ['ci.yml/ci', 'ci.yml/deploy'] : ['ci.yml/ci'],
-    },
-    ...['deploy', 'destroy'].map((action) => ({
-      description: `a manual preview ${action} on ${ref}`,
-      workflow: 'preview.yml',
-      eventName: 'workflow_dispatch' as const,
-      ref,
-      inputs: { action },
-      expected: [`preview.yml/${action}`, 'preview.yml/stage'],
-    })),
-    {
-      description: `a manual integration test run on ${ref}`,
-      workflow: 'integ.yml',
-      eventName: 'workflow_dispatch' as const,
-      ref,
-      expected: ['integ.yml/cleanup', 'integ.yml/integ', 'integ.yml/turn'],
-    },
+      ref === 'refs/heads/main' ? [...CI, 'ci.yml/deploy'] : CI,
+    ),
+    ...['deploy', 'destroy'].map((action) =>
+      manual(
+        `a manual preview ${action} on ${ref}`,
+        'preview.yml',
+        ref,
+        [`preview.yml/${action}`, 'preview.yml/stage'],
+        { action },
+      ),
+    ),
+    manual(`a manual integration test run on ${ref}`, 'integ.yml', ref, INTEG),
   ]),
-  {
-    description: 'a manual sweep',
-    workflow: 'sweep.yml',
-    eventName: 'workflow_dispatch',
-    ref: 'refs/heads/main',
-    expected: ['sweep.yml/destroy', 'sweep.yml/plan'],
-  },
+  manual('a manual sweep', 'sweep.yml', 'refs/heads/main', SWEEP),
 ];
 
 type TrustStatement = Omit<IamStatement, 'Resource'>;
@@ -189,32 +155,26 @@ function accepts(statements: TrustStatement[], subject: string): boolean {
   );
 }
 
-interface AssumedRole {
-  readonly scenario: string;
-  readonly job: string;
-  readonly variable: string;
-  readonly subject: string;
-}
+/** The jobs a scenario runs, as `file/job`. */
+const jobsOf = (scenario: Scenario, repository: string) =>
+  loadWorkflows()
+    .filter((w) => !scenario.workflow || w.file === scenario.workflow)
+    .flatMap((w) =>
+      jobsRun(w, scenario, repository).map((id) => ({ name: `${w.file}/${id}`, job: w.jobs[id]! })),
+    );
 
 /** Every (scenario, job) that assumes a role, with the subject the job presents then. */
-function assumedRoles(config: AppConfig): AssumedRole[] {
-  const repository = `${config.github.owner}/${config.github.repository}`;
-  return SCENARIOS.flatMap((scenario) =>
-    loadWorkflows()
-      .filter((w) => !scenario.workflow || w.file === scenario.workflow)
-      .flatMap((workflow) =>
-        jobsRun(workflow, scenario, repository).flatMap((id) => {
-          const job = workflow.jobs[id] as Job;
-          return credentialSteps(job).map((step) => ({
-            scenario: scenario.description,
-            job: `${workflow.file}/${id}`,
-            variable: roleVariableOf(step),
-            subject: subjectOf(config.github, job, scenario),
-          }));
-        }),
-      ),
+const assumedRoles = (config: AppConfig) =>
+  SCENARIOS.flatMap((scenario) =>
+    jobsOf(scenario, `${config.github.owner}/${config.github.repository}`).flatMap(({ name, job }) =>
+      credentialSteps(job).map((step) => ({
+        scenario: scenario.description,
+        job: name,
+        variable: roleVariableOf(step),
+        subject: subjectOf(config.github, job, scenario),
+      })),
+    ),
   );
-}
 
 const LEGACY = parseConfig(appConfig);
 const IMMUTABLE = parseConfig({
@@ -224,12 +184,8 @@ const IMMUTABLE = parseConfig({
 
 describe('which jobs run', () => {
   test.each(SCENARIOS.map((s) => [s.description, s] as const))('%s', (_, scenario) => {
-    const repository = `${LEGACY.github.owner}/${LEGACY.github.repository}`;
-    const ran = loadWorkflows()
-      .filter((w) => !scenario.workflow || w.file === scenario.workflow)
-      .flatMap((w) => jobsRun(w, scenario, repository).map((id) => `${w.file}/${id}`))
-      .sort();
-    expect(ran).toEqual(scenario.expected);
+    const ran = jobsOf(scenario, `${LEGACY.github.owner}/${LEGACY.github.repository}`).map((j) => j.name);
+    expect(ran.sort()).toEqual(scenario.expected);
   });
 });
 

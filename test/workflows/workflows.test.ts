@@ -33,7 +33,6 @@ import { evaluateCondition, interpolate } from '../support/github-expressions';
 const WORKFLOWS = loadWorkflows();
 const CONFIG = exampleConfig();
 
-/** Every job of every workflow, as `file/job`. */
 const JOBS = WORKFLOWS.flatMap((w) =>
   Object.entries(w.jobs).map(([id, job]) => [`${w.file}/${id}`, job] as const),
 );
@@ -42,9 +41,10 @@ const RUN_LINES = JOBS.flatMap(([, job]) =>
   (job.steps ?? []).flatMap((step) => (step.run ?? '').replace(/\\\n\s*/g, ' ').split('\n')),
 );
 
-function stepsOf(job: Job): Step[] {
-  return job.steps ?? [];
-}
+const stepsOf = (job: Job): Step[] => job.steps ?? [];
+/** The `file/job` names of the jobs for which `check` fails. */
+const jobsFailing = (check: (job: Job) => boolean): string[] =>
+  JOBS.filter(([, job]) => !check(job)).map(([name]) => name);
 
 describe('the workflow files', () => {
   test('are the four this project documents', () => {
@@ -52,25 +52,23 @@ describe('the workflow files', () => {
   });
 
   test('grant nothing at the top level, so that each job states what it needs', () => {
-    for (const workflow of WORKFLOWS)
-      expect([workflow.file, workflow.permissions]).toEqual([workflow.file, {}]);
-    for (const [name, job] of JOBS) expect([name, job.permissions]).toEqual([name, expect.any(Object)]);
+    expect(WORKFLOWS.filter((w) => JSON.stringify(w.permissions) !== '{}').map((w) => w.file)).toEqual([]);
+    expect(jobsFailing((job) => typeof job.permissions === 'object')).toEqual([]);
   });
 
   test('grant id-token: write exactly to the jobs that assume a role', () => {
-    for (const [name, job] of JOBS) {
-      expect([name, job.permissions?.['id-token'] === 'write']).toEqual([
-        name,
-        credentialSteps(job).length > 0,
-      ]);
-    }
+    const assumesRole = (job: Job) => credentialSteps(job).length > 0;
+    expect(jobsFailing((job) => (job.permissions?.['id-token'] === 'write') === assumesRole(job))).toEqual(
+      [],
+    );
   });
 
   test('grant pull-requests: write only to jobs that comment on the pull request', () => {
-    for (const [name, job] of JOBS) {
-      const comments = stepsOf(job).some((s) => /gh api --method (PATCH|POST) .*comments/.test(s.run ?? ''));
-      expect([name, job.permissions?.['pull-requests'] === 'write']).toEqual([name, comments]);
-    }
+    const comments = (job: Job) =>
+      stepsOf(job).some((s) => /gh api --method (PATCH|POST) .*comments/.test(s.run ?? ''));
+    expect(jobsFailing((job) => (job.permissions?.['pull-requests'] === 'write') === comments(job))).toEqual(
+      [],
+    );
   });
 
   test('grant no job more than it reads or writes through the token', () => {
@@ -81,19 +79,13 @@ describe('the workflow files', () => {
       'pull-requests:read',
       'actions:read',
     ]);
-    for (const [name, job] of JOBS) {
-      for (const [scope, level] of Object.entries(job.permissions ?? {})) {
-        expect([name, allowed.has(`${scope}:${level}`)]).toEqual([name, true]);
-      }
-    }
+    const granted = (job: Job) =>
+      Object.entries(job.permissions ?? {}).map(([scope, level]) => `${scope}:${level}`);
+    expect(jobsFailing((job) => granted(job).every((g) => allowed.has(g)))).toEqual([]);
   });
 
   test('bound every job in time', () => {
-    for (const [name, job] of JOBS)
-      expect([name, typeof (job as { 'timeout-minutes'?: number })['timeout-minutes']]).toEqual([
-        name,
-        'number',
-      ]);
+    expect(jobsFailing((job) => typeof job['timeout-minutes'] === 'number')).toEqual([]);
   });
 
   test('never cancel a run that deploys, destroys or tests against AWS', () => {
@@ -154,10 +146,7 @@ describe('the workflow files', () => {
   });
 
   test('pass event data to shell steps through env, never as ${{ }} inside the script', () => {
-    for (const [name, job] of JOBS) {
-      for (const step of stepsOf(job))
-        expect([name, step.name, step.run?.includes('${{') ?? false]).toEqual([name, step.name, false]);
-    }
+    expect(jobsFailing((job) => stepsOf(job).every((step) => !step.run?.includes('${{')))).toEqual([]);
   });
 });
 
@@ -223,15 +212,18 @@ describe('the actions the workflows use', () => {
   });
 
   test('request the STS audience and a session that outlasts the job, within the role maximum', () => {
-    for (const [name, job] of JOBS) {
-      for (const step of credentialSteps(job)) {
+    const fits = (job: Job) =>
+      credentialSteps(job).every((step) => {
         const seconds = Number(step.with?.['role-duration-seconds']);
         const role = roleVariableOf(step) === 'PREVIEW_ROLE_ARN' ? 'preview' : 'deploy';
-        expect([name, step.with?.audience]).toEqual([name, undefined]);
-        expect([name, seconds <= ROLE_MAX_SESSION_SECONDS[role]]).toEqual([name, true]);
-        expect([name, (job['timeout-minutes'] ?? Infinity) * 60 <= seconds]).toEqual([name, true]);
-      }
-    }
+        const timeout = job['timeout-minutes'] ?? Infinity;
+        return (
+          step.with?.audience === undefined &&
+          seconds <= ROLE_MAX_SESSION_SECONDS[role] &&
+          timeout * 60 <= seconds
+        );
+      });
+    expect(jobsFailing(fits)).toEqual([]);
   });
 });
 
@@ -355,15 +347,15 @@ describe('what the workflows name in the code', () => {
   });
 
   test('jobs that assume the preview role run in the preview environment, and no other job does', () => {
-    for (const [name, job] of JOBS) {
-      const roles = credentialSteps(job).map(roleVariableOf);
-      const expected = roles.includes('PREVIEW_ROLE_ARN')
+    const environmentFor = (roles: string[]) =>
+      roles.includes('PREVIEW_ROLE_ARN')
         ? CONFIG.github.previewEnvironment
         : roles.includes('DEPLOY_ROLE_ARN')
           ? CONFIG.github.deployEnvironment
           : undefined;
-      expect([name, environmentOf(job)]).toEqual([name, expected]);
-    }
+    expect(
+      jobsFailing((job) => environmentOf(job) === environmentFor(credentialSteps(job).map(roleVariableOf))),
+    ).toEqual([]);
   });
 
   test('pull requests from forks get a job that explains why there is no preview, with no access', () => {

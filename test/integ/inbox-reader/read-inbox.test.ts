@@ -66,16 +66,19 @@ describe('toInboxNotification', () => {
     expect(Buffer.byteLength(JSON.stringify([toInboxNotification(BODY)]))).toBeLessThan(4096);
   });
 
-  test('fails on a body that is not JSON, naming the message and the likely cause', () => {
-    expect(() => toInboxNotification('Job failed: etl', 'm-1')).toThrow(
-      'message m-1 is not JSON; the inbox must be subscribed with raw delivery off',
-    );
-  });
-
-  test('fails on JSON that is not an SNS notification, naming the message', () => {
-    expect(() => toInboxNotification('{"Type":"Notification"}', 'm-2')).toThrow(
-      /^message m-2 is not an SNS notification: /,
-    );
+  test.each([
+    [
+      'not JSON, naming the likely cause',
+      'Job failed: etl',
+      'message m is not JSON; the inbox must be subscribed with raw delivery off',
+    ],
+    [
+      'JSON that is not an SNS notification',
+      '{"Type":"Notification"}',
+      'message m is not an SNS notification: ',
+    ],
+  ])('fails on a body that is %s, naming the message', (_, body, message) => {
+    expect(() => toInboxNotification(body, 'm')).toThrow(message);
   });
 });
 
@@ -107,6 +110,7 @@ describe('inboxReader (SDK mocked)', () => {
   const sqsMock = mockClient(SQSClient);
   beforeEach(() => sqsMock.reset());
   afterAll(() => sqsMock.restore());
+  const read = inboxReader(new SQSClient({ region: 'ap-northeast-1' }), INBOX);
 
   test('looks at up to 10 messages of the inbox without hiding them, and answers the one asked about', async () => {
     sqsMock.on(ReceiveMessageCommand).resolves({
@@ -115,7 +119,6 @@ describe('inboxReader (SDK mocked)', () => {
         { MessageId: 'm-1', Body: BODY },
       ],
     });
-    const read = inboxReader(new SQSClient({ region: 'ap-northeast-1' }), INBOX);
     await expect(read({ jobId: JOB_ID })).resolves.toEqual([toInboxNotification(BODY)]);
     expect(sqsMock).toHaveReceivedCommandWith(ReceiveMessageCommand, {
       QueueUrl: INBOX,
@@ -126,12 +129,10 @@ describe('inboxReader (SDK mocked)', () => {
 
   test('answers an empty list while the inbox is empty', async () => {
     sqsMock.on(ReceiveMessageCommand).resolves({});
-    const read = inboxReader(new SQSClient({ region: 'ap-northeast-1' }), INBOX);
     await expect(read({ alarmName: 'a' })).resolves.toEqual([]);
   });
 
   test('fails when not asked about a job id or an alarm name', async () => {
-    const read = inboxReader(new SQSClient({ region: 'ap-northeast-1' }), INBOX);
     await expect(read({})).rejects.toThrow(
       'invoke the inbox reader with {"jobId": "..."} or {"alarmName": "..."}',
     );

@@ -1,0 +1,47 @@
+import { stageNameFromBranch } from '../../infra/config/stage-name';
+import type { PullRequestFacts } from '../../scripts/github/ephemeral-sweep';
+import { MAIN, type Code } from './lifecycle-steps';
+
+export interface PullRequest {
+  open: boolean;
+  conflicted: boolean;
+  readonly headRef: string;
+  labels: string[];
+  code: Code;
+}
+
+/** The GitHub repository of the lifecycle model: its pull requests and branches, and their code. */
+export class ModelRepository {
+  readonly prs = new Map<number, PullRequest>();
+  readonly branches = new Map<string, Code>([['main', MAIN]]);
+
+  pr(number: number): PullRequest {
+    const pr = this.prs.get(number);
+    if (!pr) throw new Error(`no pull request #${number}`);
+    return pr;
+  }
+
+  isOpen(number: number): boolean {
+    return this.prs.get(number)?.open ?? false;
+  }
+
+  /** The code at a pull request's merge ref or a branch; main's for a ref gone or unknown. */
+  codeAt(ref: string): Code {
+    const pull = /^refs\/pull\/(\d+)\/merge$/.exec(ref);
+    if (pull) return this.prs.get(Number(pull[1]))?.code ?? MAIN;
+    return this.branches.get(ref.replace(/^refs\/heads\//, '')) ?? MAIN;
+  }
+
+  branchOf(stage: string): string | undefined {
+    return [...this.branches.keys()].find((b) => stageNameFromBranch(b) === stage);
+  }
+
+  /** What the sweep learns of a `pr-<n>` stage's pull request. */
+  pullRequestFacts(stage: string, now: Date): PullRequestFacts | undefined {
+    const number = /^pr-(\d+)$/.exec(stage)?.[1];
+    if (number === undefined) return undefined;
+    const pr = this.prs.get(Number(number));
+    if (!pr) return { state: 'MISSING', labels: [] };
+    return { state: pr.open ? 'OPEN' : 'CLOSED', labels: pr.labels, updatedAt: now };
+  }
+}
