@@ -40,23 +40,12 @@ export interface EphemeralStack {
   readonly exports: readonly string[];
 }
 
-export interface FindOptions {
+interface FindOptions {
   readonly appName: string;
   /** `owner/name`: stacks tagged with another repository belong to someone else and are left alone. */
   readonly repository: string;
   /** The app name of the integration-test scenario's stacks (`<integAppName>-integ-*`). */
   readonly integAppName: string;
-}
-
-/**
- * Every stack of CloudFormation's list in any status but DELETE_COMPLETE: ListStacks with no
- * status filter returns them all (REVIEW_IN_PROGRESS, IMPORT_*, DELETE_FAILED included).
- */
-async function listLiveStacks(cfn: CloudFormationClient): Promise<StackSummary[]> {
-  const summaries: StackSummary[] = [];
-  for await (const page of paginateListStacks({ client: cfn }, {}))
-    summaries.push(...(page.StackSummaries ?? []));
-  return summaries.filter((s) => s.StackStatus !== 'DELETE_COMPLETE');
 }
 
 /** The stack, or undefined when CloudFormation no longer knows it. */
@@ -68,10 +57,6 @@ export async function describeStack(cfn: CloudFormationClient, stackId: string):
     if (error instanceof Error && /does not exist/.test(error.message)) return undefined;
     throw error;
   }
-}
-
-function tagsOf(stack: Stack): Record<string, string> {
-  return Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
 /**
@@ -102,12 +87,16 @@ export async function findEphemeralStacks(
   cfn: CloudFormationClient,
   options: FindOptions,
 ): Promise<EphemeralStack[]> {
+  // ListStacks with no status filter lists every status (REVIEW_IN_PROGRESS, IMPORT_*, DELETE_FAILED).
+  const summaries: StackSummary[] = [];
+  for await (const page of paginateListStacks({ client: cfn }, {}))
+    summaries.push(...(page.StackSummaries ?? []));
   const found: EphemeralStack[] = [];
-  for (const summary of await listLiveStacks(cfn)) {
-    if (!summary.StackId || !summary.StackName) continue;
+  for (const summary of summaries) {
+    if (!summary.StackId || !summary.StackName || summary.StackStatus === 'DELETE_COMPLETE') continue;
     const stack = await describeStack(cfn, summary.StackId);
     if (!stack || stack.StackStatus === 'DELETE_COMPLETE') continue;
-    const tags = tagsOf(stack);
+    const tags = Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
     const owner = tags[EPHEMERAL_TAGS.repository];
     const repository = owner === undefined ? undefined : decodeTagValue(owner);
     if (repository !== undefined && repository !== options.repository) continue;

@@ -66,11 +66,7 @@ async function stacksOf(environment: Environment, stage: string): Promise<Epheme
  * from its stacks' tags, so later deploys leave the tags as they are) and the exact branch. Refuses a
  * branch whose stage already belongs to another branch.
  */
-export async function provenanceLines(
-  environment: Environment,
-  stage: string,
-  branch?: string,
-): Promise<string[]> {
+async function provenanceLines(environment: Environment, stage: string, branch?: string): Promise<string[]> {
   const { env, now } = environment;
   const existing = (await stacksOf(environment, stage)).find((s) => s.tags[EPHEMERAL_TAGS.stage] === stage);
   const tagged = existing?.tags ?? {};
@@ -96,10 +92,10 @@ export async function provenanceLines(
 }
 
 /** Destroys every stack of the stage (only when the sweep would, with `recheck`); false if any stays. */
-export async function destroyStage(
+async function destroyStage(
   environment: Environment,
   stage: string,
-  options: { recheck?: boolean; retainFailedResources?: boolean } = {},
+  options: { recheck?: boolean; retainFailedResources?: boolean },
 ): Promise<boolean> {
   const stacks = await stacksOf(environment, stage);
   const [group] = groupByStage(stacks);
@@ -117,22 +113,9 @@ export async function destroyStage(
       return true;
     }
   }
-  const report = await destroyStacks(environment.cfn, stacks, {
-    retainFailedResources: options.retainFailedResources,
-  });
+  const report = await destroyStacks(environment.cfn, stacks, options);
   environment.summary(summaryMarkdown(`Stage \`${stage}\``, [], report));
   return report.failed.length === 0;
-}
-
-/** The sweep's plan: the stages to destroy, as a JSON array, with every decision in the summary. */
-export async function planLines(environment: Environment): Promise<string> {
-  const stacks = await findEphemeralStacks(environment.cfn, findOptions(environment.config));
-  const decisions = await planSweep(stacks, environment.github, {
-    ttlDays: environment.config.preview.ttlDays,
-    now: environment.now,
-  });
-  environment.summary(summaryMarkdown('Sweep: ephemeral stages found', decisions));
-  return JSON.stringify(decisions.filter((d) => d.destroy).map((d) => d.stage));
 }
 
 export async function run(argv: readonly string[], environment: Environment): Promise<boolean> {
@@ -151,7 +134,14 @@ export async function run(argv: readonly string[], environment: Environment): Pr
   });
   const [command] = positionals;
   if (command === 'plan') {
-    environment.out(await planLines(environment));
+    // The stages to destroy, as a JSON array for the sweep's matrix, with every decision in the summary.
+    const stacks = await findEphemeralStacks(environment.cfn, findOptions(environment.config));
+    const decisions = await planSweep(stacks, environment.github, {
+      ttlDays: environment.config.preview.ttlDays,
+      now: environment.now,
+    });
+    environment.summary(summaryMarkdown('Sweep: ephemeral stages found', decisions));
+    environment.out(JSON.stringify(decisions.filter((d) => d.destroy).map((d) => d.stage)));
     return true;
   }
   if (!values.stage || (command !== 'provenance' && command !== 'destroy')) throw new Error(USAGE);

@@ -22,7 +22,6 @@ export interface SmokeTestSettings {
   readonly jobNamePrefix: string;
 }
 
-/** Reads the settings from the environment, naming every variable that is missing at once. */
 export function readSettings(env: NodeJS.ProcessEnv): SmokeTestSettings {
   const required = requireVariables(
     env,
@@ -62,28 +61,25 @@ interface SnsEnvelope {
 
 /** What the handlers' `sqs` document says, as far as the smoke test reads it. */
 interface NotificationDocument {
+  readonly schema?: unknown;
   readonly kind?: unknown;
   readonly status?: unknown;
   readonly job?: { readonly id?: unknown };
 }
 
-/** The handlers' document (MESSAGE_STRUCTURE=json), or undefined for a text or a foreign message. */
-function documentOf(message: string): NotificationDocument | undefined {
+function parseJson(text: string): unknown {
   try {
-    const json = JSON.parse(message) as unknown;
-    const isDocument =
-      typeof json === 'object' && json !== null && (json as { schema?: unknown }).schema === DOCUMENT_SCHEMA;
-    return isDocument ? json : undefined;
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
 }
 
-/** The status a notification for the job reports, or undefined when the message is not one. */
+/** The status a notification for the job reports (null: none), or undefined when it is not one. */
 function reportedStatus(envelope: SnsEnvelope, jobId: string): string | undefined | null {
   const message = envelope.Message ?? '';
-  const document = documentOf(message);
-  if (document) {
+  const document = parseJson(message) as NotificationDocument | null | undefined;
+  if (document?.schema === DOCUMENT_SCHEMA) {
     if (document.kind !== 'job-state' || document.job?.id !== jobId) return undefined;
     return typeof document.status === 'string' ? document.status : null;
   }
@@ -99,12 +95,7 @@ function reportedStatus(envelope: SnsEnvelope, jobId: string): string | undefine
  * submission, else other.
  */
 export function classifyMessage(body: string, jobId: string, submittedAt: Date): Verdict {
-  let envelope: SnsEnvelope;
-  try {
-    envelope = JSON.parse(body) as SnsEnvelope;
-  } catch {
-    return { kind: 'other' };
-  }
+  const envelope = parseJson(body) as SnsEnvelope | null | undefined;
   if (typeof envelope !== 'object' || envelope === null) return { kind: 'other' };
   const status = reportedStatus(envelope, jobId);
   if (status === undefined) {
@@ -126,10 +117,7 @@ export function createClients(settings: SmokeTestSettings): Clients {
   const credentials = roleArn
     ? assumeRole({ roleArn, sessionName: 'pipeline-smoke-test', region })
     : undefined;
-  return {
-    batch: new BatchClient({ region: settings.region, credentials }),
-    sqs: new SQSClient({ region: settings.region, credentials }),
-  };
+  return { batch: new BatchClient({ region, credentials }), sqs: new SQSClient({ region, credentials }) };
 }
 
 /** Runs the smoke test; resolves with the job id, rejects with the reason it failed. */

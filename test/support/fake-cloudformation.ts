@@ -8,8 +8,19 @@ import {
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
 
-/** One stack of the fake account. */
+export const REPOSITORY = 'example-org/batch-job-platform';
+
+/** The tags a deploy gives the stacks of an ephemeral stage of `repository`. */
+export function ephemeralTags(stage: string, repository = REPOSITORY): Record<string, string> {
+  return {
+    [EPHEMERAL_TAGS.stage]: stage,
+    [EPHEMERAL_TAGS.kind]: stage.startsWith('pr-') ? 'pr' : stage.startsWith('br-') ? 'branch' : 'integ',
+    [EPHEMERAL_TAGS.repository]: repository,
+  };
+}
+
 export interface FakeStack {
   readonly name: string;
   status: string;

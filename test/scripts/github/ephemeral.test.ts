@@ -3,11 +3,10 @@ import { stageNameFromBranch } from '../../../infra/config/stage-name';
 import { run, type Environment } from '../../../scripts/github/ephemeral';
 import type { GitHubFacts, PullRequestFacts } from '../../../scripts/github/ephemeral-sweep';
 import { exampleConfig } from '../../support/cdk';
-import { FakeAccount, type FakeStack } from '../../support/fake-cloudformation';
+import { FakeAccount, REPOSITORY, ephemeralTags, type FakeStack } from '../../support/fake-cloudformation';
 
 const NOW = new Date('2026-07-20T12:00:00Z');
 const DAYS = (n: number): Date => new Date(NOW.getTime() - n * 86_400_000);
-const REPOSITORY = 'example-org/batch-job-platform';
 
 /** GitHub as the sweep asks it: these pull requests, no branches, an integration run in progress. */
 function github(pulls: Record<number, Partial<PullRequestFacts>>): GitHubFacts {
@@ -20,12 +19,7 @@ function github(pulls: Record<number, Partial<PullRequestFacts>>): GitHubFacts {
 }
 
 describe('the ephemeral command', () => {
-  const tagged = (stage: string, more: Record<string, string> = {}): Record<string, string> => ({
-    [EPHEMERAL_TAGS.stage]: stage,
-    [EPHEMERAL_TAGS.kind]: stage.startsWith('pr-') ? 'pr' : 'branch',
-    [EPHEMERAL_TAGS.repository]: REPOSITORY,
-    ...more,
-  });
+  const tagged = (stage: string, more: Record<string, string> = {}) => ({ ...ephemeralTags(stage), ...more });
 
   function environment(stacks: FakeStack[], facts: GitHubFacts, env: NodeJS.ProcessEnv = {}) {
     const account = new FakeAccount(stacks);
