@@ -49,7 +49,7 @@ export function packAssembly(assemblyDir: string, outFile: string): number {
   return files.length;
 }
 
-/** Every file below `dir`, as a POSIX path relative to it, in a stable order. */
+/** As POSIX paths relative to `dir`, in a stable order. */
 function filesUnder(dir: string, prefix = ''): string[] {
   return readdirSync(path.join(dir, prefix))
     .sort()

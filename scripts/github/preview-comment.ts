@@ -30,7 +30,7 @@ export const FEATURED_OUTPUTS: readonly JobBaseOutputName[] = [
   'DeadLetterQueueUrl',
 ];
 
-export interface PreviewCommentInput {
+interface PreviewCommentInput {
   readonly appName: string;
   readonly stage: string;
   readonly region: string;
@@ -38,10 +38,7 @@ export interface PreviewCommentInput {
   readonly outputs: Record<string, Record<string, string> | undefined>;
 }
 
-/** The hidden line that marks the comment of one preview. */
-export function previewMarker(stage: string): string {
-  return `<!-- preview:${stage} -->`;
-}
+const previewMarker = (stage: string): string => `<!-- preview:${stage} -->`;
 
 /** The login of the token the workflows comment with. */
 export const COMMENT_AUTHOR = 'github-actions[bot]';
@@ -66,7 +63,6 @@ export function findPreviewComment(comments: unknown, stage: string): number | u
     .at(-1);
 }
 
-/** The comment once the preview is destroyed. */
 export function destroyedComment(stage: string): string {
   return `${previewMarker(stage)}\n### Preview \`${stage}\` was destroyed\n\nEvery stack of the stage is deleted.\n`;
 }
@@ -86,11 +82,14 @@ export function previewComment({ appName, stage, region, outputs }: PreviewComme
       .sort(),
   ];
   const queue = stack.JobQueueName ?? '<JobQueueName>';
+  const lifetime = stage.startsWith(PULL_REQUEST_PREFIX)
+    ? 'It is destroyed when the pull request closes.'
+    : 'It is destroyed when the branch is deleted, or after a week without a push.';
   return [
     previewMarker(stage),
     `### Preview \`${stage}\` is deployed`,
     '',
-    `Stack \`${stackName}\` in ${region}. ${lifetime(stage)}`,
+    `Stack \`${stackName}\` in ${region}. ${lifetime}`,
     '',
     '| Output | Value |',
     '| --- | --- |',
@@ -103,12 +102,6 @@ export function previewComment({ appName, stage, region, outputs }: PreviewComme
     '```',
     '',
   ].join('\n');
-}
-
-function lifetime(stage: string): string {
-  return stage.startsWith(PULL_REQUEST_PREFIX)
-    ? 'It is destroyed when the pull request closes.'
-    : 'It is destroyed when the branch is deleted, or after a week without a push.';
 }
 
 /** What the command line asks for: the comment's id, the destroyed comment, or the deployed one. */

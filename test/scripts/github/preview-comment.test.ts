@@ -52,6 +52,12 @@ describe('preview-comment script', () => {
     expect(comment('pr-42').split('\n')[0]).toBe('<!-- preview:pr-42 -->');
     expect(destroyedComment('pr-42').split('\n')[0]).toBe('<!-- preview:pr-42 -->');
   });
+
+  test('fails when the outputs file lacks the stage stack', () => {
+    expect(() =>
+      previewComment({ appName: 'jobs', stage: 'pr-7', region: 'ap-northeast-1', outputs: { [STACK]: {} } }),
+    ).toThrow(`the outputs file has no stack 'jobs-pr-7-JobBase' (it has: ${STACK})`);
+  });
 });
 
 describe('findPreviewComment', () => {
@@ -76,11 +82,5 @@ describe('findPreviewComment', () => {
     expect(
       findPreviewComment([[{ id: 1, user: bot, body: 'x <!-- preview:pr-42 -->' }]], 'pr-42'),
     ).toBeUndefined();
-  });
-
-  test('fails when the outputs file lacks the stage stack', () => {
-    expect(() =>
-      previewComment({ appName: 'jobs', stage: 'pr-7', region: 'ap-northeast-1', outputs: { [STACK]: {} } }),
-    ).toThrow(`the outputs file has no stack 'jobs-pr-7-JobBase' (it has: ${STACK})`);
   });
 });
