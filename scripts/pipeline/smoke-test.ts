@@ -129,14 +129,13 @@ export async function runSmokeTest(
 ): Promise<string> {
   const submittedAt = new Date(now());
   const jobName = `${settings.jobNamePrefix}-${submittedAt.getTime()}`;
-  const submitted = await clients.batch.send(
+  const { jobId } = await clients.batch.send(
     new SubmitJobCommand({
       jobName,
       jobQueue: settings.jobQueueArn,
       jobDefinition: settings.jobDefinitionArn,
     }),
   );
-  const jobId = submitted.jobId;
   if (!jobId) throw new Error(`smoke test: Batch accepted job ${jobName} but returned no job id`);
   log(`submitted ${jobName} (${jobId}); waiting up to ${settings.timeoutSeconds} s for its notification`);
 
@@ -151,7 +150,9 @@ export async function runSmokeTest(
       throw new Error(`smoke test: job ${jobId} was reported as failed: ${verdict.subject}`);
     }
   }
-  const status = await jobStatus(clients, jobId);
+  const { jobs } = await clients.batch.send(new DescribeJobsCommand({ jobs: [jobId] }));
+  const job = jobs?.[0];
+  const status = job ? `${job.status}${job.statusReason ? `, ${job.statusReason}` : ''}` : 'unknown';
   throw new Error(
     `smoke test: no notification for job ${jobId} within ${settings.timeoutSeconds} s (job status: ${status}); ` +
       `check the handlers' logs and the stage's dead-letter queue`,
@@ -178,12 +179,6 @@ async function receiveVerdict(
     if (verdict.kind !== 'stale') result = verdict;
   }
   return result;
-}
-
-async function jobStatus(clients: Clients, jobId: string): Promise<string> {
-  const described = await clients.batch.send(new DescribeJobsCommand({ jobs: [jobId] }));
-  const job = described.jobs?.[0];
-  return job ? `${job.status}${job.statusReason ? `, ${job.statusReason}` : ''}` : 'unknown';
 }
 
 if (require.main === module) {

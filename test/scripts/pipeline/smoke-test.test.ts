@@ -61,8 +61,6 @@ function envelope(options: EnvelopeOptions): string {
   const notification = buildNotification(event, { appName: 'jobs', stage: 'dev', outcome, structure });
   return JSON.stringify({
     Type: 'Notification',
-    MessageId: 'b1f7e0a2-0000-4000-8000-000000000001',
-    TopicArn: 'arn:aws:sns:ap-northeast-1:111111111111:jobs-dev-notifications',
     Subject: options.subject ?? notification.subject,
     Message: structure === 'json' ? notification.messages.sqs : notification.messages.default,
     Timestamp: (options.sentAt ?? new Date(SUBMITTED_AT.getTime() + 60_000)).toISOString(),
@@ -77,34 +75,27 @@ function envelope(options: EnvelopeOptions): string {
   });
 }
 
-function settings(overrides: Partial<SmokeTestSettings> = {}): SmokeTestSettings {
-  return {
-    region: REGION,
-    jobQueueArn: JOB_QUEUE_ARN,
-    queueUrl: QUEUE_URL,
-    jobDefinitionArn: JOB_DEFINITION_ARN,
-    timeoutSeconds: 900,
-    jobNamePrefix: 'smoke-dev',
-    ...overrides,
-  };
-}
-
-const DEFAULTS = { roleArn: undefined, timeoutSeconds: 900, jobNamePrefix: 'smoke' };
+const SETTINGS: SmokeTestSettings = {
+  region: REGION,
+  jobQueueArn: JOB_QUEUE_ARN,
+  queueUrl: QUEUE_URL,
+  jobDefinitionArn: JOB_DEFINITION_ARN,
+  timeoutSeconds: 900,
+  jobNamePrefix: 'smoke-dev',
+};
 
 describe('readSettings', () => {
+  const DEFAULTS = { roleArn: undefined, timeoutSeconds: 900, jobNamePrefix: 'smoke' };
+  const OPTIONAL = { SMOKE_TEST_ROLE_ARN: ROLE_ARN, SMOKE_TEST_TIMEOUT_SECONDS: '120' };
   test.each([
     [{}, DEFAULTS],
     [{ SMOKE_TEST_TIMEOUT_SECONDS: '' }, DEFAULTS],
     [
-      {
-        SMOKE_TEST_ROLE_ARN: ROLE_ARN,
-        SMOKE_TEST_TIMEOUT_SECONDS: '120',
-        SMOKE_TEST_JOB_NAME_PREFIX: 'smoke-dev',
-      },
-      { roleArn: ROLE_ARN, timeoutSeconds: 120, jobNamePrefix: 'smoke-dev' },
+      { ...OPTIONAL, SMOKE_TEST_JOB_NAME_PREFIX: 'smoke-dev' },
+      { roleArn: ROLE_ARN, timeoutSeconds: 120 },
     ],
   ])('reads the required variables, and the optional ones %p or their defaults', (optional, expected) => {
-    expect(readSettings({ ...ENV, ...optional })).toEqual({ ...settings(), ...expected });
+    expect(readSettings({ ...ENV, ...optional })).toEqual({ ...SETTINGS, ...expected });
   });
 
   test('fails naming every required variable missing at once', () => {
@@ -186,7 +177,7 @@ describe('runSmokeTest (SDK mocked)', () => {
     overrides: Partial<SmokeTestSettings> = {},
     clock = ticking(),
     log: (line: string) => void = quiet,
-  ) => runSmokeTest(settings(overrides), clients, clock, log);
+  ) => runSmokeTest({ ...SETTINGS, ...overrides }, clients, clock, log);
   const deleted = () => sqsMock.commandCalls(DeleteMessageCommand).map((call) => call.args[0].input);
 
   beforeEach(() => {
@@ -288,7 +279,7 @@ describe('createClients', () => {
   beforeEach(() => temporaryCredentials.mockClear());
 
   test("with a role ARN, both clients assume the role for an hour in the stage's region", async () => {
-    const clients = createClients(settings({ roleArn: ROLE_ARN }));
+    const clients = createClients({ ...SETTINGS, roleArn: ROLE_ARN });
     expect(temporaryCredentials.mock.calls).toEqual([
       [
         {
@@ -303,7 +294,7 @@ describe('createClients', () => {
   });
 
   test('without a role ARN, uses the default credentials', () => {
-    createClients(settings());
+    createClients(SETTINGS);
     expect(temporaryCredentials).not.toHaveBeenCalled();
   });
 });
