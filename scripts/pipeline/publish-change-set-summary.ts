@@ -132,20 +132,14 @@ export async function runChangeSetSummary(
   return summary;
 }
 
-/**
- * The change set with the changes of every page, once CloudFormation has created it. A change set
- * that failed only because nothing changes comes back with no changes.
- */
+/** With the changes of every page, once created; failed only because nothing changes: no changes. */
 async function describeChangeSet(
   client: CloudFormationClient,
   settings: Pick<SummarySettings, 'stackName' | 'changeSetName'>,
   waiting: Waiting,
 ): Promise<DescribeChangeSetOutput> {
   // Without IncludePropertyValues: property values may hold secrets, and the summary goes by email.
-  const input: DescribeChangeSetCommandInput = {
-    StackName: settings.stackName,
-    ChangeSetName: settings.changeSetName,
-  };
+  const input = { StackName: settings.stackName, ChangeSetName: settings.changeSetName };
   const label = `change set ${settings.changeSetName} of stack ${settings.stackName}`;
   let pages = await describePages(client, input);
   if (PENDING.has(pages[0]?.Status ?? '')) {
