@@ -30,7 +30,6 @@ export interface FakeStack {
   /** Export names it imports. */
   readonly imports?: string[];
   readonly createdAt?: Date;
-  readonly lastUpdatedAt?: Date;
   /** How many more DeleteStack calls end in DELETE_FAILED (with these resources failing). */
   failDeletes?: number;
   readonly failingResources?: string[];
@@ -60,7 +59,6 @@ export class FakeAccount {
         StackId: idOf(s.name),
         StackName: s.name,
         StackStatus: s.status,
-        CreationTime: s.createdAt ?? new Date('2026-07-01T00:00:00Z'),
       })),
     }));
     this.mock.on(DescribeStacksCommand).callsFake((input: { StackName?: string }) => ({
@@ -76,8 +74,6 @@ export class FakeAccount {
       StackResources: (this.find(input.StackName ?? '').failingResources ?? []).map((id) => ({
         LogicalResourceId: id,
         ResourceStatus: 'DELETE_FAILED',
-        ResourceType: 'AWS::S3::Bucket',
-        Timestamp: new Date(),
       })),
     }));
     this.mock
@@ -123,13 +119,8 @@ export class FakeAccount {
       StackStatusReason:
         stack.status === 'DELETE_FAILED' ? 'The following resource(s) failed to delete' : undefined,
       CreationTime: stack.createdAt ?? new Date('2026-07-01T00:00:00Z'),
-      LastUpdatedTime: stack.lastUpdatedAt,
       Tags: Object.entries(stack.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
-      Outputs: (stack.exports ?? []).map((ExportName, i) => ({
-        OutputKey: `Out${i}`,
-        OutputValue: 'v',
-        ExportName,
-      })),
+      Outputs: (stack.exports ?? []).map((ExportName) => ({ OutputKey: ExportName, ExportName })),
     };
   }
 }

@@ -103,15 +103,20 @@ describe('runChangeSetSummary (SDK mocked)', () => {
     snsMock.restore();
   });
 
-  const run = (log: (line: string) => void = quiet, waiting = FAST) =>
-    runChangeSetSummary(settings(outputDir), clients, waiting, log);
+  const run = (log: (line: string) => void = quiet) =>
+    runChangeSetSummary(settings(outputDir), clients, FAST, log);
   const describes = () =>
     cloudFormationMock.commandCalls(DescribeChangeSetCommand).map((c) => c.args[0].input);
 
-  test('describes the pipeline change set of the stage stack, without property values', async () => {
+  test('describes the pipeline change set of the stage stack, without property values, into the build log', async () => {
     cloudFormationMock.on(DescribeChangeSetCommand).resolves(loadChangeSet('routine-update'));
-    await run();
+    const lines: string[] = [];
+    const summary = await run((line) => lines.push(line));
     expect(describes()).toEqual([{ StackName: 'jobs-prod-JobBase', ChangeSetName: 'PipelineChange' }]);
+    expect(lines).toEqual([
+      summary.text,
+      `published the summary to ${TOPIC_ARN}; wrote ${HEADLINE_FILE} and ${URL_FILE}`,
+    ]);
   });
 
   test('follows NextToken and summarizes the changes of every page', async () => {
@@ -183,7 +188,7 @@ describe('runChangeSetSummary (SDK mocked)', () => {
     expect(describes()).toHaveLength(1);
   });
 
-  test('publishes the summary to the approval topic', async () => {
+  test('publishes the summary to the approval topic, and writes the headline and link for the approval', async () => {
     cloudFormationMock.on(DescribeChangeSetCommand).resolves(loadChangeSet('stateful-replacement'));
     const summary = await run();
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
@@ -192,23 +197,8 @@ describe('runChangeSetSummary (SDK mocked)', () => {
       Subject: '[prod] STATEFUL REPLACED/REMOVED: jobs-prod-JobBase change set: 1 add, 3 modify, 1 remove',
       Message: summary.text,
     });
-  });
-
-  test('writes the headline and the console link for the approval step', async () => {
-    cloudFormationMock.on(DescribeChangeSetCommand).resolves(loadChangeSet('stateful-replacement'));
-    const summary = await run();
     expect(readFileSync(join(outputDir, HEADLINE_FILE), 'utf8')).toBe(summary.headline);
     expect(readFileSync(join(outputDir, URL_FILE), 'utf8')).toBe(summary.url);
-  });
-
-  test('prints the full summary to the build log', async () => {
-    cloudFormationMock.on(DescribeChangeSetCommand).resolves(loadChangeSet('routine-update'));
-    const lines: string[] = [];
-    const summary = await run((line) => lines.push(line));
-    expect(lines).toEqual([
-      summary.text,
-      `published the summary to ${TOPIC_ARN}; wrote ${HEADLINE_FILE} and ${URL_FILE}`,
-    ]);
   });
 
   test('a summary too large for SNS is cut to fit, with a note', async () => {
