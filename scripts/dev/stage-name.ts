@@ -21,7 +21,6 @@ import { runAsMain } from '../script-support';
 
 const USAGE = 'usage: stage-name.ts --pr <number> | --branch <name>';
 
-/** The stage name for the arguments, or an error that says why there is none. */
 export function stageNameFor(argv: readonly string[], appName: string): string {
   const { values } = parseArgs({
     args: [...argv],

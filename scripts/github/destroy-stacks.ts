@@ -161,7 +161,6 @@ const SETTLE_WAITERS: ReadonlyArray<readonly [RegExp, Waiter]> = [
   [/^IMPORT_IN_PROGRESS$/, waitUntilStackImportComplete],
 ];
 
-/** By id, so that a deleted stack reads DELETE_COMPLETE. */
 async function stateOf(cfn: CloudFormationClient, stackId: string): Promise<StackState> {
   const stack = await describeStack(cfn, stackId);
   return { status: stack?.StackStatus ?? 'DELETE_COMPLETE', reason: stack?.StackStatusReason };

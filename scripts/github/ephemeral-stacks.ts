@@ -22,7 +22,6 @@ import {
   type EphemeralKind,
 } from '../../infra/config/ephemeral';
 
-/** One stack of an ephemeral stage, as CloudFormation describes it. */
 export interface EphemeralStack {
   readonly stackId: string;
   readonly stackName: string;
@@ -34,9 +33,7 @@ export interface EphemeralStack {
   readonly repository?: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly createdAt: Date;
-  /** The last update, or the creation when there was none. */
   readonly lastChangedAt: Date;
-  /** The names of the values the stack exports, which other stacks may import. */
   readonly exports: readonly string[];
 }
 
@@ -82,7 +79,6 @@ export function stageOfStack(
   return undefined;
 }
 
-/** Every stack of an ephemeral stage of this repository, in any status but DELETE_COMPLETE. */
 export async function findEphemeralStacks(
   cfn: CloudFormationClient,
   options: FindOptions,

@@ -30,9 +30,7 @@ export interface PullRequestFacts {
 /** What the sweep asks GitHub; `ghFacts` asks through the gh CLI, tests give their own. */
 export interface GitHubFacts {
   pullRequest(number: number): Promise<PullRequestFacts>;
-  /** Every branch of the repository. */
   branches(): Promise<string[]>;
-  /** When the branch's head commit was made. */
   branchHeadDate(branch: string): Promise<Date | undefined>;
   /** Whether a run of integ.yml has not completed yet. */
   integRunActive(): Promise<boolean>;
@@ -67,7 +65,6 @@ const day = (date: Date): string => date.toISOString().slice(0, 10);
 const latest = (dates: ReadonlyArray<Date | undefined>): Date =>
   new Date(Math.max(...dates.map((d) => d?.getTime() ?? 0)));
 
-/** What GitHub says about one stage, as `decideWith` needs it. */
 export interface StageFacts {
   readonly pullRequest?: PullRequestFacts;
   /** The branch whose stage it is, or undefined when no branch of the repository names it. */
@@ -118,7 +115,6 @@ async function gatherFacts(stage: StageStacks, github: GitHubFacts): Promise<Sta
   return { branch, branchHeadDate: branch === undefined ? undefined : await github.branchHeadDate(branch) };
 }
 
-/** The sweep's decision for one stage, asking GitHub. */
 export async function decide(
   stage: StageStacks,
   github: GitHubFacts,
@@ -127,7 +123,6 @@ export async function decide(
   return decideWith(stage, await gatherFacts(stage, github), settings);
 }
 
-/** The decisions for every stage, in stage order. */
 export async function planSweep(
   stacks: readonly EphemeralStack[],
   github: GitHubFacts,

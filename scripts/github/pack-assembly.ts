@@ -24,7 +24,6 @@ interface Manifest {
   readonly artifacts?: Record<string, { readonly type?: string } | undefined>;
 }
 
-/** Packs `assemblyDir` into `outFile`; returns the number of files packed. */
 export function packAssembly(assemblyDir: string, outFile: string): number {
   const manifestPath = path.join(assemblyDir, 'manifest.json');
   if (!existsSync(manifestPath)) {

@@ -104,7 +104,6 @@ export function previewComment({ appName, stage, region, outputs }: PreviewComme
   ].join('\n');
 }
 
-/** What the command line asks for: the comment's id, the destroyed comment, or the deployed one. */
 function main(argv: readonly string[]): string {
   const { values } = parseArgs({
     args: [...argv],

@@ -36,12 +36,9 @@ interface SummaryInput {
 }
 
 export interface ChangeSetSummary {
-  /** The manual approval's comment. */
   readonly headline: string;
-  /** The email subject. */
   readonly subject: string;
   readonly text: string;
-  /** The change set in the CloudFormation console. */
   readonly url: string;
   readonly noChanges: boolean;
   /** Changes per action; Add, Modify and Remove always present. */
@@ -98,7 +95,6 @@ const CONSOLE_HOSTS: Readonly<Record<string, (region: string) => string>> = {
   'aws-us-gov': () => 'console.amazonaws-us-gov.com',
 };
 
-/** The partitions whose console the link can point at. */
 export const CONSOLE_PARTITIONS: readonly string[] = Object.keys(CONSOLE_HOSTS);
 
 /** The console page of the change set, in the console of the stack's partition. */

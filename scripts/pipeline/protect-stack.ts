@@ -22,11 +22,6 @@ import {
 
 const SCRIPT = 'protect stack';
 
-export interface Clients {
-  /** In the stage's account, through the deploy role. */
-  readonly cloudFormation: CloudFormationClient;
-}
-
 export function readSettings(env: NodeJS.ProcessEnv): StageTarget {
   const values = requireVariables(env, STAGE_TARGET_VARIABLES, {
     script: SCRIPT,
@@ -36,7 +31,7 @@ export function readSettings(env: NodeJS.ProcessEnv): StageTarget {
   return stageTarget(values);
 }
 
-export function createClients(settings: StageTarget): Clients {
+export function createClients(settings: StageTarget) {
   const credentials = stageCredentials(settings, `protect-stack-${settings.stackName}`, [
     'cloudformation:UpdateTerminationProtection',
     'cloudformation:DescribeStacks',
@@ -47,7 +42,7 @@ export function createClients(settings: StageTarget): Clients {
 /** Turns on termination protection; resolves with the stack's id once CloudFormation reports it on. */
 export async function runProtectStack(
   settings: StageTarget,
-  clients: Clients,
+  clients: ReturnType<typeof createClients>,
   log: (line: string) => void = console.log,
 ): Promise<string> {
   const { stackName, account, region } = settings;

@@ -107,12 +107,9 @@ export function classifyMessage(body: string, jobId: string, submittedAt: Date):
     : { kind: 'failed', subject: envelope.Subject ?? '(no subject)' };
 }
 
-export interface Clients {
-  readonly batch: BatchClient;
-  readonly sqs: SQSClient;
-}
+type Clients = ReturnType<typeof createClients>;
 
-export function createClients(settings: SmokeTestSettings): Clients {
+export function createClients(settings: SmokeTestSettings) {
   const { roleArn, region } = settings;
   const credentials = roleArn
     ? assumeRole({ roleArn, sessionName: 'pipeline-smoke-test', region })
@@ -120,7 +117,6 @@ export function createClients(settings: SmokeTestSettings): Clients {
   return { batch: new BatchClient({ region, credentials }), sqs: new SQSClient({ region, credentials }) };
 }
 
-/** Runs the smoke test; resolves with the job id, rejects with the reason it failed. */
 export async function runSmokeTest(
   settings: SmokeTestSettings,
   clients: Clients,

@@ -38,7 +38,6 @@ export function partitionOf(roleArn: string): string {
   return match[1];
 }
 
-/** What is wrong with the target variables, one message each (empty when they are fine). */
 export function stageTargetProblems(values: StageTargetVariables): string[] {
   const problems: string[] = [];
   if (!STACK_NAME.test(values.STACK_NAME)) {
