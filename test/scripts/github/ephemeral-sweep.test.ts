@@ -110,19 +110,17 @@ describe('planSweep', () => {
   });
 });
 
-describe('summaryMarkdown', () => {
-  test('lists what was destroyed, what could not be, and what was kept and why', () => {
-    const markdown = summaryMarkdown(
-      'Sweep',
-      [{ stage: 'pr-3', destroy: false, reason: 'active on 2026-07-19' }],
-      {
-        deleted: ['jobs-pr-1-JobBase'],
-        failed: [{ stackName: 'jobs-pr-2-JobBase', status: 'DELETE_FAILED', reason: 'bucket not empty' }],
-        retained: [],
-      },
-    );
-    expect(markdown).toContain('Destroyed: `jobs-pr-1-JobBase`');
-    expect(markdown).toContain('could not destroy `jobs-pr-2-JobBase` (DELETE_FAILED): bucket not empty');
-    expect(markdown).toContain('| `pr-3` | keep | active on 2026-07-19 |');
-  });
+test('summaryMarkdown lists what was destroyed, what could not be, and what was kept and why', () => {
+  const markdown = summaryMarkdown(
+    'Sweep',
+    [{ stage: 'pr-3', destroy: false, reason: 'active on 2026-07-19' }],
+    {
+      deleted: ['jobs-pr-1-JobBase'],
+      failed: [{ stackName: 'jobs-pr-2-JobBase', status: 'DELETE_FAILED', reason: 'bucket not empty' }],
+      retained: [],
+    },
+  );
+  expect(markdown).toContain('Destroyed: `jobs-pr-1-JobBase`');
+  expect(markdown).toContain('could not destroy `jobs-pr-2-JobBase` (DELETE_FAILED): bucket not empty');
+  expect(markdown).toContain('| `pr-3` | keep | active on 2026-07-19 |');
 });

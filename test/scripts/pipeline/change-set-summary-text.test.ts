@@ -271,20 +271,14 @@ describe('summarizeChangeSet properties', () => {
     changes: fc.array(resourceChange, { maxLength: 80 }),
   });
 
-  test('the headline is one line of at most 500 characters', () => {
+  test('the headline is one line of at most 500 characters, the subject 100 printable ASCII ones', () => {
     fc.assert(
       fc.property(input, ({ stageName, changes }) => {
-        const { headline } = summarize(changeSetOf(changes), stageName);
-        return headline.length <= HEADLINE_LIMIT && !/[\r\n]/.test(headline);
-      }),
-    );
-  });
-
-  test('the subject is at most 100 printable ASCII characters', () => {
-    fc.assert(
-      fc.property(input, ({ stageName, changes }) => {
-        const { subject } = summarize(changeSetOf(changes), stageName);
-        return subject.length <= SUBJECT_LIMIT && PRINTABLE_ASCII.test(subject);
+        const { headline, subject } = summarize(changeSetOf(changes), stageName);
+        expect(headline.length).toBeLessThanOrEqual(HEADLINE_LIMIT);
+        expect(headline).not.toMatch(/[\r\n]/);
+        expect(subject.length).toBeLessThanOrEqual(SUBJECT_LIMIT);
+        expect(subject).toMatch(PRINTABLE_ASCII);
       }),
     );
   });

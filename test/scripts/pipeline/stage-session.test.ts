@@ -116,8 +116,8 @@ describe.each(STEPS)('the $script step', ({ script, step, env, settings, session
     );
   });
 
-  test('assumes the deploy role for 15 minutes, allowed only its actions on the stack', () => {
-    step.createClients(settings as never);
+  test("calls CloudFormation in the stack's region as the deploy role for 15 minutes, allowed only its actions on the stack", async () => {
+    const { cloudFormation } = step.createClients(settings as never);
     const Policy = JSON.stringify({
       Version: '2012-10-17',
       Statement: [
@@ -136,10 +136,6 @@ describe.each(STEPS)('the $script step', ({ script, step, env, settings, session
         },
       ],
     ]);
-  });
-
-  test("calls CloudFormation in the stack's region with the assumed credentials", async () => {
-    const { cloudFormation } = step.createClients(settings as never);
     await expect(cloudFormation.config.region()).resolves.toBe('ap-northeast-1');
     await expect(cloudFormation.config.credentials()).resolves.toMatchObject({ accessKeyId: 'ASIATEST' });
   });
