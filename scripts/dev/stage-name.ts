@@ -25,7 +25,6 @@ export function stageNameFor(argv: readonly string[], appName: string): string {
   const { values } = parseArgs({
     args: [...argv],
     options: { pr: { type: 'string' }, branch: { type: 'string' } },
-    strict: true,
   });
   if ((values.pr === undefined) === (values.branch === undefined)) throw new Error(USAGE);
   if (values.pr !== undefined && !/^[1-9]\d{0,8}$/.test(values.pr)) {

@@ -3,9 +3,6 @@
  * CloudFormation, by their provenance tags (`infra/config/ephemeral.ts`) or, for stacks deployed
  * before the tags, by name: every stack of the stage, whatever code created it, in every status
  * CloudFormation can leave a stack in.
- *
- * The command line is in `ephemeral.ts`, the deletion in `destroy-stacks.ts`, the sweep's decisions in
- * `ephemeral-sweep.ts`.
  */
 import {
   DescribeStacksCommand,

@@ -1,9 +1,8 @@
 /**
  * What the sweep destroys, and why: the stages of closed pull requests and deleted branches,
- * integration-test stacks when no integration run is in progress or older than the longest
- * integration run, and any ephemeral stage idle
- * for longer than `preview.ttlDays` (unless its pull request has the label `keep-preview` or its
- * stacks carry an `ephemeral:keep-until` day still to come).
+ * integration-test stacks when no integration run is in progress or older than the longest one, and
+ * any ephemeral stage idle for longer than `preview.ttlDays` (unless its pull request has the label
+ * `keep-preview` or its stacks carry an `ephemeral:keep-until` day still to come).
  */
 import { execFileSync } from 'node:child_process';
 import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';

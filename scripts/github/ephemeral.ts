@@ -128,7 +128,6 @@ export async function run(argv: readonly string[], environment: Environment): Pr
       region: { type: 'string' },
       'role-arn': { type: 'string' },
     },
-    strict: true,
   });
   const [command] = positionals;
   if (command === 'plan') {

@@ -104,40 +104,33 @@ export function previewComment({ appName, stage, region, outputs }: PreviewComme
   ].join('\n');
 }
 
-function main(argv: readonly string[]): string {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      stage: { type: 'string' },
-      outputs: { type: 'string' },
-      region: { type: 'string' },
-      destroyed: { type: 'boolean' },
-      'find-in': { type: 'string' },
-    },
-    strict: true,
-  });
-  const usage =
-    'usage: preview-comment.ts --stage <name> (--outputs <file> [--region <region>] | --destroyed | --find-in <file>)';
-  const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
-  if (!values.stage) throw new Error(usage);
-  if (values['find-in']) {
-    const id = findPreviewComment(readJson(values['find-in']), values.stage);
-    return id === undefined ? '' : `${id}\n`;
-  }
-  if (values.destroyed) return destroyedComment(values.stage);
-  if (!values.outputs) throw new Error(usage);
-  const config = parseConfig(appConfig);
-  return previewComment({
-    appName: config.appName,
-    stage: values.stage,
-    region: values.region ?? config.preview.region,
-    outputs: readJson(values.outputs) as PreviewCommentInput['outputs'],
-  });
-}
-
 if (require.main === module) {
   runAsMain('preview comment', () => {
-    process.stdout.write(main(process.argv.slice(2)));
+    const { values } = parseArgs({
+      options: {
+        stage: { type: 'string' },
+        outputs: { type: 'string' },
+        region: { type: 'string' },
+        destroyed: { type: 'boolean' },
+        'find-in': { type: 'string' },
+      },
+    });
+    const usage =
+      'usage: preview-comment.ts --stage <name> (--outputs <file> [--region <region>] | --destroyed | --find-in <file>)';
+    const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+    if (!values.stage) throw new Error(usage);
+    if (values['find-in']) {
+      const id = findPreviewComment(readJson(values['find-in']), values.stage);
+      if (id !== undefined) process.stdout.write(`${id}\n`);
+    } else if (values.destroyed) {
+      process.stdout.write(destroyedComment(values.stage));
+    } else {
+      if (!values.outputs) throw new Error(usage);
+      const config = parseConfig(appConfig);
+      const outputs = readJson(values.outputs) as PreviewCommentInput['outputs'];
+      const region = values.region ?? config.preview.region;
+      process.stdout.write(previewComment({ appName: config.appName, stage: values.stage, region, outputs }));
+    }
     return Promise.resolve();
   });
 }

@@ -51,12 +51,8 @@ export function isNoChangesReason(reason: string | undefined): boolean {
   return NO_CHANGES.some((pattern) => pattern.test(reason ?? ''));
 }
 
-export function summarizeChangeSet({
-  stageName,
-  changeSet,
-  partition,
-  region,
-}: SummaryInput): ChangeSetSummary {
+export function summarizeChangeSet(input: SummaryInput): ChangeSetSummary {
+  const { stageName, changeSet, partition, region } = input;
   const changes = (changeSet.Changes ?? []).flatMap((change) =>
     change.ResourceChange ? [change.ResourceChange] : [],
   );
