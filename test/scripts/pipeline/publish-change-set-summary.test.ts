@@ -119,17 +119,13 @@ describe('runChangeSetSummary (SDK mocked)', () => {
     ]);
   });
 
-  test('follows NextToken and summarizes the changes of every page', async () => {
+  // Following NextToken is the SDK paginator's; putting the pages together is ours.
+  test('summarizes the changes of every page', async () => {
     cloudFormationMock
       .on(DescribeChangeSetCommand)
       .resolvesOnce(loadChangeSet('two-pages-1'))
       .resolvesOnce(loadChangeSet('two-pages-2'));
     const summary = await run();
-    expect(describes()[1]).toEqual({
-      StackName: 'jobs-prod-JobBase',
-      ChangeSetName: 'PipelineChange',
-      NextToken: 'AAIAAcVpY2hhbmdlU2V0c19wYWdlXzI=',
-    });
     expect(summary.counts).toEqual({ Add: 0, Modify: 5, Remove: 0 });
     expect(summary.text).toContain('NetworkFlowLogGroup4F8CEEEF (AWS::Logs::LogGroup): Modify');
   });

@@ -191,30 +191,11 @@ describe('runSmokeTest (SDK mocked)', () => {
     sqsMock.restore();
   });
 
-  test('resolves with the job id once the success notification arrives, after an empty poll', async () => {
-    sqsMock
-      .on(ReceiveMessageCommand)
-      .resolvesOnce({})
-      .resolvesOnce({ Messages: [success] });
-    await expect(run()).resolves.toBe(JOB_ID);
-    expect(sqsMock).toHaveReceivedCommandTimes(ReceiveMessageCommand, 2);
-    expect(sqsMock).toHaveReceivedCommandWith(ReceiveMessageCommand, {
-      QueueUrl: QUEUE_URL,
-      WaitTimeSeconds: 20,
-    });
-  });
-
   test('deletes its own notification and stale ones of earlier runs, and leaves newer ones of other jobs', async () => {
     // a stale notification, another job's recent one and an unparseable message beside the success
+    const sentAt = new Date(SUBMITTED_AT.getTime() - 3_600_000);
     inbox(
-      {
-        Body: envelope({
-          jobId: OTHER_JOB_ID,
-          status: 'SUCCEEDED',
-          sentAt: new Date(SUBMITTED_AT.getTime() - 3_600_000),
-        }),
-        ReceiptHandle: 'r-stale',
-      },
+      { Body: envelope({ jobId: OTHER_JOB_ID, status: 'SUCCEEDED', sentAt }), ReceiptHandle: 'r-stale' },
       { Body: envelope({ jobId: OTHER_JOB_ID, status: 'FAILED' }), ReceiptHandle: 'r-other' },
       { Body: 'not json', ReceiptHandle: 'r-garbage' },
       success,
@@ -256,19 +237,24 @@ describe('runSmokeTest (SDK mocked)', () => {
     await expect(run()).rejects.toThrow('not authorized to perform batch:SubmitJob');
   });
 
-  test('submits one probe job to the stage queue, named after the prefix and the time, and logs it', async () => {
-    inbox(success);
+  test('submits one probe job, long-polls the stage inbox until its success notification, and logs both', async () => {
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({})
+      .resolvesOnce({ Messages: [success] });
     const lines: string[] = [];
-    await run({}, ticking(), (line) => lines.push(line));
+    await expect(run({}, ticking(), (line) => lines.push(line))).resolves.toBe(JOB_ID);
+    const jobName = `smoke-dev-${SUBMITTED_AT.getTime()}`;
     expect(batchMock.commandCalls(SubmitJobCommand).map((call) => call.args[0].input)).toEqual([
-      {
-        jobName: `smoke-dev-${SUBMITTED_AT.getTime()}`,
-        jobQueue: JOB_QUEUE_ARN,
-        jobDefinition: JOB_DEFINITION_ARN,
-      },
+      { jobName, jobQueue: JOB_QUEUE_ARN, jobDefinition: JOB_DEFINITION_ARN },
     ]);
+    expect(sqsMock).toHaveReceivedCommandTimes(ReceiveMessageCommand, 2);
+    expect(sqsMock).toHaveReceivedCommandWith(ReceiveMessageCommand, {
+      QueueUrl: QUEUE_URL,
+      WaitTimeSeconds: 20,
+    });
     expect(lines).toEqual([
-      `submitted smoke-dev-${SUBMITTED_AT.getTime()} (${JOB_ID}); waiting up to 900 s for its notification`,
+      `submitted ${jobName} (${JOB_ID}); waiting up to 900 s for its notification`,
       `the success notification for job ${JOB_ID} arrived`,
     ]);
   });
