@@ -23,11 +23,8 @@ export interface EphemeralStack {
   readonly stackId: string;
   readonly stackName: string;
   readonly status: string;
-  readonly statusReason?: string;
   readonly stage: string;
   readonly kind: EphemeralKind;
-  /** From the tag; undefined for a stack found by its name alone. */
-  readonly repository?: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly createdAt: Date;
   readonly lastChangedAt: Date;
@@ -100,9 +97,7 @@ export async function findEphemeralStacks(
       stackId: summary.StackId,
       stackName: summary.StackName,
       status: stack.StackStatus ?? summary.StackStatus ?? 'UNKNOWN',
-      statusReason: stack.StackStatusReason,
       ...stage,
-      repository,
       tags,
       createdAt,
       lastChangedAt: stack.LastUpdatedTime ?? createdAt,

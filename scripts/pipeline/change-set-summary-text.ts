@@ -40,11 +40,6 @@ export interface ChangeSetSummary {
   readonly subject: string;
   readonly text: string;
   readonly url: string;
-  readonly noChanges: boolean;
-  /** Changes per action; Add, Modify and Remove always present. */
-  readonly counts: Readonly<Record<string, number>>;
-  /** The stateful resources replaced or removed, e.g. "NotificationTopic (AWS::SNS::Topic) replaced". */
-  readonly stateful: readonly string[];
 }
 
 export function isNoChangesReason(reason: string | undefined): boolean {
@@ -79,9 +74,6 @@ export function summarizeChangeSet(input: SummaryInput): ChangeSetSummary {
     subject: subjectOf(stageName, stackName, counts, noChanges, stateful.length > 0),
     text: textOf({ stageName, stackName, changeSet, classified, overview, url }),
     url,
-    noChanges,
-    counts,
-    stateful,
   };
 }
 

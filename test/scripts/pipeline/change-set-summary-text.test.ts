@@ -94,8 +94,8 @@ describe('summarizeChangeSet on the recorded change sets', () => {
   test.each<ChangeSetFixture>(['routine-update', 'two-pages-2'])(
     '%s (a stateful resource modified in place at most) warns of nothing stateful',
     (fixture) => {
-      const summary = summarizeFixture(fixture);
-      expect([summary.stateful, summary.text.includes('WARNING')]).toEqual([[], false]);
+      const { headline, text } = summarizeFixture(fixture);
+      expect([headline.includes('STATEFUL'), text.includes('WARNING')]).toEqual([false, false]);
     },
   );
 
@@ -123,9 +123,9 @@ describe('summarizeChangeSet on the recorded change sets', () => {
   );
 
   test("a change set without changes says so, with CloudFormation's reason", () => {
-    const summary = summarizeFixture('no-changes');
-    expect(summary.noChanges).toBe(true);
-    expect(summary.text).toContain("CloudFormation: The submitted information didn't contain changes.");
+    expect(summarizeFixture('no-changes').text).toContain(
+      "CloudFormation: The submitted information didn't contain changes.",
+    );
   });
 
   test("the link opens the change set in the console of the stack's region", () => {
@@ -183,7 +183,6 @@ test('imports and dynamic changes are counted beside adds, modifies and removes'
       { Action: 'Dynamic', LogicalResourceId: 'Nested', ResourceType: 'AWS::CloudFormation::Stack' },
     ]),
   );
-  expect(summary.counts).toEqual({ Add: 0, Modify: 0, Remove: 0, Import: 1, Dynamic: 1 });
   expect(summary.headline).toBe(
     'prod (jobs-prod-JobBase): 0 to add, 0 to modify, 0 to remove, 1 to import, 1 dynamic',
   );
