@@ -1,11 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CloudFormationClient,
-  DescribeChangeSetCommand,
-  type ResourceChange,
-} from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -198,18 +194,14 @@ describe('runChangeSetSummary (SDK mocked)', () => {
   });
 
   test('a summary too large for SNS is cut to fit, with a note', async () => {
-    // 2,500 replaced queues with 255-character logical ids
-    const changes = Array.from({ length: 2_500 }, (_, index): ResourceChange => ({
-      Action: 'Modify',
-      LogicalResourceId: `Queue${String(index).padStart(4, '0')}`.padEnd(255, 'x'),
-      ResourceType: 'AWS::SQS::Queue',
-      Replacement: 'True',
-      Details: [{ Target: { Attribute: 'Properties', Name: 'QueueName', RequiresRecreation: 'Always' } }],
-    }));
-    cloudFormationMock.on(DescribeChangeSetCommand).resolves({
-      ...loadChangeSet('routine-update'),
-      Changes: changes.map((change) => ({ Type: 'Resource', ResourceChange: change })),
+    // 2,500 added queues with 255-character logical ids
+    const Changes = Array.from({ length: 2_500 }, (_, index) => {
+      const LogicalResourceId = `Queue${index}`.padEnd(255, 'x');
+      return {
+        ResourceChange: { Action: 'Add' as const, LogicalResourceId, ResourceType: 'AWS::SQS::Queue' },
+      };
     });
+    cloudFormationMock.on(DescribeChangeSetCommand).resolves({ ...loadChangeSet('routine-update'), Changes });
     const summary = await run();
     const message = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
     expect(Buffer.byteLength(summary.text)).toBeGreaterThan(MESSAGE_LIMIT_BYTES);
