@@ -1,38 +1,17 @@
-import {
-  failureLine,
-  requireVariables,
-  roleSessionName,
-  runAsMain,
-  throwProblems,
-} from '../../scripts/script-support';
+import { failureLine, requireVariables, roleSessionName, runAsMain } from '../../scripts/script-support';
 
 const CONTEXT = { script: 'protect stack', source: 'the pipeline step sets them' };
 
-describe('requireVariables', () => {
-  test('returns the values of the named variables', () => {
-    const env = { STACK_NAME: 'jobs-prod-JobBase', STACK_REGION: 'ap-northeast-1', OTHER: 'x' };
-    expect(requireVariables(env, ['STACK_NAME', 'STACK_REGION'], CONTEXT)).toEqual({
-      STACK_NAME: 'jobs-prod-JobBase',
-      STACK_REGION: 'ap-northeast-1',
-    });
-  });
-
-  test('fails naming every missing or empty variable at once, in order', () => {
-    const env = { STACK_NAME: 'jobs-prod-JobBase', STACK_ACCOUNT: '' };
-    expect(() =>
-      requireVariables(env, ['STACK_NAME', 'STACK_ACCOUNT', 'STACK_REGION', 'DEPLOY_ROLE_ARN'], CONTEXT),
-    ).toThrow(
-      new Error(
-        'protect stack: set STACK_ACCOUNT, STACK_REGION, DEPLOY_ROLE_ARN (the pipeline step sets them)',
-      ),
-    );
-  });
-});
-
-test('throwProblems: nothing without problems, else one error with every problem', () => {
-  expect(() => throwProblems('protect stack', [])).not.toThrow();
-  expect(() => throwProblems('protect stack', ['first', 'second'])).toThrow(
-    new Error('protect stack: first; second'),
+// What requireVariables and throwProblems return is in every step's readSettings test; the order and
+// the wording of the error that names what is missing is here.
+test('requireVariables fails naming every missing or empty variable at once, in order', () => {
+  const env = { STACK_NAME: 'jobs-prod-JobBase', STACK_ACCOUNT: '' };
+  expect(() =>
+    requireVariables(env, ['STACK_NAME', 'STACK_ACCOUNT', 'STACK_REGION', 'DEPLOY_ROLE_ARN'], CONTEXT),
+  ).toThrow(
+    new Error(
+      'protect stack: set STACK_ACCOUNT, STACK_REGION, DEPLOY_ROLE_ARN (the pipeline step sets them)',
+    ),
   );
 });
 
