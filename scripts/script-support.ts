@@ -1,25 +1,13 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 
-/**
- * What every pipeline script does the same way: read its environment once, report every problem
- * with it at once, and end with a one-line reason when it fails (CodeBuild shows the last line).
- */
+// What every script does the same way: read its environment once, report every problem with it at
+// once, and end with a one-line reason when it fails (CodeBuild shows the last line).
 
-export interface ScriptContext {
-  /** How the script names itself at the start of every error, e.g. "smoke test". */
-  readonly script: string;
-  /** Who sets the variables, for the error that names the missing ones. */
-  readonly source: string;
-}
-
-/**
- * The values of the variables `names`; one error naming every one that is missing or empty when
- * any is.
- */
+/** The variables' values; one error naming every one that is missing or empty, and who sets them. */
 export function requireVariables<const Name extends string>(
   env: NodeJS.ProcessEnv,
   names: readonly Name[],
-  context: ScriptContext,
+  context: { readonly script: string; readonly source: string },
 ): Record<Name, string> {
   const missing = names.filter((name) => !env[name]);
   if (missing.length > 0) {
@@ -28,12 +16,10 @@ export function requireVariables<const Name extends string>(
   return Object.fromEntries(names.map((name) => [name, env[name]])) as Record<Name, string>;
 }
 
-/** Throws one error listing every problem, when there is any. */
 export function throwProblems(script: string, problems: readonly string[]): void {
   if (problems.length > 0) throw new Error(`${script}: ${problems.join('; ')}`);
 }
 
-/** The error's message on one line, starting with the script's name. */
 export function failureLine(script: string, error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).replace(/\s*[\r\n]+\s*/g, ' ');
   return message.startsWith(`${script}:`) ? message : `${script}: ${message}`;
@@ -52,18 +38,13 @@ export function runAsMain(script: string, body: () => Promise<unknown>): void {
   }
 }
 
-/** The characters and length STS accepts in a RoleSessionName. */
-const SESSION_NAME_LIMIT = 64;
-const SESSION_NAME_INVALID = /[^\w+=,.@-]/g;
-
 /** A RoleSessionName STS accepts: invalid characters become '-', cut to 64 characters. */
 export function roleSessionName(name: string): string {
-  return name.replace(SESSION_NAME_INVALID, '-').slice(0, SESSION_NAME_LIMIT);
+  return name.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
 
 export interface AssumeRoleProps {
   readonly roleArn: string;
-  /** Made one STS accepts (`roleSessionName`). */
   readonly sessionName: string;
   /** The region of the STS endpoint. */
   readonly region: string;
@@ -73,10 +54,7 @@ export interface AssumeRoleProps {
   readonly durationSeconds?: number;
 }
 
-/**
- * Credentials of a session of the role, which the script's own credentials assume; the provider
- * renews the session when it expires.
- */
+/** Credentials of a session of the role, assumed with the script's own; the provider renews it. */
 export function assumeRole(props: AssumeRoleProps): ReturnType<typeof fromTemporaryCredentials> {
   return fromTemporaryCredentials({
     params: {

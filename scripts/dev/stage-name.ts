@@ -21,12 +21,10 @@ import { runAsMain } from '../script-support';
 
 const USAGE = 'usage: stage-name.ts --pr <number> | --branch <name>';
 
-/** The stage name for the arguments, or an error that says why there is none. */
 export function stageNameFor(argv: readonly string[], appName: string): string {
   const { values } = parseArgs({
     args: [...argv],
     options: { pr: { type: 'string' }, branch: { type: 'string' } },
-    strict: true,
   });
   if ((values.pr === undefined) === (values.branch === undefined)) throw new Error(USAGE);
   if (values.pr !== undefined && !/^[1-9]\d{0,8}$/.test(values.pr)) {

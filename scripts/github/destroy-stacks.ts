@@ -28,10 +28,10 @@ async function importersOf(cfn: CloudFormationClient, exportName: string): Promi
   return names;
 }
 
-export interface DestroyOptions {
+interface DestroyOptions {
   /** Retry a DELETE_FAILED stack once more with its failed resources retained (DeleteStack RetainResources). */
   readonly retainFailedResources?: boolean;
-  /** How long to wait for one stack to settle or delete. @default 45 minutes */
+  /** How long to wait for one stack to settle or delete. @default 45 */
   readonly timeoutMinutes?: number;
   /** @default 15 */
   readonly pollSeconds?: number;
@@ -124,7 +124,12 @@ async function deleteOne(
   }
   // RetainResources as documented: only for a stack in DELETE_FAILED, naming the resources that failed.
   if (state.status === 'DELETE_FAILED' && options.retainFailedResources) {
-    const resources = await failedResources(cfn, stack.stackId);
+    const { StackResources } = await cfn.send(
+      new DescribeStackResourcesCommand({ StackName: stack.stackId }),
+    );
+    const resources = (StackResources ?? []).flatMap((r) =>
+      r.ResourceStatus === 'DELETE_FAILED' && r.LogicalResourceId ? [r.LogicalResourceId] : [],
+    );
     log(`${stack.stackName}: deleting with ${resources.join(', ')} retained`);
     await cfn.send(new DeleteStackCommand({ StackName: stack.stackId, RetainResources: resources }));
     state = await wait(waitUntilStackDeleteComplete);
@@ -137,13 +142,6 @@ async function deleteOne(
     log(`${stack.stackName}: not deleted, ${state.status}: ${state.reason ?? ''}`);
     report.failed.push({ stackName: stack.stackName, status: state.status, reason: state.reason ?? '' });
   }
-}
-
-async function failedResources(cfn: CloudFormationClient, stackId: string): Promise<string[]> {
-  const { StackResources } = await cfn.send(new DescribeStackResourcesCommand({ StackName: stackId }));
-  return (StackResources ?? [])
-    .filter((r) => r.ResourceStatus === 'DELETE_FAILED' && r.LogicalResourceId)
-    .map((r) => r.LogicalResourceId!);
 }
 
 type Waiter = typeof waitUntilStackDeleteComplete;
@@ -163,7 +161,6 @@ const SETTLE_WAITERS: ReadonlyArray<readonly [RegExp, Waiter]> = [
   [/^IMPORT_IN_PROGRESS$/, waitUntilStackImportComplete],
 ];
 
-/** The stack's status, by id, so that a deleted stack reads DELETE_COMPLETE. */
 async function stateOf(cfn: CloudFormationClient, stackId: string): Promise<StackState> {
   const stack = await describeStack(cfn, stackId);
   return { status: stack?.StackStatus ?? 'DELETE_COMPLETE', reason: stack?.StackStatusReason };

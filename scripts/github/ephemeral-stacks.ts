@@ -3,9 +3,6 @@
  * CloudFormation, by their provenance tags (`infra/config/ephemeral.ts`) or, for stacks deployed
  * before the tags, by name: every stack of the stage, whatever code created it, in every status
  * CloudFormation can leave a stack in.
- *
- * The command line is in `ephemeral.ts`, the deletion in `destroy-stacks.ts`, the sweep's decisions in
- * `ephemeral-sweep.ts`.
  */
 import {
   DescribeStacksCommand,
@@ -22,41 +19,24 @@ import {
   type EphemeralKind,
 } from '../../infra/config/ephemeral';
 
-/** One stack of an ephemeral stage, as CloudFormation describes it. */
 export interface EphemeralStack {
   readonly stackId: string;
   readonly stackName: string;
   readonly status: string;
-  readonly statusReason?: string;
   readonly stage: string;
   readonly kind: EphemeralKind;
-  /** From the tag; undefined for a stack found by its name alone. */
-  readonly repository?: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly createdAt: Date;
-  /** The last update, or the creation when there was none. */
   readonly lastChangedAt: Date;
-  /** The names of the values the stack exports, which other stacks may import. */
   readonly exports: readonly string[];
 }
 
-export interface FindOptions {
+interface FindOptions {
   readonly appName: string;
   /** `owner/name`: stacks tagged with another repository belong to someone else and are left alone. */
   readonly repository: string;
   /** The app name of the integration-test scenario's stacks (`<integAppName>-integ-*`). */
   readonly integAppName: string;
-}
-
-/**
- * Every stack of CloudFormation's list in any status but DELETE_COMPLETE: ListStacks with no
- * status filter returns them all (REVIEW_IN_PROGRESS, IMPORT_*, DELETE_FAILED included).
- */
-async function listLiveStacks(cfn: CloudFormationClient): Promise<StackSummary[]> {
-  const summaries: StackSummary[] = [];
-  for await (const page of paginateListStacks({ client: cfn }, {}))
-    summaries.push(...(page.StackSummaries ?? []));
-  return summaries.filter((s) => s.StackStatus !== 'DELETE_COMPLETE');
 }
 
 /** The stack, or undefined when CloudFormation no longer knows it. */
@@ -68,10 +48,6 @@ export async function describeStack(cfn: CloudFormationClient, stackId: string):
     if (error instanceof Error && /does not exist/.test(error.message)) return undefined;
     throw error;
   }
-}
-
-function tagsOf(stack: Stack): Record<string, string> {
-  return Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
 /**
@@ -97,17 +73,20 @@ export function stageOfStack(
   return undefined;
 }
 
-/** Every stack of an ephemeral stage of this repository, in any status but DELETE_COMPLETE. */
 export async function findEphemeralStacks(
   cfn: CloudFormationClient,
   options: FindOptions,
 ): Promise<EphemeralStack[]> {
+  // ListStacks with no status filter lists every status (REVIEW_IN_PROGRESS, IMPORT_*, DELETE_FAILED).
+  const summaries: StackSummary[] = [];
+  for await (const page of paginateListStacks({ client: cfn }, {}))
+    summaries.push(...(page.StackSummaries ?? []));
   const found: EphemeralStack[] = [];
-  for (const summary of await listLiveStacks(cfn)) {
-    if (!summary.StackId || !summary.StackName) continue;
+  for (const summary of summaries) {
+    if (!summary.StackId || !summary.StackName || summary.StackStatus === 'DELETE_COMPLETE') continue;
     const stack = await describeStack(cfn, summary.StackId);
     if (!stack || stack.StackStatus === 'DELETE_COMPLETE') continue;
-    const tags = tagsOf(stack);
+    const tags = Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
     const owner = tags[EPHEMERAL_TAGS.repository];
     const repository = owner === undefined ? undefined : decodeTagValue(owner);
     if (repository !== undefined && repository !== options.repository) continue;
@@ -118,9 +97,7 @@ export async function findEphemeralStacks(
       stackId: summary.StackId,
       stackName: summary.StackName,
       status: stack.StackStatus ?? summary.StackStatus ?? 'UNKNOWN',
-      statusReason: stack.StackStatusReason,
       ...stage,
-      repository,
       tags,
       createdAt,
       lastChangedAt: stack.LastUpdatedTime ?? createdAt,

@@ -1,9 +1,8 @@
 /**
  * What the sweep destroys, and why: the stages of closed pull requests and deleted branches,
- * integration-test stacks when no integration run is in progress or older than the longest
- * integration run, and any ephemeral stage idle
- * for longer than `preview.ttlDays` (unless its pull request has the label `keep-preview` or its
- * stacks carry an `ephemeral:keep-until` day still to come).
+ * integration-test stacks when no integration run is in progress or older than the longest one, and
+ * any ephemeral stage idle for longer than `preview.ttlDays` (unless its pull request has the label
+ * `keep-preview` or its stacks carry an `ephemeral:keep-until` day still to come).
  */
 import { execFileSync } from 'node:child_process';
 import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
@@ -30,9 +29,7 @@ export interface PullRequestFacts {
 /** What the sweep asks GitHub; `ghFacts` asks through the gh CLI, tests give their own. */
 export interface GitHubFacts {
   pullRequest(number: number): Promise<PullRequestFacts>;
-  /** Every branch of the repository. */
   branches(): Promise<string[]>;
-  /** When the branch's head commit was made. */
   branchHeadDate(branch: string): Promise<Date | undefined>;
   /** Whether a run of integ.yml has not completed yet. */
   integRunActive(): Promise<boolean>;
@@ -44,12 +41,12 @@ export interface StageStacks {
   readonly stacks: readonly EphemeralStack[];
 }
 
-export interface SweepSettings {
+interface SweepSettings {
   readonly ttlDays: number;
   readonly now: Date;
 }
 
-export interface Decision {
+interface Decision {
   readonly stage: string;
   readonly destroy: boolean;
   readonly reason: string;
@@ -67,24 +64,6 @@ const day = (date: Date): string => date.toISOString().slice(0, 10);
 const latest = (dates: ReadonlyArray<Date | undefined>): Date =>
   new Date(Math.max(...dates.map((d) => d?.getTime() ?? 0)));
 
-/** Whether a stage has been idle past the TTL, and why not when it has not. */
-function idle(stage: StageStacks, activity: Date | undefined, settings: SweepSettings): Decision {
-  const keepUntil = stage.stacks.map((s) => s.tags[EPHEMERAL_TAGS.keepUntil]).find((v) => v !== undefined);
-  if (keepUntil && keepUntil >= day(settings.now)) {
-    return {
-      stage: stage.stage,
-      destroy: false,
-      reason: `kept until ${keepUntil} (tag ${EPHEMERAL_TAGS.keepUntil})`,
-    };
-  }
-  const last = latest([activity, ...stage.stacks.map((s) => s.lastChangedAt)]);
-  const idleDays = (settings.now.getTime() - last.getTime()) / 86_400_000;
-  return idleDays > settings.ttlDays
-    ? { stage: stage.stage, destroy: true, reason: `idle since ${day(last)}, over ${settings.ttlDays} days` }
-    : { stage: stage.stage, destroy: false, reason: `active on ${day(last)}` };
-}
-
-/** What GitHub says about one stage, as `decideWith` needs it. */
 export interface StageFacts {
   readonly pullRequest?: PullRequestFacts;
   /** The branch whose stage it is, or undefined when no branch of the repository names it. */
@@ -93,7 +72,41 @@ export interface StageFacts {
   readonly integRunActive?: boolean;
 }
 
-export async function gatherFacts(stage: StageStacks, github: GitHubFacts): Promise<StageFacts> {
+/** The sweep's decision for one stage, from what GitHub says about it. */
+export function decideWith(stage: StageStacks, facts: StageFacts, settings: SweepSettings): Decision {
+  const decision = (destroy: boolean, reason: string): Decision => ({ stage: stage.stage, destroy, reason });
+  /** Whether the stage has been idle past the TTL, and why not when it has not. */
+  const idle = (activity: Date | undefined): Decision => {
+    const keepUntil = stage.stacks.map((s) => s.tags[EPHEMERAL_TAGS.keepUntil]).find((v) => v !== undefined);
+    if (keepUntil && keepUntil >= day(settings.now)) {
+      return decision(false, `kept until ${keepUntil} (tag ${EPHEMERAL_TAGS.keepUntil})`);
+    }
+    const last = latest([activity, ...stage.stacks.map((s) => s.lastChangedAt)]);
+    return (settings.now.getTime() - last.getTime()) / 86_400_000 > settings.ttlDays
+      ? decision(true, `idle since ${day(last)}, over ${settings.ttlDays} days`)
+      : decision(false, `active on ${day(last)}`);
+  };
+  if (stage.kind === 'integ') {
+    const newest = latest(stage.stacks.map((s) => s.createdAt));
+    const minutes = Math.round((settings.now.getTime() - newest.getTime()) / 60_000);
+    if (!facts.integRunActive) return decision(true, 'no integration run is in progress');
+    return minutes > INTEG_MAX_MINUTES
+      ? decision(true, `created ${minutes} minutes ago, longer than any integration run`)
+      : decision(false, `created ${minutes} minutes ago: a run may still hold it`);
+  }
+  if (stage.kind === 'pr') {
+    const number = stage.stage.slice('pr-'.length);
+    const pr = facts.pullRequest ?? { state: 'MISSING', labels: [] };
+    if (pr.state !== 'OPEN') return decision(true, `pull request #${number} is ${pr.state.toLowerCase()}`);
+    if (pr.labels.includes(KEEP_LABEL))
+      return decision(false, `pull request #${number} is labelled ${KEEP_LABEL}`);
+    return idle(pr.updatedAt);
+  }
+  if (facts.branch === undefined) return decision(true, 'its branch is deleted');
+  return idle(facts.branchHeadDate);
+}
+
+async function gatherFacts(stage: StageStacks, github: GitHubFacts): Promise<StageFacts> {
   if (stage.kind === 'integ') return { integRunActive: await github.integRunActive() };
   if (stage.kind === 'pr')
     return { pullRequest: await github.pullRequest(Number(stage.stage.slice('pr-'.length))) };
@@ -101,38 +114,6 @@ export async function gatherFacts(stage: StageStacks, github: GitHubFacts): Prom
   return { branch, branchHeadDate: branch === undefined ? undefined : await github.branchHeadDate(branch) };
 }
 
-/** The sweep's decision for one stage, from what GitHub says about it. */
-export function decideWith(stage: StageStacks, facts: StageFacts, settings: SweepSettings): Decision {
-  const { stage: name } = stage;
-  if (stage.kind === 'integ') {
-    const newest = latest(stage.stacks.map((s) => s.createdAt));
-    const minutes = Math.round((settings.now.getTime() - newest.getTime()) / 60_000);
-    if (!facts.integRunActive)
-      return { stage: name, destroy: true, reason: 'no integration run is in progress' };
-    return minutes > INTEG_MAX_MINUTES
-      ? {
-          stage: name,
-          destroy: true,
-          reason: `created ${minutes} minutes ago, longer than any integration run`,
-        }
-      : { stage: name, destroy: false, reason: `created ${minutes} minutes ago: a run may still hold it` };
-  }
-  if (stage.kind === 'pr') {
-    const number = Number(name.slice('pr-'.length));
-    const pr = facts.pullRequest ?? { state: 'MISSING', labels: [] };
-    if (pr.state !== 'OPEN') {
-      return { stage: name, destroy: true, reason: `pull request #${number} is ${pr.state.toLowerCase()}` };
-    }
-    if (pr.labels.includes(KEEP_LABEL)) {
-      return { stage: name, destroy: false, reason: `pull request #${number} is labelled ${KEEP_LABEL}` };
-    }
-    return idle(stage, pr.updatedAt, settings);
-  }
-  if (facts.branch === undefined) return { stage: name, destroy: true, reason: 'its branch is deleted' };
-  return idle(stage, facts.branchHeadDate, settings);
-}
-
-/** The sweep's decision for one stage, asking GitHub. */
 export async function decide(
   stage: StageStacks,
   github: GitHubFacts,
@@ -141,7 +122,6 @@ export async function decide(
   return decideWith(stage, await gatherFacts(stage, github), settings);
 }
 
-/** The decisions for every stage, in stage order. */
 export async function planSweep(
   stacks: readonly EphemeralStack[],
   github: GitHubFacts,
@@ -173,13 +153,8 @@ export function ghFacts(repository: string): GitHubFacts {
       });
     },
     branches() {
-      branches ??= execFileSync(
-        'gh',
-        ['api', '--paginate', `repos/${repository}/branches`, '--jq', '.[].name'],
-        {
-          encoding: 'utf8',
-        },
-      )
+      const args = ['api', '--paginate', `repos/${repository}/branches`, '--jq', '.[].name'];
+      branches ??= execFileSync('gh', args, { encoding: 'utf8' })
         .split('\n')
         .filter((line) => line !== '');
       return Promise.resolve(branches);

@@ -48,29 +48,26 @@ export interface Environment {
   readonly summary: (markdown: string) => void;
 }
 
-function findOptions(config: AppConfig) {
-  return {
-    appName: config.appName,
-    repository: `${config.github.owner}/${config.github.repository}`,
+/** Every ephemeral stack of this repository, or of one of its stages. */
+async function stacksOf(environment: Environment, stage?: string): Promise<EphemeralStack[]> {
+  const { appName, github } = environment.config;
+  const repository = `${github.owner}/${github.repository}`;
+  const all = await findEphemeralStacks(environment.cfn, {
+    appName,
+    repository,
     integAppName: INTEG_APP_NAME,
-  };
+  });
+  return all.filter((s) => stage === undefined || s.stage === stage);
 }
 
-async function stacksOf(environment: Environment, stage: string): Promise<EphemeralStack[]> {
-  const all = await findEphemeralStacks(environment.cfn, findOptions(environment.config));
-  return all.filter((s) => s.stage === stage);
-}
+const sweepSettings = ({ config, now }: Environment) => ({ ttlDays: config.preview.ttlDays, now });
 
 /**
  * The provenance a deploy tags the stage with: the run and time of the stage's first deploy (kept
  * from its stacks' tags, so later deploys leave the tags as they are) and the exact branch. Refuses a
  * branch whose stage already belongs to another branch.
  */
-export async function provenanceLines(
-  environment: Environment,
-  stage: string,
-  branch?: string,
-): Promise<string[]> {
+async function provenanceLines(environment: Environment, stage: string, branch?: string): Promise<string[]> {
   const { env, now } = environment;
   const existing = (await stacksOf(environment, stage)).find((s) => s.tags[EPHEMERAL_TAGS.stage] === stage);
   const tagged = existing?.tags ?? {};
@@ -96,10 +93,10 @@ export async function provenanceLines(
 }
 
 /** Destroys every stack of the stage (only when the sweep would, with `recheck`); false if any stays. */
-export async function destroyStage(
+async function destroyStage(
   environment: Environment,
   stage: string,
-  options: { recheck?: boolean; retainFailedResources?: boolean } = {},
+  options: { recheck?: boolean; retainFailedResources?: boolean },
 ): Promise<boolean> {
   const stacks = await stacksOf(environment, stage);
   const [group] = groupByStage(stacks);
@@ -108,31 +105,15 @@ export async function destroyStage(
     return true;
   }
   if (options.recheck) {
-    const decision = await decide(group, environment.github, {
-      ttlDays: environment.config.preview.ttlDays,
-      now: environment.now,
-    });
+    const decision = await decide(group, environment.github, sweepSettings(environment));
     if (!decision.destroy) {
       environment.summary(summaryMarkdown(`Stage \`${stage}\`: kept`, [decision]));
       return true;
     }
   }
-  const report = await destroyStacks(environment.cfn, stacks, {
-    retainFailedResources: options.retainFailedResources,
-  });
+  const report = await destroyStacks(environment.cfn, stacks, options);
   environment.summary(summaryMarkdown(`Stage \`${stage}\``, [], report));
   return report.failed.length === 0;
-}
-
-/** The sweep's plan: the stages to destroy, as a JSON array, with every decision in the summary. */
-export async function planLines(environment: Environment): Promise<string> {
-  const stacks = await findEphemeralStacks(environment.cfn, findOptions(environment.config));
-  const decisions = await planSweep(stacks, environment.github, {
-    ttlDays: environment.config.preview.ttlDays,
-    now: environment.now,
-  });
-  environment.summary(summaryMarkdown('Sweep: ephemeral stages found', decisions));
-  return JSON.stringify(decisions.filter((d) => d.destroy).map((d) => d.stage));
 }
 
 export async function run(argv: readonly string[], environment: Environment): Promise<boolean> {
@@ -147,11 +128,14 @@ export async function run(argv: readonly string[], environment: Environment): Pr
       region: { type: 'string' },
       'role-arn': { type: 'string' },
     },
-    strict: true,
   });
   const [command] = positionals;
   if (command === 'plan') {
-    environment.out(await planLines(environment));
+    // The stages to destroy, as a JSON array for the sweep's matrix, with every decision in the summary.
+    const stacks = await stacksOf(environment);
+    const decisions = await planSweep(stacks, environment.github, sweepSettings(environment));
+    environment.summary(summaryMarkdown('Sweep: ephemeral stages found', decisions));
+    environment.out(JSON.stringify(decisions.filter((d) => d.destroy).map((d) => d.stage)));
     return true;
   }
   if (!values.stage || (command !== 'provenance' && command !== 'destroy')) throw new Error(USAGE);
@@ -165,13 +149,6 @@ export async function run(argv: readonly string[], environment: Environment): Pr
   });
 }
 
-function cloudFormation(region: string, roleArn: string | undefined): CloudFormationClient {
-  // A chained session lasts at most an hour; the provider renews it while the job's own session lasts.
-  const sessionName = `ephemeral-${process.env.GITHUB_RUN_ID ?? 'local'}`;
-  const credentials = roleArn ? assumeRole({ roleArn, sessionName, region }) : undefined;
-  return new CloudFormationClient({ region, credentials });
-}
-
 if (require.main === module) {
   runAsMain(SCRIPT, async () => {
     const config = parseConfig(appConfig);
@@ -179,9 +156,12 @@ if (require.main === module) {
     const { values } = parseArgs({ args: argv, allowPositionals: true, strict: false });
     const region = typeof values.region === 'string' ? values.region : config.preview.region;
     const roleArn = typeof values['role-arn'] === 'string' ? values['role-arn'] : undefined;
+    // A chained session lasts at most an hour; the provider renews it while the job's own session lasts.
+    const sessionName = `ephemeral-${process.env.GITHUB_RUN_ID ?? 'local'}`;
+    const credentials = roleArn ? assumeRole({ roleArn, sessionName, region }) : undefined;
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;
     const ok = await run(argv, {
-      cfn: cloudFormation(region, roleArn),
+      cfn: new CloudFormationClient({ region, credentials }),
       github: ghFacts(process.env.GITHUB_REPOSITORY ?? `${config.github.owner}/${config.github.repository}`),
       config,
       env: process.env,

@@ -1,7 +1,7 @@
 /** GitHub's REST API through the gh CLI, which authenticates with GH_TOKEN. */
 import { execFileSync } from 'node:child_process';
 
-/** The answer at `path`, parsed; undefined when GitHub answers 404. */
+/** Undefined when GitHub answers 404. */
 export function ghApi<T>(path: string): T | undefined {
   try {
     return JSON.parse(execFileSync('gh', ['api', path], { encoding: 'utf8' })) as T;

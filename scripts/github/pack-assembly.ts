@@ -24,7 +24,6 @@ interface Manifest {
   readonly artifacts?: Record<string, { readonly type?: string } | undefined>;
 }
 
-/** Packs `assemblyDir` into `outFile`; returns the number of files packed. */
 export function packAssembly(assemblyDir: string, outFile: string): number {
   const manifestPath = path.join(assemblyDir, 'manifest.json');
   if (!existsSync(manifestPath)) {
@@ -49,7 +48,7 @@ export function packAssembly(assemblyDir: string, outFile: string): number {
   return files.length;
 }
 
-/** Every file below `dir`, as a POSIX path relative to it, in a stable order. */
+/** As POSIX paths relative to `dir`, in a stable order. */
 function filesUnder(dir: string, prefix = ''): string[] {
   return readdirSync(path.join(dir, prefix))
     .sort()

@@ -30,7 +30,7 @@ export const FEATURED_OUTPUTS: readonly JobBaseOutputName[] = [
   'DeadLetterQueueUrl',
 ];
 
-export interface PreviewCommentInput {
+interface PreviewCommentInput {
   readonly appName: string;
   readonly stage: string;
   readonly region: string;
@@ -38,10 +38,7 @@ export interface PreviewCommentInput {
   readonly outputs: Record<string, Record<string, string> | undefined>;
 }
 
-/** The hidden line that marks the comment of one preview. */
-export function previewMarker(stage: string): string {
-  return `<!-- preview:${stage} -->`;
-}
+const previewMarker = (stage: string): string => `<!-- preview:${stage} -->`;
 
 /** The login of the token the workflows comment with. */
 export const COMMENT_AUTHOR = 'github-actions[bot]';
@@ -66,7 +63,6 @@ export function findPreviewComment(comments: unknown, stage: string): number | u
     .at(-1);
 }
 
-/** The comment once the preview is destroyed. */
 export function destroyedComment(stage: string): string {
   return `${previewMarker(stage)}\n### Preview \`${stage}\` was destroyed\n\nEvery stack of the stage is deleted.\n`;
 }
@@ -86,11 +82,14 @@ export function previewComment({ appName, stage, region, outputs }: PreviewComme
       .sort(),
   ];
   const queue = stack.JobQueueName ?? '<JobQueueName>';
+  const lifetime = stage.startsWith(PULL_REQUEST_PREFIX)
+    ? 'It is destroyed when the pull request closes.'
+    : 'It is destroyed when the branch is deleted, or after a week without a push.';
   return [
     previewMarker(stage),
     `### Preview \`${stage}\` is deployed`,
     '',
-    `Stack \`${stackName}\` in ${region}. ${lifetime(stage)}`,
+    `Stack \`${stackName}\` in ${region}. ${lifetime}`,
     '',
     '| Output | Value |',
     '| --- | --- |',
@@ -105,47 +104,33 @@ export function previewComment({ appName, stage, region, outputs }: PreviewComme
   ].join('\n');
 }
 
-function lifetime(stage: string): string {
-  return stage.startsWith(PULL_REQUEST_PREFIX)
-    ? 'It is destroyed when the pull request closes.'
-    : 'It is destroyed when the branch is deleted, or after a week without a push.';
-}
-
-/** What the command line asks for: the comment's id, the destroyed comment, or the deployed one. */
-function main(argv: readonly string[]): string {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      stage: { type: 'string' },
-      outputs: { type: 'string' },
-      region: { type: 'string' },
-      destroyed: { type: 'boolean' },
-      'find-in': { type: 'string' },
-    },
-    strict: true,
-  });
-  const usage =
-    'usage: preview-comment.ts --stage <name> (--outputs <file> [--region <region>] | --destroyed | --find-in <file>)';
-  const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
-  if (!values.stage) throw new Error(usage);
-  if (values['find-in']) {
-    const id = findPreviewComment(readJson(values['find-in']), values.stage);
-    return id === undefined ? '' : `${id}\n`;
-  }
-  if (values.destroyed) return destroyedComment(values.stage);
-  if (!values.outputs) throw new Error(usage);
-  const config = parseConfig(appConfig);
-  return previewComment({
-    appName: config.appName,
-    stage: values.stage,
-    region: values.region ?? config.preview.region,
-    outputs: readJson(values.outputs) as PreviewCommentInput['outputs'],
-  });
-}
-
 if (require.main === module) {
   runAsMain('preview comment', () => {
-    process.stdout.write(main(process.argv.slice(2)));
+    const { values } = parseArgs({
+      options: {
+        stage: { type: 'string' },
+        outputs: { type: 'string' },
+        region: { type: 'string' },
+        destroyed: { type: 'boolean' },
+        'find-in': { type: 'string' },
+      },
+    });
+    const usage =
+      'usage: preview-comment.ts --stage <name> (--outputs <file> [--region <region>] | --destroyed | --find-in <file>)';
+    const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+    if (!values.stage) throw new Error(usage);
+    if (values['find-in']) {
+      const id = findPreviewComment(readJson(values['find-in']), values.stage);
+      if (id !== undefined) process.stdout.write(`${id}\n`);
+    } else if (values.destroyed) {
+      process.stdout.write(destroyedComment(values.stage));
+    } else {
+      if (!values.outputs) throw new Error(usage);
+      const config = parseConfig(appConfig);
+      const outputs = readJson(values.outputs) as PreviewCommentInput['outputs'];
+      const region = values.region ?? config.preview.region;
+      process.stdout.write(previewComment({ appName: config.appName, stage: values.stage, region, outputs }));
+    }
     return Promise.resolve();
   });
 }

@@ -17,11 +17,9 @@ import { stageNameFromBranch, stageNameFromPullRequest } from '../../infra/confi
 import { appConfig } from '../../infra/config/stages';
 import { runAsMain } from '../script-support';
 
-export type PreviewAction = 'deploy' | 'destroy' | 'none';
-
-export interface PreviewTarget {
+interface PreviewTarget {
   readonly name: string;
-  readonly action: PreviewAction;
+  readonly action: 'deploy' | 'destroy' | 'none';
   /** Why nothing happens, for the job's notice. */
   readonly note?: string;
 }

@@ -3,7 +3,7 @@
  * headline (the manual approval's comment), an email subject, the full text and a console link.
  * What can lose data comes first: stateful resources that are replaced or removed.
  */
-import type { Change, DescribeChangeSetOutput, ResourceChange } from '@aws-sdk/client-cloudformation';
+import type { DescribeChangeSetOutput, ResourceChange } from '@aws-sdk/client-cloudformation';
 import { classifyResourceChange, isReplacement, type ClassifiedChange } from './resource-change';
 
 /** The longest comment a CodePipeline manual approval takes. */
@@ -27,7 +27,7 @@ const ACTION_WORDS: ReadonlyArray<readonly [string, string]> = [
 /** Always counted, even at zero. */
 const MAIN_ACTIONS = ['Add', 'Modify', 'Remove'];
 
-export interface SummaryInput {
+interface SummaryInput {
   readonly stageName: string;
   /** The change set as DescribeChangeSet returns it, with the changes of every page. */
   readonly changeSet: DescribeChangeSetOutput;
@@ -36,32 +36,21 @@ export interface SummaryInput {
 }
 
 export interface ChangeSetSummary {
-  /** One line of at most 500 characters: the manual approval's comment. */
   readonly headline: string;
-  /** The email subject: at most 100 printable ASCII characters. */
   readonly subject: string;
-  /** The full summary, stateful replacements and removals first. */
   readonly text: string;
-  /** The change set in the CloudFormation console. */
   readonly url: string;
-  readonly noChanges: boolean;
-  /** Changes per action; Add, Modify and Remove always present. */
-  readonly counts: Readonly<Record<string, number>>;
-  /** The stateful resources replaced or removed, e.g. "NotificationTopic (AWS::SNS::Topic) replaced". */
-  readonly stateful: readonly string[];
 }
 
 export function isNoChangesReason(reason: string | undefined): boolean {
   return NO_CHANGES.some((pattern) => pattern.test(reason ?? ''));
 }
 
-export function summarizeChangeSet({
-  stageName,
-  changeSet,
-  partition,
-  region,
-}: SummaryInput): ChangeSetSummary {
-  const changes = resourceChanges(changeSet.Changes ?? []);
+export function summarizeChangeSet(input: SummaryInput): ChangeSetSummary {
+  const { stageName, changeSet, partition, region } = input;
+  const changes = (changeSet.Changes ?? []).flatMap((change) =>
+    change.ResourceChange ? [change.ResourceChange] : [],
+  );
   const classified = changes.map(classifyResourceChange);
   const counts = countActions(changes);
   const stateful = classified.flatMap((change) => (change.stateful ? [change.stateful] : []));
@@ -85,24 +74,7 @@ export function summarizeChangeSet({
     subject: subjectOf(stageName, stackName, counts, noChanges, stateful.length > 0),
     text: textOf({ stageName, stackName, changeSet, classified, overview, url }),
     url,
-    noChanges,
-    counts,
-    stateful,
   };
-}
-
-/** The console page of the change set, in the console of the stack's partition. */
-export function changeSetConsoleUrl(props: {
-  readonly partition: string;
-  readonly region: string;
-  readonly stackId: string;
-  readonly changeSetId: string;
-}): string {
-  const host = consoleHost(props.partition, props.region);
-  return (
-    `https://${host}/cloudformation/home?region=${props.region}#/stacks/changesets/changes` +
-    `?stackId=${encodeURIComponent(props.stackId)}&changeSetId=${encodeURIComponent(props.changeSetId)}`
-  );
 }
 
 const CONSOLE_HOSTS: Readonly<Record<string, (region: string) => string>> = {
@@ -111,15 +83,25 @@ const CONSOLE_HOSTS: Readonly<Record<string, (region: string) => string>> = {
   'aws-us-gov': () => 'console.amazonaws-us-gov.com',
 };
 
-/** The partitions whose console the link can point at. */
 export const CONSOLE_PARTITIONS: readonly string[] = Object.keys(CONSOLE_HOSTS);
 
-export function consoleHost(partition: string, region: string): string {
-  const host = CONSOLE_HOSTS[partition];
+/** The console page of the change set, in the console of the stack's partition. */
+export function changeSetConsoleUrl(props: {
+  readonly partition: string;
+  readonly region: string;
+  readonly stackId: string;
+  readonly changeSetId: string;
+}): string {
+  const host = CONSOLE_HOSTS[props.partition];
   if (!host) {
-    throw new Error(`no console link for the partition '${partition}' (${CONSOLE_PARTITIONS.join(', ')})`);
+    throw new Error(
+      `no console link for the partition '${props.partition}' (${CONSOLE_PARTITIONS.join(', ')})`,
+    );
   }
-  return host(region);
+  return (
+    `https://${host(props.region)}/cloudformation/home?region=${props.region}#/stacks/changesets/changes` +
+    `?stackId=${encodeURIComponent(props.stackId)}&changeSetId=${encodeURIComponent(props.changeSetId)}`
+  );
 }
 
 /** The text, cut at a line to fit one SNS message, with a note saying so. */
@@ -134,10 +116,6 @@ export function fitMessage(text: string, limitBytes: number = MESSAGE_LIMIT_BYTE
   if (cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
   const lastLine = cut.lastIndexOf('\n');
   return (lastLine > 0 ? cut.slice(0, lastLine) : cut) + note;
-}
-
-function resourceChanges(changes: readonly Change[]): ResourceChange[] {
-  return changes.flatMap((change) => (change.ResourceChange ? [change.ResourceChange] : []));
 }
 
 function countActions(changes: readonly ResourceChange[]): Record<string, number> {
@@ -170,7 +148,7 @@ function replacementsText(changes: readonly ResourceChange[]): string {
 
 /** The head, then as many stateful resources as fit in 500 characters; the marker always survives. */
 function headlineOf(head: string, stateful: readonly string[]): string {
-  const line = oneLine(head);
+  const line = head.replace(/\p{Cc}+/gu, ' ');
   if (stateful.length === 0) return clip(line, HEADLINE_LIMIT);
   const tail = (shown: readonly string[]): string => {
     const rest = stateful.length - shown.length;
@@ -238,10 +216,6 @@ function textOf(props: {
       lines.push('', `${title} (${members.length}):`, ...members.map((c) => `  - ${c.line}`));
   }
   return lines.join('\n');
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\p{Cc}+/gu, ' ');
 }
 
 function clip(text: string, limit: number): string {

@@ -22,15 +22,7 @@ import {
 
 const SCRIPT = 'protect stack';
 
-export type ProtectSettings = StageTarget;
-
-export interface Clients {
-  /** In the stage's account, through the deploy role. */
-  readonly cloudFormation: CloudFormationClient;
-}
-
-/** Reads the settings from the environment, reporting every missing or malformed variable at once. */
-export function readSettings(env: NodeJS.ProcessEnv): ProtectSettings {
+export function readSettings(env: NodeJS.ProcessEnv): StageTarget {
   const values = requireVariables(env, STAGE_TARGET_VARIABLES, {
     script: SCRIPT,
     source: 'the pipeline step sets them',
@@ -39,18 +31,18 @@ export function readSettings(env: NodeJS.ProcessEnv): ProtectSettings {
   return stageTarget(values);
 }
 
-/** The session may turn on the stack's termination protection, read the stack back, and nothing else. */
-const SESSION_ACTIONS = ['cloudformation:UpdateTerminationProtection', 'cloudformation:DescribeStacks'];
-
-export function createClients(settings: ProtectSettings): Clients {
-  const credentials = stageCredentials(settings, `protect-stack-${settings.stackName}`, SESSION_ACTIONS);
+export function createClients(settings: StageTarget) {
+  const credentials = stageCredentials(settings, `protect-stack-${settings.stackName}`, [
+    'cloudformation:UpdateTerminationProtection',
+    'cloudformation:DescribeStacks',
+  ]);
   return { cloudFormation: new CloudFormationClient({ region: settings.region, credentials }) };
 }
 
 /** Turns on termination protection; resolves with the stack's id once CloudFormation reports it on. */
 export async function runProtectStack(
-  settings: ProtectSettings,
-  clients: Clients,
+  settings: StageTarget,
+  clients: ReturnType<typeof createClients>,
   log: (line: string) => void = console.log,
 ): Promise<string> {
   const { stackName, account, region } = settings;

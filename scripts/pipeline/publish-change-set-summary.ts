@@ -36,11 +36,7 @@ import {
   type ChangeSetSummary,
 } from './change-set-summary-text';
 
-export { summarizeChangeSet } from './change-set-summary-text';
-
 const SCRIPT = 'change-set summary';
-/** The name CDK Pipelines gives the change set it creates. */
-export const DEFAULT_CHANGE_SET_NAME = 'PipelineChange';
 export const HEADLINE_FILE = 'change-set-headline.txt';
 export const URL_FILE = 'change-set-url.txt';
 
@@ -57,13 +53,11 @@ export interface SummarySettings extends StageTarget {
   readonly outputDir: string;
 }
 
-/** How long to wait for a change set that CloudFormation is still creating, and how often to look. */
+/** How often to look at a change set that CloudFormation is still creating, and for how long. */
 export interface Waiting {
   readonly intervalSeconds: number;
   readonly timeoutSeconds: number;
 }
-
-export const DEFAULT_WAITING: Waiting = { intervalSeconds: 5, timeoutSeconds: 300 };
 
 export interface Clients {
   /** In the stage's account, through the deploy role. */
@@ -72,13 +66,12 @@ export interface Clients {
   readonly sns: SNSClient;
 }
 
-/** Reads the settings from the environment, reporting every missing or malformed variable at once. */
 export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): SummarySettings {
   const values = requireVariables(env, ['STAGE_NAME', ...STAGE_TARGET_VARIABLES, 'APPROVAL_TOPIC_ARN'], {
     script: SCRIPT,
     source: 'the pipeline step sets them',
   });
-  const changeSetName = env.CHANGE_SET_NAME || DEFAULT_CHANGE_SET_NAME;
+  const changeSetName = env.CHANGE_SET_NAME || 'PipelineChange'; // the name CDK Pipelines gives it
   const topicRegion = TOPIC_ARN.exec(values.APPROVAL_TOPIC_ARN)?.[1];
   const problems = stageTargetProblems(values);
   if (!topicRegion) {
@@ -119,16 +112,12 @@ export function createClients(settings: SummarySettings): Clients {
 export async function runChangeSetSummary(
   settings: SummarySettings,
   clients: Clients,
-  waiting: Waiting = DEFAULT_WAITING,
+  waiting: Waiting = { intervalSeconds: 5, timeoutSeconds: 300 },
   log: (line: string) => void = console.log,
 ): Promise<ChangeSetSummary> {
   const changeSet = await describeChangeSet(clients.cloudFormation, settings, waiting);
-  const summary = summarizeChangeSet({
-    stageName: settings.stageName,
-    changeSet,
-    partition: settings.partition,
-    region: settings.region,
-  });
+  const { stageName, partition, region } = settings;
+  const summary = summarizeChangeSet({ stageName, changeSet, partition, region });
   log(summary.text);
   await writeFile(join(settings.outputDir, HEADLINE_FILE), summary.headline);
   await writeFile(join(settings.outputDir, URL_FILE), summary.url);
@@ -143,20 +132,14 @@ export async function runChangeSetSummary(
   return summary;
 }
 
-/**
- * The change set with the changes of every page, once CloudFormation has created it. A change set
- * that failed only because nothing changes comes back with no changes.
- */
-export async function describeChangeSet(
+/** With the changes of every page, once created; failed only because nothing changes: no changes. */
+async function describeChangeSet(
   client: CloudFormationClient,
   settings: Pick<SummarySettings, 'stackName' | 'changeSetName'>,
-  waiting: Waiting = DEFAULT_WAITING,
+  waiting: Waiting,
 ): Promise<DescribeChangeSetOutput> {
   // Without IncludePropertyValues: property values may hold secrets, and the summary goes by email.
-  const input: DescribeChangeSetCommandInput = {
-    StackName: settings.stackName,
-    ChangeSetName: settings.changeSetName,
-  };
+  const input = { StackName: settings.stackName, ChangeSetName: settings.changeSetName };
   const label = `change set ${settings.changeSetName} of stack ${settings.stackName}`;
   let pages = await describePages(client, input);
   if (PENDING.has(pages[0]?.Status ?? '')) {

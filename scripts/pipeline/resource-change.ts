@@ -17,7 +17,7 @@ export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** Resource policies: who else may use a resource. */
-export const RESOURCE_POLICY_TYPES: ReadonlySet<string> = new Set([
+const RESOURCE_POLICY_TYPES: ReadonlySet<string> = new Set([
   'AWS::SNS::TopicPolicy',
   'AWS::SNS::TopicInlinePolicy',
   'AWS::SQS::QueuePolicy',
@@ -29,7 +29,7 @@ export const RESOURCE_POLICY_TYPES: ReadonlySet<string> = new Set([
   'AWS::SecretsManager::ResourcePolicy',
 ]);
 
-export const SECURITY_GROUP_TYPES: ReadonlySet<string> = new Set([
+const SECURITY_GROUP_TYPES: ReadonlySet<string> = new Set([
   'AWS::EC2::SecurityGroup',
   'AWS::EC2::SecurityGroupIngress',
   'AWS::EC2::SecurityGroupEgress',
@@ -42,11 +42,8 @@ const POLICY_ACTION_NOTES: Readonly<Record<string, string>> = {
   ReplaceAndSnapshot: 'the old one is deleted after a snapshot',
 };
 
-export type StatefulEffect = 'replaced' | 'may be replaced' | 'removed';
-
 /** What a reviewer needs to know about one resource change. */
 export interface ClassifiedChange {
-  /** The change on one line, as `describeResourceChange` puts it. */
   readonly line: string;
   /** E.g. "NotificationTopic (AWS::SNS::Topic) replaced", for a stateful resource replaced or removed. */
   readonly stateful?: string;
@@ -105,7 +102,7 @@ export function changedProperties(change: ResourceChange): string[] {
   );
 }
 
-export function statefulEffect(change: ResourceChange): StatefulEffect | undefined {
+function statefulEffect(change: ResourceChange): 'replaced' | 'may be replaced' | 'removed' | undefined {
   if (!STATEFUL_TYPES.has(change.ResourceType ?? '')) return undefined;
   if (change.Action === 'Remove') return 'removed';
   if (change.Replacement === 'True') return 'replaced';

@@ -22,7 +22,6 @@ export interface SmokeTestSettings {
   readonly jobNamePrefix: string;
 }
 
-/** Reads the settings from the environment, naming every variable that is missing at once. */
 export function readSettings(env: NodeJS.ProcessEnv): SmokeTestSettings {
   const required = requireVariables(
     env,
@@ -62,28 +61,25 @@ interface SnsEnvelope {
 
 /** What the handlers' `sqs` document says, as far as the smoke test reads it. */
 interface NotificationDocument {
+  readonly schema?: unknown;
   readonly kind?: unknown;
   readonly status?: unknown;
   readonly job?: { readonly id?: unknown };
 }
 
-/** The handlers' document (MESSAGE_STRUCTURE=json), or undefined for a text or a foreign message. */
-function documentOf(message: string): NotificationDocument | undefined {
+function parseJson(text: string): unknown {
   try {
-    const json = JSON.parse(message) as unknown;
-    const isDocument =
-      typeof json === 'object' && json !== null && (json as { schema?: unknown }).schema === DOCUMENT_SCHEMA;
-    return isDocument ? json : undefined;
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
 }
 
-/** The status a notification for the job reports, or undefined when the message is not one. */
+/** The status a notification for the job reports (null: none), or undefined when it is not one. */
 function reportedStatus(envelope: SnsEnvelope, jobId: string): string | undefined | null {
   const message = envelope.Message ?? '';
-  const document = documentOf(message);
-  if (document) {
+  const document = parseJson(message) as NotificationDocument | null | undefined;
+  if (document?.schema === DOCUMENT_SCHEMA) {
     if (document.kind !== 'job-state' || document.job?.id !== jobId) return undefined;
     return typeof document.status === 'string' ? document.status : null;
   }
@@ -99,12 +95,7 @@ function reportedStatus(envelope: SnsEnvelope, jobId: string): string | undefine
  * submission, else other.
  */
 export function classifyMessage(body: string, jobId: string, submittedAt: Date): Verdict {
-  let envelope: SnsEnvelope;
-  try {
-    envelope = JSON.parse(body) as SnsEnvelope;
-  } catch {
-    return { kind: 'other' };
-  }
+  const envelope = parseJson(body) as SnsEnvelope | null | undefined;
   if (typeof envelope !== 'object' || envelope === null) return { kind: 'other' };
   const status = reportedStatus(envelope, jobId);
   if (status === undefined) {
@@ -116,23 +107,16 @@ export function classifyMessage(body: string, jobId: string, submittedAt: Date):
     : { kind: 'failed', subject: envelope.Subject ?? '(no subject)' };
 }
 
-export interface Clients {
-  readonly batch: BatchClient;
-  readonly sqs: SQSClient;
-}
+type Clients = ReturnType<typeof createClients>;
 
-export function createClients(settings: SmokeTestSettings): Clients {
+export function createClients(settings: SmokeTestSettings) {
   const { roleArn, region } = settings;
   const credentials = roleArn
     ? assumeRole({ roleArn, sessionName: 'pipeline-smoke-test', region })
     : undefined;
-  return {
-    batch: new BatchClient({ region: settings.region, credentials }),
-    sqs: new SQSClient({ region: settings.region, credentials }),
-  };
+  return { batch: new BatchClient({ region, credentials }), sqs: new SQSClient({ region, credentials }) };
 }
 
-/** Runs the smoke test; resolves with the job id, rejects with the reason it failed. */
 export async function runSmokeTest(
   settings: SmokeTestSettings,
   clients: Clients,
@@ -141,14 +125,13 @@ export async function runSmokeTest(
 ): Promise<string> {
   const submittedAt = new Date(now());
   const jobName = `${settings.jobNamePrefix}-${submittedAt.getTime()}`;
-  const submitted = await clients.batch.send(
+  const { jobId } = await clients.batch.send(
     new SubmitJobCommand({
       jobName,
       jobQueue: settings.jobQueueArn,
       jobDefinition: settings.jobDefinitionArn,
     }),
   );
-  const jobId = submitted.jobId;
   if (!jobId) throw new Error(`smoke test: Batch accepted job ${jobName} but returned no job id`);
   log(`submitted ${jobName} (${jobId}); waiting up to ${settings.timeoutSeconds} s for its notification`);
 
@@ -163,7 +146,9 @@ export async function runSmokeTest(
       throw new Error(`smoke test: job ${jobId} was reported as failed: ${verdict.subject}`);
     }
   }
-  const status = await jobStatus(clients, jobId);
+  const { jobs } = await clients.batch.send(new DescribeJobsCommand({ jobs: [jobId] }));
+  const job = jobs?.[0];
+  const status = job ? `${job.status}${job.statusReason ? `, ${job.statusReason}` : ''}` : 'unknown';
   throw new Error(
     `smoke test: no notification for job ${jobId} within ${settings.timeoutSeconds} s (job status: ${status}); ` +
       `check the handlers' logs and the stage's dead-letter queue`,
@@ -190,12 +175,6 @@ async function receiveVerdict(
     if (verdict.kind !== 'stale') result = verdict;
   }
   return result;
-}
-
-async function jobStatus(clients: Clients, jobId: string): Promise<string> {
-  const described = await clients.batch.send(new DescribeJobsCommand({ jobs: [jobId] }));
-  const job = described.jobs?.[0];
-  return job ? `${job.status}${job.statusReason ? `, ${job.statusReason}` : ''}` : 'unknown';
 }
 
 if (require.main === module) {

@@ -6,15 +6,12 @@
  */
 import { assumeRole } from '../script-support';
 
-export interface StackLocation {
+/** A stage's stack and the role that reaches it, as the pipeline step passes them. */
+export interface StageTarget {
   readonly partition: string;
   readonly region: string;
   readonly account: string;
   readonly stackName: string;
-}
-
-/** A stage's stack and the role that reaches it, as the pipeline step passes them. */
-export interface StageTarget extends StackLocation {
   /** The target account's CDK bootstrap deploy role. */
   readonly roleArn: string;
 }
@@ -27,45 +24,20 @@ export const STAGE_TARGET_VARIABLES = [
   'DEPLOY_ROLE_ARN',
 ] as const;
 
-export type StageTargetVariables = Readonly<Record<(typeof STAGE_TARGET_VARIABLES)[number], string>>;
-
-interface PolicyDocument {
-  readonly Version: '2012-10-17';
-  readonly Statement: ReadonlyArray<{
-    readonly Effect: 'Allow';
-    readonly Action: readonly string[];
-    readonly Resource: string;
-  }>;
-}
+type StageTargetVariables = Readonly<Record<(typeof STAGE_TARGET_VARIABLES)[number], string>>;
 
 const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const STACK_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
+const NOT_A_ROLE = 'is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)';
 
-/** Every stack named `stackName` in that account and region: stack ARNs end in a generated id. */
-function stackArnPattern({ partition, region, account, stackName }: StackLocation): string {
-  return `arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/*`;
-}
-
-/** A policy document allowing `actions` on `resource` and nothing else. */
-function sessionPolicy(actions: readonly string[], resource: string): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: [...actions], Resource: resource }],
-  };
-}
-
-/** The partition of an IAM role ARN (`aws`, `aws-cn`, `aws-us-gov`, ...). */
 export function partitionOf(roleArn: string): string {
   const match = ROLE_ARN.exec(roleArn);
-  if (!match?.[1]) {
-    throw new Error(`'${roleArn}' is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`);
-  }
+  if (!match?.[1]) throw new Error(`'${roleArn}' ${NOT_A_ROLE}`);
   return match[1];
 }
 
-/** What is wrong with the target variables, one message each (empty when they are fine). */
 export function stageTargetProblems(values: StageTargetVariables): string[] {
   const problems: string[] = [];
   if (!STACK_NAME.test(values.STACK_NAME)) {
@@ -79,9 +51,7 @@ export function stageTargetProblems(values: StageTargetVariables): string[] {
   }
   const role = ROLE_ARN.exec(values.DEPLOY_ROLE_ARN);
   if (!role) {
-    problems.push(
-      `DEPLOY_ROLE_ARN '${values.DEPLOY_ROLE_ARN}' is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`,
-    );
+    problems.push(`DEPLOY_ROLE_ARN '${values.DEPLOY_ROLE_ARN}' ${NOT_A_ROLE}`);
   } else if (ACCOUNT.test(values.STACK_ACCOUNT) && role[2] !== values.STACK_ACCOUNT) {
     problems.push(
       `DEPLOY_ROLE_ARN is in account ${role[2]}, not in STACK_ACCOUNT ${values.STACK_ACCOUNT} (use that account's bootstrap deploy role)`,
@@ -103,19 +73,20 @@ export function stageTarget(values: StageTargetVariables): StageTarget {
 
 /**
  * Credentials of a 15-minute session of the target's deploy role that may do `actions` on the
- * target's stack and nothing else; the step's own credentials (the CodeBuild role's) assume it.
+ * target's stack (any stack of that name: stack ARNs end in a generated id) and nothing else.
  */
 export function stageCredentials(
   target: StageTarget,
   sessionName: string,
   actions: readonly string[],
 ): ReturnType<typeof assumeRole> {
-  const policy = sessionPolicy(actions, stackArnPattern(target));
+  const { partition, region, account, stackName } = target;
+  const stacks = `arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/*`;
   return assumeRole({
     roleArn: target.roleArn,
     sessionName,
-    region: target.region,
-    policy,
+    region,
+    policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: stacks }] },
     durationSeconds: 900,
   });
 }

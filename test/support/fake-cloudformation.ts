@@ -8,8 +8,19 @@ import {
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
 
-/** One stack of the fake account. */
+export const REPOSITORY = 'example-org/batch-job-platform';
+
+/** The tags a deploy gives the stacks of an ephemeral stage of `repository`. */
+export function ephemeralTags(stage: string, repository = REPOSITORY): Record<string, string> {
+  return {
+    [EPHEMERAL_TAGS.stage]: stage,
+    [EPHEMERAL_TAGS.kind]: stage.startsWith('pr-') ? 'pr' : stage.startsWith('br-') ? 'branch' : 'integ',
+    [EPHEMERAL_TAGS.repository]: repository,
+  };
+}
+
 export interface FakeStack {
   readonly name: string;
   status: string;
@@ -19,7 +30,6 @@ export interface FakeStack {
   /** Export names it imports. */
   readonly imports?: string[];
   readonly createdAt?: Date;
-  readonly lastUpdatedAt?: Date;
   /** How many more DeleteStack calls end in DELETE_FAILED (with these resources failing). */
   failDeletes?: number;
   readonly failingResources?: string[];
@@ -49,7 +59,6 @@ export class FakeAccount {
         StackId: idOf(s.name),
         StackName: s.name,
         StackStatus: s.status,
-        CreationTime: s.createdAt ?? new Date('2026-07-01T00:00:00Z'),
       })),
     }));
     this.mock.on(DescribeStacksCommand).callsFake((input: { StackName?: string }) => ({
@@ -65,8 +74,6 @@ export class FakeAccount {
       StackResources: (this.find(input.StackName ?? '').failingResources ?? []).map((id) => ({
         LogicalResourceId: id,
         ResourceStatus: 'DELETE_FAILED',
-        ResourceType: 'AWS::S3::Bucket',
-        Timestamp: new Date(),
       })),
     }));
     this.mock
@@ -112,13 +119,8 @@ export class FakeAccount {
       StackStatusReason:
         stack.status === 'DELETE_FAILED' ? 'The following resource(s) failed to delete' : undefined,
       CreationTime: stack.createdAt ?? new Date('2026-07-01T00:00:00Z'),
-      LastUpdatedTime: stack.lastUpdatedAt,
       Tags: Object.entries(stack.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
-      Outputs: (stack.exports ?? []).map((ExportName, i) => ({
-        OutputKey: `Out${i}`,
-        OutputValue: 'v',
-        ExportName,
-      })),
+      Outputs: (stack.exports ?? []).map((ExportName) => ({ OutputKey: ExportName, ExportName })),
     };
   }
 }

@@ -36,42 +36,34 @@ describe('the cloud-assembly archive', () => {
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  /** The pipeline template's CodeBuild projects, as CodePipeline will run them from the archive. */
-  function pipelineProjects(): Array<{
-    id: string;
-    buildSpec: { phases?: Record<string, { commands?: string[] }> };
-  }> {
+  /** The commands of the pipeline's CodeBuild projects, as CodePipeline will run them from the archive. */
+  function pipelineCommands(): string[] {
     const template = JSON.parse(
       readFileSync(path.join(unpacked, `${PIPELINE_STACK_ID}.template.json`), 'utf8'),
     ) as {
       Resources: Record<string, { Type: string; Properties: { Source?: { BuildSpec?: string } } }>;
     };
-    return Object.entries(template.Resources)
-      .filter(([, r]) => r.Type === 'AWS::CodeBuild::Project')
-      .map(([id, r]) => {
+    return Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::CodeBuild::Project')
+      .flatMap((r) => {
         const spec = r.Properties.Source?.BuildSpec ?? '';
         const body = spec.trimStart().startsWith('{')
           ? spec
           : readFileSync(path.join(unpacked, spec), 'utf8');
-        return { id, buildSpec: parseYaml(body) as { phases?: Record<string, { commands?: string[] }> } };
+        const { phases } = parseYaml(body) as { phases?: Record<string, { commands?: string[] }> };
+        return Object.values(phases ?? {}).flatMap((phase) => phase.commands ?? []);
       });
   }
 
   test('is a cloud assembly the CDK CLI reads offline, with the pipeline stack in it', () => {
     // WHEN the CLI lists the stacks of the unpacked directory, with no credentials
-    const cdk = path.join(ROOT, 'node_modules', '.bin', 'cdk');
-    const ls = run(cdk, ['-a', unpacked, 'ls'], work);
-    // THEN
+    const ls = run(path.join(ROOT, 'node_modules', '.bin', 'cdk'), ['-a', unpacked, 'ls'], work);
     expect([ls.status, ls.stderr]).toEqual([0, expect.any(String)]);
     expect(ls.stdout.split('\n')).toContain(`${PIPELINE_STACK_ID} (jobs-Pipeline)`);
   });
 
   test('holds every buildspec file and every tool the pipeline steps run, at the paths they name', () => {
-    // WHEN the commands of every CodeBuild project are read
-    const commands = pipelineProjects().flatMap((p) =>
-      Object.values(p.buildSpec.phases ?? {}).flatMap((phase) => phase.commands ?? []),
-    );
-    const tools = commands.flatMap((c) => [...c.matchAll(/^node (\S+\.cjs)$/g)].map((m) => m[1]!));
+    const tools = pipelineCommands().flatMap((c) => [...c.matchAll(/^node (\S+\.cjs)$/g)].map((m) => m[1]!));
     // THEN each tool is one of PipelineTools, and is in the archive
     expect(tools.map((t) => path.basename(t, '.cjs')).sort()).toEqual(Object.keys(PIPELINE_TOOLS).sort());
     for (const tool of tools) expect([tool, existsSync(path.join(unpacked, tool))]).toEqual([tool, true]);
@@ -80,10 +72,7 @@ describe('the cloud-assembly archive', () => {
   test.each(Object.keys(PIPELINE_TOOLS))(
     'the bundled %s runs with nothing but node, and names what it lacks',
     (tool) => {
-      // GIVEN the tool's path as its step runs it
-      const command = pipelineProjects()
-        .flatMap((p) => Object.values(p.buildSpec.phases ?? {}).flatMap((phase) => phase.commands ?? []))
-        .find((c) => c.endsWith(`/${tool}.cjs`));
+      const command = pipelineCommands().find((c) => c.endsWith(`/${tool}.cjs`));
       const file = command?.replace(/^node /, '') ?? '';
       // WHEN it runs in the unpacked archive with an empty environment
       const result = spawnSync(process.execPath, [file], { cwd: unpacked, encoding: 'utf8', env: {} });
@@ -103,7 +92,6 @@ describe('packAssembly', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   test('fails on a directory that holds no cloud assembly, naming the command to run', () => {
-    // THEN
     expect(() => packAssembly(dir, path.join(dir, 'out.zip'))).toThrow(
       /no manifest\.json\): run npm run synth/,
     );
@@ -115,7 +103,6 @@ describe('packAssembly', () => {
       path.join(dir, 'manifest.json'),
       JSON.stringify({ artifacts: { 'pr-42': { type: 'cdk:cloud-assembly' } } }),
     );
-    // THEN
     expect(() => packAssembly(dir, path.join(dir, 'out.zip'))).toThrow(
       /has no Pipeline stack: synthesize the whole app/,
     );

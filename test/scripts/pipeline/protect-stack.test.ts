@@ -6,12 +6,12 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { runProtectStack, type ProtectSettings } from '../../../scripts/pipeline/protect-stack';
+import { runProtectStack } from '../../../scripts/pipeline/protect-stack';
 
 // readSettings and createClients: test/scripts/pipeline/stage-session.test.ts, with every step's.
 const STACK_ID =
   'arn:aws:cloudformation:ap-northeast-1:222222222222:stack/jobs-prod-JobBase/8c1f4b70-cd2e-11f0-9a4b-0a1b2c3d4e5f';
-const SETTINGS: ProtectSettings = {
+const SETTINGS = {
   stackName: 'jobs-prod-JobBase',
   account: '222222222222',
   region: 'ap-northeast-1',
@@ -20,7 +20,6 @@ const SETTINGS: ProtectSettings = {
 };
 const WHERE = 'stack jobs-prod-JobBase in 222222222222 ap-northeast-1';
 
-/** The stack as DescribeStacks returns it. */
 const stack = (EnableTerminationProtection?: boolean): Stack => ({
   StackId: STACK_ID,
   StackName: 'jobs-prod-JobBase',
@@ -41,10 +40,10 @@ describe('runProtectStack (SDK mocked)', () => {
   });
   afterAll(() => cloudFormationMock.restore());
 
-  test('turns termination protection on, reads the stack back, and resolves with its id', async () => {
-    // WHEN the step runs
-    await expect(runProtectStack(SETTINGS, clients, quiet)).resolves.toBe(STACK_ID);
-    // THEN
+  // The stack reads protected before and after: running the step again succeeds.
+  test('turns termination protection on, reads the stack back, logs it and resolves with its id', async () => {
+    const lines: string[] = [];
+    await expect(runProtectStack(SETTINGS, clients, (line) => lines.push(line))).resolves.toBe(STACK_ID);
     expect(cloudFormationMock).toHaveReceivedCommandTimes(UpdateTerminationProtectionCommand, 1);
     expect(cloudFormationMock).toHaveReceivedNthCommandWith(1, UpdateTerminationProtectionCommand, {
       StackName: 'jobs-prod-JobBase',
@@ -53,17 +52,6 @@ describe('runProtectStack (SDK mocked)', () => {
     expect(cloudFormationMock).toHaveReceivedNthCommandWith(2, DescribeStacksCommand, {
       StackName: 'jobs-prod-JobBase',
     });
-  });
-
-  test('succeeds again on a stack that is already protected', async () => {
-    await runProtectStack(SETTINGS, clients, quiet);
-    await expect(runProtectStack(SETTINGS, clients, quiet)).resolves.toBe(STACK_ID);
-    expect(cloudFormationMock).toHaveReceivedCommandTimes(UpdateTerminationProtectionCommand, 2);
-  });
-
-  test('logs one line naming the stack, its account and region', async () => {
-    const lines: string[] = [];
-    await runProtectStack(SETTINGS, clients, (line) => lines.push(line));
     expect(lines).toEqual([`termination protection is on for ${WHERE} (${STACK_ID})`]);
   });
 
@@ -79,10 +67,8 @@ describe('runProtectStack (SDK mocked)', () => {
   });
 
   test('fails with the SDK error, without reading the stack, when the update is denied', async () => {
-    // GIVEN the update is denied
     const denied = new Error('not authorized to perform: cloudformation:UpdateTerminationProtection');
     cloudFormationMock.on(UpdateTerminationProtectionCommand).rejects(denied);
-    // WHEN / THEN
     await expect(runProtectStack(SETTINGS, clients, quiet)).rejects.toThrow(denied.message);
     expect(cloudFormationMock).toHaveReceivedCommandTimes(DescribeStacksCommand, 0);
   });

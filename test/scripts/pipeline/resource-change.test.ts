@@ -16,13 +16,11 @@ const change = (props: Partial<ResourceChange>): ResourceChange => ({
 
 describe('classifyResourceChange', () => {
   test('a replaced topic is a stateful replacement, described on one line', () => {
-    // GIVEN the notification topic replaced because its name changes
     const topic = change({
       ResourceType: 'AWS::SNS::Topic',
       Replacement: 'True',
       Details: [{ Target: { Attribute: 'Properties', Name: 'TopicName', RequiresRecreation: 'Always' } }],
     });
-    // WHEN / THEN
     expect(classifyResourceChange(topic)).toEqual({
       line: 'R (AWS::SNS::Topic): Modify, replacement True; changed: TopicName (requires replacement)',
       stateful: 'R (AWS::SNS::Topic) replaced',
@@ -34,24 +32,13 @@ describe('classifyResourceChange', () => {
   });
 
   test.each<[string, Partial<ResourceChange>, string | undefined]>([
-    [
-      'a queue that may be replaced',
-      { ResourceType: 'AWS::SQS::Queue', Replacement: 'Conditional' },
-      'R (AWS::SQS::Queue) may be replaced',
-    ],
-    [
-      'a removed log group',
-      { ResourceType: 'AWS::Logs::LogGroup', Action: 'Remove' },
-      'R (AWS::Logs::LogGroup) removed',
-    ],
-    [
-      'a log group modified in place',
-      { ResourceType: 'AWS::Logs::LogGroup', Replacement: 'False' },
-      undefined,
-    ],
-    ['a replaced Lambda function', { Replacement: 'True' }, undefined],
-  ])('%s: stateful %p', (_, props, stateful) => {
-    expect(classifyResourceChange(change(props)).stateful).toBe(stateful);
+    ['AWS::SQS::Queue', { Replacement: 'Conditional' }, 'may be replaced'],
+    ['AWS::Logs::LogGroup', { Replacement: 'False' }, undefined],
+    ['AWS::Lambda::Function', { Replacement: 'True' }, undefined],
+  ])('a %s changed with %o is stateful: %p', (type, props, effect) => {
+    expect(classifyResourceChange(change({ ResourceType: type, ...props })).stateful).toBe(
+      effect && `R (${type}) ${effect}`,
+    );
   });
 
   test.each([...STATEFUL_TYPES])('%s removed is a stateful removal', (type) => {
@@ -71,19 +58,12 @@ describe('classifyResourceChange', () => {
     expect(classifyResourceChange(change({ ResourceType: type, Action: 'Add' })).iam).toBe(true);
   });
 
+  const properties = (...targets: object[]) => ({ Details: targets.map((Target) => ({ Target })) });
   test.each<[string, Partial<ResourceChange>, boolean]>([
     ['added', { Action: 'Add' }, true],
     ['removed', { Action: 'Remove' }, true],
-    [
-      'with a new key policy',
-      { Details: [{ Target: { Attribute: 'Properties', Name: 'KeyPolicy' } }] },
-      true,
-    ],
-    [
-      'with new tags alone',
-      { Details: [{ Target: { Attribute: 'Tags', RequiresRecreation: 'Never' } }] },
-      false,
-    ],
+    ['with a new key policy', properties({ Attribute: 'Properties', Name: 'KeyPolicy' }), true],
+    ['with new tags alone', properties({ Attribute: 'Tags', RequiresRecreation: 'Never' }), false],
   ])('a key %s is a key policy change: %p', (_, props, keyPolicy) => {
     expect(classifyResourceChange(change({ ResourceType: 'AWS::KMS::Key', ...props })).keyPolicy).toBe(
       keyPolicy,
@@ -99,7 +79,7 @@ test('describeResourceChange: a removal kept by its DeletionPolicy says the reso
 });
 
 test('changedProperties: each property once, with the strongest recreation any of its details causes', () => {
-  // GIVEN a static and a dynamic evaluation of the same property, and a metadata change
+  // a static and a dynamic evaluation of the same property, and a metadata change
   const details = change({
     Details: [
       { Target: { Attribute: 'Properties', Name: 'ComputeResources', RequiresRecreation: 'Conditionally' } },
@@ -108,7 +88,6 @@ test('changedProperties: each property once, with the strongest recreation any o
       { Target: { Attribute: 'Metadata', RequiresRecreation: 'Never' } },
     ],
   });
-  // WHEN / THEN
   expect(changedProperties(details)).toEqual([
     'ComputeResources (requires replacement)',
     'State',

@@ -1,4 +1,4 @@
-import { BatchClient, DescribeJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
+import { BatchClient, DescribeJobsCommand, SubmitJobCommand, type JobDetail } from '@aws-sdk/client-batch';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -61,8 +61,6 @@ function envelope(options: EnvelopeOptions): string {
   const notification = buildNotification(event, { appName: 'jobs', stage: 'dev', outcome, structure });
   return JSON.stringify({
     Type: 'Notification',
-    MessageId: 'b1f7e0a2-0000-4000-8000-000000000001',
-    TopicArn: 'arn:aws:sns:ap-northeast-1:111111111111:jobs-dev-notifications',
     Subject: options.subject ?? notification.subject,
     Message: structure === 'json' ? notification.messages.sqs : notification.messages.default,
     Timestamp: (options.sentAt ?? new Date(SUBMITTED_AT.getTime() + 60_000)).toISOString(),
@@ -77,45 +75,32 @@ function envelope(options: EnvelopeOptions): string {
   });
 }
 
-function settings(overrides: Partial<SmokeTestSettings> = {}): SmokeTestSettings {
-  return {
-    region: REGION,
-    jobQueueArn: JOB_QUEUE_ARN,
-    queueUrl: QUEUE_URL,
-    jobDefinitionArn: JOB_DEFINITION_ARN,
-    timeoutSeconds: 900,
-    jobNamePrefix: 'smoke-dev',
-    ...overrides,
-  };
-}
-
-const DEFAULTS = { roleArn: undefined, timeoutSeconds: 900, jobNamePrefix: 'smoke' };
+const SETTINGS: SmokeTestSettings = {
+  region: REGION,
+  jobQueueArn: JOB_QUEUE_ARN,
+  queueUrl: QUEUE_URL,
+  jobDefinitionArn: JOB_DEFINITION_ARN,
+  timeoutSeconds: 900,
+  jobNamePrefix: 'smoke-dev',
+};
 
 describe('readSettings', () => {
+  const DEFAULTS = { roleArn: undefined, timeoutSeconds: 900, jobNamePrefix: 'smoke' };
+  const OPTIONAL = { SMOKE_TEST_ROLE_ARN: ROLE_ARN, SMOKE_TEST_TIMEOUT_SECONDS: '120' };
   test.each([
     [{}, DEFAULTS],
     [{ SMOKE_TEST_TIMEOUT_SECONDS: '' }, DEFAULTS],
     [
-      {
-        SMOKE_TEST_ROLE_ARN: ROLE_ARN,
-        SMOKE_TEST_TIMEOUT_SECONDS: '120',
-        SMOKE_TEST_JOB_NAME_PREFIX: 'smoke-dev',
-      },
-      { roleArn: ROLE_ARN, timeoutSeconds: 120, jobNamePrefix: 'smoke-dev' },
+      { ...OPTIONAL, SMOKE_TEST_JOB_NAME_PREFIX: 'smoke-dev' },
+      { roleArn: ROLE_ARN, timeoutSeconds: 120 },
     ],
   ])('reads the required variables, and the optional ones %p or their defaults', (optional, expected) => {
-    expect(readSettings({ ...ENV, ...optional })).toEqual({ ...settings(), ...expected });
+    expect(readSettings({ ...ENV, ...optional })).toEqual({ ...SETTINGS, ...expected });
   });
 
-  test.each([
-    [{}, 'AWS_REGION, JOB_QUEUE_ARN, SMOKE_TEST_QUEUE_URL, SMOKE_TEST_JOB_DEFINITION_ARN'],
-    [
-      { ...ENV, SMOKE_TEST_QUEUE_URL: '', SMOKE_TEST_JOB_DEFINITION_ARN: undefined },
-      'SMOKE_TEST_QUEUE_URL, SMOKE_TEST_JOB_DEFINITION_ARN',
-    ],
-  ])('fails naming every variable missing or empty in %p at once', (env, names) => {
-    expect(() => readSettings(env)).toThrow(
-      `smoke test: set ${names} (the pipeline step sets them from the stage's outputs)`,
+  test('fails naming every required variable missing at once', () => {
+    expect(() => readSettings({})).toThrow(
+      "smoke test: set AWS_REGION, JOB_QUEUE_ARN, SMOKE_TEST_QUEUE_URL, SMOKE_TEST_JOB_DEFINITION_ARN (the pipeline step sets them from the stage's outputs)",
     );
   });
 
@@ -128,6 +113,9 @@ describe('readSettings', () => {
 
 describe('classifyMessage', () => {
   const at = (offsetMs: number) => new Date(SUBMITTED_AT.getTime() + offsetMs);
+  /** The job's (or another job's) notification, as the handlers publish it. */
+  const about = (jobId: string, status: 'SUCCEEDED' | 'FAILED', more: Partial<EnvelopeOptions> = {}) =>
+    envelope({ jobId, status, subject: 'failed', ...more });
   const alarm = (sentAt: Date) =>
     JSON.stringify({
       Type: 'Notification',
@@ -136,66 +124,39 @@ describe('classifyMessage', () => {
       Timestamp: sentAt.toISOString(),
     });
   /** The job's own document, but of another kind (e.g. a stuck-job alert). */
-  const otherKind = () => {
-    const message = JSON.parse(
-      JSON.parse(envelope({ jobId: JOB_ID, status: 'SUCCEEDED' })).Message as string,
-    );
-    return JSON.stringify({
-      Message: JSON.stringify({ ...(message as object), kind: 'job-stuck' }),
-      Timestamp: at(1).toISOString(),
-    });
-  };
+  const message = JSON.parse(JSON.parse(about(JOB_ID, 'SUCCEEDED')).Message as string) as object;
+  const otherKind = JSON.stringify({
+    Message: JSON.stringify({ ...message, kind: 'job-stuck' }),
+    Timestamp: at(1).toISOString(),
+  });
+  const text = (jobId: string) => JSON.stringify({ Subject: 'failed', Message: `Job id: ${jobId}` });
+  const SUCCEEDED: Verdict = { kind: 'succeeded' };
+  const FAILED: Verdict = { kind: 'failed', subject: 'failed' };
+  const STALE: Verdict = { kind: 'stale' };
+  const OTHER: Verdict = { kind: 'other' };
 
-  test.each<[string, () => string, Verdict]>([
-    [
-      'the success document of the job',
-      () => envelope({ jobId: JOB_ID, status: 'SUCCEEDED' }),
-      { kind: 'succeeded' },
-    ],
-    [
-      'the failure document of the job, with its subject',
-      () => envelope({ jobId: JOB_ID, status: 'FAILED', subject: '[jobs][dev] Job failed: smoke' }),
-      { kind: 'failed', subject: '[jobs][dev] Job failed: smoke' },
-    ],
+  test.each<[string, string, Verdict]>([
+    ['the success document of the job', about(JOB_ID, 'SUCCEEDED'), SUCCEEDED],
+    ['the failure document of the job, with its subject', about(JOB_ID, 'FAILED'), FAILED],
     // MESSAGE_STRUCTURE=string: one text for every protocol, which SNS delivers with its attributes
-    [
-      'a success text, read from its attributes',
-      () => envelope({ jobId: JOB_ID, status: 'SUCCEEDED', structure: 'string' }),
-      { kind: 'succeeded' },
-    ],
-    [
-      'a failure text, read from its attributes',
-      () => envelope({ jobId: JOB_ID, status: 'FAILED', structure: 'string', subject: 'failed' }),
-      { kind: 'failed', subject: 'failed' },
-    ],
+    ['a success text', about(JOB_ID, 'SUCCEEDED', { structure: 'string' }), SUCCEEDED],
+    ['a failure text', about(JOB_ID, 'FAILED', { structure: 'string' }), FAILED],
     // only an explicit SUCCEEDED passes
-    [
-      'a text naming the job without a status attribute',
-      () => JSON.stringify({ Subject: 'something', Message: `Job id: ${JOB_ID}` }),
-      { kind: 'failed', subject: 'something' },
-    ],
-    ['a document of another kind about the job', otherKind, { kind: 'other' }],
-    ["CloudWatch's alarm JSON after the submission", () => alarm(at(1)), { kind: 'other' }],
-    ["CloudWatch's alarm JSON before the submission", () => alarm(at(-1)), { kind: 'stale' }],
+    ['a text naming the job without a status', text(JOB_ID), FAILED],
+    ['a document of another kind about the job', otherKind, OTHER],
+    ["CloudWatch's alarm JSON after the submission", alarm(at(1)), OTHER],
+    ["CloudWatch's alarm JSON before the submission", alarm(at(-1)), STALE],
     [
       "another job's notification before the submission",
-      () => envelope({ jobId: OTHER_JOB_ID, status: 'SUCCEEDED', sentAt: at(-60_000) }),
-      { kind: 'stale' },
+      about(OTHER_JOB_ID, 'FAILED', { sentAt: at(-1) }),
+      STALE,
     ],
     // it may belong to a concurrent run, so it is left alone
-    [
-      "another job's notification after the submission",
-      () => envelope({ jobId: OTHER_JOB_ID, status: 'FAILED', sentAt: at(60_000) }),
-      { kind: 'other' },
-    ],
-    [
-      'a message for another job without a timestamp',
-      () => JSON.stringify({ Message: `Job id: ${OTHER_JOB_ID}` }),
-      { kind: 'other' },
-    ],
-    ['malformed JSON', () => `not json ${JOB_ID}`, { kind: 'other' }],
+    ["another job's notification after the submission", about(OTHER_JOB_ID, 'FAILED'), OTHER],
+    ['another job without a timestamp', text(OTHER_JOB_ID), OTHER],
+    ['malformed JSON', `not json ${JOB_ID}`, OTHER],
   ])('%s is %o', (_, body, verdict) => {
-    expect(classifyMessage(body(), JOB_ID, SUBMITTED_AT)).toEqual(verdict);
+    expect(classifyMessage(body, JOB_ID, SUBMITTED_AT)).toEqual(verdict);
   });
 });
 
@@ -216,7 +177,7 @@ describe('runSmokeTest (SDK mocked)', () => {
     overrides: Partial<SmokeTestSettings> = {},
     clock = ticking(),
     log: (line: string) => void = quiet,
-  ) => runSmokeTest(settings(overrides), clients, clock, log);
+  ) => runSmokeTest({ ...SETTINGS, ...overrides }, clients, clock, log);
   const deleted = () => sqsMock.commandCalls(DeleteMessageCommand).map((call) => call.args[0].input);
 
   beforeEach(() => {
@@ -230,51 +191,16 @@ describe('runSmokeTest (SDK mocked)', () => {
     sqsMock.restore();
   });
 
-  test('submits one probe job to the stage queue, named after the prefix and the time', async () => {
-    inbox(success);
-    await run();
-    expect(batchMock.commandCalls(SubmitJobCommand).map((call) => call.args[0].input)).toEqual([
-      {
-        jobName: `smoke-dev-${SUBMITTED_AT.getTime()}`,
-        jobQueue: JOB_QUEUE_ARN,
-        jobDefinition: JOB_DEFINITION_ARN,
-      },
-    ]);
-  });
-
-  test('resolves with the job id once the success notification arrives, after an empty poll', async () => {
-    // GIVEN an empty first poll, then the success notification
-    sqsMock
-      .on(ReceiveMessageCommand)
-      .resolvesOnce({})
-      .resolvesOnce({ Messages: [success] });
-    // WHEN / THEN it resolves after two long polls of the stage's inbox
-    await expect(run()).resolves.toBe(JOB_ID);
-    expect(sqsMock).toHaveReceivedCommandTimes(ReceiveMessageCommand, 2);
-    expect(sqsMock).toHaveReceivedCommandWith(ReceiveMessageCommand, {
-      QueueUrl: QUEUE_URL,
-      WaitTimeSeconds: 20,
-    });
-  });
-
   test('deletes its own notification and stale ones of earlier runs, and leaves newer ones of other jobs', async () => {
-    // GIVEN a stale notification, another job's recent one and an unparseable message beside the success
+    // a stale notification, another job's recent one and an unparseable message beside the success
+    const sentAt = new Date(SUBMITTED_AT.getTime() - 3_600_000);
     inbox(
-      {
-        Body: envelope({
-          jobId: OTHER_JOB_ID,
-          status: 'SUCCEEDED',
-          sentAt: new Date(SUBMITTED_AT.getTime() - 3_600_000),
-        }),
-        ReceiptHandle: 'r-stale',
-      },
+      { Body: envelope({ jobId: OTHER_JOB_ID, status: 'SUCCEEDED', sentAt }), ReceiptHandle: 'r-stale' },
       { Body: envelope({ jobId: OTHER_JOB_ID, status: 'FAILED' }), ReceiptHandle: 'r-other' },
       { Body: 'not json', ReceiptHandle: 'r-garbage' },
       success,
     );
-    // WHEN the smoke test runs
     await run();
-    // THEN
     expect(deleted()).toEqual([
       { QueueUrl: QUEUE_URL, ReceiptHandle: 'r-stale' },
       { QueueUrl: QUEUE_URL, ReceiptHandle: 'r-ok' },
@@ -288,22 +214,10 @@ describe('runSmokeTest (SDK mocked)', () => {
   });
 
   test('fails on timeout with the job status Batch reports', async () => {
-    // GIVEN an inbox that stays empty, a clock 30 s per reading, and a job stuck in RUNNABLE
     inbox();
     batchMock.on(DescribeJobsCommand).resolves({
-      jobs: [
-        {
-          jobId: JOB_ID,
-          jobName: 'smoke-dev',
-          jobQueue: JOB_QUEUE_ARN,
-          jobDefinition: JOB_DEFINITION_ARN,
-          status: 'RUNNABLE',
-          statusReason: 'no capacity',
-          startedAt: undefined,
-        },
-      ],
+      jobs: [{ jobId: JOB_ID, status: 'RUNNABLE', statusReason: 'no capacity' } as JobDetail],
     });
-    // WHEN the smoke test runs with a 60 s timeout, THEN it gives up naming the job and its status
     await expect(run({ timeoutSeconds: 60 }, ticking(30_000))).rejects.toThrow(
       `smoke test: no notification for job ${JOB_ID} within 60 s (job status: RUNNABLE, no capacity)`,
     );
@@ -323,12 +237,24 @@ describe('runSmokeTest (SDK mocked)', () => {
     await expect(run()).rejects.toThrow('not authorized to perform batch:SubmitJob');
   });
 
-  test('logs the submitted job and the arrival of its notification', async () => {
-    inbox(success);
+  test('submits one probe job, long-polls the stage inbox until its success notification, and logs both', async () => {
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({})
+      .resolvesOnce({ Messages: [success] });
     const lines: string[] = [];
-    await run({}, ticking(), (line) => lines.push(line));
+    await expect(run({}, ticking(), (line) => lines.push(line))).resolves.toBe(JOB_ID);
+    const jobName = `smoke-dev-${SUBMITTED_AT.getTime()}`;
+    expect(batchMock.commandCalls(SubmitJobCommand).map((call) => call.args[0].input)).toEqual([
+      { jobName, jobQueue: JOB_QUEUE_ARN, jobDefinition: JOB_DEFINITION_ARN },
+    ]);
+    expect(sqsMock).toHaveReceivedCommandTimes(ReceiveMessageCommand, 2);
+    expect(sqsMock).toHaveReceivedCommandWith(ReceiveMessageCommand, {
+      QueueUrl: QUEUE_URL,
+      WaitTimeSeconds: 20,
+    });
     expect(lines).toEqual([
-      `submitted smoke-dev-${SUBMITTED_AT.getTime()} (${JOB_ID}); waiting up to 900 s for its notification`,
+      `submitted ${jobName} (${JOB_ID}); waiting up to 900 s for its notification`,
       `the success notification for job ${JOB_ID} arrived`,
     ]);
   });
@@ -339,9 +265,7 @@ describe('createClients', () => {
   beforeEach(() => temporaryCredentials.mockClear());
 
   test("with a role ARN, both clients assume the role for an hour in the stage's region", async () => {
-    // WHEN the clients are created with the smoke-test role
-    const clients = createClients(settings({ roleArn: ROLE_ARN }));
-    // THEN one temporary-credentials provider for that role, which both clients use
+    const clients = createClients({ ...SETTINGS, roleArn: ROLE_ARN });
     expect(temporaryCredentials.mock.calls).toEqual([
       [
         {
@@ -356,7 +280,7 @@ describe('createClients', () => {
   });
 
   test('without a role ARN, uses the default credentials', () => {
-    createClients(settings());
+    createClients(SETTINGS);
     expect(temporaryCredentials).not.toHaveBeenCalled();
   });
 });

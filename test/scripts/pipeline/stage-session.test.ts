@@ -1,7 +1,7 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import * as protectStack from '../../../scripts/pipeline/protect-stack';
 import * as changeSetSummary from '../../../scripts/pipeline/publish-change-set-summary';
-import { partitionOf, stageTarget, stageTargetProblems } from '../../../scripts/pipeline/stage-session';
+import { partitionOf, stageTargetProblems } from '../../../scripts/pipeline/stage-session';
 
 // Only the provider factory is replaced, so that no test reaches STS; the rest of the module is real.
 jest.mock('@aws-sdk/credential-providers', () => ({
@@ -48,41 +48,19 @@ describe('partitionOf', () => {
   });
 });
 
-describe('stageTargetProblems', () => {
-  test('finds none in the variables a production step sets', () => {
-    expect(stageTargetProblems(VARIABLES)).toEqual([]);
-  });
-
-  test('fails naming every malformed variable at once', () => {
-    // GIVEN every variable malformed
-    const values = {
-      STACK_NAME: 'jobs prod',
-      STACK_ACCOUNT: '2222',
-      STACK_REGION: 'Tokyo',
-      DEPLOY_ROLE_ARN: 'deploy-role',
-    };
-    // WHEN / THEN
-    expect(stageTargetProblems(values)).toEqual([
-      "STACK_NAME 'jobs prod' is not a CloudFormation stack name",
-      "STACK_ACCOUNT '2222' is not a 12-digit account id",
-      "STACK_REGION 'Tokyo' is not a region code such as ap-northeast-1",
-      "DEPLOY_ROLE_ARN 'deploy-role' is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)",
-    ]);
-  });
-
-  test("fails when the role is not in the stack's account", () => {
-    const values = {
-      ...VARIABLES,
-      DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role',
-    };
-    expect(stageTargetProblems(values)).toEqual([
-      "DEPLOY_ROLE_ARN is in account 111111111111, not in STACK_ACCOUNT 222222222222 (use that account's bootstrap deploy role)",
-    ]);
-  });
-});
-
-test('stageTarget takes the partition from the role ARN', () => {
-  expect(stageTarget(VARIABLES)).toEqual(TARGET);
+test('stageTargetProblems names every malformed variable at once', () => {
+  const values = {
+    STACK_NAME: 'jobs prod',
+    STACK_ACCOUNT: '2222',
+    STACK_REGION: 'Tokyo',
+    DEPLOY_ROLE_ARN: 'deploy-role',
+  };
+  expect(stageTargetProblems(values)).toEqual([
+    "STACK_NAME 'jobs prod' is not a CloudFormation stack name",
+    "STACK_ACCOUNT '2222' is not a 12-digit account id",
+    "STACK_REGION 'Tokyo' is not a region code such as ap-northeast-1",
+    "DEPLOY_ROLE_ARN 'deploy-role' is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)",
+  ]);
 });
 
 /** Every pipeline step that reaches a stage's stack, with what its session may do there. */
@@ -120,7 +98,7 @@ describe.each(STEPS)('the $script step', ({ script, step, env, settings, session
   const temporaryCredentials = jest.mocked(fromTemporaryCredentials);
   beforeEach(() => temporaryCredentials.mockClear());
 
-  test('reads its settings from the variables the pipeline step sets', () => {
+  test('reads its settings, the partition from the role ARN, from the variables the pipeline step sets', () => {
     expect(step.readSettings(env, '/codebuild/output/src')).toEqual(settings);
   });
 
@@ -134,14 +112,12 @@ describe.each(STEPS)('the $script step', ({ script, step, env, settings, session
   test("fails when the role is not the stack account's", () => {
     const other = { ...env, DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role' };
     expect(() => step.readSettings(other)).toThrow(
-      `${script}: DEPLOY_ROLE_ARN is in account 111111111111, not in STACK_ACCOUNT 222222222222`,
+      `${script}: DEPLOY_ROLE_ARN is in account 111111111111, not in STACK_ACCOUNT 222222222222 (use that account's bootstrap deploy role)`,
     );
   });
 
-  test('assumes the deploy role for 15 minutes, allowed only its actions on the stack', () => {
-    // GIVEN / WHEN
-    step.createClients(settings as never);
-    // THEN exactly one session, with exactly this policy
+  test("calls CloudFormation in the stack's region as the deploy role for 15 minutes, allowed only its actions on the stack", async () => {
+    const { cloudFormation } = step.createClients(settings as never);
     const Policy = JSON.stringify({
       Version: '2012-10-17',
       Statement: [
@@ -160,10 +136,6 @@ describe.each(STEPS)('the $script step', ({ script, step, env, settings, session
         },
       ],
     ]);
-  });
-
-  test("calls CloudFormation in the stack's region with the assumed credentials", async () => {
-    const { cloudFormation } = step.createClients(settings as never);
     await expect(cloudFormation.config.region()).resolves.toBe('ap-northeast-1');
     await expect(cloudFormation.config.credentials()).resolves.toMatchObject({ accessKeyId: 'ASIATEST' });
   });
