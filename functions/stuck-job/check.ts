@@ -16,7 +16,7 @@ import type { StuckSettings } from './settings';
 /** Placed on no host yet, or its container not started. */
 const WAITING_STATUSES: readonly string[] = ['RUNNABLE', 'STARTING'];
 
-export interface DescribedJob {
+interface DescribedJob {
   readonly status?: string;
   readonly statusReason?: string;
   readonly attempts?: readonly unknown[];
@@ -31,7 +31,7 @@ export type CheckVerdict =
   | { readonly verdict: 'moved-on'; readonly status: string }
   | { readonly verdict: 'stuck'; readonly status: string; readonly waitedMillis: number };
 
-export function judge(check: StuckCheck, job: DescribedJob | undefined, now: Date): CheckVerdict {
+function judge(check: StuckCheck, job: DescribedJob | undefined, now: Date): CheckVerdict {
   if (!job?.status) return { verdict: 'unknown' };
   const { status } = job;
   if (!WAITING_STATUSES.includes(status)) return { verdict: 'moved-on', status };

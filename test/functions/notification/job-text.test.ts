@@ -77,17 +77,6 @@ describe('describeJob', () => {
     expect(text.match(/Logs: https:\/\//g)).toHaveLength(3);
   });
 
-  test('says which node of a multi-node parallel job it is', () => {
-    const text = describeFixture('succeededMultiNode');
-    expect(text).toContain('Node:            index 0 of a multi-node parallel job (main node)');
-    expect(text).toContain('Nodes:           3, main node 0');
-  });
-
-  test('mentions array job properties', () => {
-    const text = describeFixture('succeededContainer', { arrayProperties: { size: 10, index: 3 } });
-    expect(text).toContain('Array job:       size 10\nArray index:     3');
-  });
-
   test('keeps every event value on its own line, with a bounded length', () => {
     const text = describeFixture('failedExitCode', {
       statusReason: `line1\nFAKE: injected\r${'x'.repeat(5000)}`,
@@ -184,6 +173,12 @@ describe('jobShapeLines', () => {
       undefined,
       ['Node:            index 2 of a multi-node parallel job', NODES],
     ],
+    [
+      'the main node says so',
+      'succeededMultiNode',
+      undefined,
+      ['Node:            index 0 of a multi-node parallel job (main node)', NODES],
+    ],
     ['a plain job has no shape lines', 'failedExitCode', undefined, []],
   ])('%s', (_case, name, changes, expected) => {
     const event = changes ? withDetail(loadEvent(name), changes) : loadEvent(name);
@@ -191,8 +186,8 @@ describe('jobShapeLines', () => {
   });
 });
 
-describe('describeJob of a parent', () => {
-  test('puts the children counts among the job facts, before the console link', () => {
+describe('describeJob of an array parent', () => {
+  test('puts the shape lines among the job facts, before the console link', () => {
     const text = describeFixture('failedArrayParent');
     expect(text).toMatch(/Attempts: {8}0\nArray job: {7}size 10\nChildren: {8}8 SUCCEEDED, 2 FAILED\n/);
     expect(text.indexOf('Children:')).toBeLessThan(text.indexOf('Batch console:'));
