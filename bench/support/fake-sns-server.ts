@@ -9,9 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
   readonly method: string;
-  readonly path: string;
   readonly headers: IncomingHttpHeaders;
-  readonly body: string;
   /** The form-encoded body, decoded: `Action`, `TopicArn`, `MessageAttributes.entry.1.Name`, ... */
   readonly params: Readonly<Record<string, string>>;
 }
@@ -20,7 +18,6 @@ export interface RecordedRequest {
 export type FakeSnsReply = 'ok' | 'throttling' | 'unavailable' | 'internal-error';
 
 export interface FakeSnsServer {
-  /** For AWS_ENDPOINT_URL_SNS or the client's `endpoint`. */
   readonly endpoint: string;
   readonly requests: readonly RecordedRequest[];
   /** Answers for the next requests, in order; once used up, every request gets 'ok'. */
@@ -43,13 +40,6 @@ function errorXml(type: string, code: string, message: string): string {
   );
 }
 
-function publishXml(messageId: string): string {
-  return (
-    `<PublishResponse xmlns="${XMLNS}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult>` +
-    `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`
-  );
-}
-
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -67,21 +57,22 @@ export async function startFakeSnsServer(): Promise<FakeSnsServer> {
   const server = createServer((request, response) => {
     void readBody(request).then((body) => {
       const params = Object.fromEntries(new URLSearchParams(body));
-      requests.push({
-        method: request.method ?? '',
-        path: request.url ?? '',
-        headers: request.headers,
-        body,
-        params,
-      });
+      requests.push({ method: request.method ?? '', headers: request.headers, params });
       if (params.Action !== 'Publish') {
         reply(response, 400, errorXml('Sender', 'InvalidAction', `Unsupported action ${params.Action}`));
         return;
       }
       const next = queue.shift() ?? 'ok';
-      if (next === 'ok') return reply(response, 200, publishXml(randomUUID()));
-      const error = ERRORS[next];
-      reply(response, error.status, errorXml(error.type, error.code, `fake SNS: ${next}`));
+      if (next !== 'ok') {
+        const error = ERRORS[next];
+        return reply(response, error.status, errorXml(error.type, error.code, `fake SNS: ${next}`));
+      }
+      reply(
+        response,
+        200,
+        `<PublishResponse xmlns="${XMLNS}"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult>` +
+          `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
