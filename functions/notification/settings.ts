@@ -52,17 +52,7 @@ export const NotificationSettingsSchema = z.object({
 
 export type MessageStructure = 'json' | 'string';
 
-export interface NotificationSettings {
-  readonly appName: string;
-  readonly stage: string;
-  readonly snsTopicArn: string;
-  /** From the ARN, so that the client never depends on AWS_REGION. */
-  readonly snsRegion: string;
-  readonly messageStructure: MessageStructure;
-  readonly dbName: string | undefined;
-  readonly dbSecretName: string | undefined;
-  readonly jobQueueUrl: string | undefined;
-}
+export type NotificationSettings = Readonly<ReturnType<typeof notificationSettingsOf>>;
 
 export function parseEnvironment<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
   const result = schema.safeParse(env);
@@ -70,13 +60,12 @@ export function parseEnvironment<T extends z.ZodType>(schema: T, env: NodeJS.Pro
   return result.data;
 }
 
-export function notificationSettingsOf(
-  env: z.output<typeof NotificationSettingsSchema>,
-): NotificationSettings {
+export function notificationSettingsOf(env: z.output<typeof NotificationSettingsSchema>) {
   return {
     appName: env.APP_NAME,
     stage: env.STAGE,
     snsTopicArn: env.SNS_ARN,
+    // From the ARN, so that the client never depends on AWS_REGION.
     snsRegion: SNS_TOPIC_ARN.exec(env.SNS_ARN)?.[1] ?? '',
     messageStructure: env.MESSAGE_STRUCTURE,
     dbName: env.DB_NAME,

@@ -16,12 +16,6 @@ import type { StuckSettings } from './settings';
 /** Placed on no host yet, or its container not started. */
 const WAITING_STATUSES: readonly string[] = ['RUNNABLE', 'STARTING'];
 
-interface DescribedJob {
-  readonly status?: string;
-  readonly statusReason?: string;
-  readonly attempts?: readonly unknown[];
-}
-
 export type CheckVerdict =
   /** DescribeJobs does not know the job (another account or region, or a job long gone). */
   | { readonly verdict: 'unknown' }
@@ -31,7 +25,7 @@ export type CheckVerdict =
   | { readonly verdict: 'moved-on'; readonly status: string }
   | { readonly verdict: 'stuck'; readonly status: string; readonly waitedMillis: number };
 
-function judge(check: StuckCheck, job: DescribedJob | undefined, now: Date): CheckVerdict {
+function judge(check: StuckCheck, job: JobDetail | undefined, now: Date): CheckVerdict {
   if (!job?.status) return { verdict: 'unknown' };
   const { status } = job;
   if (!WAITING_STATUSES.includes(status)) return { verdict: 'moved-on', status };

@@ -2,7 +2,6 @@ import * as z from 'zod';
 import {
   matching,
   NotificationSettingsSchema,
-  type NotificationSettings,
   notificationSettingsOf,
   optional,
   parseEnvironment,
@@ -36,16 +35,9 @@ const StuckSettingsSchema = NotificationSettingsSchema.extend({
   ),
 });
 
-export interface StuckSettings extends NotificationSettings {
-  readonly stuckAfterMinutes: number;
-  readonly scheduleGroup: string;
-  readonly schedulerRoleArn: string;
-  readonly checkFunctionArn: string;
-  readonly deadLetterQueueArn: string;
-  readonly jobsAssignPublicIp: 'ENABLED' | 'DISABLED' | undefined;
-}
+export type StuckSettings = Readonly<ReturnType<typeof readStuckSettings>>;
 
-export function readStuckSettings(env: NodeJS.ProcessEnv): StuckSettings {
+export function readStuckSettings(env: NodeJS.ProcessEnv) {
   const parsed = parseEnvironment(StuckSettingsSchema, env);
   return {
     ...notificationSettingsOf(parsed),
