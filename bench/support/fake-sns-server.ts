@@ -1,7 +1,7 @@
 /**
  * A local stand-in for SNS on 127.0.0.1, speaking the Query protocol the SDK uses for SNS: it
  * records each request and answers Publish with a PublishResponse, or with a scripted error so
- * that tests can watch the SDK's real retries. Shared by the bundle test and `npm run bench`.
+ * that tests can watch the SDK's real retries. Shared by the handler tests and `npm run bench`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -87,30 +87,5 @@ export async function startFakeSnsServer(): Promise<FakeSnsServer> {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
-  };
-}
-
-/**
- * A local SNS stand-in for the tests of the enclosing `describe`, with this process's SDK pointed at
- * it (endpoint and fake credentials); the environment is restored afterwards.
- */
-export function useFakeSnsServer(): () => FakeSnsServer {
-  let server: FakeSnsServer | undefined;
-  const saved = { ...process.env };
-  beforeAll(async () => {
-    server = await startFakeSnsServer();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SNS: server.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-      AWS_SECRET_ACCESS_KEY: 'fake',
-    });
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await server?.close();
-  });
-  return () => {
-    if (!server) throw new Error('the fake SNS server starts in beforeAll; use it inside a test');
-    return server;
   };
 }

@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { useFakeSnsServer } from '../../../bench/support/fake-sns-server';
+import { type FakeSnsServer, startFakeSnsServer } from '../../../bench/support/fake-sns-server';
 import type { Notification } from '../../../functions/notification/notification';
 import {
   createSnsClient,
@@ -64,26 +64,39 @@ describe('snsPublisher (SDK mocked)', () => {
 });
 
 describe('snsPublisher on createSnsClient (real SDK against a local SNS stand-in)', () => {
-  const server = useFakeSnsServer();
+  let fake: FakeSnsServer;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    fake = await startFakeSnsServer();
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SNS: fake.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake',
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await fake.close();
+  });
   const publisher = () => snsPublisher(createSnsClient('us-east-1'), TOPIC);
 
   test('retries throttling and 5xx, then succeeds', async () => {
-    server().enqueue('throttling', 'internal-error');
-    const before = server().requests.length;
+    fake.enqueue('throttling', 'internal-error');
+    const before = fake.requests.length;
     await expect(publisher()(NOTIFICATION)).resolves.toEqual({
       messageId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
     });
-    expect(server().requests.length - before).toBe(3);
+    expect(fake.requests.length - before).toBe(3);
   });
 
   test(`fails with the SNS error after ${SNS_MAX_ATTEMPTS} attempts`, async () => {
-    server().enqueue(...Array.from({ length: SNS_MAX_ATTEMPTS + 1 }, () => 'unavailable' as const));
-    const before = server().requests.length;
+    fake.enqueue(...Array.from({ length: SNS_MAX_ATTEMPTS + 1 }, () => 'unavailable' as const));
+    const before = fake.requests.length;
     await expect(publisher()(NOTIFICATION)).rejects.toMatchObject({
       name: 'ServiceUnavailable',
       $metadata: { httpStatusCode: 503, attempts: SNS_MAX_ATTEMPTS },
     });
-    expect(server().requests.length - before).toBe(SNS_MAX_ATTEMPTS);
-    server().enqueue(); // the extra scripted failure is left unused on purpose
+    expect(fake.requests.length - before).toBe(SNS_MAX_ATTEMPTS);
+    fake.enqueue(); // the extra scripted failure is left unused on purpose
   });
 });

@@ -68,14 +68,6 @@ test('prints the one text with MESSAGE_STRUCTURE=string', async () => {
   expect(stdout).not.toContain('"schema"');
 });
 
-test('fails with a bad MESSAGE_STRUCTURE, naming it', async () => {
-  const { exitCode, stderr } = await invoke(['error', fixturePath('failedExitCode')], {
-    MESSAGE_STRUCTURE: 'xml',
-  });
-  expect(exitCode).toBe(1);
-  expect(stderr).toContain('MESSAGE_STRUCTURE must be json');
-});
-
 test('publishes through the SDK to AWS_ENDPOINT_URL_SNS with --publish', async () => {
   const before = server.requests.length;
   const { exitCode, stdout } = await invoke(['success', fixturePath('succeededContainer'), '--publish'], {
