@@ -30,13 +30,10 @@ describe('buildSubject', () => {
     expect(subject).toMatch(/^\[jobs\]\[dev\] Job failed: j+\.\.\.$/);
   });
 
-  test('removes line breaks and control characters', () => {
+  test('removes line breaks and control characters, and still starts with a punctuation mark', () => {
     expect(buildSubject({ ...FAILED, stage: 'd\nev' }, 'a\r\nb\u0007c\td')).toBe(
       '[jobs][d ev] Job failed: a b c d',
     );
-  });
-
-  test('starts with a punctuation mark even when the app name is cleaned away', () => {
     expect(buildSubject({ ...FAILED, appName: '\u0000' }, 'x')).toBe('[ ][dev] Job failed: x');
   });
 });
@@ -54,20 +51,14 @@ describe('buildAttributes', () => {
     });
   });
 
-  test('replaces an empty value, which SNS rejects, with "unknown"', () => {
-    const blank = parseBatchJobStateChange(
-      withDetail(loadEvent('failedExitCode'), { jobName: ' \n', jobQueue: '' }),
+  test(`bounds a value to ${ATTRIBUTE_MAX_LENGTH} characters on one line, and an empty one (SNS rejects it) to "unknown"`, () => {
+    const changes = { jobName: 'a\nb'.repeat(1000), jobQueue: ' \n' };
+    const attributes = buildAttributes(
+      parseBatchJobStateChange(withDetail(loadEvent('failedExitCode'), changes)),
+      'dev',
     );
-    expect(buildAttributes(blank, 'dev')).toMatchObject({ jobName: 'unknown', jobQueue: 'unknown' });
-  });
-
-  test(`bounds a value to ${ATTRIBUTE_MAX_LENGTH} characters on one line`, () => {
-    const long = parseBatchJobStateChange(
-      withDetail(loadEvent('failedExitCode'), { jobName: 'a\nb'.repeat(1000) }),
-    );
-    const { jobName } = buildAttributes(long, 'dev');
-    expect(jobName).toHaveLength(ATTRIBUTE_MAX_LENGTH);
-    expect(jobName).not.toMatch(/\n/);
+    expect(attributes.jobName).toBe('a b'.repeat(1000).slice(0, ATTRIBUTE_MAX_LENGTH - 3) + '...');
+    expect(attributes.jobQueue).toBe('unknown');
   });
 
   test('counts name, data type and value of each attribute in UTF-8 bytes', () => {
