@@ -38,14 +38,16 @@ export function chatCode(value: string, max = 256): string {
   return safe === '' ? '(none)' : `\`${safe}\``;
 }
 
-function list(values: readonly string[] | undefined, count: number, max: number): string[] | undefined {
-  const kept = (values ?? []).map((value) => oneLine(value, max)).filter((value) => value !== '');
-  return kept.length > 0 ? kept.slice(0, count) : undefined;
-}
-
-/** Items too long are dropped, not cut: a cut URL is a broken link. */
-function wholeItems(values: readonly string[] | undefined, count: number, max: number): string[] | undefined {
-  const kept = (values ?? []).map(toSingleLine).filter((value) => value !== '' && value.length <= max);
+/** With `whole`, items too long are dropped, not cut: a cut URL is a broken link. */
+function list(
+  values: readonly string[] = [],
+  count: number,
+  max: number,
+  whole = false,
+): string[] | undefined {
+  const kept = values
+    .map((value) => (whole ? toSingleLine(value) : oneLine(value, max)))
+    .filter((value) => value !== '' && value.length <= max);
   return kept.length > 0 ? kept.slice(0, count) : undefined;
 }
 
@@ -60,10 +62,7 @@ function context(entries: Record<string, string> | undefined): Record<string, st
   return kept.length > 0 ? Object.fromEntries<string>(kept) : undefined;
 }
 
-function optionalLine(value: string | undefined): string | undefined {
-  const kept = value === undefined ? '' : oneLine(value, CHAT_LIMITS.metadataChars);
-  return kept === '' ? undefined : kept;
-}
+const optionalLine = (value = '') => oneLine(value, CHAT_LIMITS.metadataChars) || undefined;
 
 export function chatCardDocument(card: ChatCard, id?: string): Record<string, unknown> {
   const metadata = {
@@ -82,7 +81,7 @@ export function chatCardDocument(card: ChatCard, id?: string): Record<string, un
       textType: 'client-markdown',
       title: oneLine(card.title, CHAT_LIMITS.titleChars) || '(untitled)',
       description: truncateChars(toWellFormed(card.description), CHAT_LIMITS.descriptionChars) || '(none)',
-      nextSteps: wholeItems(card.nextSteps, CHAT_LIMITS.nextSteps, CHAT_LIMITS.nextStepChars),
+      nextSteps: list(card.nextSteps, CHAT_LIMITS.nextSteps, CHAT_LIMITS.nextStepChars, true),
       keywords: list(card.keywords, CHAT_LIMITS.keywords, CHAT_LIMITS.keywordChars),
     },
     metadata: hasMetadata ? metadata : undefined,

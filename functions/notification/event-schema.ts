@@ -28,10 +28,12 @@ const ContainerStateFields = {
 
 /** attempts[].container (classic container jobs) and attempts[].taskProperties[].containers[]. */
 const AttemptContainerSchema = z.looseObject({ ...ContainerStateFields, name: optionalString });
+const tasksOf = <T extends z.ZodType>(container: T) =>
+  z.array(z.looseObject({ containers: z.array(container).nullish() })).nullish();
 
 const AttemptSchema = z.looseObject({
   container: AttemptContainerSchema.nullish(),
-  taskProperties: z.array(z.looseObject({ containers: z.array(AttemptContainerSchema).nullish() })).nullish(),
+  taskProperties: tasksOf(AttemptContainerSchema),
   startedAt: optionalTime,
   stoppedAt: optionalTime,
   statusReason: optionalString,
@@ -57,11 +59,7 @@ const DetailSchema = z.looseObject({
   startedAt: optionalTime,
   stoppedAt: optionalTime,
   container: ContainerSchema.nullish(),
-  ecsProperties: z
-    .looseObject({
-      taskProperties: z.array(z.looseObject({ containers: z.array(ContainerSchema).nullish() })).nullish(),
-    })
-    .nullish(),
+  ecsProperties: z.looseObject({ taskProperties: tasksOf(ContainerSchema) }).nullish(),
   /** Present on the node jobs of a multi-node parallel job. */
   nodeDetails: z.looseObject({ nodeIndex: optionalInt, isMainNode: z.boolean().nullish() }).nullish(),
   /** Present on the parent of a multi-node parallel job. */
