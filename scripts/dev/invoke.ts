@@ -13,11 +13,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { createJobStateHandler, type ReportedStatus } from '../../functions/job-state/handler';
 import { utf8Bytes } from '../../functions/notification/bounded-text';
 import { createLogger } from '../../functions/notification/logger';
-import {
-  type MessageStructure,
-  publishBytes,
-  SNS_MAX_PUBLISH_BYTES,
-} from '../../functions/notification/notification';
+import { publishBytes, SNS_MAX_PUBLISH_BYTES } from '../../functions/notification/notification';
 import { type NotificationSettings, readSettings } from '../../functions/notification/settings';
 import { type Publisher, topicPublisher } from '../../functions/notification/sns-publisher';
 import { createStuckJobHandler } from '../../functions/stuck-job/handler';
@@ -75,7 +71,7 @@ function section(label: string, body: string, json = false): string[] {
 }
 
 /** Prints each protocol's body, labelled, in the order a reader checks them. */
-function printingPublisher(topicArn: string, structure: MessageStructure): Publisher {
+function printingPublisher({ snsTopicArn, messageStructure: structure }: NotificationSettings): Publisher {
   return (notification) => {
     const attributes = Object.entries(notification.attributes).map(([name, value]) => `  ${name} = ${value}`);
     const { messages } = notification;
@@ -89,7 +85,7 @@ function printingPublisher(topicArn: string, structure: MessageStructure): Publi
         : section('every protocol: text (MESSAGE_STRUCTURE=string)', messages.default);
     process.stdout.write(
       [
-        `Dry run: nothing was published (topic ${topicArn}).`,
+        `Dry run: nothing was published (topic ${snsTopicArn}).`,
         `Subject: ${notification.subject}`,
         `Message structure: ${structure}`,
         'Attributes:',
@@ -124,10 +120,7 @@ async function main(argv: readonly string[]): Promise<void> {
   // Errors still reach stderr; set POWERTOOLS_LOG_LEVEL=INFO to see every log line.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const env = args.publish ? process.env : { ...DRY_RUN_ENV, ...process.env };
-  const publisher = (settings: NotificationSettings) =>
-    args.publish
-      ? topicPublisher(settings)
-      : printingPublisher(settings.snsTopicArn, settings.messageStructure);
+  const publisher = args.publish ? topicPublisher : printingPublisher;
   const status = STATUS_OF[args.name];
   if (!status) {
     const settings = readStuckSettings(env);
