@@ -42,12 +42,6 @@ export interface StuckFacts {
 export type StuckOptions = Pick<StuckSettings, 'appName' | 'stage' | 'stuckAfterMinutes'> &
   Partial<Pick<StuckSettings, 'jobsAssignPublicIp'>>;
 
-export interface StuckCause {
-  readonly cause: string;
-  readonly check: string;
-  readonly likely: boolean;
-}
-
 /** Batch job-level status reasons of a RUNNABLE job that Batch has diagnosed. */
 const RESOURCE_REASON = /^MISCONFIGURATION:(JOB_RESOURCE_REQUIREMENT|COMPUTE_ENVIRONMENT_MAX_RESOURCE)/;
 const CAPACITY_REASON = /^CAPACITY:/;
@@ -56,13 +50,13 @@ function unhealthy(resource: BatchResourceState): boolean {
   return resource.state === 'DISABLED' || resource.status === 'INVALID';
 }
 
-export function stuckCauses(facts: StuckFacts, options: StuckOptions): StuckCause[] {
+export function stuckCauses(facts: StuckFacts, options: StuckOptions) {
   const { place } = facts;
   const reason = facts.statusReason ?? '';
   const environments = place.computeEnvironments;
   const maxvCpus = environments.map((ce) => `${field(ce.name)}: ${ce.maxvCpus ?? '?'}`).join(', ');
   const needsPublicIp = options.jobsAssignPublicIp === 'ENABLED';
-  const causes: StuckCause[] = [
+  const causes = [
     {
       cause: 'The job queue or a compute environment is DISABLED or INVALID',
       check:

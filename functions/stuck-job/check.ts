@@ -8,8 +8,9 @@ import {
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { composeNotification } from '../notification/compose-notification';
 import type { HandlerLogger } from '../notification/logger';
-import { type Publisher, publishOrLog } from '../notification/sns-publisher';
+import { publishOrLog } from '../notification/sns-publisher';
 import { type StuckFacts, stuckContent, type WaitingPlace } from './alert';
+import type { StuckJobHandlerProps } from './handler';
 import type { StuckCheck } from './schedule';
 import type { StuckSettings } from './settings';
 
@@ -39,11 +40,7 @@ function judge(check: StuckCheck, job: JobDetail | undefined, now: Date): CheckV
 
 export type CheckLogger = HandlerLogger & Pick<Logger, 'warn'>;
 
-export interface CheckClients {
-  readonly batch: BatchClient;
-  readonly publish: Publisher;
-  readonly logger: CheckLogger;
-}
+type CheckClients = Pick<StuckJobHandlerProps, 'batch' | 'publish' | 'logger'>;
 
 export type CheckResult =
   | { readonly action: 'notified'; readonly messageId: string }

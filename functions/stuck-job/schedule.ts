@@ -28,9 +28,7 @@ export const StuckCheckSchema = z.strictObject({
 export type StuckCheck = z.infer<typeof StuckCheckSchema>;
 
 export function isStuckCheck(input: unknown): boolean {
-  return (
-    typeof input === 'object' && input !== null && (input as { kind?: unknown }).kind === STUCK_CHECK_KIND
-  );
+  return (input as { kind?: unknown } | null | undefined)?.kind === STUCK_CHECK_KIND;
 }
 
 export function parseStuckCheck(input: unknown): StuckCheck {
