@@ -44,28 +44,26 @@ function buildVariants(): Variant[] {
   const build = (name: string, entry: string, bundling: BundlingOptions) =>
     bundleHandler(entry, join(OUT, name), bundling);
   const ours = { bundle: build('ours', ENTRY, HANDLER_BUNDLING), exportName: 'onSucceeded' };
-  const variant = (name: string, options: Omit<Variant, 'name' | 'runs'>): Variant => ({
-    name,
-    ...options,
-    runs: [],
-  });
   return [
-    variant('(a) ours: HANDLER_BUNDLING', ours),
-    variant('(b) reference: NodejsFunction defaults, SDK bundled', {
+    { name: '(a) ours: HANDLER_BUNDLING', ...ours },
+    {
+      name: '(b) reference: NodejsFunction defaults, SDK bundled',
       ...ours,
       bundle: build('reference', ENTRY, REFERENCE),
-    }),
-    variant('(c) empty handler (floor)', { bundle: build('empty', EMPTY_ENTRY, HANDLER_BUNDLING) }),
+    },
+    { name: '(c) empty handler (floor)', bundle: build('empty', EMPTY_ENTRY, HANDLER_BUNDLING) },
     // The cost of turning source maps on (NODE_OPTIONS=--enable-source-maps); the stack leaves them off.
-    variant('(a) ours + --enable-source-maps', { ...ours, nodeOptions: ['--enable-source-maps'] }),
+    { name: '(a) ours + --enable-source-maps', ...ours, nodeOptions: ['--enable-source-maps'] },
     // The part no handler code can avoid: the SDK's load and first Publish, built both ways.
-    variant('(d) SDK alone (one Publish): HANDLER_BUNDLING', {
+    {
+      name: '(d) SDK alone (one Publish): HANDLER_BUNDLING',
       bundle: build('sdk', SDK_ENTRY, HANDLER_BUNDLING),
-    }),
-    variant('(e) SDK alone (one Publish): reference settings', {
+    },
+    {
+      name: '(e) SDK alone (one Publish): reference settings',
       bundle: build('sdk-reference', SDK_ENTRY, REFERENCE),
-    }),
-  ];
+    },
+  ].map((variant): Variant => ({ ...variant, runs: [] }));
 }
 
 async function measure(variants: Variant[]): Promise<number> {
@@ -94,17 +92,9 @@ async function measure(variants: Variant[]): Promise<number> {
   }
 }
 
-interface Row {
-  readonly name: string;
-  readonly bytes: number;
-  readonly coldMs: number;
-  readonly loadMs: number;
-  readonly handleMs: number;
-  readonly cpuMs: number;
-  readonly rssMb: number;
-}
+type Row = ReturnType<typeof summarize>;
 
-function summarize(variant: Variant): Row {
+function summarize(variant: Variant) {
   const reports = variant.runs.map((run) => run.report!);
   return {
     name: variant.name,

@@ -24,58 +24,15 @@ Promise.resolve()
   });
 `;
 
+/** Times in milliseconds from process start; CPU is user + system, which a busy machine does not inflate. */
 export interface BundleReport {
   readonly ok: boolean;
   readonly result?: unknown;
   readonly error?: string;
-  /** Milliseconds from process start to the bundle loaded, then to the event handled. */
   readonly loadedMs: number;
   readonly doneMs: number;
-  /** CPU time (user + system) of the whole process: unlike wall time, not inflated by a busy machine. */
   readonly cpuMs: number;
-  /** Peak resident set size of the process, in KiB. */
   readonly maxRssKb: number;
-}
-
-export interface BundleRun {
-  readonly exitCode: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Wall clock from spawn to exit, as seen by the parent: process start, load, handle. */
-  readonly wallMs: number;
-  /** Missing when the process died before handling the event (e.g. a config error at init). */
-  readonly report: BundleReport | undefined;
-}
-
-export interface RunBundleOptions {
-  readonly bundleFile: string;
-  /** The handler's export, as in the function's `Handler` (`index.<export>`). @default 'handler' */
-  readonly exportName?: string;
-  readonly event: unknown;
-  /** The whole environment of the child: nothing is inherited, so runs are reproducible. */
-  readonly env: Readonly<Record<string, string>>;
-  readonly nodeOptions?: readonly string[];
-}
-
-export async function runBundle(options: RunBundleOptions): Promise<BundleRun> {
-  // require() reads a relative path as a package name; the bundle is always a file.
-  const bundle = resolvePath(options.bundleFile);
-  const exportName = options.exportName ?? 'handler';
-  const args = [
-    ...(options.nodeOptions ?? []),
-    '-e',
-    RUNNER,
-    bundle,
-    exportName,
-    JSON.stringify(options.event),
-  ];
-  const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const { exitCode, stdout, stderr } = await processOutput(child);
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const line = stdout.split('\n').find((l) => l.startsWith(REPORT_MARK));
-  const report = line ? (JSON.parse(line.slice(REPORT_MARK.length)) as BundleReport) : undefined;
-  return { exitCode, stdout, stderr, wallMs, report };
 }
 
 export interface ProcessOutput {
@@ -84,7 +41,42 @@ export interface ProcessOutput {
   readonly stderr: string;
 }
 
-/** Everything a child process printed, and its exit code, once it has exited. */
+export interface BundleRun extends ProcessOutput {
+  /** Spawn to exit, as seen by the parent. */
+  readonly wallMs: number;
+  /** Missing when the process died before handling the event (e.g. a config error at init). */
+  readonly report: BundleReport | undefined;
+}
+
+export interface RunBundleOptions {
+  readonly bundleFile: string;
+  /** As in the function's `Handler` (`index.<export>`). @default 'handler' */
+  readonly exportName?: string;
+  readonly event: unknown;
+  /** The child's whole environment: nothing is inherited, so runs are reproducible. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly nodeOptions?: readonly string[];
+}
+
+export async function runBundle(options: RunBundleOptions): Promise<BundleRun> {
+  // require() reads a relative path as a package name.
+  const args = [
+    ...(options.nodeOptions ?? []),
+    '-e',
+    RUNNER,
+    resolvePath(options.bundleFile),
+    options.exportName ?? 'handler',
+    JSON.stringify(options.event),
+  ];
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, args, { env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = await processOutput(child);
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const line = output.stdout.split('\n').find((l) => l.startsWith(REPORT_MARK));
+  const report = line ? (JSON.parse(line.slice(REPORT_MARK.length)) as BundleReport) : undefined;
+  return { ...output, wallMs, report };
+}
+
 export function processOutput(
   child: ChildProcessByStdio<null | Writable, Readable, Readable>,
 ): Promise<ProcessOutput> {

@@ -1,7 +1,7 @@
 /**
  * A local stand-in for SNS on 127.0.0.1, speaking the Query protocol the SDK uses for SNS: it
  * records each request and answers Publish with a PublishResponse, or with a scripted error so
- * that tests can watch the SDK's real retries. Shared by the bundle test and `npm run bench`.
+ * that tests can watch the SDK's real retries. Shared by the handler tests and `npm run bench`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -9,9 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
   readonly method: string;
-  readonly path: string;
   readonly headers: IncomingHttpHeaders;
-  readonly body: string;
   /** The form-encoded body, decoded: `Action`, `TopicArn`, `MessageAttributes.entry.1.Name`, ... */
   readonly params: Readonly<Record<string, string>>;
 }
@@ -20,7 +18,6 @@ export interface RecordedRequest {
 export type FakeSnsReply = 'ok' | 'throttling' | 'unavailable' | 'internal-error';
 
 export interface FakeSnsServer {
-  /** For AWS_ENDPOINT_URL_SNS or the client's `endpoint`. */
   readonly endpoint: string;
   readonly requests: readonly RecordedRequest[];
   /** Answers for the next requests, in order; once used up, every request gets 'ok'. */
@@ -43,13 +40,6 @@ function errorXml(type: string, code: string, message: string): string {
   );
 }
 
-function publishXml(messageId: string): string {
-  return (
-    `<PublishResponse xmlns="${XMLNS}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult>` +
-    `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`
-  );
-}
-
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -67,21 +57,22 @@ export async function startFakeSnsServer(): Promise<FakeSnsServer> {
   const server = createServer((request, response) => {
     void readBody(request).then((body) => {
       const params = Object.fromEntries(new URLSearchParams(body));
-      requests.push({
-        method: request.method ?? '',
-        path: request.url ?? '',
-        headers: request.headers,
-        body,
-        params,
-      });
+      requests.push({ method: request.method ?? '', headers: request.headers, params });
       if (params.Action !== 'Publish') {
         reply(response, 400, errorXml('Sender', 'InvalidAction', `Unsupported action ${params.Action}`));
         return;
       }
       const next = queue.shift() ?? 'ok';
-      if (next === 'ok') return reply(response, 200, publishXml(randomUUID()));
-      const error = ERRORS[next];
-      reply(response, error.status, errorXml(error.type, error.code, `fake SNS: ${next}`));
+      if (next !== 'ok') {
+        const error = ERRORS[next];
+        return reply(response, error.status, errorXml(error.type, error.code, `fake SNS: ${next}`));
+      }
+      reply(
+        response,
+        200,
+        `<PublishResponse xmlns="${XMLNS}"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult>` +
+          `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -96,30 +87,5 @@ export async function startFakeSnsServer(): Promise<FakeSnsServer> {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
-  };
-}
-
-/**
- * A local SNS stand-in for the tests of the enclosing `describe`, with this process's SDK pointed at
- * it (endpoint and fake credentials); the environment is restored afterwards.
- */
-export function useFakeSnsServer(): () => FakeSnsServer {
-  let server: FakeSnsServer | undefined;
-  const saved = { ...process.env };
-  beforeAll(async () => {
-    server = await startFakeSnsServer();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SNS: server.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-      AWS_SECRET_ACCESS_KEY: 'fake',
-    });
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await server?.close();
-  });
-  return () => {
-    if (!server) throw new Error('the fake SNS server starts in beforeAll; use it inside a test');
-    return server;
   };
 }

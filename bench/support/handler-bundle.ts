@@ -21,11 +21,7 @@ export interface HandlerBundle {
   readonly inputs: Metafile['outputs'][string]['inputs'];
 }
 
-/**
- * Synthesizes one function into `outdir` (with bundling on, as `cdk synth` does) and reads its
- * code from the asset directory the assembly names. `bundling` defaults to HANDLER_BUNDLING; the
- * metafile is added, which esbuild writes beside the bundle without changing it.
- */
+/** Synthesizes one function into `outdir`, with the metafile esbuild writes beside the bundle. */
 export function bundleHandler(
   entry: string,
   outdir: string,

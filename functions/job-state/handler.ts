@@ -11,7 +11,7 @@ import { type Publisher, publishOrLog, type PublishResult } from '../notificatio
 export type ReportedStatus = 'SUCCEEDED' | 'FAILED';
 
 export interface JobStateHandlerProps {
-  /** The only job status this handler reports; any other is rejected with UnexpectedStatusError. */
+  /** Any other status is rejected with UnexpectedStatusError. */
   readonly expectedStatus: ReportedStatus;
   readonly settings: Pick<NotificationSettings, 'appName' | 'stage'> &
     Partial<Pick<NotificationSettings, 'messageStructure'>>;
@@ -23,11 +23,7 @@ export type JobStateHandler = (event: unknown, context?: Context) => Promise<Pub
 
 const OUTCOME: Record<ReportedStatus, JobOutcome> = { SUCCEEDED: 'succeeded', FAILED: 'failed' };
 
-/**
- * The whole behaviour of a handler: parse at the edge, build the message (pure), publish. Every
- * failure is logged and rethrown, so the asynchronous invoke retries or records it; nothing is
- * swallowed.
- */
+/** Parse at the edge, build (pure), publish; every failure is logged and rethrown. */
 export function createJobStateHandler(props: JobStateHandlerProps): JobStateHandler {
   const { expectedStatus, settings, logger, publish } = props;
   return async (event, context) => {
@@ -46,13 +42,9 @@ export function createJobStateHandler(props: JobStateHandlerProps): JobStateHand
       throw error;
     }
     const structure = settings.messageStructure ?? 'json';
-    const options = {
-      appName: settings.appName,
-      stage: settings.stage,
-      outcome: OUTCOME[expectedStatus],
-      structure,
-    };
-    const notification = buildNotification(parsed, options, event);
+    const { appName, stage } = settings;
+    const outcome = OUTCOME[expectedStatus];
+    const notification = buildNotification(parsed, { appName, stage, outcome, structure }, event);
     const result = await publishOrLog(publish, notification, logger);
     logger.info('Published the job state notification', {
       messageId: result.messageId,

@@ -7,10 +7,9 @@ import { createJobStateHandler, type ReportedStatus } from './handler';
 const settings = readSettings(process.env);
 const publish = topicPublisher(settings);
 
-/** The logger's service name stays the one each function had when it had its own module. */
+// The service names are the ones the two functions have always logged under.
 const reporterOf = (expectedStatus: ReportedStatus, serviceName: string) =>
   createJobStateHandler({ expectedStatus, settings, logger: createLogger(settings, serviceName), publish });
 
-/** Entry points of the two functions, one bundle: SUCCEEDED and FAILED jobs to the notification topic. */
 export const onSucceeded = reporterOf('SUCCEEDED', 'batch-success-handler');
 export const onFailed = reporterOf('FAILED', 'batch-error-handler');

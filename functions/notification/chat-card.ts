@@ -1,13 +1,10 @@
 import { oneLine, toSingleLine, toWellFormed, truncateChars } from './bounded-text';
 
 /*
- * The `https` body: a custom notification of Amazon Q Developer in chat applications (formerly AWS
- * Chatbot), which a Slack or Microsoft Teams channel subscribed to the topic shows as a card. Pure.
- * The bounds below are ours: the stored copy of the guide gives the schema but no lengths, so each
- * is kept well under what a chat message holds, and a card stays a few KB whatever the event.
+ * The `https` body: a custom notification of Amazon Q Developer in chat applications, shown as a
+ * card in Slack or Teams. The guide gives no lengths, so the bounds are ours, well under a message.
  */
 
-/** What a notification wants shown in chat, before it is bounded. */
 export interface ChatCard {
   title: string;
   description: string;
@@ -35,29 +32,22 @@ export const CHAT_LIMITS = {
   contextValueChars: 256,
 } as const;
 
-/** The fixed part of the schema: version "1.0", source "custom", one text type. */
-export const CHAT_VERSION = '1.0';
-export const CHAT_SOURCE = 'custom';
-export const CHAT_TEXT_TYPE = 'client-markdown';
-
-/**
- * A value from an event, shown inside a card's markdown as inline code: backticks would end the
- * code span and angle brackets would make Slack read `<!channel>` as a mention, so they are
- * replaced by look-alikes. The result is one line.
- */
+/** An event value as inline code: backticks would end the span, `<!channel>` would mention. */
 export function chatCode(value: string, max = 256): string {
   const safe = oneLine(value, max).replace(/`/g, "'").replace(/</g, '\u2039').replace(/>/g, '\u203A');
   return safe === '' ? '(none)' : `\`${safe}\``;
 }
 
-function list(values: readonly string[] | undefined, count: number, max: number): string[] | undefined {
-  const kept = (values ?? []).map((value) => oneLine(value, max)).filter((value) => value !== '');
-  return kept.length > 0 ? kept.slice(0, count) : undefined;
-}
-
-/** Items too long are dropped, not cut: a cut URL is a broken link. */
-function wholeItems(values: readonly string[] | undefined, count: number, max: number): string[] | undefined {
-  const kept = (values ?? []).map(toSingleLine).filter((value) => value !== '' && value.length <= max);
+/** With `whole`, items too long are dropped, not cut: a cut URL is a broken link. */
+function list(
+  values: readonly string[] = [],
+  count: number,
+  max: number,
+  whole = false,
+): string[] | undefined {
+  const kept = values
+    .map((value) => (whole ? toSingleLine(value) : oneLine(value, max)))
+    .filter((value) => value !== '' && value.length <= max);
   return kept.length > 0 ? kept.slice(0, count) : undefined;
 }
 
@@ -72,12 +62,8 @@ function context(entries: Record<string, string> | undefined): Record<string, st
   return kept.length > 0 ? Object.fromEntries<string>(kept) : undefined;
 }
 
-function optionalLine(value: string | undefined): string | undefined {
-  const kept = value === undefined ? '' : oneLine(value, CHAT_LIMITS.metadataChars);
-  return kept === '' ? undefined : kept;
-}
+const optionalLine = (value = '') => oneLine(value, CHAT_LIMITS.metadataChars) || undefined;
 
-/** The card as the chat application reads it: every field bounded, absent fields left out. */
 export function chatCardDocument(card: ChatCard, id?: string): Record<string, unknown> {
   const metadata = {
     threadId: optionalLine(card.threadId),
@@ -88,14 +74,14 @@ export function chatCardDocument(card: ChatCard, id?: string): Record<string, un
   };
   const hasMetadata = Object.values(metadata).some((value) => value !== undefined);
   return {
-    version: CHAT_VERSION,
-    source: CHAT_SOURCE,
+    version: '1.0',
+    source: 'custom',
     id: optionalLine(id),
     content: {
-      textType: CHAT_TEXT_TYPE,
+      textType: 'client-markdown',
       title: oneLine(card.title, CHAT_LIMITS.titleChars) || '(untitled)',
       description: truncateChars(toWellFormed(card.description), CHAT_LIMITS.descriptionChars) || '(none)',
-      nextSteps: wholeItems(card.nextSteps, CHAT_LIMITS.nextSteps, CHAT_LIMITS.nextStepChars),
+      nextSteps: list(card.nextSteps, CHAT_LIMITS.nextSteps, CHAT_LIMITS.nextStepChars, true),
       keywords: list(card.keywords, CHAT_LIMITS.keywords, CHAT_LIMITS.keywordChars),
     },
     metadata: hasMetadata ? metadata : undefined,

@@ -11,16 +11,13 @@ import {
   SNS_MAX_PUBLISH_BYTES,
 } from './notification';
 
-/* One notification laid out per SNS protocol, the whole Publish within SNS's 256 KiB. Pure. */
-
 /** Keeps the summary from crowding out the event JSON, whatever the attempt count. */
 const SUMMARY_MAX_BYTES = 64 * 1024;
-/** Room kept for the truncation notice, whose numbers are not known until the cut is made. */
+/** Room for the truncation notice, whose numbers are not known until the cut is made. */
 const NOTICE_RESERVE_BYTES = 256;
-/** Passes of the escaped-size check (see `fitEscaped`): a raw cut, a scaled one, a sure one, a guard. */
+/** See `fitEscaped`: a raw cut, a scaled one, a sure one, a guard. */
 const MAX_TEXT_PASSES = 4;
 
-/** Indented like the seed's message. Events arrive as JSON, so failing to write one is a caller's bug. */
 function eventJson(event: unknown): string {
   try {
     return JSON.stringify(event, null, 2) ?? '(no event)';
@@ -29,11 +26,7 @@ function eventJson(event: unknown): string {
   }
 }
 
-/**
- * Summary, then the whole event as indented JSON. When that exceeds `budgetBytes`, the JSON is cut
- * on a character boundary and the message says so; when even the summary does not fit (a budget
- * under 64 KiB), it is cut too. The result never exceeds a budget of at least 1 KiB.
- */
+/** Summary, then the event as indented JSON, cut (saying so) to fit a budget of at least 1 KiB. */
 export function composeMessage(
   summary: string,
   event: unknown,
@@ -55,17 +48,14 @@ export function composeMessage(
   );
 }
 
-/** The bytes `text` takes once written as a JSON string value, without its two quotes. */
 function escapedBytes(text: string): number {
   return utf8Bytes(JSON.stringify(text)) - 2;
 }
 
 /**
- * The text whose JSON-escaped form fits `budgetBytes`. Escaping only adds bytes (`"`, `\\` and line
- * breaks at most double), so the first pass cuts on raw bytes. If escaping overshoots, the second
- * pass scales the raw budget by the ratio observed, which is close; should that still overshoot by
- * N, the next pass takes N raw bytes off what the last one produced, which always fits: every raw
- * byte removed removes at least one escaped byte, and the notice's reserve covers its own escapes.
+ * The text whose JSON-escaped form fits `budgetBytes`: cut on raw bytes, then on raw bytes scaled by
+ * the escaping ratio observed; should that overshoot by N, N raw bytes fewer always fits (each raw
+ * byte removed removes at least one escaped byte; the notice's reserve covers its own escapes).
  */
 function fitEscaped(content: NotificationContent, budgetBytes: number): string {
   const compose = (raw: number): string =>
@@ -81,7 +71,6 @@ function fitEscaped(content: NotificationContent, budgetBytes: number): string {
   return text;
 }
 
-/** The `sqs` / `lambda` document: common header, the kind's fields, the attributes, the event. */
 function document(content: NotificationContent, event: Record<string, unknown>): string {
   return JSON.stringify({
     schema: DOCUMENT_SCHEMA,
@@ -94,15 +83,6 @@ function document(content: NotificationContent, event: Record<string, unknown>):
   });
 }
 
-/** The document with the event, or undefined when the event cannot be written as JSON. */
-function documentWithEvent(content: NotificationContent): string | undefined {
-  try {
-    return document(content, { event: content.event });
-  } catch {
-    return undefined;
-  }
-}
-
 function eventBytes(event: unknown): number | undefined {
   try {
     const json = JSON.stringify(event);
@@ -113,11 +93,9 @@ function eventBytes(event: unknown): number | undefined {
 }
 
 /**
- * Lays one notification out per protocol, within 256 KiB for the whole Publish (the JSON-encoded
- * Message with every body escaped, the attributes and the subject). Budget rule: the card is
- * bounded on its own; if text, card and both documents fit whole, all is sent whole; otherwise the
- * documents drop `event` (saying so in `eventOmitted`, never cutting JSON), and the text's event
- * JSON is cut to what is left. In `string` structure the one text gets the whole budget, as before.
+ * One body per protocol, the whole Publish (escaped Message, attributes, subject) within 256 KiB: if
+ * all fits whole it is sent whole; otherwise the documents drop `event` (saying so in
+ * `eventOmitted`, never cutting JSON) and the text's event JSON is cut to what is left.
  */
 export function composeNotification(
   content: NotificationContent,
@@ -143,10 +121,12 @@ export function composeNotification(
   });
   const room = (doc: string): number =>
     SNS_MAX_PUBLISH_BYTES - fixedBytes - utf8Bytes(JSON.stringify(layout('', doc)));
-  const whole = documentWithEvent(content);
-  if (whole !== undefined) {
+  try {
+    const whole = document(content, { event: content.event });
     const text = composeMessage(content.summary, content.event, Number.MAX_SAFE_INTEGER, content.eventHeader);
     if (escapedBytes(text) <= room(whole)) return { subject, attributes, messages: layout(text, whole) };
+  } catch {
+    // An event that cannot be written as JSON is omitted below.
   }
   const bytes = eventBytes(content.event);
   const omitted = document(content, {

@@ -1,12 +1,6 @@
-/**
- * The event is not a Batch Job State Change this handler can read. Thrown (never swallowed) so that
- * the asynchronous invoke sends the event to the function's on-failure destination.
- */
+/** Thrown, never swallowed, so that the asynchronous invoke records the event as failed. */
 export class InvalidEventError extends Error {
-  /**
-   * @param eventId the EventBridge event id, when the input had one, so the event can be found
-   * @param issues one line per schema problem, `path: message`
-   */
+  /** `issues`: one `path: message` line per schema problem. */
   constructor(
     readonly eventId: string | undefined,
     readonly issues: readonly string[],
@@ -16,10 +10,7 @@ export class InvalidEventError extends Error {
   }
 }
 
-/**
- * A valid event whose job status is not the one this handler reports (the EventBridge rule should
- * never route it here, so it is a wiring fault worth an on-failure record, not a silent skip).
- */
+/** A status the rule should never route here: a wiring fault worth a failure record. */
 export class UnexpectedStatusError extends Error {
   constructor(
     readonly jobId: string,
@@ -31,7 +22,6 @@ export class UnexpectedStatusError extends Error {
   }
 }
 
-/** Settings that cannot work, found at cold start: every problem at once, each naming the variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid handler configuration: ${problems.join(' ')}`);

@@ -6,9 +6,6 @@ import { jobShapeLines } from './job-text';
 import { batchJobUrl } from './links';
 import type { AttributeName } from './notification';
 
-/* What a job state notification shows in chat: facts in the description, links as next steps. Pure. */
-
-/** The card links the Batch console and at most this many log streams. */
 const MAX_CARD_LOG_LINKS = 3;
 
 function containerLine(container: BatchContainerState): string {
@@ -28,7 +25,7 @@ function description(event: BatchJobStateChange, stage: string): string {
     `Reason: ${chatCode(detail.statusReason ?? '')}`,
     `Attempts: ${attempts}; started ${isoTime(detail.startedAt) ?? 'not reached'}; duration ${duration ?? 'not run'}`,
     ...lastContainers(event).map(containerLine),
-    // The array and node lines are the text's, with values already on one bounded line.
+    // The text's lines, whose values are already on one bounded line.
     ...jobShapeLines(detail).map((line) =>
       line.replace(/\s+/g, ' ').replace(/</g, '\u2039').replace(/>/g, '\u203A'),
     ),

@@ -4,15 +4,9 @@ import { arnResourceName, isoTime, lastContainers, logUrl, MAX_URL_LENGTH } from
 import type { JobNotificationOptions } from './job-notification';
 import { batchJobUrl } from './links';
 
-/*
- * What a job state notification says to programs: the `job` and `links` of the `sqs` / `lambda`
- * document. Pure. Strings are on one line and bounded; the exact values are in the document's `event`.
- */
+/* The `job` and `links` of the `sqs` / `lambda` document; the exact values are in its `event`. */
 
-/**
- * Batch caps reasons at 255 characters, names at 128, and its ARNs are shorter than this; the
- * bound keeps the documents small enough to leave the text most of the 256 KiB.
- */
+/** Above Batch's caps (reasons 255, names 128), small enough to leave the text most of the 256 KiB. */
 const value = (text: string | null | undefined): string | null => oneLine(text ?? '', 256) || null;
 
 /** Child statuses counted in the document; Batch has seven. */
@@ -96,7 +90,6 @@ function linkFields(event: BatchJobStateChange): Record<string, unknown> {
   };
 }
 
-/** The document's kind-specific fields of a job state notification. */
 export function jobStateFields(
   event: BatchJobStateChange,
   options: JobNotificationOptions,

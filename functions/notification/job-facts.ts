@@ -1,25 +1,22 @@
 import type { BatchAttempt, BatchContainerState, BatchJobStateChange } from './event-schema';
 import { DEFAULT_BATCH_LOG_GROUP, logStreamUrl } from './links';
 
-/* Facts read from a job's event, shared by its text, card and document. Pure. */
-
 /** A console link longer than this names a log stream no real job has; it is left out, not cut. */
 export const MAX_URL_LENGTH = 2048;
 
-/** `arn:...:job-queue/name` -> `name`; anything that is not such an ARN is shown as it is. */
+/** `arn:...:job-queue/name` -> `name`; anything else as it is. */
 export function arnResourceName(arn: string): string {
   const slash = arn.indexOf('/');
   return arn.startsWith('arn:') && slash >= 0 ? arn.slice(slash + 1) : arn;
 }
 
-/** ISO 8601 UTC, or null for a time that is absent or not valid epoch milliseconds. */
+/** ISO 8601 UTC, or null for a time absent or out of range. */
 export function isoTime(epochMillis: number | null | undefined): string | null {
   if (typeof epochMillis !== 'number') return null;
   const date = new Date(epochMillis);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-/** ISO 8601 in UTC, or a readable note for a value that is not a valid epoch-milliseconds time. */
 export function formatTime(epochMillis: number | null | undefined): string {
   if (epochMillis === null || epochMillis === undefined) return '(not reached)';
   return isoTime(epochMillis) ?? `(invalid time ${epochMillis})`;
@@ -50,14 +47,12 @@ export function logGroupOf(event: BatchJobStateChange, containerName?: string | 
   return group && group.trim() !== '' ? group : DEFAULT_BATCH_LOG_GROUP;
 }
 
-/** The console link to a container's log stream, if it has one of a sane length. */
 export function logUrl(event: BatchJobStateChange, container: BatchContainerState): string | null {
   if (!container.logStreamName) return null;
   const url = logStreamUrl(event.region, logGroupOf(event, container.name), container.logStreamName);
   return url !== undefined && url.length <= MAX_URL_LENGTH ? url : null;
 }
 
-/** The containers of one attempt: the classic `container`, then those of its tasks. */
 export function containersOf(attempt: BatchAttempt): BatchContainerState[] {
   const named = (attempt.taskProperties ?? []).flatMap((task) => task.containers ?? []);
   return attempt.container ? [attempt.container, ...named] : named;

@@ -27,7 +27,7 @@ export function buildSubject(options: JobNotificationOptions, jobName: string): 
   return subjectLine(options.appName, options.stage, `Job ${options.outcome}: ${jobName}`);
 }
 
-/** Stage, status, job name, queue name and event id, for subscription filter policies. */
+/** For subscription filter policies. */
 export function buildAttributes(
   event: BatchJobStateChange,
   stage: string,
@@ -41,10 +41,7 @@ export function buildAttributes(
   };
 }
 
-/**
- * The notification for one job state change. Pure: same input, same notification. `received` is
- * the event as it arrived, written out in AWS's own key order (the parsed copy reorders keys).
- */
+/** `received` is the event as it arrived: the parsed copy reorders keys. */
 export function buildNotification(
   event: BatchJobStateChange,
   options: JobNotificationOptions,

@@ -10,15 +10,9 @@ import {
 } from './job-facts';
 import { batchJobUrl, logStreamUrl } from './links';
 
-/*
- * The text of a job state notification, what e-mail and SMS readers see. Pure. Every value from the
- * event goes through `field`, so it stays on its own line (no injected lines) and has a bounded length.
- */
+/* The text that e-mail and SMS readers see. Pure. */
 
-/**
- * An event value as a text line shows it: on one line and bounded (Batch caps reasons at 255
- * characters; a longer value is not Batch's and gains nothing by length), or `fallback` when empty.
- */
+/** Every event value goes through here, so none can inject a line (Batch caps reasons at 255). */
 export function field(value: string | null | undefined, fallback = '(none)'): string {
   return oneLine(value ?? '', 1024) || fallback;
 }
@@ -30,7 +24,6 @@ function containerLines(event: BatchJobStateChange, state: BatchContainerState):
   return [`${name}: ${exit}${reason}`, `  Logs: ${logsOf(event, state)}`];
 }
 
-/** A console link, or the group and stream names when no link can be built. */
 function logsOf(event: BatchJobStateChange, state: BatchContainerState): string {
   const stream = state.logStreamName;
   if (!stream) return 'none (no log stream: the container did not run)';
@@ -48,19 +41,15 @@ function attemptLines(event: BatchJobStateChange, attempt: BatchAttempt, index: 
   return lines;
 }
 
-function lastStateLines(event: BatchJobStateChange): string[] {
-  return lastStateContainers(event).flatMap((container) => containerLines(event, container));
-}
-
-function withBlankLineBefore(block: string[]): string[] {
-  return block.length > 0 ? ['', ...block] : [];
-}
-
 /** The summary: job facts, one block per attempt, then the Batch console link. */
 export function describeJob(event: BatchJobStateChange, headline: string): string {
   const { detail } = event;
   const attempts = detail.attempts ?? [];
   const duration = formatDuration(detail.startedAt, detail.stoppedAt);
+  const states =
+    attempts.length > 0
+      ? attempts.flatMap((attempt, index) => attemptLines(event, attempt, index))
+      : lastStateContainers(event).flatMap((container) => containerLines(event, container));
   const lines = [
     headline,
     '',
@@ -76,11 +65,7 @@ export function describeJob(event: BatchJobStateChange, headline: string): strin
     `Duration:        ${duration ?? '(not run)'}`,
     `Attempts:        ${attempts.length}`,
     ...jobShapeLines(detail),
-    ...withBlankLineBefore(
-      attempts.length > 0
-        ? attempts.flatMap((attempt, index) => attemptLines(event, attempt, index))
-        : lastStateLines(event),
-    ),
+    ...(states.length > 0 ? ['', ...states] : []),
     '',
     `Batch console:   ${batchJobUrl(event.region, detail.jobId) ?? '(no link: unrecognised region)'}`,
   ];
@@ -88,16 +73,12 @@ export function describeJob(event: BatchJobStateChange, headline: string): strin
 }
 
 /*
- * Array and multi-node parallel jobs. By default only the submitted job (the parent) is notified, so
- * its notification carries what its children did, as far as the event tells: an array parent counts
- * its children per status but names none of them; a multi-node parent has its main node's result.
+ * By default only the parent is notified, so it says what its children did as far as its event
+ * tells: an array parent counts them per status; a multi-node parent has its main node's result.
  */
 
 /** Statuses shown first, in this order; any other status with children follows by name. */
 const STATUS_ORDER = ['SUCCEEDED', 'FAILED', 'RUNNING', 'STARTING', 'RUNNABLE', 'PENDING', 'SUBMITTED'];
-/** Batch statuses are short words; anything longer is not Batch's and is cut. */
-const MAX_STATUS_LENGTH = 64;
-
 const label = (name: string): string => `${name}:`.padEnd(17);
 
 function nodeLines(detail: BatchJobDetail): string[] {
@@ -132,7 +113,7 @@ export function formatStatusSummary(summary: Readonly<Record<string, number>>): 
     return index >= 0 ? index : STATUS_ORDER.length;
   };
   names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  const parts = names.map((name) => `${summary[name]} ${oneLine(name, MAX_STATUS_LENGTH) || '(blank)'}`);
+  const parts = names.map((name) => `${summary[name]} ${oneLine(name, 64) || '(blank)'}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
@@ -159,7 +140,6 @@ function arrayLines(detail: BatchJobDetail): string[] {
   return lines;
 }
 
-/** The lines for a node or parent of a multi-node parallel job, or a child or parent of an array job. */
 export function jobShapeLines(detail: BatchJobDetail): string[] {
   return [...nodeLines(detail), ...arrayLines(detail)];
 }

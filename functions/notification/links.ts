@@ -1,10 +1,10 @@
-/** AWS console links for a notification. Pure; `undefined` when no trustworthy link can be built. */
 import { toWellFormed } from './bounded-text';
+
+/* Console links; `undefined` when no trustworthy link can be built. */
 
 /** Region codes only: anything else would let event data steer the link's host. */
 const REGION = /^[a-z]+(?:-[a-z]+)+-\d+$/;
 
-/** Batch writes container logs here unless the job definition's logConfiguration names another group. */
 export const DEFAULT_BATCH_LOG_GROUP = '/aws/batch/job';
 
 function consoleBase(region: string): string | undefined {

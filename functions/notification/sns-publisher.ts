@@ -3,32 +3,24 @@ import { type MessageStructure, type Notification, publishedMessage } from './no
 import type { NotificationSettings } from './settings';
 import type { HandlerLogger } from './logger';
 
-/** Sends one notification; resolves with the SNS message id, rejects with the SDK's error. */
+/** Resolves with the SNS message id, rejects with the SDK's error. */
 export type Publisher = (notification: Notification) => Promise<PublishResult>;
 
 export interface PublishResult {
   readonly messageId: string;
 }
 
-/**
- * Throttling and 5xx are retried by the SDK's standard mode (exponential backoff with jitter);
- * three attempts keep the worst case well inside the function timeout, after which the error is
- * rethrown and the asynchronous invoke records the failure.
- */
+/** Standard-mode retries of throttling and 5xx; three attempts stay well inside the timeout. */
 export const SNS_MAX_ATTEMPTS = 3;
 
-/**
- * One client per execution environment, created at cold start. The endpoint comes from the SDK's
- * own configuration (AWS_ENDPOINT_URL_SNS), which is how the local tests and bench redirect it.
- */
+/** The endpoint is the SDK's own (AWS_ENDPOINT_URL_SNS), which the local tests and bench redirect. */
 export function createSnsClient(region: string): SNSClient {
   return new SNSClient({ region, maxAttempts: SNS_MAX_ATTEMPTS, retryMode: 'standard' });
 }
 
 /**
- * `json` (the default) sends the per-protocol bodies with `MessageStructure: 'json'`; `string` sends
- * the text alone, without MessageStructure. The attributes go with both: SNS documents that it
- * delivers them only for a string structure, so the bodies carry the same values (docs/handlers.md).
+ * The attributes go with both structures: SNS delivers them only with a string structure, so the
+ * `json` bodies carry the same values (docs/handlers.md).
  */
 export function snsPublisher(
   client: SNSClient,
@@ -54,14 +46,13 @@ export function snsPublisher(
   };
 }
 
-/** The publisher to the topic the settings name, on a client of its own region. */
 export function topicPublisher(
   settings: Pick<NotificationSettings, 'snsRegion' | 'snsTopicArn' | 'messageStructure'>,
 ): Publisher {
   return snsPublisher(createSnsClient(settings.snsRegion), settings.snsTopicArn, settings.messageStructure);
 }
 
-/** Publishes; a failure is logged and rethrown, so the asynchronous invoke retries or records it. */
+/** A failure is logged and rethrown, so the asynchronous invoke retries or records it. */
 export async function publishOrLog(
   publish: Publisher,
   notification: Notification,

@@ -6,13 +6,9 @@ import { attributeValue, type NotificationContent, subjectLine } from '../notifi
 import type { StuckCheck } from './schedule';
 import type { StuckSettings } from './settings';
 
-/*
- * The "Job stuck" notification, the pure part: what the check found (the job, its queue and the
- * queue's compute environments, as Batch describes them now), and the usual causes of a job that
- * never starts, each with its check, the ones the facts point at first.
- */
+/* The "Job stuck" notification, pure: what the check found, and the usual causes, likely first. */
 
-/** A job queue or compute environment as the Describe calls return it, as far as the alert reads it. */
+/** A job queue or compute environment, as far as the alert reads it. */
 export interface BatchResourceState {
   readonly name: string;
   readonly state?: string;
@@ -23,7 +19,7 @@ export interface BatchResourceState {
   readonly type?: string;
 }
 
-/** What the check could learn of where the job waits; `error` when a Describe call failed. */
+/** `error` when a Describe call failed. */
 export interface WaitingPlace {
   readonly queue?: BatchResourceState;
   readonly computeEnvironments: readonly BatchResourceState[];
@@ -35,23 +31,16 @@ export interface StuckFacts {
   readonly status: string;
   readonly statusReason?: string;
   readonly waitedMillis: number;
-  /** The job's `networkConfiguration.assignPublicIp` (Fargate), when it has one. */
+  /** Fargate's `networkConfiguration.assignPublicIp`. */
   readonly assignPublicIp?: string;
   readonly place: WaitingPlace;
-  /** The job as DescribeJobs returned it, kept whole for programs. */
+  /** As DescribeJobs returned it, kept whole for programs. */
   readonly job: unknown;
   readonly region: string;
 }
 
 export type StuckOptions = Pick<StuckSettings, 'appName' | 'stage' | 'stuckAfterMinutes'> &
   Partial<Pick<StuckSettings, 'jobsAssignPublicIp'>>;
-
-export interface StuckCause {
-  readonly cause: string;
-  readonly check: string;
-  /** The facts point at this cause. */
-  readonly likely: boolean;
-}
 
 /** Batch job-level status reasons of a RUNNABLE job that Batch has diagnosed. */
 const RESOURCE_REASON = /^MISCONFIGURATION:(JOB_RESOURCE_REQUIREMENT|COMPUTE_ENVIRONMENT_MAX_RESOURCE)/;
@@ -61,14 +50,13 @@ function unhealthy(resource: BatchResourceState): boolean {
   return resource.state === 'DISABLED' || resource.status === 'INVALID';
 }
 
-/** The usual causes of a job that never starts, with the check for each, likely ones first. Pure. */
-export function stuckCauses(facts: StuckFacts, options: StuckOptions): StuckCause[] {
+export function stuckCauses(facts: StuckFacts, options: StuckOptions) {
   const { place } = facts;
   const reason = facts.statusReason ?? '';
   const environments = place.computeEnvironments;
   const maxvCpus = environments.map((ce) => `${field(ce.name)}: ${ce.maxvCpus ?? '?'}`).join(', ');
   const needsPublicIp = options.jobsAssignPublicIp === 'ENABLED';
-  const causes: StuckCause[] = [
+  const causes = [
     {
       cause: 'The job queue or a compute environment is DISABLED or INVALID',
       check:
@@ -132,15 +120,12 @@ function placeLines(place: WaitingPlace): string[] {
   return lines;
 }
 
-/** `<parent>` of an array child `<parent>:<index>`, which is the job people submitted. */
+/** `<parent>` of an array child `<parent>:<index>`: the job people submitted. */
 function arrayParentOf(jobId: string): string | undefined {
   const colon = jobId.lastIndexOf(':');
   return colon > 0 && /^\d+$/.test(jobId.slice(colon + 1)) ? jobId.slice(0, colon) : undefined;
 }
 
-export const STUCK_JOB_JSON_HEADER = '----- Check and job (JSON) -----';
-
-/** The "Job stuck" notification for one check. Pure. */
 export function stuckContent(facts: StuckFacts, options: StuckOptions): Omit<NotificationContent, 'kind'> {
   const { check } = facts;
   const name = field(check.jobName);
@@ -227,6 +212,6 @@ export function stuckContent(facts: StuckFacts, options: StuckOptions): Omit<Not
       links: { batchConsole: link ?? null },
     },
     event: { check, job: facts.job },
-    eventHeader: STUCK_JOB_JSON_HEADER,
+    eventHeader: '----- Check and job (JSON) -----',
   };
 }

@@ -8,25 +8,14 @@ import {
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { composeNotification } from '../notification/compose-notification';
 import type { HandlerLogger } from '../notification/logger';
-import { type Publisher, publishOrLog } from '../notification/sns-publisher';
+import { publishOrLog } from '../notification/sns-publisher';
 import { type StuckFacts, stuckContent, type WaitingPlace } from './alert';
+import type { StuckJobHandlerProps } from './handler';
 import type { StuckCheck } from './schedule';
 import type { StuckSettings } from './settings';
 
-/*
- * The check, when due, looks the job up once: a job still RUNNABLE or STARTING on the same attempt
- * is stuck, and gets one notification with what Batch says of its queue and compute environments.
- */
-
-/** The statuses of a job that waits to run: placed on no host yet, or its container not started. */
-export const WAITING_STATUSES: readonly string[] = ['RUNNABLE', 'STARTING'];
-
-/** The job as DescribeJobs returns it, as far as the check reads it. */
-export interface DescribedJob {
-  readonly status?: string;
-  readonly statusReason?: string;
-  readonly attempts?: readonly unknown[];
-}
+/** Placed on no host yet, or its container not started. */
+const WAITING_STATUSES: readonly string[] = ['RUNNABLE', 'STARTING'];
 
 export type CheckVerdict =
   /** DescribeJobs does not know the job (another account or region, or a job long gone). */
@@ -37,8 +26,7 @@ export type CheckVerdict =
   | { readonly verdict: 'moved-on'; readonly status: string }
   | { readonly verdict: 'stuck'; readonly status: string; readonly waitedMillis: number };
 
-/** What the check decides from the job as it is now. Pure. */
-export function judge(check: StuckCheck, job: DescribedJob | undefined, now: Date): CheckVerdict {
+function judge(check: StuckCheck, job: JobDetail | undefined, now: Date): CheckVerdict {
   if (!job?.status) return { verdict: 'unknown' };
   const { status } = job;
   if (!WAITING_STATUSES.includes(status)) return { verdict: 'moved-on', status };
@@ -52,17 +40,13 @@ export function judge(check: StuckCheck, job: DescribedJob | undefined, now: Dat
 
 export type CheckLogger = HandlerLogger & Pick<Logger, 'warn'>;
 
-export interface CheckClients {
-  readonly batch: BatchClient;
-  readonly publish: Publisher;
-  readonly logger: CheckLogger;
-}
+type CheckClients = Pick<StuckJobHandlerProps, 'batch' | 'publish' | 'logger'>;
 
 export type CheckResult =
   | { readonly action: 'notified'; readonly messageId: string }
   | { readonly action: 'not-stuck'; readonly verdict: Exclude<CheckVerdict['verdict'], 'stuck'> };
 
-/** Notifies once if the job still waits; a failed DescribeJobs or Publish is rethrown. */
+/** Notifies once if the job still waits on the same attempt; a failed DescribeJobs or Publish is rethrown. */
 export async function runCheck(
   clients: CheckClients,
   settings: StuckSettings,
@@ -97,7 +81,7 @@ export async function runCheck(
   return { action: 'notified', messageId };
 }
 
-/** The queue and its compute environments now; a failure is reported in the alert, not raised. */
+/** A failure is reported in the alert, not raised. */
 async function waitingPlace(
   batch: BatchClient,
   jobQueue: string,
@@ -137,7 +121,6 @@ async function waitingPlace(
   }
 }
 
-/** Fargate jobs name it in their network configuration (container or ECS properties). */
 function assignPublicIpOf(job: JobDetail | undefined): string | undefined {
   return (
     job?.container?.networkConfiguration?.assignPublicIp ??
@@ -145,7 +128,6 @@ function assignPublicIpOf(job: JobDetail | undefined): string | undefined {
   );
 }
 
-/** `arn:<partition>:batch:<region>:...` -> the region. */
 function regionOf(arn: string): string | undefined {
   return (arn.startsWith('arn:') ? arn.split(':')[3] : undefined) || undefined;
 }

@@ -15,7 +15,6 @@ export interface StuckJobHandlerProps {
   readonly scheduler: SchedulerClient;
   readonly batch: BatchClient;
   readonly publish: Publisher;
-  /** The clock; tests pass a fixed one. */
   readonly now?: () => Date;
 }
 
@@ -25,9 +24,8 @@ export type StuckJobHandler = (input: unknown, context?: Context) => Promise<Stu
 const REJECTED = 'Rejected an input that is neither a RUNNABLE event nor a stuck-job check';
 
 /**
- * One function, two inputs: a RUNNABLE "Batch Job State Change" event schedules one check of that
- * job; the check, when due, notifies if the job still waits. Every failure is logged and rethrown,
- * so the asynchronous invoke sends the input to the dead-letter queue; nothing is swallowed.
+ * A RUNNABLE event schedules one check of the job; the check, when due, notifies if the job still
+ * waits. Every failure is logged and rethrown, so the input reaches the dead-letter queue.
  */
 export function createStuckJobHandler(props: StuckJobHandlerProps): StuckJobHandler {
   const { settings, logger } = props;

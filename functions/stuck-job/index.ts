@@ -9,10 +9,6 @@ import { readStuckSettings } from './settings';
 const settings = readStuckSettings(process.env);
 const sdkOptions = { maxAttempts: SNS_MAX_ATTEMPTS, retryMode: 'standard' } as const;
 
-/**
- * Watches the stage's jobs that reach RUNNABLE: schedules one check each, and when a check is due
- * and the job still waits, publishes one "Job stuck" notification (entry point used by the stack).
- */
 export const handler = createStuckJobHandler({
   settings,
   logger: createLogger(settings, 'batch-stuck-handler'),

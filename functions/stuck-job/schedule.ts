@@ -7,10 +7,7 @@ import { type BatchJobStateChange, issueLines } from '../notification/event-sche
 import type { HandlerLogger } from '../notification/logger';
 import type { StuckSettings } from './settings';
 
-/*
- * A job that reaches RUNNABLE gets one one-time EventBridge Scheduler schedule, due when the job has
- * waited `stuckAfterMinutes`; it invokes this function with a check (below), then deletes itself.
- */
+/* One one-time schedule per RUNNABLE job and attempt; it invokes this function with a check. */
 
 const STUCK_CHECK_KIND = 'batch-job-stuck-check';
 
@@ -23,18 +20,15 @@ export const StuckCheckSchema = z.strictObject({
   jobQueue: z.string(),
   /** 1 for the first attempt; a retry's RUNNABLE event watches its own attempt. */
   attempt: z.number().int().min(1),
-  /** When the job became RUNNABLE (the event's time), ISO 8601. */
+  /** The event's time, ISO 8601. */
   runnableAt: z.iso.datetime(),
   eventId: z.string(),
 });
 
 export type StuckCheck = z.infer<typeof StuckCheckSchema>;
 
-/** Whether an input is a check (else it must be a Batch Job State Change event). */
 export function isStuckCheck(input: unknown): boolean {
-  return (
-    typeof input === 'object' && input !== null && (input as { kind?: unknown }).kind === STUCK_CHECK_KIND
-  );
+  return (input as { kind?: unknown } | null | undefined)?.kind === STUCK_CHECK_KIND;
 }
 
 export function parseStuckCheck(input: unknown): StuckCheck {
@@ -45,7 +39,6 @@ export function parseStuckCheck(input: unknown): StuckCheck {
   ]);
 }
 
-/** The check a RUNNABLE event schedules. */
 export function checkFor(event: BatchJobStateChange): StuckCheck {
   const { detail } = event;
   return {
@@ -60,15 +53,14 @@ export function checkFor(event: BatchJobStateChange): StuckCheck {
   };
 }
 
-/** EventBridge Scheduler's limits on a schedule's name and description. */
+/** EventBridge Scheduler's limits. */
 export const SCHEDULE_NAME_MAX_LENGTH = 64;
 const SCHEDULE_DESCRIPTION_MAX_LENGTH = 512;
 const SCHEDULE_NAME_CHARACTER = /[^0-9A-Za-z_.-]/g;
 
 /**
  * One name per job and attempt, so a repeated RUNNABLE event (EventBridge delivers at least once)
- * finds the schedule there and creates no second one. Batch job ids are UUIDs, and an array
- * child's `<uuid>:<index>`; anything longer is hashed to stay within the limit.
+ * creates no second schedule; an id longer than a UUID and index is hashed.
  */
 export function scheduleName(check: Pick<StuckCheck, 'jobId' | 'attempt'>): string {
   const readable = `${check.jobId.replace(SCHEDULE_NAME_CHARACTER, '_')}-a${check.attempt}`;
@@ -77,21 +69,14 @@ export function scheduleName(check: Pick<StuckCheck, 'jobId' | 'attempt'>): stri
   return `job-${digest.slice(0, 40)}-a${check.attempt}`;
 }
 
-/** A schedule is never due sooner than this, so that a late event still gets a check. */
-const MIN_LEAD_MILLIS = 60_000;
-
-/**
- * When the check is due: `stuckAfterMinutes` after the job became RUNNABLE, or a minute from now if
- * that has passed (the event came late, after the rule target's retries).
- */
+/** A minute from now at the soonest, so that a late event still gets a check. */
 export function dueAt(check: Pick<StuckCheck, 'runnableAt'>, stuckAfterMinutes: number, now: Date): Date {
   const due = Date.parse(check.runnableAt) + stuckAfterMinutes * 60_000;
-  return new Date(Math.max(due, now.getTime() + MIN_LEAD_MILLIS));
+  return new Date(Math.max(due, now.getTime() + 60_000));
 }
 
-/** `at(yyyy-mm-ddThh:mm:ss)`, the one-time expression, read in the schedule's time zone (UTC). */
+/** In the schedule's time zone (UTC), rounded up to the second so the check is never early. */
 export function atExpression(due: Date): string {
-  // Rounded up to the second, so the check is never early.
   const seconds = new Date(Math.ceil(due.getTime() / 1000) * 1000);
   return `at(${seconds.toISOString().slice(0, 19)})`;
 }
@@ -103,14 +88,14 @@ export function scheduleDescription(check: StuckCheck, stuckAfterMinutes: number
   return oneLine(text, SCHEDULE_DESCRIPTION_MAX_LENGTH);
 }
 
-/** A retry within this window gives the Lambda service a moment, then the dead-letter queue takes over. */
+/** Gives the Lambda service a moment, then the dead-letter queue takes over. */
 const SCHEDULE_RETRY = { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 };
 
 export type ScheduleResult =
   | { readonly action: 'scheduled'; readonly scheduleName: string; readonly dueAt: string }
   | { readonly action: 'already-scheduled'; readonly scheduleName: string };
 
-/** Creates the check's schedule; a schedule of that name means a repeated event, and is kept. */
+/** A schedule of that name means a repeated event, and is kept. */
 export async function scheduleCheck(
   scheduler: SchedulerClient,
   settings: StuckSettings,

@@ -2,8 +2,8 @@ import * as z from 'zod';
 import {
   matching,
   NotificationSettingsSchema,
-  type NotificationSettings,
   notificationSettingsOf,
+  optional,
   parseEnvironment,
 } from '../notification/settings';
 
@@ -11,48 +11,33 @@ const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
 
 const StuckSettingsSchema = NotificationSettingsSchema.extend({
   STUCK_AFTER_MINUTES: matching('STUCK_AFTER_MINUTES', /^[1-9]\d{0,4}$/, '30').transform(Number),
-  /** The schedule group the checks are created in; deleting the stage deletes it and them. */
   SCHEDULE_GROUP: matching('SCHEDULE_GROUP', /^[0-9A-Za-z_.-]{1,64}$/, 'jobs-dev-stuck-checks'),
-  /** The role EventBridge Scheduler invokes the check with. */
   SCHEDULER_ROLE_ARN: matching('SCHEDULER_ROLE_ARN', ARN, 'arn:aws:iam::123456789012:role/scheduler'),
-  /** This function: a due check invokes it. */
+  /** This function, which a due check invokes. */
   CHECK_FUNCTION_ARN: matching(
     'CHECK_FUNCTION_ARN',
     ARN,
     'arn:aws:lambda:ap-northeast-1:123456789012:function:jobs-dev-BatchStuckHandler',
   ),
-  /** Where a check goes that Scheduler could not deliver. */
   DEAD_LETTER_QUEUE_ARN: matching(
     'DEAD_LETTER_QUEUE_ARN',
     ARN,
     'arn:aws:sqs:ap-northeast-1:123456789012:dlq',
   ),
   /** The stage's `JobsAssignPublicIp`: what Fargate jobs on its queue need. */
-  JOBS_ASSIGN_PUBLIC_IP: z
-    .string()
-    .optional()
-    .transform((value) => value?.trim() || undefined)
-    .pipe(
-      z
-        .enum(['ENABLED', 'DISABLED'], {
-          error: (issue) =>
-            `JOBS_ASSIGN_PUBLIC_IP must be ENABLED or DISABLED, or unset; got ${JSON.stringify(String(issue.input).slice(0, 50))}.`,
-        })
-        .optional(),
-    ),
+  JOBS_ASSIGN_PUBLIC_IP: optional.pipe(
+    z
+      .enum(['ENABLED', 'DISABLED'], {
+        error: (issue) =>
+          `JOBS_ASSIGN_PUBLIC_IP must be ENABLED or DISABLED, or unset; got ${JSON.stringify(String(issue.input).slice(0, 50))}.`,
+      })
+      .optional(),
+  ),
 });
 
-/** What the stuck-job handler needs besides the topic, read once at cold start. */
-export interface StuckSettings extends NotificationSettings {
-  readonly stuckAfterMinutes: number;
-  readonly scheduleGroup: string;
-  readonly schedulerRoleArn: string;
-  readonly checkFunctionArn: string;
-  readonly deadLetterQueueArn: string;
-  readonly jobsAssignPublicIp: 'ENABLED' | 'DISABLED' | undefined;
-}
+export type StuckSettings = Readonly<ReturnType<typeof readStuckSettings>>;
 
-export function readStuckSettings(env: NodeJS.ProcessEnv): StuckSettings {
+export function readStuckSettings(env: NodeJS.ProcessEnv) {
   const parsed = parseEnvironment(StuckSettingsSchema, env);
   return {
     ...notificationSettingsOf(parsed),

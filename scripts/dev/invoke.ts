@@ -13,12 +13,8 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { createJobStateHandler, type ReportedStatus } from '../../functions/job-state/handler';
 import { utf8Bytes } from '../../functions/notification/bounded-text';
 import { createLogger } from '../../functions/notification/logger';
-import {
-  type MessageStructure,
-  publishBytes,
-  SNS_MAX_PUBLISH_BYTES,
-} from '../../functions/notification/notification';
-import { readSettings } from '../../functions/notification/settings';
+import { publishBytes, SNS_MAX_PUBLISH_BYTES } from '../../functions/notification/notification';
+import { type NotificationSettings, readSettings } from '../../functions/notification/settings';
 import { type Publisher, topicPublisher } from '../../functions/notification/sns-publisher';
 import { createStuckJobHandler } from '../../functions/stuck-job/handler';
 import { readStuckSettings } from '../../functions/stuck-job/settings';
@@ -44,16 +40,10 @@ const DRY_RUN_ENV = {
   DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:dry-run',
 };
 
-/** A problem with how invoke was called; exits 2, like other command-line usage errors. */
+/** Exits 2, like other command-line usage errors. */
 class UsageError extends Error {}
 
-interface InvokeArgs {
-  readonly name: 'success' | 'error' | 'stuck';
-  readonly file: string;
-  readonly publish: boolean;
-}
-
-function parseArgs(argv: readonly string[]): InvokeArgs {
+function parseArgs(argv: readonly string[]) {
   const publish = argv.includes('--publish');
   const positional = argv.filter((arg) => arg !== '--publish');
   const unknownFlag = positional.find((arg) => arg.startsWith('--'));
@@ -65,12 +55,9 @@ function parseArgs(argv: readonly string[]): InvokeArgs {
 }
 
 async function readEvent(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read event file ${file}: ${(error as Error).message}`);
-  }
+  const text = await readFile(file, 'utf8').catch((error: Error) => {
+    throw new UsageError(`cannot read event file ${file}: ${error.message}`);
+  });
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -78,15 +65,13 @@ async function readEvent(file: string): Promise<unknown> {
   }
 }
 
-/** In `json` structure the chat card and the document are JSON; indented for reading. */
-const pretty = (body: string): string => JSON.stringify(JSON.parse(body), null, 2);
-
-function section(label: string, body: string): string[] {
-  return [`----- ${label} (${utf8Bytes(body)} bytes) -----`, body];
+function section(label: string, body: string, json = false): string[] {
+  const shown = json ? JSON.stringify(JSON.parse(body), null, 2) : body;
+  return [`----- ${label} (${utf8Bytes(shown)} bytes) -----`, shown];
 }
 
-/** Prints what the handler would publish, in the order a reader checks it: each protocol's body, labelled. */
-function printingPublisher(topicArn: string, structure: MessageStructure): Publisher {
+/** Prints each protocol's body, labelled, in the order a reader checks them. */
+function printingPublisher({ snsTopicArn, messageStructure: structure }: NotificationSettings): Publisher {
   return (notification) => {
     const attributes = Object.entries(notification.attributes).map(([name, value]) => `  ${name} = ${value}`);
     const { messages } = notification;
@@ -94,13 +79,13 @@ function printingPublisher(topicArn: string, structure: MessageStructure): Publi
       structure === 'json'
         ? [
             ...section('default, email, sms, http: text', messages.default),
-            ...section('https: chat card (Amazon Q Developer in chat applications)', pretty(messages.https)),
-            ...section('sqs, lambda: JSON document', pretty(messages.sqs)),
+            ...section('https: chat card (Amazon Q Developer in chat applications)', messages.https, true),
+            ...section('sqs, lambda: JSON document', messages.sqs, true),
           ]
         : section('every protocol: text (MESSAGE_STRUCTURE=string)', messages.default);
     process.stdout.write(
       [
-        `Dry run: nothing was published (topic ${topicArn}).`,
+        `Dry run: nothing was published (topic ${snsTopicArn}).`,
         `Subject: ${notification.subject}`,
         `Message structure: ${structure}`,
         'Attributes:',
@@ -115,7 +100,7 @@ function printingPublisher(topicArn: string, structure: MessageStructure): Publi
   };
 }
 
-/** The Scheduler client of a dry run: prints each request instead of sending it. */
+/** Prints each request instead of sending it. */
 function printingScheduler(): SchedulerClient {
   const client = new SchedulerClient({ region: 'us-east-1' });
   client.middlewareStack.add(
@@ -129,36 +114,32 @@ function printingScheduler(): SchedulerClient {
   return client;
 }
 
-async function invokeStuck(event: unknown, publish: boolean, env: NodeJS.ProcessEnv): Promise<void> {
-  const settings = readStuckSettings(env);
-  const handler = createStuckJobHandler({
-    settings,
-    logger: createLogger(settings, 'batch-stuck-handler'),
-    scheduler: publish ? new SchedulerClient({}) : printingScheduler(),
-    batch: new BatchClient({}),
-    publish: publish
-      ? topicPublisher(settings)
-      : printingPublisher(settings.snsTopicArn, settings.messageStructure),
-  });
-  process.stdout.write(`Result: ${JSON.stringify(await handler(event))}\n`);
-}
-
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv);
   const event = await readEvent(args.file);
   // Errors still reach stderr; set POWERTOOLS_LOG_LEVEL=INFO to see every log line.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const env = args.publish ? process.env : { ...DRY_RUN_ENV, ...process.env };
+  const publisher = args.publish ? topicPublisher : printingPublisher;
   const status = STATUS_OF[args.name];
-  if (!status) return invokeStuck(event, args.publish, env);
+  if (!status) {
+    const settings = readStuckSettings(env);
+    const handler = createStuckJobHandler({
+      settings,
+      logger: createLogger(settings, 'batch-stuck-handler'),
+      scheduler: args.publish ? new SchedulerClient({}) : printingScheduler(),
+      batch: new BatchClient({}),
+      publish: publisher(settings),
+    });
+    process.stdout.write(`Result: ${JSON.stringify(await handler(event))}\n`);
+    return;
+  }
   const settings = readSettings(env);
   const handler = createJobStateHandler({
     expectedStatus: status,
     settings,
     logger: createLogger(settings, `batch-${args.name}-handler`),
-    publish: args.publish
-      ? topicPublisher(settings)
-      : printingPublisher(settings.snsTopicArn, settings.messageStructure),
+    publish: publisher(settings),
   });
   const result = await handler(event);
   if (args.publish)

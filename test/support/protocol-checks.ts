@@ -10,17 +10,16 @@ import {
   SNS_MAX_PUBLISH_BYTES,
 } from '../../functions/notification/notification';
 
-/*
- * What each subscriber expects of its body, checked the way it would read it: the chat card against
- * the custom-notification schema of Amazon Q Developer in chat applications (with our bounds), the
- * document as JSON with its documented fields, and the whole Publish within 256 KiB.
- */
+/* What each subscriber expects of its body, checked the way it reads it; the Publish within 256 KiB. */
 
 const line = (max: number) =>
   z
     .string()
     .max(max)
     .regex(/^[^\p{Cc}\p{Zl}\p{Zp}]*$/u);
+
+const each = <K extends string, T extends z.ZodType>(type: T, ...names: K[]) =>
+  Object.fromEntries(names.map((name) => [name, type])) as Record<K, T>;
 
 export const ChatCardSchema = z.strictObject({
   version: z.literal('1.0'),
@@ -35,9 +34,7 @@ export const ChatCardSchema = z.strictObject({
   }),
   metadata: z
     .strictObject({
-      threadId: line(CHAT_LIMITS.metadataChars).optional(),
-      summary: line(CHAT_LIMITS.metadataChars).optional(),
-      eventType: line(CHAT_LIMITS.metadataChars).optional(),
+      ...each(line(CHAT_LIMITS.metadataChars).optional(), 'threadId', 'summary', 'eventType'),
       relatedResources: z.array(line(CHAT_LIMITS.resourceChars)).max(CHAT_LIMITS.relatedResources).optional(),
       additionalContext: z
         .record(line(CHAT_LIMITS.contextKeyChars), line(CHAT_LIMITS.contextValueChars))
@@ -55,23 +52,12 @@ export const JobStateDocumentSchema = z.strictObject({
   version: z.literal(DOCUMENT_VERSION),
   kind: z.literal('job-state'),
   subject: z.string(),
-  app: nullableString,
-  stage: nullableString,
-  status: nullableString,
+  ...each(nullableString, 'app', 'stage', 'status'),
   outcome: z.enum(['succeeded', 'failed']),
   job: z.strictObject({
-    name: nullableString,
-    id: nullableString,
-    arn: nullableString,
-    queue: nullableString,
-    queueArn: nullableString,
-    definition: nullableString,
-    definitionArn: nullableString,
-    status: nullableString,
-    statusReason: nullableString,
-    createdAt: isoOrNull,
-    startedAt: isoOrNull,
-    stoppedAt: isoOrNull,
+    ...each(nullableString, 'name', 'id', 'arn', 'queue', 'queueArn', 'definition', 'definitionArn'),
+    ...each(nullableString, 'status', 'statusReason'),
+    ...each(isoOrNull, 'createdAt', 'startedAt', 'stoppedAt'),
     durationSeconds: z.number().nonnegative().nullable(),
     attempts: z.number().int().nonnegative(),
     lastAttempt: z
@@ -84,17 +70,14 @@ export const JobStateDocumentSchema = z.strictObject({
       .max(10),
     array: z
       .strictObject({
-        size: z.number().nullable(),
-        index: z.number().nullable(),
+        ...each(z.number().nullable(), 'size', 'index'),
         statusSummary: z.record(z.string(), z.number()).nullable(),
       })
       .nullable(),
     node: z
       .strictObject({
-        index: z.number().nullable(),
+        ...each(z.number().nullable(), 'index', 'numNodes', 'mainNode'),
         isMainNode: z.boolean().nullable(),
-        numNodes: z.number().nullable(),
-        mainNode: z.number().nullable(),
       })
       .nullable(),
   }),
@@ -102,13 +85,7 @@ export const JobStateDocumentSchema = z.strictObject({
     batchConsole: z.url().nullable(),
     logs: z.array(z.strictObject({ container: nullableString, url: z.url() })),
   }),
-  attributes: z.strictObject({
-    stage: z.string(),
-    status: z.string(),
-    jobName: z.string(),
-    jobQueue: z.string(),
-    eventId: z.string(),
-  }),
+  attributes: z.strictObject(each(z.string(), 'stage', 'status', 'jobName', 'jobQueue', 'eventId')),
   event: z.unknown().optional(),
   eventOmitted: z
     .strictObject({
@@ -119,10 +96,8 @@ export const JobStateDocumentSchema = z.strictObject({
     .optional(),
 });
 
-export type JobStateDocument = z.infer<typeof JobStateDocumentSchema>;
-
 /** Parses and validates the `sqs` body; it and `lambda` are the same document. */
-export function jobStateDocument(notification: Notification): JobStateDocument {
+export function jobStateDocument(notification: Notification): z.infer<typeof JobStateDocumentSchema> {
   expect(notification.messages.lambda).toBe(notification.messages.sqs);
   const document = JobStateDocumentSchema.parse(JSON.parse(notification.messages.sqs));
   expect('event' in document !== 'eventOmitted' in document).toBe(true);

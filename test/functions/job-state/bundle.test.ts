@@ -31,6 +31,9 @@ afterAll(async () => {
   rmSync(outdir, { recursive: true, force: true });
 });
 
+const run = (exportName: string, event: unknown, env: Record<string, string> = CONFIG) =>
+  runBundle({ bundleFile: bundle.file, exportName, event, env: { ...localSnsEnv(server.endpoint), ...env } });
+
 /** `MessageAttributes.entry.N.{Name,Value.DataType,Value.StringValue}` back into name -> value. */
 function attributesOf(params: Readonly<Record<string, string>>): Record<string, string> {
   const attributes: Record<string, string> = {};
@@ -54,16 +57,11 @@ test('the bundled handler publishes the notification through the real SDK', asyn
   );
   const before = server.requests.length;
   // WHEN
-  const run = await runBundle({
-    bundleFile: bundle.file,
-    exportName: 'onSucceeded',
-    event,
-    env: { ...localSnsEnv(server.endpoint), ...CONFIG },
-  });
+  const { stderr, exitCode, report } = await run('onSucceeded', event);
   // THEN the handler resolved with the stand-in's message id
-  expect(run.stderr).not.toMatch(/Error/);
-  expect(run.exitCode).toBe(0);
-  expect(run.report?.result).toEqual({ messageId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string });
+  expect(stderr).not.toMatch(/Error/);
+  expect(exitCode).toBe(0);
+  expect(report?.result).toEqual({ messageId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string });
   // AND SNS received exactly one signed Publish in the Query protocol
   expect(server.requests).toHaveLength(before + 1);
   const request = server.requests[before]!;
@@ -84,13 +82,8 @@ test('the bundled handler publishes the notification through the real SDK', asyn
 });
 
 test("the bundle's other entry point logs structured JSON with its service, job id, status and stage", async () => {
-  const run = await runBundle({
-    bundleFile: bundle.file,
-    exportName: 'onFailed',
-    event: loadEvent('failedExitCode'),
-    env: { ...localSnsEnv(server.endpoint), ...CONFIG },
-  });
-  const published = run.stdout
+  const { stdout } = await run('onFailed', loadEvent('failedExitCode'));
+  const published = stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>)
@@ -107,15 +100,13 @@ test("the bundle's other entry point logs structured JSON with its service, job 
 
 test('the bundled handler fails at init, naming SNS_ARN, when it is missing', async () => {
   const before = server.requests.length;
-  const run = await runBundle({
-    bundleFile: bundle.file,
-    exportName: 'onSucceeded',
-    event: loadEvent('succeededContainer'),
-    env: { ...localSnsEnv(server.endpoint), APP_NAME: 'jobs', STAGE: 'e2e' },
+  const { exitCode, report, stderr } = await run('onSucceeded', loadEvent('succeededContainer'), {
+    APP_NAME: 'jobs',
+    STAGE: 'e2e',
   });
-  expect(run.exitCode).not.toBe(0);
-  expect(run.report).toBeUndefined();
-  expect(run.stderr).toMatch(/ConfigError: Invalid handler configuration: SNS_ARN is missing or empty/);
+  expect(exitCode).not.toBe(0);
+  expect(report).toBeUndefined();
+  expect(stderr).toMatch(/ConfigError: Invalid handler configuration: SNS_ARN is missing or empty/);
   expect(server.requests).toHaveLength(before);
 });
 

@@ -11,6 +11,9 @@ import { expectAcceptableToSns, jobStateDocument } from '../../support/protocol-
  */
 
 const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 3 });
+/** Mostly `usual`, now and then `rare`. */
+const mostly = <T, U>(usual: fc.Arbitrary<T>, rare: fc.Arbitrary<U>, weight = 20) =>
+  fc.oneof({ weight, arbitrary: usual }, { weight: 1, arbitrary: rare });
 
 const hugeString = fc
   .tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 4 }), fc.integer({ min: 10_000, max: 100_000 }))
@@ -26,22 +29,13 @@ const wrongType = fc.oneof(
   fc.constant(null),
   fc.array(fc.nat(), { maxLength: 2 }),
 );
-const stringField = fc.oneof({ weight: 40, arbitrary: text }, { weight: 1, arbitrary: wrongType });
-const time = fc.oneof(
-  { weight: 30, arbitrary: fc.integer({ min: 0, max: 2_000_000_000_000 }) },
-  { weight: 2, arbitrary: fc.double() },
-  { weight: 1, arbitrary: wrongType },
-);
+const stringField = mostly(text, wrongType, 40);
+const time = mostly(mostly(fc.integer({ min: 0, max: 2_000_000_000_000 }), fc.double(), 15), wrongType, 30);
 
 const container = fc.record(
   {
     name: maybe(text),
-    exitCode: maybe(
-      fc.oneof(
-        { weight: 9, arbitrary: fc.integer({ min: -1, max: 255 }) },
-        { weight: 1, arbitrary: fc.double() },
-      ),
-    ),
+    exitCode: maybe(mostly(fc.integer({ min: -1, max: 255 }), fc.double(), 9)),
     reason: maybe(text),
     logStreamName: maybe(text),
     logConfiguration: maybe(
@@ -72,10 +66,7 @@ const detail = fc.record(
     jobName: stringField,
     jobId: stringField,
     jobQueue: stringField,
-    status: fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom('SUCCEEDED', 'FAILED', 'RUNNABLE') },
-      { weight: 1, arbitrary: stringField },
-    ),
+    status: mostly(fc.constantFrom('SUCCEEDED', 'FAILED', 'RUNNABLE'), stringField, 6),
     jobDefinition: maybe(stringField),
     statusReason: maybe(text),
     attempts: maybe(fc.array(attempt, { maxLength: 4 })),
@@ -92,33 +83,17 @@ const detail = fc.record(
 const batchLikeEvent = fc.record({
   version: fc.constant('0'),
   id: stringField,
-  'detail-type': fc.oneof(
-    { weight: 20, arbitrary: fc.constant('Batch Job State Change') },
-    { weight: 1, arbitrary: text },
-  ),
-  source: fc.oneof(
-    { weight: 20, arbitrary: fc.constant('aws.batch') },
-    { weight: 1, arbitrary: stringField },
-  ),
+  'detail-type': mostly(fc.constant('Batch Job State Change'), text),
+  source: mostly(fc.constant('aws.batch'), stringField),
   account: fc.constant('123456789012'),
-  time: fc.oneof(
-    { weight: 20, arbitrary: fc.constant('2026-01-01T00:00:00Z') },
-    { weight: 1, arbitrary: text },
-  ),
+  time: mostly(fc.constant('2026-01-01T00:00:00Z'), text),
   region: fc.oneof(fc.constantFrom('us-east-1', 'cn-north-1', 'us-gov-west-1'), text),
   resources: fc.array(fc.string(), { maxLength: 2 }),
   detail,
 });
 
-const anyInput = fc.oneof({ weight: 9, arbitrary: batchLikeEvent }, { weight: 1, arbitrary: fc.anything() });
-
-const SILENT_LOGGER = {
-  info: () => {},
-  error: () => {},
-  appendKeys: () => {},
-  resetKeys: () => {},
-  addContext: () => {},
-};
+const anyInput = mostly(batchLikeEvent, fc.anything(), 9);
+const SILENT_LOGGER = { info() {}, error() {}, appendKeys() {}, resetKeys() {}, addContext() {} };
 
 test('every input is either published within the SNS limits or rejected with a typed error', async () => {
   const outcomes = { published: 0, truncated: 0, eventOmitted: 0, invalid: 0, unexpectedStatus: 0 };

@@ -14,19 +14,17 @@ function setup(expectedStatus: ReportedStatus, publish?: Publisher) {
     settings: { appName: 'jobs', stage: 'test' },
     logger,
     publish:
-      publish ??
-      ((notification) => {
-        published.push(notification);
-        return Promise.resolve({ messageId: 'm-1' });
-      }),
+      publish ?? ((notification) => Promise.resolve({ messageId: `m-${published.push(notification)}` })),
   });
   return { handler, logger, published };
 }
 
 describe('createJobStateHandler', () => {
-  test('logs job id, status and event id with every line of the invocation, then the message id', async () => {
+  test('logs job id, status, event id and the Lambda context with every line, then the message id', async () => {
     const { handler, logger } = setup('FAILED');
-    await handler(loadEvent('failedExitCode'));
+    const context = { awsRequestId: 'r-1', functionName: 'f' } as Context;
+    await handler(loadEvent('failedExitCode'), context);
+    expect(logger.addContext).toHaveBeenCalledWith(context);
     expect(logger.resetKeys).toHaveBeenCalledTimes(1);
     expect(logger.appendKeys).toHaveBeenCalledWith({
       jobId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
@@ -43,18 +41,9 @@ describe('createJobStateHandler', () => {
     );
   });
 
-  test('adds the Lambda context to the logs when there is one', async () => {
-    const { handler, logger } = setup('FAILED');
-    const context = { awsRequestId: 'r-1', functionName: 'f' } as Context;
-    await handler(loadEvent('failedExitCode'), context);
-    expect(logger.addContext).toHaveBeenCalledWith(context);
-  });
-
   test('fails with InvalidEventError for an invalid event, after logging its id and the reason', async () => {
-    // GIVEN
     const { handler, logger, published } = setup('FAILED');
     const event = withDetail(loadEvent('failedExitCode'), { jobName: 7 });
-    // WHEN / THEN
     await expect(handler(event)).rejects.toBeInstanceOf(InvalidEventError);
     expect(logger.error).toHaveBeenCalledWith('Rejected an invalid Batch job state change event', {
       eventId: '6e5d4c3b-2a19-4f8e-8d7c-6b5a4f3e2d1c',

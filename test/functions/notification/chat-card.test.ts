@@ -3,9 +3,7 @@ import { ChatCardSchema } from '../../support/protocol-checks';
 
 describe('chatCardDocument', () => {
   test('writes the custom notification schema: version 1.0, source custom, client-markdown', () => {
-    // GIVEN / WHEN
     const card = chatCardDocument({ title: 'T', description: 'D', keywords: ['FAILED'] }, 'e-1');
-    // THEN
     expect(card).toEqual({
       version: '1.0',
       source: 'custom',
@@ -15,7 +13,6 @@ describe('chatCardDocument', () => {
   });
 
   test('bounds every field, whatever it is given', () => {
-    // GIVEN a card far over every bound
     const long = 'x\n'.repeat(10_000);
     const card = chatCardDocument({
       title: long,
@@ -28,7 +25,6 @@ describe('chatCardDocument', () => {
       relatedResources: Array.from({ length: 20 }, () => long),
       additionalContext: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, long])),
     });
-    // WHEN / THEN it validates against the schema with the limits
     const parsed = ChatCardSchema.parse(JSON.parse(JSON.stringify(card)));
     expect(parsed.content.title).toHaveLength(CHAT_LIMITS.titleChars);
     expect(parsed.content.description).toHaveLength(CHAT_LIMITS.descriptionChars);
@@ -54,16 +50,8 @@ describe('chatCardDocument', () => {
   });
 });
 
-describe('chatCode', () => {
-  test('shows an event value as inline code on one line', () => {
-    expect(chatCode('Essential container\nin task exited')).toBe('`Essential container in task exited`');
-  });
-
-  test('cannot end the code span or mention a channel', () => {
-    expect(chatCode('x` <!channel> <@U123>')).toBe("`x' \u2039!channel\u203A \u2039@U123\u203A`");
-  });
-
-  test('says (none) for an empty value', () => {
-    expect(chatCode(' ')).toBe('(none)');
-  });
+test('chatCode shows an event value as inline code on one line that cannot end the span or mention', () => {
+  expect(chatCode('Essential container\nin task exited')).toBe('`Essential container in task exited`');
+  expect(chatCode('x` <!channel> <@U123>')).toBe("`x' \u2039!channel\u203A \u2039@U123\u203A`");
+  expect(chatCode(' ')).toBe('(none)');
 });

@@ -17,16 +17,15 @@ describe('parseBatchJobStateChange', () => {
     expect(parseBatchJobStateChange(loadRunnableSample()).detail.status).toBe('RUNNABLE');
   });
 
-  test('keeps fields it does not declare, at every level', () => {
-    // GIVEN fields AWS might add tomorrow
+  test('keeps fields it does not declare, at every level, and the replay name of a replayed event', () => {
+    // Fields AWS might add tomorrow.
     const event = withDetail(
-      { ...loadEvent('failedMultiContainer'), newTopLevel: 1 },
+      { ...loadEvent('failedMultiContainer'), newTopLevel: 1, 'replay-name': 'after-outage' },
       { shareIdentifier: 'gold' },
     );
-    // WHEN
     const parsed = parseBatchJobStateChange(event);
-    // THEN
     expect(parsed).toMatchObject({ newTopLevel: 1, detail: { shareIdentifier: 'gold' } });
+    expect(parsed['replay-name']).toBe('after-outage');
     expect(parsed.detail.ecsProperties?.taskProperties?.[0]).toHaveProperty('platformVersion', 'LATEST');
     expect(parsed.detail.attempts?.[0]?.taskProperties?.[0]).toHaveProperty('taskArn');
   });
@@ -70,11 +69,6 @@ describe('parseBatchJobStateChange', () => {
     expect(error.issues).toEqual([expect.stringMatching(new RegExp(`^${field}: `))]);
   });
 
-  test('accepts the replay name of a replayed event', () => {
-    const event = { ...loadEvent('succeededContainer'), 'replay-name': 'after-outage' };
-    expect(parseBatchJobStateChange(event)['replay-name']).toBe('after-outage');
-  });
-
   test.each([
     ['jobName', 42],
     ['jobId', ''],
@@ -105,12 +99,11 @@ describe('parseBatchJobStateChange', () => {
 });
 
 describe('eventIdOf', () => {
-  test('returns the id of anything that has a string id', () => {
-    expect(eventIdOf({ id: 'abc' })).toBe('abc');
-  });
-
-  test.each([null, 'x', 42, {}, { id: 7 }, { id: '' }])('returns undefined for %p', (input) => {
-    expect(eventIdOf(input)).toBeUndefined();
+  test.each([
+    [{ id: 'abc' }, 'abc'],
+    ...[null, 'x', 42, {}, { id: 7 }, { id: '' }].map((input) => [input, undefined]),
+  ])('of %p is %p', (input, expected) => {
+    expect(eventIdOf(input)).toBe(expected);
   });
 
   test('keeps a hostile id to one short line', () => {

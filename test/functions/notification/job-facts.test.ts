@@ -7,19 +7,11 @@ import {
 } from '../../../functions/notification/job-facts';
 import { loadEvent } from '../../support/fixtures';
 
-describe('formatTime', () => {
-  test('writes epoch milliseconds as ISO 8601 UTC', () => {
-    expect(formatTime(1767225790500)).toBe('2026-01-01T00:03:10.500Z');
-  });
-
-  test('says when a time was not reached', () => {
-    expect(formatTime(undefined)).toBe('(not reached)');
-    expect(formatTime(null)).toBe('(not reached)');
-  });
-
-  test('does not throw for a number no date can hold', () => {
-    expect(formatTime(1e20)).toBe('(invalid time 100000000000000000000)');
-  });
+test('formatTime writes ISO 8601 UTC, says when a time was not reached, and copes with any number', () => {
+  expect(formatTime(1767225790500)).toBe('2026-01-01T00:03:10.500Z');
+  expect(formatTime(undefined)).toBe('(not reached)');
+  expect(formatTime(null)).toBe('(not reached)');
+  expect(formatTime(1e20)).toBe('(invalid time 100000000000000000000)');
 });
 
 describe('formatDuration', () => {
@@ -40,17 +32,12 @@ describe('formatDuration', () => {
   });
 });
 
-describe('arnResourceName', () => {
-  test('returns the resource part of a Batch ARN', () => {
-    expect(arnResourceName('arn:aws:batch:us-east-1:123456789012:job-queue/jobs-dev-Batch')).toBe(
-      'jobs-dev-Batch',
-    );
-    expect(arnResourceName('arn:aws:batch:us-east-1:123456789012:job-definition/etl:3')).toBe('etl:3');
-  });
-
-  test('returns anything else unchanged', () => {
-    expect(arnResourceName('jobs-dev-Batch')).toBe('jobs-dev-Batch');
-  });
+test('arnResourceName returns the resource part of a Batch ARN, and anything else unchanged', () => {
+  expect(arnResourceName('arn:aws:batch:us-east-1:123456789012:job-queue/jobs-dev-Batch')).toBe(
+    'jobs-dev-Batch',
+  );
+  expect(arnResourceName('arn:aws:batch:us-east-1:123456789012:job-definition/etl:3')).toBe('etl:3');
+  expect(arnResourceName('jobs-dev-Batch')).toBe('jobs-dev-Batch');
 });
 
 describe('logGroupOf', () => {
@@ -64,17 +51,13 @@ describe('logGroupOf', () => {
     expect(logGroupOf(event, 'log-router')).toBe('/aws/batch/job');
   });
 
-  test("uses the job container's awslogs group in a container job", () => {
+  test.each([
+    ['awslogs', '/custom'],
+    ['splunk', '/aws/batch/job'],
+  ])("reads the job container's group option of the %s log driver as %s", (logDriver, expected) => {
     const event = loadEvent('failedExitCode');
     const detail = event.detail as { container: Record<string, unknown> };
-    detail.container.logConfiguration = { logDriver: 'awslogs', options: { 'awslogs-group': '/custom' } };
-    expect(logGroupOf(parseBatchJobStateChange(event))).toBe('/custom');
-  });
-
-  test('ignores the group option of another log driver', () => {
-    const event = loadEvent('failedExitCode');
-    const detail = event.detail as { container: Record<string, unknown> };
-    detail.container.logConfiguration = { logDriver: 'splunk', options: { 'awslogs-group': '/custom' } };
-    expect(logGroupOf(parseBatchJobStateChange(event))).toBe('/aws/batch/job');
+    detail.container.logConfiguration = { logDriver, options: { 'awslogs-group': '/custom' } };
+    expect(logGroupOf(parseBatchJobStateChange(event))).toBe(expected);
   });
 });

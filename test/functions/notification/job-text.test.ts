@@ -77,17 +77,6 @@ describe('describeJob', () => {
     expect(text.match(/Logs: https:\/\//g)).toHaveLength(3);
   });
 
-  test('says which node of a multi-node parallel job it is', () => {
-    const text = describeFixture('succeededMultiNode');
-    expect(text).toContain('Node:            index 0 of a multi-node parallel job (main node)');
-    expect(text).toContain('Nodes:           3, main node 0');
-  });
-
-  test('mentions array job properties', () => {
-    const text = describeFixture('succeededContainer', { arrayProperties: { size: 10, index: 3 } });
-    expect(text).toContain('Array job:       size 10\nArray index:     3');
-  });
-
   test('keeps every event value on its own line, with a bounded length', () => {
     const text = describeFixture('failedExitCode', {
       statusReason: `line1\nFAKE: injected\r${'x'.repeat(5000)}`,
@@ -128,24 +117,22 @@ describe('formatStatusSummary', () => {
 const NODES = 'Nodes:           3, main node 0';
 const FAILED_NODES =
   "Failed nodes:    not listed in the event (the job has its main node's result); see the nodes: ";
+const FAILED_CHILDREN =
+  'Failed children: indexes not listed in the event; see the children with status FAILED in the Batch console';
 
 describe('jobShapeLines', () => {
-  test.each<[string, EventFixture, Record<string, unknown> | undefined, string[]]>([
+  test.each<[string, EventFixture, Record<string, unknown>, string[]]>([
     [
-      'a succeeded array parent counts its children',
+      'an array parent counts its children',
       'succeededArrayParent',
-      undefined,
+      {},
       ['Array job:       size 3', 'Children:        3 SUCCEEDED'],
     ],
     [
-      'a failed array parent counts its children and says the event does not name the failed ones',
+      'a failed array parent says the event does not name the failed children',
       'failedArrayParent',
-      undefined,
-      [
-        'Array job:       size 10',
-        'Children:        8 SUCCEEDED, 2 FAILED',
-        'Failed children: indexes not listed in the event; see the children with status FAILED in the Batch console',
-      ],
+      {},
+      ['Array job:       size 10', 'Children:        8 SUCCEEDED, 2 FAILED', FAILED_CHILDREN],
     ],
     [
       'an array parent says how many children the counts leave out',
@@ -159,11 +146,11 @@ describe('jobShapeLines', () => {
       { arrayProperties: { size: 3 } },
       ['Array job:       size 3', 'Children:        (no status counts in the event)'],
     ],
-    ['an array child shows its index and no counts', 'failedArrayChild', undefined, ['Array index:     7']],
+    ['an array child shows its index and no counts', 'failedArrayChild', {}, ['Array index:     7']],
     [
-      'a failed multi-node parent says which nodes failed is not in the event, and names the node ids',
+      'a failed multi-node parent names the node ids',
       'failedMultiNodeParent',
-      undefined,
+      {},
       [NODES, `${FAILED_NODES}9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f#0 to #2`],
     ],
     [
@@ -181,18 +168,25 @@ describe('jobShapeLines', () => {
     [
       'a node says which one it is',
       'failedMultiNodeNode',
-      undefined,
+      {},
       ['Node:            index 2 of a multi-node parallel job', NODES],
     ],
-    ['a plain job has no shape lines', 'failedExitCode', undefined, []],
+    [
+      'the main node says so',
+      'succeededMultiNode',
+      {},
+      ['Node:            index 0 of a multi-node parallel job (main node)', NODES],
+    ],
+    ['a plain job has no shape lines', 'failedExitCode', {}, []],
   ])('%s', (_case, name, changes, expected) => {
-    const event = changes ? withDetail(loadEvent(name), changes) : loadEvent(name);
-    expect(jobShapeLines(parseBatchJobStateChange(event).detail)).toEqual(expected);
+    expect(jobShapeLines(parseBatchJobStateChange(withDetail(loadEvent(name), changes)).detail)).toEqual(
+      expected,
+    );
   });
 });
 
-describe('describeJob of a parent', () => {
-  test('puts the children counts among the job facts, before the console link', () => {
+describe('describeJob of an array parent', () => {
+  test('puts the shape lines among the job facts, before the console link', () => {
     const text = describeFixture('failedArrayParent');
     expect(text).toMatch(/Attempts: {8}0\nArray job: {7}size 10\nChildren: {8}8 SUCCEEDED, 2 FAILED\n/);
     expect(text.indexOf('Children:')).toBeLessThan(text.indexOf('Batch console:'));

@@ -13,12 +13,9 @@ describe('logStreamUrl', () => {
     expect(url).toContain('/log-group/$252Fjobs$252Fa$2520b/log-events/x$2523y$253Fz');
   });
 
-  test('uses the China and GovCloud consoles for their regions', () => {
+  test('uses the China and GovCloud consoles for their regions, and none for what is not a region code', () => {
     expect(logStreamUrl('cn-north-1', 'g', 's')).toMatch(/^https:\/\/cn-north-1\.console\.amazonaws\.cn\//);
     expect(logStreamUrl('us-gov-west-1', 'g', 's')).toMatch(/^https:\/\/console\.amazonaws-us-gov\.com\//);
-  });
-
-  test('gives no link for a region that is not a region code', () => {
     expect(logStreamUrl('evil.example.com/', 'g', 's')).toBeUndefined();
     expect(logStreamUrl('', 'g', 's')).toBeUndefined();
   });
@@ -31,17 +28,12 @@ describe('batchJobUrl', () => {
     );
   });
 
-  test('encodes the # of a multi-node job id', () => {
+  test('encodes the # of a multi-node job id, and gives no link for what is not a region code', () => {
     expect(batchJobUrl('us-east-1', 'abc#0')).toMatch(/#jobs\/detail\/abc%230$/);
-  });
-
-  test('gives no link for a region that is not a region code', () => {
     expect(batchJobUrl('us east 1', 'abc')).toBeUndefined();
   });
-});
 
-describe('links of names with unpaired surrogates', () => {
-  test('are built from the well-formed name instead of throwing', () => {
+  test('links of names with unpaired surrogates are built from the well-formed name', () => {
     expect(logStreamUrl('us-east-1', '/aws/batch/job', 'a\uD800b')).toMatch(
       /\/log-events\/a\$25EF\$25BF\$25BDb$/,
     );

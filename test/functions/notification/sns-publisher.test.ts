@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { useFakeSnsServer } from '../../../bench/support/fake-sns-server';
+import { type FakeSnsServer, startFakeSnsServer } from '../../../bench/support/fake-sns-server';
 import type { Notification } from '../../../functions/notification/notification';
 import {
   createSnsClient,
@@ -21,27 +21,17 @@ const NOTIFICATION: Notification = {
   attributes: { stage: 'test', status: 'FAILED', jobName: 'etl', jobQueue: 'q', eventId: 'e-1' },
 };
 
-describe('createSnsClient', () => {
-  test(`retries in standard mode, ${SNS_MAX_ATTEMPTS} attempts in all`, async () => {
-    const client = createSnsClient('eu-west-1');
-    expect(SNS_MAX_ATTEMPTS).toBeGreaterThanOrEqual(3);
-    expect(SNS_MAX_ATTEMPTS).toBeLessThanOrEqual(5);
-    await expect(client.config.maxAttempts()).resolves.toBe(SNS_MAX_ATTEMPTS);
-    expect(client.config.retryMode).toBe('standard');
-    await expect(client.config.retryStrategy()).resolves.toHaveProperty('mode', 'standard');
-    await expect(client.config.region()).resolves.toBe('eu-west-1');
-  });
-});
-
 describe('snsPublisher (SDK mocked)', () => {
   const snsMock = mockClient(SNSClient);
-  beforeEach(() => snsMock.reset());
+  const publish = (structure?: 'string') =>
+    snsPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC, structure)(NOTIFICATION);
+  beforeEach(() => {
+    snsMock.reset().on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
   afterAll(() => snsMock.restore());
 
   test('publishes subject, one body per protocol (MessageStructure json) and string attributes', async () => {
-    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    const result = await snsPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC)(NOTIFICATION);
-    expect(result).toEqual({ messageId: 'm-1' });
+    await expect(publish()).resolves.toEqual({ messageId: 'm-1' });
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(snsMock).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: TOPIC,
@@ -59,62 +49,54 @@ describe('snsPublisher (SDK mocked)', () => {
   });
 
   test('in string structure sends the text alone, without MessageStructure, with the attributes', async () => {
-    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    await snsPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC, 'string')(NOTIFICATION);
+    await publish('string');
     const input = snsMock.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(input.MessageStructure).toBeUndefined();
     expect(input.Message).toBe(NOTIFICATION.messages.default);
-    expect(Object.keys(input.MessageAttributes ?? {})).toEqual([
-      'stage',
-      'status',
-      'jobName',
-      'jobQueue',
-      'eventId',
-    ]);
+    expect(Object.keys(input.MessageAttributes ?? {})).toEqual(Object.keys(NOTIFICATION.attributes));
   });
 
   test('fails with the SDK error, unchanged', async () => {
     const error = Object.assign(new Error('Topic does not exist'), { name: 'NotFoundException' });
     snsMock.on(PublishCommand).rejects(error);
-    await expect(snsPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC)(NOTIFICATION)).rejects.toBe(
-      error,
-    );
+    await expect(publish()).rejects.toBe(error);
   });
 });
 
-describe('snsPublisher (real SDK against a local SNS stand-in)', () => {
-  const server = useFakeSnsServer();
-
-  function publisher() {
-    return snsPublisher(createSnsClient('us-east-1'), TOPIC);
-  }
-
-  test('retries throttling, then succeeds', async () => {
-    // GIVEN SNS throttles the first request
-    server().enqueue('throttling');
-    const before = server().requests.length;
-    // WHEN
-    const result = await publisher()(NOTIFICATION);
-    // THEN the SDK sent it again and the second answer counts
-    expect(result.messageId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(server().requests.length - before).toBe(2);
+describe('snsPublisher on createSnsClient (real SDK against a local SNS stand-in)', () => {
+  let fake: FakeSnsServer;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    fake = await startFakeSnsServer();
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SNS: fake.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake',
+    });
   });
+  afterAll(async () => {
+    process.env = saved;
+    await fake.close();
+  });
+  const publisher = () => snsPublisher(createSnsClient('us-east-1'), TOPIC);
 
-  test('retries 5xx, then succeeds', async () => {
-    server().enqueue('unavailable', 'internal-error');
-    const before = server().requests.length;
-    await expect(publisher()(NOTIFICATION)).resolves.toHaveProperty('messageId');
-    expect(server().requests.length - before).toBe(3);
+  test('retries throttling and 5xx, then succeeds', async () => {
+    fake.enqueue('throttling', 'internal-error');
+    const before = fake.requests.length;
+    await expect(publisher()(NOTIFICATION)).resolves.toEqual({
+      messageId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
+    });
+    expect(fake.requests.length - before).toBe(3);
   });
 
   test(`fails with the SNS error after ${SNS_MAX_ATTEMPTS} attempts`, async () => {
-    server().enqueue(...Array.from({ length: SNS_MAX_ATTEMPTS + 1 }, () => 'unavailable' as const));
-    const before = server().requests.length;
+    fake.enqueue(...Array.from({ length: SNS_MAX_ATTEMPTS + 1 }, () => 'unavailable' as const));
+    const before = fake.requests.length;
     await expect(publisher()(NOTIFICATION)).rejects.toMatchObject({
       name: 'ServiceUnavailable',
       $metadata: { httpStatusCode: 503, attempts: SNS_MAX_ATTEMPTS },
     });
-    expect(server().requests.length - before).toBe(SNS_MAX_ATTEMPTS);
-    server().enqueue(); // the extra scripted failure is left unused on purpose
+    expect(fake.requests.length - before).toBe(SNS_MAX_ATTEMPTS);
+    fake.enqueue(); // the extra scripted failure is left unused on purpose
   });
 });

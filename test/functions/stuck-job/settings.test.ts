@@ -1,25 +1,19 @@
 import { readStuckSettings } from '../../../functions/stuck-job/settings';
+import { TEST_ENV } from '../../support/handler-env';
 
-const ENV = {
-  APP_NAME: 'jobs',
-  STAGE: 'dev',
-  SNS_ARN: 'arn:aws:sns:ap-northeast-1:111111111111:jobs-dev-topic',
-  STUCK_AFTER_MINUTES: '30',
-  SCHEDULE_GROUP: 'jobs-dev-StuckJobChecks',
-  SCHEDULER_ROLE_ARN: 'arn:aws:iam::111111111111:role/scheduler',
-  CHECK_FUNCTION_ARN: 'arn:aws:lambda:ap-northeast-1:111111111111:function:jobs-dev-BatchStuckHandler',
-  DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:ap-northeast-1:111111111111:dlq',
-  JOBS_ASSIGN_PUBLIC_IP: 'ENABLED',
-};
+const ENV = { ...TEST_ENV, JOBS_ASSIGN_PUBLIC_IP: 'ENABLED' };
 
 describe('readStuckSettings', () => {
   test('reads what the stack sets, with the settings every handler reads', () => {
     expect(readStuckSettings(ENV)).toMatchObject({
-      stage: 'dev',
-      snsRegion: 'ap-northeast-1',
+      stage: 'test',
+      snsRegion: 'us-east-1',
       messageStructure: 'json',
-      stuckAfterMinutes: 30,
-      scheduleGroup: 'jobs-dev-StuckJobChecks',
+      stuckAfterMinutes: 45,
+      scheduleGroup: TEST_ENV.SCHEDULE_GROUP,
+      schedulerRoleArn: TEST_ENV.SCHEDULER_ROLE_ARN,
+      checkFunctionArn: TEST_ENV.CHECK_FUNCTION_ARN,
+      deadLetterQueueArn: TEST_ENV.DEAD_LETTER_QUEUE_ARN,
       jobsAssignPublicIp: 'ENABLED',
     });
     expect(readStuckSettings({ ...ENV, JOBS_ASSIGN_PUBLIC_IP: ' ' }).jobsAssignPublicIp).toBeUndefined();

@@ -24,25 +24,19 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-interface Invocation {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** The SDK points at the local stand-in in every run, so any request, even an unintended one, is seen. */
-function invoke(args: readonly string[], env: Record<string, string> = {}): Promise<Invocation> {
+function invoke(args: readonly string[], env: Record<string, string> = {}) {
   const child = spawn(TSX, [join(ROOT, 'scripts', 'dev', 'invoke.ts'), ...args], {
     cwd: ROOT,
     env: { ...localSnsEnv(server.endpoint), HOME: tmpdir(), ...env },
   });
-  return processOutput(child).then(({ exitCode, stdout, stderr }) => ({ code: exitCode, stdout, stderr }));
+  return processOutput(child);
 }
 
 test("prints subject, attributes and each protocol's message without publishing anything", async () => {
   const before = server.requests.length;
-  const { code, stdout } = await invoke(['error', fixturePath('failedExitCode')]);
-  expect(code).toBe(0);
+  const { exitCode, stdout } = await invoke(['error', fixturePath('failedExitCode')]);
+  expect(exitCode).toBe(0);
   expect(stdout).toContain('Dry run: nothing was published (topic arn:aws:sns:us-east-1:000000000000:');
   expect(stdout).toContain('Subject: [local-app][local] Job failed: nightly-report\n');
   expect(stdout).toContain('Message structure: json\n');
@@ -63,10 +57,10 @@ test("prints subject, attributes and each protocol's message without publishing 
 });
 
 test('prints the one text with MESSAGE_STRUCTURE=string', async () => {
-  const { code, stdout } = await invoke(['error', fixturePath('failedExitCode')], {
+  const { exitCode, stdout } = await invoke(['error', fixturePath('failedExitCode')], {
     MESSAGE_STRUCTURE: 'string',
   });
-  expect(code).toBe(0);
+  expect(exitCode).toBe(0);
   expect(stdout).toContain('Message structure: string\n');
   expect(stdout).toMatch(
     /----- every protocol: text \(MESSAGE_STRUCTURE=string\) \(\d+ bytes\) -----\nJob failed: /,
@@ -74,22 +68,14 @@ test('prints the one text with MESSAGE_STRUCTURE=string', async () => {
   expect(stdout).not.toContain('"schema"');
 });
 
-test('fails with a bad MESSAGE_STRUCTURE, naming it', async () => {
-  const { code, stderr } = await invoke(['error', fixturePath('failedExitCode')], {
-    MESSAGE_STRUCTURE: 'xml',
-  });
-  expect(code).toBe(1);
-  expect(stderr).toContain('MESSAGE_STRUCTURE must be json');
-});
-
 test('publishes through the SDK to AWS_ENDPOINT_URL_SNS with --publish', async () => {
   const before = server.requests.length;
-  const { code, stdout } = await invoke(['success', fixturePath('succeededContainer'), '--publish'], {
+  const { exitCode, stdout } = await invoke(['success', fixturePath('succeededContainer'), '--publish'], {
     APP_NAME: 'jobs',
     STAGE: 'local',
     SNS_ARN: TOPIC,
   });
-  expect(code).toBe(0);
+  expect(exitCode).toBe(0);
   expect(stdout).toMatch(new RegExp(`^Published to ${TOPIC}: message id [0-9a-f-]{36}\\n$`));
   expect(server.requests).toHaveLength(before + 1);
   expect(server.requests[before]?.params).toMatchObject({
@@ -100,17 +86,17 @@ test('publishes through the SDK to AWS_ENDPOINT_URL_SNS with --publish', async (
 });
 
 test('fails with --publish when SNS_ARN is not set, naming it', async () => {
-  const { code, stderr } = await invoke(['success', fixturePath('succeededContainer'), '--publish'], {
+  const { exitCode, stderr } = await invoke(['success', fixturePath('succeededContainer'), '--publish'], {
     APP_NAME: 'jobs',
     STAGE: 'local',
   });
-  expect(code).toBe(1);
+  expect(exitCode).toBe(1);
   expect(stderr).toContain('invoke: ConfigError: Invalid handler configuration: SNS_ARN is missing or empty');
 });
 
 test('fails with a clear error for an event the handler rejects', async () => {
-  const { code, stderr } = await invoke(['success', RUNNABLE_SAMPLE_PATH]);
-  expect(code).toBe(1);
+  const { exitCode, stderr } = await invoke(['success', RUNNABLE_SAMPLE_PATH]);
+  expect(exitCode).toBe(1);
   expect(stderr).toMatch(
     /^invoke: UnexpectedStatusError: Job .* has status RUNNABLE; this handler reports only/m,
   );
@@ -118,19 +104,19 @@ test('fails with a clear error for an event the handler rejects', async () => {
 
 test('fails with a clear error for a missing or unreadable file', async () => {
   const missing = await invoke(['success', join(scratch, 'missing.json')]);
-  expect(missing.code).toBe(2);
+  expect(missing.exitCode).toBe(2);
   expect(missing.stderr).toMatch(/^invoke: cannot read event file .*missing\.json: ENOENT/);
 
   const broken = join(scratch, 'broken.json');
   writeFileSync(broken, '{ "id": ');
   const notJson = await invoke(['error', broken]);
-  expect(notJson.code).toBe(2);
+  expect(notJson.exitCode).toBe(2);
   expect(notJson.stderr).toMatch(/^invoke: event file .*broken\.json is not valid JSON: /);
 });
 
 test('prints the usage, with the handlers and the sample events, for unknown arguments', async () => {
-  const { code, stderr } = await invoke(['retry', fixturePath('succeededContainer')]);
-  expect(code).toBe(2);
+  const { exitCode, stderr } = await invoke(['retry', fixturePath('succeededContainer')]);
+  expect(exitCode).toBe(2);
   expect(stderr).toMatch(
     /^invoke: usage: npm run invoke -- success\|error\|stuck <event\.json> \[--publish\]\n/,
   );
@@ -141,8 +127,8 @@ test('prints the usage, with the handlers and the sample events, for unknown arg
 });
 
 test('stuck: prints the schedule a RUNNABLE event would create, without creating it', async () => {
-  const { code, stdout } = await invoke(['stuck', RUNNABLE_SAMPLE_PATH]);
-  expect(code).toBe(0);
+  const { exitCode, stdout } = await invoke(['stuck', RUNNABLE_SAMPLE_PATH]);
+  expect(exitCode).toBe(0);
   expect(stdout).toMatch(
     /^Dry run: CreateScheduleCommand was not sent:\n\{\n {2}"Name": "4c7599ae-[0-9a-f-]+-a1",/,
   );
