@@ -1,7 +1,7 @@
 import { type ChatCard, chatCode } from './chat-card';
 import type { BatchContainerState, BatchJobStateChange } from './event-schema';
 import { arnResourceName, formatDuration, isoTime, lastContainers, logUrl } from './job-facts';
-import type { JobNotificationOptions } from './job-notification';
+import type { JobNotificationOptions } from './notification';
 import { jobShapeLines } from './job-text';
 import { batchJobUrl } from './links';
 import type { AttributeName } from './notification';

@@ -1,7 +1,7 @@
 import { oneLine } from './bounded-text';
 import type { BatchJobStateChange } from './event-schema';
 import { arnResourceName, isoTime, lastContainers, logUrl, MAX_URL_LENGTH } from './job-facts';
-import type { JobNotificationOptions } from './job-notification';
+import type { JobNotificationOptions } from './notification';
 import { batchJobUrl } from './links';
 
 /* The `job` and `links` of the `sqs` / `lambda` document; the exact values are in its `event`. */

@@ -8,20 +8,10 @@ import { describeJob } from './job-text';
 import {
   type AttributeName,
   attributeValue,
-  type MessageStructure,
+  type JobNotificationOptions,
   type Notification,
   subjectLine,
 } from './notification';
-
-export type JobOutcome = 'succeeded' | 'failed';
-
-export interface JobNotificationOptions {
-  readonly appName: string;
-  readonly stage: string;
-  readonly outcome: JobOutcome;
-  /** @default 'json' */
-  readonly structure?: MessageStructure;
-}
 
 export function buildSubject(options: JobNotificationOptions, jobName: string): string {
   return subjectLine(options.appName, options.stage, `Job ${options.outcome}: ${jobName}`);

@@ -77,3 +77,14 @@ export function publishBytes(notification: Notification, structure: MessageStruc
     utf8Bytes(notification.subject)
   );
 }
+
+/** What a job-state notification is built for: its stage, outcome and layout. */
+export type JobOutcome = 'succeeded' | 'failed';
+
+export interface JobNotificationOptions {
+  readonly appName: string;
+  readonly stage: string;
+  readonly outcome: JobOutcome;
+  /** @default 'json' */
+  readonly structure?: MessageStructure;
+}

@@ -8,9 +8,8 @@ import {
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { composeNotification } from '../notification/compose-notification';
 import type { HandlerLogger } from '../notification/logger';
-import { publishOrLog } from '../notification/sns-publisher';
+import { type Publisher, publishOrLog } from '../notification/sns-publisher';
 import { type StuckFacts, stuckContent, type WaitingPlace } from './alert';
-import type { StuckJobHandlerProps } from './handler';
 import type { StuckCheck } from './schedule';
 import type { StuckSettings } from './settings';
 
@@ -40,7 +39,12 @@ function judge(check: StuckCheck, job: JobDetail | undefined, now: Date): CheckV
 
 export type CheckLogger = HandlerLogger & Pick<Logger, 'warn'>;
 
-type CheckClients = Pick<StuckJobHandlerProps, 'batch' | 'publish' | 'logger'>;
+/** What a check uses: the handler hands it these of its own. */
+export interface CheckClients {
+  readonly batch: BatchClient;
+  readonly publish: Publisher;
+  readonly logger: CheckLogger;
+}
 
 export type CheckResult =
   | { readonly action: 'notified'; readonly messageId: string }

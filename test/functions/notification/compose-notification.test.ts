@@ -1,16 +1,14 @@
 import { utf8Bytes } from '../../../functions/notification/bounded-text';
 import { composeMessage, composeNotification } from '../../../functions/notification/compose-notification';
 import { parseBatchJobStateChange } from '../../../functions/notification/event-schema';
-import {
-  buildNotification,
-  type JobNotificationOptions,
-} from '../../../functions/notification/job-notification';
+import { buildNotification } from '../../../functions/notification/job-notification';
 import {
   EVENT_JSON_HEADER,
   type NotificationContent,
   publishBytes,
   publishedMessage,
   SNS_MAX_PUBLISH_BYTES,
+  type JobNotificationOptions,
 } from '../../../functions/notification/notification';
 import { loadEvent, withDetail } from '../../support/fixtures';
 import { chatCard, expectAcceptableToSns, jobStateDocument } from '../../support/protocol-checks';

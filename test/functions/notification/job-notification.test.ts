@@ -3,7 +3,6 @@ import {
   buildAttributes,
   buildNotification,
   buildSubject,
-  type JobNotificationOptions,
 } from '../../../functions/notification/job-notification';
 import {
   ATTRIBUTE_MAX_LENGTH,
@@ -11,6 +10,7 @@ import {
   publishBytes,
   SNS_MAX_PUBLISH_BYTES,
   SUBJECT_MAX_LENGTH,
+  type JobNotificationOptions,
 } from '../../../functions/notification/notification';
 import { loadEvent, withDetail } from '../../support/fixtures';
 
