@@ -30,10 +30,7 @@ export interface Platform {
   readonly previewNetwork?: PreviewNetworkStack;
 }
 
-/**
- * Everything the app synthesizes: the pipeline with every configured stage, or, with a stage named
- * in the context, that stage alone.
- */
+/** The pipeline with every configured stage, or, with a stage named in the context, that stage alone. */
 export function buildPlatform(app: App, config: AppConfig, options: PlatformOptions = {}): Platform {
   const names = previewBootstrapNames(config.appName);
   if (options.stage) {
@@ -75,7 +72,7 @@ export function buildPlatform(app: App, config: AppConfig, options: PlatformOpti
 function previewTags(
   config: AppConfig,
   stage: string,
-  provenance: Provenance | undefined,
+  provenance?: Provenance,
 ): Record<string, string> | undefined {
   if (ephemeralKindOf(stage) === undefined || config.stages.some((s) => s.name === stage)) return undefined;
   try {
@@ -93,7 +90,7 @@ function previewTags(
 function buildPreviewNetwork(
   app: App,
   config: AppConfig,
-  defaultAccount: string | undefined,
+  defaultAccount?: string,
 ): PreviewNetworkStack | undefined {
   const shared = config.preview.vpc.shared;
   if (!shared) return undefined;
