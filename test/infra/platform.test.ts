@@ -59,7 +59,6 @@ describe('the whole app, as `npm run synth` builds it, with a stage in a second 
     // GIVEN the configuration, with the handlers bundled as at deploy time
     app = testApp({ bundling: true });
     buildPlatform(app, TWO_REGIONS);
-    // WHEN
     outdir = app.synth().directory;
   });
 
@@ -214,7 +213,6 @@ describe('previews without an account of their own', () => {
   test('get no boundary, and there is no bootstrap stack', () => {
     // GIVEN previews in the pipeline account
     const shared = { ...CONFIG, preview: { ...CONFIG.preview, account: CONFIG.pipeline.account } };
-    // THEN
     const { stage } = buildPlatform(testApp(), shared, { stage: 'pr-42' });
     for (const role of Object.values(Template.fromStack(stage!.stack).findResources('AWS::IAM::Role'))) {
       expect(role.Properties.PermissionsBoundary).toBeUndefined();

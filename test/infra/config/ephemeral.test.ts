@@ -22,15 +22,12 @@ describe('ephemeralTags', () => {
   });
 
   test('adds the branch, the creating run, its time and a keep-until day when the deploy gives them', () => {
-    // GIVEN
     const branch = 'preview/Fix#12';
-    // WHEN
     const tags = ephemeralTags({
       stage: stageNameFromBranch(branch),
       repository: REPOSITORY,
       provenance: { branch, run: RUN, createdAt: '2026-07-01T09:30:00Z', keepUntil: '2026-08-01' },
     });
-    // THEN
     expect(tags).toMatchObject({
       [EPHEMERAL_TAGS.kind]: 'branch',
       [EPHEMERAL_TAGS.branch]: 'preview/Fix+2312',

@@ -67,7 +67,6 @@ describe('githubVariables', () => {
   test('names the roles, the pipeline and its bucket from the configuration', () => {
     // GIVEN previews in another account than the pipeline
     const config = parseConfig(exampleWith('preview', { account: '333333333333' }));
-    // THEN
     expect(githubVariables(config)).toEqual({
       DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/jobs-github-deploy',
       PIPELINE_REGION: 'ap-northeast-1',

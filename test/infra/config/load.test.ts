@@ -18,9 +18,7 @@ describe('parseConfig', () => {
   test('accepts the example configuration and applies the defaults', () => {
     // GIVEN the example, without the preview settings that have defaults
     const { branches: _b, ttlDays: _t, ...preview } = appConfig.preview;
-    // WHEN
     const config = parseConfig({ ...appConfig, preview });
-    // THEN
     const dev = config.stages[0]!;
     expect(dev.batch).toEqual({ maxvCpus: 32, spot: false });
     expect(dev.handlers).toEqual({ memorySize: 128, ephemeralStorageSize: 512, timeoutSeconds: 900 });
@@ -163,9 +161,7 @@ describe('selectStage', () => {
   });
 
   test('builds an ephemeral preview stage for a pull request, outside the VPC by default', () => {
-    // WHEN
     const stage = selectStage(config, 'pr-42');
-    // THEN
     expect(stage).toMatchObject({
       name: 'pr-42',
       account: config.preview.account,

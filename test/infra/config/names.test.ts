@@ -21,7 +21,6 @@ describe('names', () => {
   test('fails on each name over its service limit, and only those', () => {
     // GIVEN an app and stage name that put five names over 64 characters; SmokeTestRole is exactly 64
     const problems = nameProblems('a'.repeat(20), 'b'.repeat(29));
-    // THEN
     expect(problems).toEqual([
       expect.stringMatching(/^the lambdaFunction name '.*-BatchSuccessHandler' is 70 characters, .* by 6$/),
       expect.stringMatching(/^the lambdaFunction name '.*-BatchErrorHandler' is 68 characters, .* by 4$/),

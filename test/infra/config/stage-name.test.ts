@@ -24,9 +24,7 @@ describe('stageNameFromBranch', () => {
   test('keeps apart branches that sanitise to the same name', () => {
     // GIVEN branches that differ only in characters a stage name cannot hold
     const branches = ['feature/x', 'feature-x', 'feature_x', 'Feature/X', 'feature//x'];
-    // WHEN
     const names = branches.map(stageNameFromBranch);
-    // THEN
     expect(new Set(names).size).toBe(branches.length);
   });
 
@@ -48,7 +46,6 @@ describe('stageNameFromBranch', () => {
     // GIVEN two long branches that differ only at the end
     const a = stageNameFromBranch('feature/a-very-long-branch-name-one');
     const b = stageNameFromBranch('feature/a-very-long-branch-name-two');
-    // THEN
     expect(a).toHaveLength(STAGE_NAME_MAX_LENGTH);
     expect(a).toMatch(/^br-feature-a-very-[0-9a-f]{6}$/);
     expect(a).not.toBe(b);

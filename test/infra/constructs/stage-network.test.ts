@@ -134,7 +134,6 @@ describe('StageNetwork in a stage', () => {
     const handlerSubnetIds = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
     const existingVpc = { ...EXISTING_VPC.existing, publicSubnets: true, handlerSubnetIds };
     const { template } = jobBase({ vpc: { existing: existingVpc } });
-    // THEN
     template.hasResourceProperties(
       'AWS::Batch::ComputeEnvironment',
       subnetsOf(EXISTING_VPC.existing.subnetIds),
@@ -149,9 +148,7 @@ describe('StageNetwork in a stage', () => {
   });
 
   test("snsEndpoint 'create': an SNS endpoint with private DNS in the handler subnets, open to the handlers only", () => {
-    // GIVEN
     const { template } = jobBase({ vpc: { existing: { ...EXISTING_VPC.existing, snsEndpoint: 'create' } } });
-    // THEN
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       ...SNS_ENDPOINT,
       VpcId: 'vpc-0123456789abcdef0',

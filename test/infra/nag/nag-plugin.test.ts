@@ -21,11 +21,8 @@ function stackWithWildcardRole() {
 
 describe('NagValidationPlugin', () => {
   test('fails validation on an unacknowledged finding, naming the rule and the construct', () => {
-    // GIVEN
     const { app } = stackWithWildcardRole();
-    // WHEN
     const report = new NagValidationPlugin(app, new AwsSolutionsChecks()).validate();
-    // THEN
     expect(report.success).toBe(false);
     expect(report.violations).toEqual([
       expect.objectContaining({
@@ -37,16 +34,13 @@ describe('NagValidationPlugin', () => {
   });
 
   test('passes once the finding is acknowledged, even with the partition token in its id', () => {
-    // GIVEN
     const { app, role } = stackWithWildcardRole();
-    // WHEN
     acknowledgeFindings(role, [
       {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:ap-northeast-1:111111111111:log-group:/x:*]',
         reason: 'test',
       },
     ]);
-    // THEN
     expect(new NagValidationPlugin(app, new AwsSolutionsChecks()).validate().success).toBe(true);
   });
 

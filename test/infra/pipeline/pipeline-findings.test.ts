@@ -13,9 +13,7 @@ describe('acknowledgePipelineFindings (cdk-nag AwsSolutions)', () => {
   ])('no findings on the pipeline and its stages with %s', (_name, config) => {
     // GIVEN the pipeline synthesized from the configuration
     const { app } = synthPipeline(config);
-    // WHEN the pack checks the whole app
     const report = new AwsSolutionsChecks().validateScope(app);
-    // THEN
     expect(
       report.violations.map(
         (v) => `${v.ruleName} on ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
@@ -33,7 +31,6 @@ describe('acknowledgePipelineFindings (cdk-nag AwsSolutions)', () => {
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: ['*'] }),
     );
-    // WHEN the pack checks the app
     const report = new AwsSolutionsChecks().validateScope(app);
     // THEN every wildcard of the new role is reported, on that role only
     expect(report.violations.map((v) => v.ruleName)).toEqual(
@@ -57,7 +54,6 @@ describe('acknowledgePipelineFindings (cdk-nag AwsSolutions)', () => {
     stack.pipeline.pipeline.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['*'] }),
     );
-    // WHEN
     const report = new AwsSolutionsChecks().validateScope(app);
     // THEN the cross-region acknowledgment is not there to hide it
     expect(report.violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Resource::*]']);

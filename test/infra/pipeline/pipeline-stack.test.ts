@@ -24,23 +24,19 @@ describe('PipelineStack', () => {
   });
 
   test('deploys the stages in the configured order after Source, UpdatePipeline and Assets, with no Build stage', () => {
-    // WHEN the pipeline's stages are read
     const names = example.stages.map((s) => s.name);
     // THEN self-mutation follows the source directly: nothing is built in the pipeline
     expect(names).toEqual(['Source', 'UpdatePipeline', 'Assets', 'dev', 'prod']);
   });
 
   test('self-mutation deploys the uploaded cloud assembly: the S3 source artifact is its input', () => {
-    // WHEN the Source and SelfMutate actions are read
     const [source] = stageNamed(example, 'Source').actions;
     const [selfMutate] = stageNamed(example, 'UpdatePipeline').actions;
-    // THEN
     expect(source?.declaration.OutputArtifacts).toHaveLength(1);
     expect(selfMutate?.declaration.InputArtifacts).toEqual(source?.declaration.OutputArtifacts);
   });
 
   test('no step installs the project, builds, tests or lints', () => {
-    // WHEN every CodeBuild action's commands are read
     const commands = example.stages.flatMap((s) => s.actions.flatMap((a) => a.commands));
     // THEN none is npm ci, a test, a linter or a compiler; the only npm commands install the pinned CLIs
     expect(commands.length).toBeGreaterThan(0);
@@ -50,7 +46,6 @@ describe('PipelineStack', () => {
   });
 
   test('the S3 source action is named Source and reads cloud-assembly.zip without polling', () => {
-    // WHEN the Source stage is read
     const actions = stageNamed(example, 'Source').actions;
     // THEN its only action reads the object from the source bucket, started by the workflow alone
     expect(actions.map((a) => [a.name, a.kind, a.configuration])).toEqual([
@@ -84,12 +79,10 @@ describe('PipelineStack', () => {
       },
     ],
   ])('the source bucket %s', (_behaviour, properties) => {
-    // THEN
     example.template.hasResourceProperties('AWS::S3::Bucket', { BucketName: SOURCE_BUCKET, ...properties });
   });
 
   test('the source bucket policy denies requests without TLS', () => {
-    // THEN
     example.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: sourceBucketId },
       PolicyDocument: {
@@ -106,12 +99,10 @@ describe('PipelineStack', () => {
   });
 
   test('outputs the source bucket name for the merge workflow', () => {
-    // THEN
     example.template.hasOutput('SourceBucketName', { Value: { Ref: sourceBucketId } });
   });
 
   test('the pipeline is V2 and a newer execution supersedes an older one', () => {
-    // THEN
     example.template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       Name: 'jobs-pipeline',
       PipelineType: 'V2',
@@ -120,7 +111,6 @@ describe('PipelineStack', () => {
   });
 
   test('with a stage in another account, the artifact bucket is encrypted with a rotated key', () => {
-    // WHEN the keys are read
     const keys = Object.keys(example.template.findResources('AWS::KMS::Key'));
     // THEN one key, rotated, encrypts the artifact bucket
     expect(keys).toHaveLength(1);
@@ -142,19 +132,16 @@ describe('PipelineStack', () => {
   test('with every stage in the pipeline account, there is no key', () => {
     // GIVEN prod moved into the pipeline account
     const { template } = synthPipeline(VARIANTS.sameAccount);
-    // THEN
     template.resourceCountIs('AWS::KMS::Key', 0);
   });
 
   test('stages with the same wave share one pipeline stage, where the first of them is configured', () => {
-    // WHEN the pipeline's stages are read
     const names = earlyWave.stages.map((s) => s.name);
     // THEN qa deploys with dev, before prod
     expect(names.slice(3)).toEqual(['early', 'prod']);
   });
 
   test('stages in one wave deploy side by side', () => {
-    // WHEN the deploy actions of the wave are read
     const early = stageNamed(earlyWave, 'early');
     const [dev, qa] = ['jobs-dev-JobBase', 'jobs-qa-JobBase'].map((stack) => deployActions(early, stack));
     // THEN both stacks' change sets are created and executed in the same run orders
@@ -166,9 +153,7 @@ describe('PipelineStack', () => {
     ['dev', 'in the pipeline account', () => example],
     ['prod', 'in another account', () => earlyWave],
   ])("the smoke-test role of %s (%s) trusts the pipeline's account", (stageName, _where, pipeline) => {
-    // WHEN the stage's stack is synthesized
     const stage = pipeline().stack.stages.find((s) => s.config.name === stageName);
-    // THEN
     Template.fromStack(stage!.stack).hasResourceProperties('AWS::IAM::Role', {
       RoleName: `jobs-${stageName}-SmokeTestRole`,
       AssumeRolePolicyDocument: {

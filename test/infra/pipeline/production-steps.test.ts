@@ -51,16 +51,12 @@ describe('production steps', () => {
   });
 
   test('only production stages wait for an approval', () => {
-    // WHEN the stages with an approval are read
     const approving = pipeline.stages.filter((s) => s.actions.some((a) => a.kind === 'approval'));
-    // THEN
     expect(approving.map((s) => s.name)).toEqual(['prod']);
   });
 
   test('the approval executes the change set that was summarized: one name, one stack', () => {
-    // WHEN the change-set actions and the summary's settings are read
     const { StackName, ChangeSetName } = action('Prepare').configuration;
-    // THEN
     expect(action('Deploy').configuration).toMatchObject({ StackName, ChangeSetName });
     expect(envOf(action('ChangeSetSummary'))).toMatchObject({
       STACK_NAME: StackName,
@@ -69,7 +65,6 @@ describe('production steps', () => {
   });
 
   test("the approval shows the summary's headline and change-set link, and notifies the approvers' topic", () => {
-    // WHEN the approval and the summary step are read
     const summary = action('ChangeSetSummary');
     const { BuildSpec } = summary.project?.Source as { BuildSpec: string };
     const spec = JSON.parse(BuildSpec) as { env?: { 'exported-variables'?: string[] } };
@@ -88,9 +83,7 @@ describe('production steps', () => {
     ['ChangeSetSummary', 'change-set-summary'],
     ['TerminationProtection', 'protect-stack'],
   ])('%s runs the bundled %s against exactly the prod stack, through its deploy role', (name, tool) => {
-    // WHEN the step's commands and environment are read
     const step = action(name);
-    // THEN
     expect(step.commands[0]).toMatch(new RegExp(`^node \\S+/${tool}\\.cjs$`));
     expect(envOf(step)).toMatchObject({
       STAGE_NAME: 'prod',
@@ -102,7 +95,6 @@ describe('production steps', () => {
   });
 
   test('the deploy role the steps assume is the one CodePipeline deploys prod with', () => {
-    // THEN
     expect(listOf(action('Prepare').declaration.RoleArn)).toEqual([PROD_DEPLOY_ROLE]);
   });
 
@@ -110,12 +102,10 @@ describe('production steps', () => {
     ['ChangeSetSummary', 'publish only to the approval topic', ['sts:AssumeRole', 'sns:Publish']],
     ['TerminationProtection', 'nothing else', ['sts:AssumeRole']],
   ])("%s's role may assume only prod's deploy role, and %s", (name, _what, actions) => {
-    // WHEN the statements of its role are read, beside CodeBuild's logs, reports and artifacts
     const statements = roleStatements(pipeline, action(name));
     const own = statements.filter((s) =>
       listOf(s.Action).some((a) => /^(sts|sns|cloudformation):|^\*$/.test(String(a))),
     );
-    // THEN
     const resources: Record<string, string> = {
       'sts:AssumeRole': PROD_DEPLOY_ROLE,
       'sns:Publish': `<${topic}>`,
@@ -127,14 +117,12 @@ describe('production steps', () => {
   });
 
   test('the approval topic is encrypted with the AWS managed SNS key', () => {
-    // THEN
     pipeline.template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: Match.stringLikeRegexp('alias/aws/sns'),
     });
   });
 
   test('the approval topic denies publishing without TLS', () => {
-    // THEN
     pipeline.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topic }],
       PolicyDocument: {
@@ -146,14 +134,11 @@ describe('production steps', () => {
   });
 
   test('outputs the approval topic for the approvers', () => {
-    // THEN
     pipeline.template.hasOutput('ApprovalTopicArn', { Value: { Ref: topic } });
   });
 
   test('without a production stage there is no approval, no review and no topic', () => {
-    // GIVEN only dev
     const { stages, template } = synthPipeline(VARIANTS.devOnly);
-    // THEN
     const names = stages.flatMap((s) => s.actions.map((a) => a.name));
     expect(names.filter((n) => /Approve|ChangeSetSummary|TerminationProtection/.test(n))).toEqual([]);
     template.resourceCountIs('AWS::SNS::Topic', 0);
@@ -168,7 +153,6 @@ describe('production steps', () => {
     test.each(['prod', 'prodeu'])(
       '%s gets its own review, between its own change set and execution',
       (stage) => {
-        // WHEN the stage's actions in the wave are read
         const step = (name: string) => actionNamed(wave, `${stage}.jobs-${stage}-JobBase.${name}`);
         const sequence = ['Prepare', 'ChangeSetSummary', 'Approve', 'Deploy'].map(
           (name) => step(name).runOrder,
@@ -183,10 +167,8 @@ describe('production steps', () => {
     );
 
     test('staging deploys without waiting for the approval', () => {
-      // WHEN
       const approval = Math.min(...wave.actions.filter((a) => a.kind === 'approval').map((a) => a.runOrder));
       const staging = deployActions(wave, 'jobs-staging-JobBase').map((a) => a.runOrder);
-      // THEN
       expect(staging).toHaveLength(2);
       expect(Math.max(...staging)).toBeLessThan(approval);
     });
@@ -217,7 +199,6 @@ describe('production steps', () => {
       tools: new PipelineTools(scope, 'Tools'),
       approvalTopic: new sns.Topic(scope, 'ApprovalTopic'),
     };
-    // WHEN / THEN
     expect(() => addProductionSteps(steps)).toThrow(message);
   });
 });

@@ -25,16 +25,13 @@ describe('smokeTestStep', () => {
   });
 
   test('runs after the dev deploy, the only CodeBuild action of the stage', () => {
-    // WHEN the dev stage's actions are read
     const deploys = deployActions(dev, 'jobs-dev-JobBase');
-    // THEN
     expect(dev.actions.filter((a) => a.kind === 'codebuild')).toEqual([smoke]);
     expect(deploys).toHaveLength(2);
     expect(smoke.runOrder).toBeGreaterThan(Math.max(...deploys.map((a) => a.runOrder)));
   });
 
   test("takes the queue, inbox and probe job from the dev stack's outputs", () => {
-    // WHEN the action's environment variables are read
     const ns = deployActions(dev, 'jobs-dev-JobBase').find((a) => a.declaration.Namespace)?.declaration
       .Namespace;
     const variables = JSON.parse(smoke.configuration.EnvironmentVariables as string) as unknown;
@@ -53,12 +50,10 @@ describe('smokeTestStep', () => {
   });
 
   test('runs the bundled smoke test, with nothing to install', () => {
-    // THEN
     expect(smoke.commands).toEqual([expect.stringMatching(/^node \S+\/smoke-test\.cjs$/)]);
   });
 
   test("targets the dev stage's region, role and jobs", () => {
-    // THEN
     expect(envOf(smoke)).toEqual({
       AWS_REGION: 'ap-northeast-1',
       SMOKE_TEST_ROLE_ARN: DEV_SMOKE_TEST_ROLE,
@@ -68,7 +63,6 @@ describe('smokeTestStep', () => {
   });
 
   test("may assume only the dev stage's smoke-test role", () => {
-    // WHEN the statements of the smoke project's role are read
     const statements = roleStatements(pipeline, smoke);
     // THEN the only statement with an STS action, or any action on every resource, is that AssumeRole
     const sts = statements.filter((s) => listOf(s.Action).some((a) => /^(sts:|\*$)/.test(String(a))));
@@ -79,7 +73,6 @@ describe('smokeTestStep', () => {
   });
 
   test('no smoke step for a stage without smokeTest', () => {
-    // WHEN the prod stage's actions are read
     const names = stageNamed(pipeline, 'prod').actions.map((a) => a.name);
     // THEN none of them is a smoke test
     expect(names).not.toContain('SmokeTest');

@@ -15,7 +15,6 @@ describe('toolchain', () => {
   ] as const)(
     '%s runs one job, %s, that installs exactly the %s package.json pins',
     (stage, job, cli, run) => {
-      // WHEN the stage's actions are read
       const actions = stageNamed(pipeline, stage).actions;
       // THEN one CodeBuild job installs that CLI and nothing else, then only runs it
       expect(actions.map((a) => [a.name, a.kind])).toEqual([[job, 'codebuild']]);
@@ -27,7 +26,6 @@ describe('toolchain', () => {
   );
 
   test('fails when package.json pins a CLI to a range', () => {
-    // WHEN / THEN
     expect(() => exactVersion('aws-cdk', '^2.1148.1')).toThrow(
       "package.json must pin aws-cdk to an exact version (e.g. 2.1148.1), found '^2.1148.1'",
     );

@@ -55,7 +55,6 @@ describe('githubOidcStacks', () => {
         github: { ...appConfig.github, oidcProviderArns: [previewProvider] },
       }),
     );
-    // THEN
     expect(
       plans.map((p) => [p.id, p.props.env, p.props.existingProviderArn, !!p.props.deploy, !!p.props.preview]),
     ).toEqual([
@@ -166,7 +165,6 @@ describe('GithubOidcStack of the example configuration', () => {
 
 describe('GithubOidcStack', () => {
   test('imports the provider when the account has one already', () => {
-    // GIVEN
     const t = template(config({ github: { ...appConfig.github, oidcProviderArns: [PROVIDER_ARN] } }));
     // THEN no provider is created and the roles trust the existing one
     t.resourceCountIs('AWS::IAM::OIDCProvider', 0);
@@ -184,9 +182,7 @@ describe('GithubOidcStack', () => {
     ],
   ])('passes the AwsSolutions checks with nothing acknowledged: %s', (_case, cfg) => {
     for (const stack of Object.values(stacks(cfg))) {
-      // WHEN
       const report = new AwsSolutionsChecks().validateScope(stack);
-      // THEN
       expect(report.violations).toEqual([]);
       const acknowledged = stack.node
         .findAll()

@@ -134,7 +134,6 @@ describe('JobBaseStack: what a stage leaves behind', () => {
   ])(
     '%s: each function logs to a group of the stack that CloudFormation deletes after the function',
     (_case, overrides) => {
-      // GIVEN
       const resources = resourcesOf(jobBase(overrides).template);
       const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
       expect(functions.length).toBeGreaterThanOrEqual(2);

@@ -61,7 +61,6 @@ describe('PreviewBootstrapStack', () => {
       env: { account: PREVIEW_ACCOUNT, region: 'ap-northeast-1' },
       appName: 'jobs',
     });
-    // WHEN the CLI reads the cloud assembly
     const artifact = app.synth().getStackArtifact('PreviewBootstrap');
     // THEN it deploys with the current credentials (no role to assume or pass to CloudFormation, which
     // a fresh account lacks) and passes the template inline (no upload to a bootstrap bucket)
