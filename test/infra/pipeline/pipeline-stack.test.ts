@@ -15,7 +15,6 @@ describe('PipelineStack', () => {
   let earlyWave: SynthesizedPipeline;
   let sourceBucketId: string;
   beforeAll(() => {
-    // GIVEN the example configuration (dev, then prod in another account), and dev and qa in one wave
     example = synthPipeline();
     earlyWave = synthPipeline(VARIANTS.earlyWave);
     [sourceBucketId = ''] = Object.keys(
@@ -24,9 +23,7 @@ describe('PipelineStack', () => {
   });
 
   test('deploys the stages in the configured order after Source, UpdatePipeline and Assets, with no Build stage', () => {
-    const names = example.stages.map((s) => s.name);
-    // THEN self-mutation follows the source directly: nothing is built in the pipeline
-    expect(names).toEqual(['Source', 'UpdatePipeline', 'Assets', 'dev', 'prod']);
+    expect(example.stages.map((s) => s.name)).toEqual(['Source', 'UpdatePipeline', 'Assets', 'dev', 'prod']);
   });
 
   test('self-mutation deploys the uploaded cloud assembly: the S3 source artifact is its input', () => {
@@ -38,7 +35,7 @@ describe('PipelineStack', () => {
 
   test('no step installs the project, builds, tests or lints', () => {
     const commands = example.stages.flatMap((s) => s.actions.flatMap((a) => a.commands));
-    // THEN none is npm ci, a test, a linter or a compiler; the only npm commands install the pinned CLIs
+    // The only npm commands install the pinned CLIs.
     expect(commands.length).toBeGreaterThan(0);
     const forbidden =
       /\bnpm (ci|test|run|install(?! -g (aws-cdk|cdk-assets)@\d))|\b(eslint|jest|integ-runner|tsc|tsx|prettier|actionlint)\b/;
@@ -46,9 +43,7 @@ describe('PipelineStack', () => {
   });
 
   test('the S3 source action is named Source and reads cloud-assembly.zip without polling', () => {
-    const actions = stageNamed(example, 'Source').actions;
-    // THEN its only action reads the object from the source bucket, started by the workflow alone
-    expect(actions.map((a) => [a.name, a.kind, a.configuration])).toEqual([
+    expect(stageNamed(example, 'Source').actions.map((a) => [a.name, a.kind, a.configuration])).toEqual([
       [
         'Source',
         'source',
@@ -57,32 +52,22 @@ describe('PipelineStack', () => {
     ]);
   });
 
-  test.each([
-    [
-      'blocks all public access',
-      {
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
+  test('the source bucket is private, versioned, encrypted, TLS-only, and output for the merge workflow', () => {
+    example.template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: SOURCE_BUCKET,
+      PublicAccessBlockConfiguration: Match.objectEquals(
+        Object.fromEntries(
+          ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].map((k) => [
+            k,
+            true,
+          ]),
+        ),
+      ),
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       },
-    ],
-    ['is versioned', { VersioningConfiguration: { Status: 'Enabled' } }],
-    [
-      'is encrypted',
-      {
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
-      },
-    ],
-  ])('the source bucket %s', (_behaviour, properties) => {
-    example.template.hasResourceProperties('AWS::S3::Bucket', { BucketName: SOURCE_BUCKET, ...properties });
-  });
-
-  test('the source bucket policy denies requests without TLS', () => {
+    });
     example.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: sourceBucketId },
       PolicyDocument: {
@@ -90,15 +75,11 @@ describe('PipelineStack', () => {
           Match.objectLike({
             Effect: 'Deny',
             Action: 's3:*',
-            Principal: { AWS: '*' },
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           }),
         ]),
       },
     });
-  });
-
-  test('outputs the source bucket name for the merge workflow', () => {
     example.template.hasOutput('SourceBucketName', { Value: { Ref: sourceBucketId } });
   });
 
@@ -112,7 +93,6 @@ describe('PipelineStack', () => {
 
   test('with a stage in another account, the artifact bucket is encrypted with a rotated key', () => {
     const keys = Object.keys(example.template.findResources('AWS::KMS::Key'));
-    // THEN one key, rotated, encrypts the artifact bucket
     expect(keys).toHaveLength(1);
     example.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     example.template.hasResourceProperties('AWS::S3::Bucket', {
@@ -130,23 +110,15 @@ describe('PipelineStack', () => {
   });
 
   test('with every stage in the pipeline account, there is no key', () => {
-    // GIVEN prod moved into the pipeline account
-    const { template } = synthPipeline(VARIANTS.sameAccount);
-    template.resourceCountIs('AWS::KMS::Key', 0);
+    synthPipeline(VARIANTS.sameAccount).template.resourceCountIs('AWS::KMS::Key', 0);
   });
 
-  test('stages with the same wave share one pipeline stage, where the first of them is configured', () => {
-    const names = earlyWave.stages.map((s) => s.name);
-    // THEN qa deploys with dev, before prod
-    expect(names.slice(3)).toEqual(['early', 'prod']);
-  });
-
-  test('stages in one wave deploy side by side', () => {
+  test('stages of one wave share the pipeline stage where the first is configured, and deploy side by side', () => {
+    expect(earlyWave.stages.map((s) => s.name).slice(3)).toEqual(['early', 'prod']);
     const early = stageNamed(earlyWave, 'early');
-    const [dev, qa] = ['jobs-dev-JobBase', 'jobs-qa-JobBase'].map((stack) => deployActions(early, stack));
-    // THEN both stacks' change sets are created and executed in the same run orders
-    expect(dev?.map((a) => a.runOrder)).toEqual([1, 2]);
-    expect(qa?.map((a) => a.runOrder)).toEqual([1, 2]);
+    for (const stack of ['jobs-dev-JobBase', 'jobs-qa-JobBase']) {
+      expect(deployActions(early, stack).map((a) => a.runOrder)).toEqual([1, 2]);
+    }
   });
 
   test.each([

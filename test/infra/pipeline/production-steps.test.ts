@@ -28,7 +28,6 @@ describe('production steps', () => {
   let topic: string;
   const action = (name: string) => actionNamed(prod, name);
   beforeAll(() => {
-    // GIVEN the example configuration: prod is production, in account 222222222222
     pipeline = synthPipeline();
     prod = stageNamed(pipeline, 'prod');
     const { stack } = pipeline;
@@ -37,11 +36,8 @@ describe('production steps', () => {
 
   test('creates the change set, summarizes it, waits for approval, executes it, then protects the stack', () => {
     // WHEN the prod stage's actions are read in run order
-    const sequence = [...prod.actions]
-      .sort((x, y) => x.runOrder - y.runOrder)
-      .map((a) => [a.runOrder, a.name, a.kind]);
-    // THEN each runs after the one before it
-    expect(sequence).toEqual([
+    const sequence = [...prod.actions].sort((x, y) => x.runOrder - y.runOrder);
+    expect(sequence.map((a) => [a.runOrder, a.name, a.kind])).toEqual([
       [1, 'Prepare', 'change-set-create'],
       [2, 'ChangeSetSummary', 'codebuild'],
       [3, 'Approve', 'approval'],
@@ -69,7 +65,6 @@ describe('production steps', () => {
     const { BuildSpec } = summary.project?.Source as { BuildSpec: string };
     const spec = JSON.parse(BuildSpec) as { env?: { 'exported-variables'?: string[] } };
     const ns = summary.declaration.Namespace;
-    // THEN the approval reads the variables the summary step exports
     expect(ns).toEqual(expect.any(String));
     expect(spec.env?.['exported-variables']).toEqual(['CHANGE_SET_HEADLINE', 'CHANGE_SET_URL']);
     expect(action('Approve').configuration).toEqual({
@@ -83,9 +78,8 @@ describe('production steps', () => {
     ['ChangeSetSummary', 'change-set-summary'],
     ['TerminationProtection', 'protect-stack'],
   ])('%s runs the bundled %s against exactly the prod stack, through its deploy role', (name, tool) => {
-    const step = action(name);
-    expect(step.commands[0]).toMatch(new RegExp(`^node \\S+/${tool}\\.cjs$`));
-    expect(envOf(step)).toMatchObject({
+    expect(action(name).commands[0]).toMatch(new RegExp(`^node \\S+/${tool}\\.cjs$`));
+    expect(envOf(action(name))).toMatchObject({
       STAGE_NAME: 'prod',
       STACK_NAME: 'jobs-prod-JobBase',
       STACK_ACCOUNT: '222222222222',
@@ -116,13 +110,10 @@ describe('production steps', () => {
     expect(statements.filter((s) => listOf(s.Resource).includes('*'))).toEqual([]);
   });
 
-  test('the approval topic is encrypted with the AWS managed SNS key', () => {
+  test('the approval topic: the AWS managed SNS key, TLS only, output for the approvers', () => {
     pipeline.template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: Match.stringLikeRegexp('alias/aws/sns'),
     });
-  });
-
-  test('the approval topic denies publishing without TLS', () => {
     pipeline.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topic }],
       PolicyDocument: {
@@ -131,9 +122,6 @@ describe('production steps', () => {
         ]),
       },
     });
-  });
-
-  test('outputs the approval topic for the approvers', () => {
     pipeline.template.hasOutput('ApprovalTopicArn', { Value: { Ref: topic } });
   });
 
@@ -157,7 +145,6 @@ describe('production steps', () => {
         const sequence = ['Prepare', 'ChangeSetSummary', 'Approve', 'Deploy'].map(
           (name) => step(name).runOrder,
         );
-        // THEN they run in that order, and the approval shows its own stack's summary
         expect(sequence).toEqual([...sequence].sort((a, b) => a - b));
         expect(new Set(sequence).size).toBe(4);
         expect(step('Approve').configuration.CustomData).toBe(
@@ -183,7 +170,6 @@ describe('production steps', () => {
     ['an account', 'account', 'stack S has no account: give its stage an env'],
     ['a region', 'region', 'stack S has no region: give its stage an env'],
   ])('fails for a stack without %s', (_what, missing, message) => {
-    // GIVEN a stack deployment without that setting
     const scope = new Stack(testApp(), 'Pipeline');
     const stack = {
       stackName: 'S',
