@@ -6,28 +6,18 @@ import { Construct } from 'constructs';
 export interface BatchEnvironmentProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
-  /**
-   * The most vCPUs the Fargate environment runs at once (the configuration checks the range).
-   * @default 32
-   */
+  /** @default 32 */
   readonly maxvCpus?: number;
-  /**
-   * Add a Fargate Spot environment that the queue tries before on-demand.
-   * @default false
-   */
+  /** A Fargate Spot environment the queue tries before on-demand. @default false */
   readonly spot?: boolean;
-  /** The name people see on the security group and in tags, e.g. `jobs-dev-BatchComputing`. */
+  /** On the security group and in tags, e.g. `jobs-dev-BatchComputing`. */
   readonly displayName: string;
 }
 
 /**
- * A Fargate compute environment (plus an optional Spot one) and its job queue.
- *
- * No service role is passed, so Batch uses its service-linked role (AWSServiceRoleForBatch). That
- * role lives outside the stack, so deleting a stage can never delete it before the compute
- * environment (which would leave the environment INVALID), and it is what Batch requires for in-place
- * infrastructure updates. The environments and the queue keep CloudFormation's generated names so
- * that a change that replaces one never collides with the one it replaces.
+ * Fargate compute environments and their job queue. Batch's service-linked role lives outside the
+ * stack, so deleting a stage never deletes it first (leaving the environment INVALID), and it allows
+ * in-place updates.
  */
 export class BatchEnvironment extends Construct {
   public readonly jobQueue: batch.JobQueue;
