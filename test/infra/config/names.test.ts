@@ -4,22 +4,18 @@ import {
   physicalName,
   pipelineGivenNames,
   previewBootstrapGivenNames,
-  pipelineNames,
   smokeTestRoleArn,
   stageGivenNames,
 } from '../../../infra/config/names';
 
 describe('names', () => {
-  test('physical names follow the original design: <app>-<stage>-<Name>', () => {
+  test('physical names follow the original design, <app>-<stage>-<Name>, and these fit', () => {
     expect(physicalName('jobs', 'dev', 'BatchLambdaRole')).toBe('jobs-dev-BatchLambdaRole');
-  });
-
-  test('names that fit raise no problem', () => {
     expect(nameProblems('jobs', 'dev')).toEqual([]);
   });
 
   test('fails on each name over its service limit, and only those', () => {
-    // GIVEN an app and stage name that put five names over 64 characters; SmokeTestRole is exactly 64
+    // SmokeTestRole is exactly 64.
     const problems = nameProblems('a'.repeat(20), 'b'.repeat(29));
     expect(problems).toEqual([
       expect.stringMatching(/^the lambdaFunction name '.*-BatchSuccessHandler' is 70 characters, .* by 6$/),
@@ -67,17 +63,6 @@ describe('names', () => {
         /^the s3Bucket name '.*' \(the pipeline's source bucket\) starts with '.*-', which S3 reserves: change appName$/,
       ),
     ]);
-  });
-
-  test('the pipeline names are derived from app, account and region', () => {
-    expect(pipelineNames('jobs', '111111111111', 'ap-northeast-1')).toEqual({
-      stackName: 'jobs-Pipeline',
-      pipelineName: 'jobs-pipeline',
-      sourceBucketName: 'jobs-pipeline-source-111111111111-ap-northeast-1',
-      sourceObjectKey: 'cloud-assembly.zip',
-      sourceActionName: 'Source',
-      approvalTopicDisplayName: 'jobs pipeline approvals',
-    });
   });
 
   test('the smoke-test role ARN names the stage role', () => {
