@@ -18,7 +18,6 @@ describe('smokeTestStep', () => {
   let dev: PipelineStage;
   let smoke: PipelineAction;
   beforeAll(() => {
-    // GIVEN the example configuration: dev has smokeTest on, prod off
     pipeline = synthPipeline();
     dev = stageNamed(pipeline, 'dev');
     smoke = actionNamed(dev, 'SmokeTest');
@@ -35,7 +34,6 @@ describe('smokeTestStep', () => {
     const ns = deployActions(dev, 'jobs-dev-JobBase').find((a) => a.declaration.Namespace)?.declaration
       .Namespace;
     const variables = JSON.parse(smoke.configuration.EnvironmentVariables as string) as unknown;
-    // THEN each names an output in the variables namespace of the dev deploy action
     expect(ns).toEqual(expect.any(String));
     const output = (name: string, key: string) => ({
       name,
@@ -49,11 +47,8 @@ describe('smokeTestStep', () => {
     ]);
   });
 
-  test('runs the bundled smoke test, with nothing to install', () => {
+  test("runs the bundled smoke test, with nothing to install, against the dev stage's region, role and jobs", () => {
     expect(smoke.commands).toEqual([expect.stringMatching(/^node \S+\/smoke-test\.cjs$/)]);
-  });
-
-  test("targets the dev stage's region, role and jobs", () => {
     expect(envOf(smoke)).toEqual({
       AWS_REGION: 'ap-northeast-1',
       SMOKE_TEST_ROLE_ARN: DEV_SMOKE_TEST_ROLE,
@@ -64,7 +59,6 @@ describe('smokeTestStep', () => {
 
   test("may assume only the dev stage's smoke-test role", () => {
     const statements = roleStatements(pipeline, smoke);
-    // THEN the only statement with an STS action, or any action on every resource, is that AssumeRole
     const sts = statements.filter((s) => listOf(s.Action).some((a) => /^(sts:|\*$)/.test(String(a))));
     expect(sts.map((s) => [s.Effect, s.Action, listOf(s.Resource)])).toEqual([
       ['Allow', 'sts:AssumeRole', [DEV_SMOKE_TEST_ROLE]],
@@ -73,8 +67,6 @@ describe('smokeTestStep', () => {
   });
 
   test('no smoke step for a stage without smokeTest', () => {
-    const names = stageNamed(pipeline, 'prod').actions.map((a) => a.name);
-    // THEN none of them is a smoke test
-    expect(names).not.toContain('SmokeTest');
+    expect(stageNamed(pipeline, 'prod').actions.map((a) => a.name)).not.toContain('SmokeTest');
   });
 });

@@ -4,10 +4,7 @@ import { stageNamed, synthPipeline, type SynthesizedPipeline } from './synth-pip
 
 describe('toolchain', () => {
   let pipeline: SynthesizedPipeline;
-  beforeAll(() => {
-    // GIVEN the pipeline of the example configuration
-    pipeline = synthPipeline();
-  });
+  beforeAll(() => (pipeline = synthPipeline()));
 
   test.each([
     ['UpdatePipeline', 'SelfMutate', 'aws-cdk', /^cdk -a \. deploy Pipeline /],
@@ -16,7 +13,6 @@ describe('toolchain', () => {
     '%s runs one job, %s, that installs exactly the %s package.json pins',
     (stage, job, cli, run) => {
       const actions = stageNamed(pipeline, stage).actions;
-      // THEN one CodeBuild job installs that CLI and nothing else, then only runs it
       expect(actions.map((a) => [a.name, a.kind])).toEqual([[job, 'codebuild']]);
       const [install, ...commands] = actions[0]!.commands;
       expect(install).toBe(`npm install -g ${cli}@${packageJson.devDependencies[cli]}`);
