@@ -9,26 +9,19 @@ import { testApp } from '../../support/cdk';
 
 const HOST = 'token.actions.githubusercontent.com';
 const MAIN = 'repo:octo-org/octo-repo:ref:refs/heads/main';
+const PROVIDER_ARN = `arn:aws:iam::111111111111:oidc-provider/${HOST}`;
 
 function synth(overrides: Partial<GithubActionsRoleProps> = {}): Template {
   const stack = new Stack(testApp(), 'Test', { env: { account: '111111111111', region: 'ap-northeast-1' } });
-  new GithubActionsRole(stack, 'Role', props(stack, overrides));
-  return Template.fromStack(stack);
-}
-
-function props(stack: Stack, overrides: Partial<GithubActionsRoleProps>): GithubActionsRoleProps {
-  return {
-    provider: iam.OidcProviderNative.fromOidcProviderArn(
-      stack,
-      'Provider',
-      `arn:aws:iam::111111111111:oidc-provider/${HOST}`,
-    ),
+  new GithubActionsRole(stack, 'Role', {
+    provider: iam.OidcProviderNative.fromOidcProviderArn(stack, 'Provider', PROVIDER_ARN),
     issuerHost: HOST,
     audience: 'sts.amazonaws.com',
     subjects: [MAIN],
     description: 'test',
     ...overrides,
-  };
+  });
+  return Template.fromStack(stack);
 }
 
 describe('GithubActionsRole', () => {
@@ -43,7 +36,7 @@ describe('GithubActionsRole', () => {
           {
             Action: 'sts:AssumeRoleWithWebIdentity',
             Effect: 'Allow',
-            Principal: { Federated: `arn:aws:iam::111111111111:oidc-provider/${HOST}` },
+            Principal: { Federated: PROVIDER_ARN },
           },
         ],
       },
