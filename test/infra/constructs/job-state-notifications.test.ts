@@ -97,9 +97,8 @@ describe('JobStateNotifications: the handlers', () => {
   });
 
   test('teardown cannot hang: the network permissions outlive the handlers and their security groups', () => {
-    // GIVEN VPC-attached handlers
     const policy = logicalIdOf(template, 'AWS::IAM::Policy', VPC_POLICY);
-    // THEN the groups and the functions depend on the policy, so CloudFormation deletes the policy last
+    // Depending on the policy, they are deleted before it.
     const groups = template.findResources('AWS::EC2::SecurityGroup', {
       Properties: { GroupDescription: Match.stringLikeRegexp('Lambda handler') },
     });
@@ -142,21 +141,14 @@ describe('JobStateNotifications: one notification per job', () => {
   });
 
   test.each(PARENT_OR_PLAIN)('the %s event invokes the handler of its status alone', (fixture) => {
-    // GIVEN the synthesized rules / WHEN a parent's or plain job's event arrives / THEN
     expect(invokedBy(false, loadEvent(fixture))).toEqual([handlerFor(fixture)]);
     expect(invokedBy(true, loadEvent(fixture))).toEqual([handlerFor(fixture)]);
   });
 
-  test.each(CHILD_FIXTURES)('the %s event of a child invokes no handler by default', (fixture) => {
+  test.each(CHILD_FIXTURES)('the %s event of a child invokes its handler with perChild only', (fixture) => {
     expect(invokedBy(false, loadEvent(fixture))).toEqual([]);
+    expect(invokedBy(true, loadEvent(fixture))).toEqual([handlerFor(fixture)]);
   });
-
-  test.each(CHILD_FIXTURES)(
-    'the %s event of a child invokes the handler of its status with perChild',
-    (fixture) => {
-      expect(invokedBy(true, loadEvent(fixture))).toEqual([handlerFor(fixture)]);
-    },
-  );
 
   test('an array child with index 0 is a child too (exists does not look at the value)', () => {
     const event = loadEvent('failedArrayChild');
