@@ -17,7 +17,6 @@ function config(overrides: Partial<AppConfigInput> = {}): AppConfig {
   return parseConfig({ ...appConfig, preview, ...overrides });
 }
 
-/** Every GitHub OIDC stack of a configuration, by id. */
 function stacks(cfg: AppConfig): Record<string, GithubOidcStack> {
   const app = testApp();
   return Object.fromEntries(
@@ -42,7 +41,6 @@ describe('githubOidcStacks', () => {
   });
 
   test('puts the preview role in a second stack in the preview account, importing its provider', () => {
-    // GIVEN previews in their own account, whose GitHub provider exists already
     const previewProvider = `arn:aws:iam::333333333333:oidc-provider/${HOST}`;
     const plans = githubOidcStacks(
       config({
@@ -65,7 +63,6 @@ describe('githubOidcStacks', () => {
 });
 
 describe('GithubOidcStack of the example configuration', () => {
-  // GIVEN one stack with both roles, synthesized once: these tests only read it
   const t = template(config());
   const [providerId] = Object.keys(t.findResources('AWS::IAM::OIDCProvider'));
 
@@ -166,7 +163,6 @@ describe('GithubOidcStack of the example configuration', () => {
 describe('GithubOidcStack', () => {
   test('imports the provider when the account has one already', () => {
     const t = template(config({ github: { ...appConfig.github, oidcProviderArns: [PROVIDER_ARN] } }));
-    // THEN no provider is created and the roles trust the existing one
     t.resourceCountIs('AWS::IAM::OIDCProvider', 0);
     t.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'jobs-github-deploy',
