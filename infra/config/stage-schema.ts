@@ -27,10 +27,13 @@ const subnetId = z
 
 const MAX_STUCK_AFTER_MINUTES = 7 * 24 * 60;
 
-const stageName = z.string().superRefine((name, ctx) => {
-  const problem = stageNameProblem(name);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+/** A string whose problem, if any, `problemOf` describes. */
+const checked = (problemOf: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const message = problemOf(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+const stageName = checked(stageNameProblem);
 
 /** How VPC-attached handlers reach SNS: an endpoint the stage creates, one the VPC has, or NAT. */
 const snsEndpoint = z.enum(['create', 'existing', 'nat'], { error: "must be 'create', 'existing' or 'nat'" });
@@ -57,13 +60,7 @@ const existingVpc = z.strictObject({
 /** A VPC the stage creates. With no NAT gateway, jobs run in public subnets with a public IP. */
 const createdVpc = z.strictObject({
   availabilityZones,
-  cidr: z
-    .string()
-    .superRefine((cidr, ctx) => {
-      const problem = cidrProblem(cidr);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .default('10.0.0.0/16'),
+  cidr: checked(cidrProblem).default('10.0.0.0/16'),
   natGateways: z.number().int().min(0).max(3).default(0),
 });
 
