@@ -27,8 +27,9 @@ const VPC_POLICY = { PolicyName: Match.stringLikeRegexp('HandlerVpcAccessPolicy'
 describe('JobStateNotifications: the handlers', () => {
   const { template } = jobBase();
 
+  // Which events invoke them: 'one notification per job' below.
   test.each(HANDLERS)(
-    '%s: named as in the original design, runs %s of the job-state module, 900 s',
+    '%s: named as in the original design, with its security group, runs %s of the job-state module, 900 s',
     (name, _status, handler) => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: `jobs-dev-${name}`,
@@ -36,24 +37,9 @@ describe('JobStateNotifications: the handlers', () => {
         Timeout: 900,
         LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp(`^${name}LogGroup`) } },
       });
-    },
-  );
-
-  test.each(HANDLERS)(
-    "%s is invoked by the %s state changes of this stage's queue, leaving children out",
-    (name, status) => {
-      const queue = logicalIdOf(template, 'AWS::Batch::JobQueue');
-      const fn = logicalIdOf(template, 'AWS::Lambda::Function', { FunctionName: `jobs-dev-${name}` });
-      template.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: Match.objectLike({
-          detail: {
-            status: [status],
-            jobQueue: [{ 'Fn::GetAtt': [queue, 'JobQueueArn'] }],
-            arrayProperties: { index: [{ exists: false }] },
-            nodeDetails: { nodeIndex: [{ exists: false }] },
-          },
-        }),
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] } })],
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: `jobs-dev-${name}-sg: Lambda handler, all egress allowed`,
+        SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }],
       });
     },
   );
@@ -86,13 +72,6 @@ describe('JobStateNotifications: the handlers', () => {
       MemorySize: 256,
       EphemeralStorage: { Size: 1024 },
       Timeout: 60,
-    });
-  });
-
-  test.each(HANDLERS)('%s has its own security group, named as in the original design', (name) => {
-    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: `jobs-dev-${name}-sg: Lambda handler, all egress allowed`,
-      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }],
     });
   });
 
