@@ -12,6 +12,7 @@ import {
   testRejections,
 } from '../../support/cdk';
 
+const ACCOUNT = '444444444444';
 const KEY_ARN = 'arn:aws:kms:ap-northeast-1:111111111111:key/12345678-1234-1234-1234-123456789012';
 
 describe('parseConfig', () => {
@@ -27,13 +28,12 @@ describe('parseConfig', () => {
       cidr: '10.0.0.0/16',
       natGateways: 0,
     });
-    const { branch, oidcProviderArns, deployEnvironment, previewEnvironment } = config.github;
-    expect([branch, oidcProviderArns, deployEnvironment, previewEnvironment]).toEqual([
-      'main',
-      [],
-      'deploy',
-      'preview',
-    ]);
+    expect(config.github).toMatchObject({
+      branch: 'main',
+      oidcProviderArns: [],
+      deployEnvironment: 'deploy',
+      previewEnvironment: 'preview',
+    });
     expect(config.preview).toMatchObject({ branches: ['preview/**'], ttlDays: 7 });
   });
 
@@ -186,10 +186,10 @@ describe('selectStage', () => {
   });
 
   test('takes the preview account from the credentials when the configuration names none', () => {
-    const preview = { ...config, preview: previewWithoutAccount };
-    expect(selectStage(preview, 'br-feature-x', { defaultAccount: '444444444444' }).account).toBe(
-      '444444444444',
-    );
+    const stage = selectStage({ ...config, preview: previewWithoutAccount }, 'br-x', {
+      defaultAccount: ACCOUNT,
+    });
+    expect(stage.account).toBe(ACCOUNT);
   });
 
   test("fails on a preview VPC that breaks a stage's network rules", () => {
