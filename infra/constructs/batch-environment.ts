@@ -6,10 +6,9 @@ import { Construct } from 'constructs';
 export interface BatchEnvironmentProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
-  /** @default 32 */
-  readonly maxvCpus?: number;
-  /** A Fargate Spot environment the queue tries before on-demand. @default false */
-  readonly spot?: boolean;
+  readonly maxvCpus: number;
+  /** A Fargate Spot environment the queue tries before on-demand. */
+  readonly spot: boolean;
   /** On the security group and in tags, e.g. `jobs-dev-BatchComputing`. */
   readonly displayName: string;
 }
@@ -26,8 +25,6 @@ export class BatchEnvironment extends Construct {
 
   constructor(scope: Construct, id: string, props: BatchEnvironmentProps) {
     super(scope, id);
-    const maxvCpus = props.maxvCpus ?? 32;
-
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: `${props.displayName}-sg: Fargate jobs, all egress allowed`,
@@ -38,7 +35,7 @@ export class BatchEnvironment extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [this.securityGroup],
-      maxvCpus,
+      maxvCpus: props.maxvCpus,
     };
     const onDemand = new batch.FargateComputeEnvironment(this, 'OnDemand', environmentProps);
     const spot = props.spot

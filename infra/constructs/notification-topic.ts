@@ -18,8 +18,8 @@ export interface NotificationTopicProps {
   readonly topicArn?: string;
   /** The existing topic's key, when it is encrypted. @default - none */
   readonly topicKeyArn?: string;
-  /** The role the warning about an existing topic names. @default - "the publishing role" */
-  readonly publisherRoleArn?: string;
+  /** The role the warning about an existing topic names. */
+  readonly publisherRoleArn: string;
   /** Silences the warning about an existing topic's policies (`topicPoliciesWarning`). @default false */
   readonly topicPoliciesAcknowledged?: boolean;
   /** @default - none */
@@ -112,7 +112,6 @@ export class NotificationTopic extends Construct {
     const otherAccountTopic = accountOf(topicArn) !== account;
     const otherAccountKey = props.topicKeyArn !== undefined && accountOf(props.topicKeyArn) !== account;
     if (!props.topicKeyArn && !otherAccountTopic) return undefined;
-    const publisher = props.publisherRoleArn ?? 'the publishing role';
     const conditions = `aws:SourceAccount ${account}, aws:SourceArn arn:aws:cloudwatch:${region}:${account}:alarm:*`;
     return [
       `The existing topic ${topicArn} and its policies live outside this stack, which cannot grant on them ` +
@@ -120,9 +119,9 @@ export class NotificationTopic extends Construct {
       props.topicKeyArn &&
         `The key policy of ${props.topicKeyArn} must allow cloudwatch.amazonaws.com kms:Decrypt and ` +
           `kms:GenerateDataKey* (conditions ${conditions})` +
-          (otherAccountKey ? `, and ${publisher} the same actions.` : '.'),
+          (otherAccountKey ? `, and ${props.publisherRoleArn} the same actions.` : '.'),
       'The topic policy must allow cloudwatch.amazonaws.com sns:Publish (same conditions)' +
-        (otherAccountTopic ? `, and ${publisher} sns:Publish.` : '.'),
+        (otherAccountTopic ? `, and ${props.publisherRoleArn} sns:Publish.` : '.'),
       'README.md, "Notifications to an existing topic", has the statements. Once they are in place, set ' +
         'notifications.topicPoliciesAcknowledged: true in the stage configuration.',
     ]

@@ -10,8 +10,6 @@ export interface SmokeTestStepProps {
   readonly stage: JobBaseStage;
   readonly input: IFileSetProducer;
   readonly tools: PipelineTools;
-  /** A Fargate job takes minutes to start. @default 900 */
-  readonly timeoutSeconds?: number;
 }
 
 /**
@@ -28,7 +26,8 @@ export function smokeTestStep(props: SmokeTestStepProps): CodeBuildStep {
     env: {
       AWS_REGION: region,
       SMOKE_TEST_ROLE_ARN: roleArn,
-      SMOKE_TEST_TIMEOUT_SECONDS: String(props.timeoutSeconds ?? 900),
+      // A Fargate job takes minutes to start.
+      SMOKE_TEST_TIMEOUT_SECONDS: '900',
       SMOKE_TEST_JOB_NAME_PREFIX: `smoke-${stageName}`,
     },
     envFromCfnOutputs: {

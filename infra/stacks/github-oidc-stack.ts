@@ -44,7 +44,7 @@ export interface GithubOidcStackProps extends StackProps {
   /** The role that uploads the source object and starts the pipeline. @default - none */
   readonly deploy?: { readonly pipeline: PipelineNames };
   /** The role that deploys previews through the CDK bootstrap roles in `region`. @default - none */
-  readonly preview?: { readonly region: string; readonly bootstrapQualifier?: string };
+  readonly preview?: { readonly region: string };
 }
 
 /** An account's GitHub OIDC provider and workflow roles, each trusting and allowing what its jobs need. */
@@ -65,10 +65,8 @@ export class GithubOidcStack extends Stack {
       : this.createProvider();
     if (props.deploy)
       this.deployRole = this.addDeployRole(props.appName, props.github, props.deploy.pipeline);
-    if (props.preview) {
-      const qualifier = props.preview.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
-      this.previewRole = this.addPreviewRole(props.appName, props.github, props.preview.region, qualifier);
-    }
+    if (props.preview)
+      this.previewRole = this.addPreviewRole(props.appName, props.github, props.preview.region);
     new CfnOutput(this, 'ProviderArn', { value: this.provider.oidcProviderArn });
   }
 
@@ -125,7 +123,8 @@ export class GithubOidcStack extends Stack {
   }
 
   /** The bootstrap roles trust any principal of their account allowed to assume them. */
-  private addPreviewRole(appName: string, github: GithubConfig, region: string, qualifier: string): iam.Role {
+  private addPreviewRole(appName: string, github: GithubConfig, region: string): iam.Role {
+    const qualifier = DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const description = `GitHub Actions previews (${github.owner}/${github.repository}): CDK bootstrap roles in ${region}`;
     return this.addRole('preview', { appName, subjects: previewRoleSubjects(github), description }, [
       new iam.PolicyStatement({

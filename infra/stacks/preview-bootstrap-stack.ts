@@ -1,4 +1,5 @@
-import { CfnOutput, LegacyStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, DefaultStackSynthesizer, LegacyStackSynthesizer, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { GITHUB_OIDC_HOST, githubRoleNamePattern } from '../config/github';
@@ -32,8 +33,6 @@ const EXECUTION_REASON =
 
 export interface PreviewBootstrapStackProps extends StackProps {
   readonly appName: string;
-  /** @default 'hnb659fds' */
-  readonly bootstrapQualifier?: string;
 }
 
 /**
@@ -51,7 +50,7 @@ export class PreviewBootstrapStack extends Stack {
   constructor(scope: Construct, id: string, props: PreviewBootstrapStackProps) {
     super(scope, id, { ...props, synthesizer: new LegacyStackSynthesizer() });
     const names = previewBootstrapNames(props.appName);
-    const qualifier = props.bootstrapQualifier ?? 'hnb659fds';
+    const qualifier = DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const iamArn = (resource: string): string => this.formatArn({ service: 'iam', region: '', resource });
     const boundaryArn = iamArn(`policy/${names.boundaryName}`);
 
