@@ -73,21 +73,17 @@ export function givenNameProblems(names: readonly GivenName[], shorten: string):
   return names.flatMap(({ name, resource, what }) => {
     const limit = NAME_LIMITS[resource];
     const named = `the ${resource} name '${name}'${what ? ` (${what})` : ''}`;
+    const over = name.length - limit;
     const problems =
-      name.length > limit
-        ? [
-            `${named} is ${name.length} characters, over the limit of ${limit}: ` +
-              `shorten ${shorten} by ${name.length - limit}`,
-          ]
+      over > 0
+        ? [`${named} is ${name.length} characters, over the limit of ${limit}: shorten ${shorten} by ${over}`]
         : [];
-    if (resource === 's3Bucket') {
-      const reserved = [
-        ...RESERVED_BUCKET_PREFIXES.filter((p) => name.startsWith(p)).map((p) => `starts with '${p}'`),
-        ...RESERVED_BUCKET_SUFFIXES.filter((x) => name.endsWith(x)).map((x) => `ends with '${x}'`),
-      ];
-      for (const rule of reserved) problems.push(`${named} ${rule}, which S3 reserves: change ${shorten}`);
-    }
-    return problems;
+    if (resource !== 's3Bucket') return problems;
+    const reserved = [
+      ...RESERVED_BUCKET_PREFIXES.filter((p) => name.startsWith(p)).map((p) => `starts with '${p}'`),
+      ...RESERVED_BUCKET_SUFFIXES.filter((x) => name.endsWith(x)).map((x) => `ends with '${x}'`),
+    ];
+    return [...problems, ...reserved.map((rule) => `${named} ${rule}, which S3 reserves: change ${shorten}`)];
   });
 }
 
