@@ -21,11 +21,7 @@ export interface StageNetworkProps {
   /** Import this VPC; set exactly one of `existing` and `create`. @default - none */
   readonly existing?: ExistingVpcProps;
   /** @default - none */
-  readonly create?: {
-    readonly availabilityZones: readonly string[];
-    readonly cidr: string;
-    readonly natGateways: number;
-  };
+  readonly create?: NonNullable<StageConfig['vpc']['create']>;
   /**
    * With attached handlers, a created VPC without NAT gets isolated subnets and an SNS endpoint.
    * @default false
@@ -55,15 +51,15 @@ export class StageNetwork extends Construct {
       const existing = props.existing;
       const imported = new Map<string, ec2.ISubnet>();
       const subnet = (subnetId: string): ec2.ISubnet => {
-        const known = imported.get(subnetId);
-        if (known) return known;
-        const created = ec2.Subnet.fromSubnetId(this, `Subnet${imported.size}`, subnetId);
-        Annotations.of(created).acknowledgeWarning(
-          '@aws-cdk/aws-ec2:noSubnetRouteTableId',
-          'Jobs and handlers only run in these subnets; their route tables are never read',
-        );
-        imported.set(subnetId, created);
-        return created;
+        if (!imported.has(subnetId)) {
+          const created = ec2.Subnet.fromSubnetId(this, `Subnet${imported.size}`, subnetId);
+          Annotations.of(created).acknowledgeWarning(
+            '@aws-cdk/aws-ec2:noSubnetRouteTableId',
+            'Jobs and handlers only run in these subnets; their route tables are never read',
+          );
+          imported.set(subnetId, created);
+        }
+        return imported.get(subnetId)!;
       };
       // Every subnet is selected explicitly, never by type or zone, so the zones stay unresolved.
       this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Resource', {

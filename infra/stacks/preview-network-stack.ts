@@ -8,8 +8,7 @@ export interface PreviewNetworkStackProps extends StackProps {
   readonly appName: string;
   /** One public subnet each. */
   readonly availabilityZones: readonly string[];
-  /** @default '10.0.0.0/16' */
-  readonly cidr?: string;
+  readonly cidr: string;
 }
 
 /** The network every preview imports (its exports), deployed once by hand: no NAT, handlers outside it. */
@@ -21,11 +20,7 @@ export class PreviewNetworkStack extends Stack {
     super(scope, id, props);
     this.zones = props.availabilityZones;
     this.network = new StageNetwork(this, 'Network', {
-      create: {
-        availabilityZones: props.availabilityZones,
-        cidr: props.cidr ?? '10.0.0.0/16',
-        natGateways: 0,
-      },
+      create: { availabilityZones: [...props.availabilityZones], cidr: props.cidr, natGateways: 0 },
       handlersAttached: false,
       logRetention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
