@@ -5,6 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { buildPlatform } from '../../infra/platform';
 import { exampleConfig, testApp } from '../support/cdk';
+import { references } from '../support/templates';
 
 /** The property that gives each type of resource its physical name. */
 const NAME_PROPERTIES: Readonly<Record<string, string>> = {
@@ -33,16 +34,6 @@ const ADOPTIONS: Readonly<Record<string, { readonly file: string; readonly says:
   },
 };
 
-/** Whether a name refers to another resource of the template, so that a new copy gets a new name. */
-function refersToAResource(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(refersToAResource);
-  if (value === null || typeof value !== 'object') return false;
-  const object = value as Record<string, unknown>;
-  if (typeof object.Ref === 'string' && !object.Ref.startsWith('AWS::')) return true;
-  if (object['Fn::GetAtt']) return true;
-  return Object.values(object).some(refersToAResource);
-}
-
 function allStacks(scope: IConstruct): Stack[] {
   return scope.node.findAll().filter((c): c is Stack => Stack.isStack(c) && !(c instanceof Stage));
 }
@@ -62,7 +53,8 @@ describe('retained resources', () => {
           const name = property
             ? (r.Properties as Record<string, unknown> | undefined)?.[property]
             : undefined;
-          return name !== undefined && !refersToAResource(name);
+          // A name that refers to another resource changes with it.
+          return name !== undefined && !references(name).some((id) => !id.startsWith('AWS::'));
         })
         .map(([id, r]) => ({ where: `${stack.node.path}/${id}`, type: r.Type as string })),
     );

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { StageConfigInput } from '../../../infra/config/schema';
-import { jobBase, logicalIdOf } from '../../support/templates';
+import { jobBase, logicalIdOf, references } from '../../support/templates';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] };
 const resourcesOf = (template: Template) => template.toJSON().Resources as Record<string, Resource>;
@@ -99,17 +99,6 @@ describe('JobBaseStack: what a stage leaves behind', () => {
     // the three functions', the flow log's and the cleanup's
     template.resourceCountIs('AWS::Logs::LogGroup', 5);
   });
-
-  /** The logical ids `value` refers to with Ref or Fn::GetAtt, anywhere inside it. */
-  function references(value: unknown): string[] {
-    if (Array.isArray(value)) return value.flatMap(references);
-    if (value === null || typeof value !== 'object') return [];
-    const node = value as Record<string, unknown>;
-    if (typeof node.Ref === 'string') return [node.Ref];
-    const getAtt = node['Fn::GetAtt'];
-    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return [getAtt[0]];
-    return Object.values(node).flatMap(references);
-  }
 
   test.each<[string, Partial<StageConfigInput>]>([
     ['a created VPC, VPC-attached handlers', {}],
