@@ -1,30 +1,26 @@
 import { z } from 'zod';
 import { BRANCH_PATTERN } from './branch-pattern';
-import { accountId, region, stageConfigSchema, vpc } from './stage-schema';
+import { accountId, matching, region, stageConfigSchema, vpc } from './stage-schema';
 
 /** The app's shape and the rules within one object; rules across settings run in `validate.ts`. */
 
-const oidcProviderArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {
-    error:
-      'must be the ARN of a GitHub OIDC provider, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
-  });
+const oidcProviderArn = matching(
+  /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+  'must be the ARN of a GitHub OIDC provider, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+);
 /** GitHub environment names: the `sub` claim carries them, so keep to characters it carries verbatim. */
-const githubEnvironment = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,255}$/, { error: "use letters, digits, '.', '_' and '-', e.g. preview" });
-
-const branchPattern = z.string().regex(BRANCH_PATTERN, {
-  error: "use letters, digits, '.', '_', '/', '-' and the wildcards * and **, e.g. preview/**",
-});
-
-const appName = z
-  .string()
-  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
-    error: 'use lowercase letters, digits and single hyphens, e.g. jobs',
-  })
-  .max(20, { error: 'must be at most 20 characters' });
+const githubEnvironment = matching(
+  /^[A-Za-z0-9._-]{1,255}$/,
+  "use letters, digits, '.', '_' and '-', e.g. preview",
+);
+const branchPattern = matching(
+  BRANCH_PATTERN,
+  "use letters, digits, '.', '_', '/', '-' and the wildcards * and **, e.g. preview/**",
+);
+const appName = matching(
+  /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+  'use lowercase letters, digits and single hyphens, e.g. jobs',
+).max(20, { error: 'must be at most 20 characters' });
 
 export const appConfigSchema = z.strictObject({
   appName,
@@ -51,8 +47,8 @@ export const appConfigSchema = z.strictObject({
     ttlDays: z.number().int().min(1).max(90).default(7),
   }),
   github: z.strictObject({
-    owner: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'must be a GitHub owner name' }),
-    repository: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, { error: 'must be a GitHub repository name' }),
+    owner: matching(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub owner name'),
+    repository: matching(/^[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository name'),
     /** Both set: the immutable subject `repo:OWNER@OWNER_ID/REPO@REPO_ID:...` (`githubSubject`). */
     ownerId: z.number().int().positive().optional(),
     repositoryId: z.number().int().positive().optional(),

@@ -5,25 +5,20 @@ import { stageNameProblem } from './stage-name';
 
 /** One stage's shape and the rules within one object; rules across settings run in `validate.ts`. */
 
-export const accountId = z
-  .string()
-  .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id, e.g. 123456789012' });
+/** A string matching `regex`, else `error`. */
+export const matching = (regex: RegExp, error: string) => z.string().regex(regex, { error });
+
+export const accountId = matching(/^\d{12}$/, 'must be a 12-digit AWS account id, e.g. 123456789012');
 export const region = z.string().refine(isKnownRegion, {
   error: (issue) =>
     `'${String(issue.input)}' is not an AWS region aws-cdk-lib knows: use a region code such as ` +
     'ap-northeast-1, eu-west-1 or us-east-1 (aws ec2 describe-regions lists those of your account)',
 });
 const availabilityZones = z
-  .array(
-    z
-      .string()
-      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'must be a zone name, e.g. ap-northeast-1a' }),
-  )
+  .array(matching(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be a zone name, e.g. ap-northeast-1a'))
   .min(1, { error: 'list at least one availability zone, e.g. ["ap-northeast-1a", "ap-northeast-1c"]' })
   .max(3, { error: 'list at most 3 availability zones' });
-const subnetId = z
-  .string()
-  .regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'must be a subnet id, e.g. subnet-0abc1234' });
+const subnetId = matching(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id, e.g. subnet-0abc1234');
 
 const MAX_STUCK_AFTER_MINUTES = 7 * 24 * 60;
 
@@ -42,7 +37,7 @@ const snsEndpoint = z.enum(['create', 'existing', 'nat'], { error: "must be 'cre
 const jobsEgress = z.enum(['nat', 'endpoints'], { error: "must be 'nat' or 'endpoints'" });
 
 const existingVpc = z.strictObject({
-  vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'must be a VPC id, e.g. vpc-0abc1234' }),
+  vpcId: matching(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id, e.g. vpc-0abc1234'),
   subnetIds: z.array(subnetId).min(1, {
     error:
       'list the subnets jobs (and, without handlerSubnetIds, the handlers) run in; they need a route to the internet (NAT) or VPC endpoints',
@@ -115,19 +110,15 @@ export const stageConfigSchema = z
     notifications: z
       .strictObject({
         /** An existing topic to publish to; when absent the stage creates an encrypted one. */
-        topicArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, {
-            error: 'must be an SNS topic ARN',
-          })
-          .optional(),
+        topicArn: matching(
+          /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+          'must be an SNS topic ARN',
+        ).optional(),
         /** The existing topic's KMS key, if encrypted. */
-        topicKeyArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
-            error: 'must be a KMS key ARN',
-          })
-          .optional(),
+        topicKeyArn: matching(
+          /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
+          'must be a KMS key ARN',
+        ).optional(),
         /** The existing topic's and key's policies already allow what the stage cannot grant (README). */
         topicPoliciesAcknowledged: z.boolean().default(false),
         /** Notify for every array child and multi-node node too, not only the submitted job. */
@@ -146,12 +137,14 @@ export const stageConfigSchema = z
         /** A Slack channel (Amazon Q Developer in chat applications) subscribed to the topic. */
         slack: z
           .strictObject({
-            workspaceId: z.string().regex(/^[0-9A-Z]{1,255}$/, {
-              error: 'must be a Slack workspace id of capital letters and digits, e.g. T0123ABCDEF',
-            }),
-            channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, {
-              error: 'must be a Slack channel id of letters and digits, e.g. C0123ABCDEF',
-            }),
+            workspaceId: matching(
+              /^[0-9A-Z]{1,255}$/,
+              'must be a Slack workspace id of capital letters and digits, e.g. T0123ABCDEF',
+            ),
+            channelId: matching(
+              /^[A-Za-z0-9]{1,255}$/,
+              'must be a Slack channel id of letters and digits, e.g. C0123ABCDEF',
+            ),
           })
           .optional(),
       })
@@ -178,19 +171,17 @@ export const stageConfigSchema = z
     database: z
       .strictObject({
         name: z.string().min(1).optional(),
-        secretName: z
-          .string()
-          .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { error: 'must be a Secrets Manager secret name' })
-          .optional(),
+        secretName: matching(
+          /^[A-Za-z0-9/_+=.@-]{1,512}$/,
+          'must be a Secrets Manager secret name',
+        ).optional(),
       })
       .prefault({}),
     /** The SQS queue that feeds on-demand jobs (later chapters); the handlers may send to it. */
-    jobQueueUrl: z
-      .string()
-      .regex(/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/, {
-        error: 'must be an SQS queue URL, e.g. https://sqs.ap-northeast-1.amazonaws.com/123456789012/jobs',
-      })
-      .optional(),
+    jobQueueUrl: matching(
+      /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/,
+      'must be an SQS queue URL, e.g. https://sqs.ap-northeast-1.amazonaws.com/123456789012/jobs',
+    ).optional(),
     handlers: z
       .strictObject({
         memorySize: z.number().int().min(128).max(10240).default(128),
