@@ -5,7 +5,6 @@ import {
   pipelineGivenNames,
   previewBootstrapGivenNames,
   smokeTestRoleArn,
-  stageGivenNames,
 } from '../../../infra/config/names';
 
 describe('names', () => {
@@ -24,13 +23,6 @@ describe('names', () => {
       expect.stringMatching(/^the scheduleGroup name '.*-StuckJobChecks' is 65 characters, .* by 1$/),
       expect.stringMatching(/^the iamRole name '.*-BatchLambdaRole' is 66 characters, .* by 2$/),
     ]);
-  });
-
-  test("a stage's names include its topic's display name", () => {
-    expect(stageGivenNames('jobs', 'dev')).toContainEqual({
-      name: 'jobs dev batch jobs',
-      resource: 'snsDisplayName',
-    });
   });
 
   test('the pipeline gives its stack, pipeline, source bucket and approval topic names, and a support stack per other region', () => {

@@ -16,32 +16,29 @@ const existing: ExistingVpcProps = {
   publicSubnets: false,
 };
 const create = { availabilityZones: ['ap-northeast-1a'], cidr: '10.0.0.0/16', natGateways: 0 };
+const synth = (props: Partial<StageNetworkProps>) => {
+  const stack = new Stack(testApp(), 'Stack');
+  return { stack, network: new StageNetwork(stack, 'Network', { ...common, ...props }) };
+};
 
 describe('StageNetwork', () => {
   test.each<[string, Partial<StageNetworkProps>]>([
     ['both', { existing, create }],
     ['neither', {}],
   ])('fails with %s of existing and create', (_case, props) => {
-    const stack = new Stack(testApp(), 'Stack');
-    expect(() => new StageNetwork(stack, 'Network', { ...common, ...props })).toThrow(
-      "StageNetwork 'Network': set exactly one of 'existing' or 'create'",
-    );
+    expect(() => synth(props)).toThrow("StageNetwork 'Network': set exactly one of 'existing' or 'create'");
   });
 
   test('an existing VPC with public subnets asks jobs for a public IP', () => {
-    const stack = new Stack(testApp(), 'Stack');
-    const network = new StageNetwork(stack, 'Network', {
-      ...common,
-      existing: { ...existing, publicSubnets: true },
-    });
-    expect(network.jobsNeedPublicIp).toBe(true);
-    expect(stack.resolve(network.jobSubnets.subnets?.map((s) => s.subnetId))).toEqual(existing.subnetIds);
+    const { stack, network: publicNetwork } = synth({ existing: { ...existing, publicSubnets: true } });
+    expect(publicNetwork.jobsNeedPublicIp).toBe(true);
+    expect(stack.resolve(publicNetwork.jobSubnets.subnets?.map((s) => s.subnetId))).toEqual(
+      existing.subnetIds,
+    );
   });
 
   test('handler subnets that are also job subnets are imported once', () => {
-    const stack = new Stack(testApp(), 'Stack');
-    const network = new StageNetwork(stack, 'Network', {
-      ...common,
+    const { network: overlapping } = synth({
       handlersAttached: true,
       existing: {
         ...existing,
@@ -50,8 +47,8 @@ describe('StageNetwork', () => {
         snsEndpoint: 'nat',
       },
     });
-    expect(network.handlerSubnets.subnets?.[0]).toBe(network.jobSubnets.subnets?.[1]);
-    expect(network.snsEndpoint).toBeUndefined();
+    expect(overlapping.handlerSubnets.subnets?.[0]).toBe(overlapping.jobSubnets.subnets?.[1]);
+    expect(overlapping.snsEndpoint).toBeUndefined();
   });
 });
 
