@@ -1,3 +1,4 @@
+import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { previewBootstrapNames } from '../../../infra/config/names';
 import { buildPlatform } from '../../../infra/platform';
@@ -22,11 +23,12 @@ function resolved(value: unknown): unknown {
 }
 
 describe('PreviewBootstrapStack', () => {
+  let app: App;
   let template: Template;
   let execution: IamStatement[];
   let boundary: IamStatement[];
   beforeAll(() => {
-    const app = testApp();
+    app = testApp();
     const stack = new PreviewBootstrapStack(app, 'PreviewBootstrap', {
       env: { account: PREVIEW_ACCOUNT, region: 'ap-northeast-1' },
       appName: 'jobs',
@@ -51,11 +53,6 @@ describe('PreviewBootstrapStack', () => {
   test("deploys with the operator's credentials: no bootstrap version check, role, bucket or asset", () => {
     expect(template.toJSON().Rules).toBeUndefined();
     expect(template.toJSON().Parameters).toBeUndefined();
-    const app = testApp();
-    new PreviewBootstrapStack(app, 'PreviewBootstrap', {
-      env: { account: PREVIEW_ACCOUNT, region: 'ap-northeast-1' },
-      appName: 'jobs',
-    });
     const artifact = app.synth().getStackArtifact('PreviewBootstrap');
     // No role to assume (a fresh account lacks them), and the template passed inline.
     expect(artifact.manifest.properties).toEqual({
