@@ -26,13 +26,6 @@ describe('PipelineStack', () => {
     expect(example.stages.map((s) => s.name)).toEqual(['Source', 'UpdatePipeline', 'Assets', 'dev', 'prod']);
   });
 
-  test('self-mutation deploys the uploaded cloud assembly: the S3 source artifact is its input', () => {
-    const [source] = stageNamed(example, 'Source').actions;
-    const [selfMutate] = stageNamed(example, 'UpdatePipeline').actions;
-    expect(source?.declaration.OutputArtifacts).toHaveLength(1);
-    expect(selfMutate?.declaration.InputArtifacts).toEqual(source?.declaration.OutputArtifacts);
-  });
-
   test('no step installs the project, builds, tests or lints', () => {
     const commands = example.stages.flatMap((s) => s.actions.flatMap((a) => a.commands));
     // The only npm commands install the pinned CLIs.
@@ -42,7 +35,11 @@ describe('PipelineStack', () => {
     expect(commands.filter((command) => forbidden.test(command))).toEqual([]);
   });
 
-  test('the S3 source action is named Source and reads cloud-assembly.zip without polling', () => {
+  test('the S3 source action Source reads cloud-assembly.zip without polling; self-mutation deploys it', () => {
+    const [selfMutate] = stageNamed(example, 'UpdatePipeline').actions;
+    const [source] = stageNamed(example, 'Source').actions;
+    expect(selfMutate?.declaration.InputArtifacts).toEqual(source?.declaration.OutputArtifacts);
+    expect(source?.declaration.OutputArtifacts).toHaveLength(1);
     expect(stageNamed(example, 'Source').actions.map((a) => [a.name, a.kind, a.configuration])).toEqual([
       [
         'Source',
@@ -55,14 +52,12 @@ describe('PipelineStack', () => {
   test('the source bucket is private, versioned, encrypted, TLS-only, and output for the merge workflow', () => {
     example.template.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: SOURCE_BUCKET,
-      PublicAccessBlockConfiguration: Match.objectEquals(
-        Object.fromEntries(
-          ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].map((k) => [
-            k,
-            true,
-          ]),
-        ),
-      ),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
