@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RegoEngine, TemplateFile } from '@aws/cloudformation-validate';
-import type { App } from 'aws-cdk-lib';
+import { Stack, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ephemeralTags } from '../../infra/config/ephemeral';
 import { parseConfig } from '../../infra/config/load';
@@ -43,13 +42,11 @@ const NAME_PROPERTIES = [
 ];
 
 /** Every CloudFormation template in a cloud assembly, nested stage assemblies included. */
-function templates(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return templates(full);
-    return entry.name.endsWith('.template.json') ? [full] : [];
-  });
-}
+const templates = (dir: string): string[] =>
+  fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.template.json'))
+    .map((file) => path.join(dir, file));
 
 describe('the whole app, as `npm run synth` builds it, with a stage in a second region', () => {
   let app: App;
