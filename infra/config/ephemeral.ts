@@ -110,12 +110,10 @@ export function encodeTagValue(value: string): string {
 }
 
 export function decodeTagValue(value: string): string {
-  return value.replace(/(?:\+[0-9A-F]{2})+/g, (run) =>
-    Buffer.from(
-      run
-        .split('+')
-        .slice(1)
-        .map((hex) => parseInt(hex, 16)),
-    ).toString('utf8'),
-  );
+  const bytes = (run: string): number[] =>
+    run
+      .slice(1)
+      .split('+')
+      .map((hex) => parseInt(hex, 16));
+  return value.replace(/(?:\+[0-9A-F]{2})+/g, (run) => Buffer.from(bytes(run)).toString('utf8'));
 }
