@@ -30,21 +30,18 @@ export interface Platform {
   readonly previewNetwork?: PreviewNetworkStack;
 }
 
-/**
- * Everything the app synthesizes: the pipeline with every configured stage, or, with a stage named
- * in the context, that stage alone.
- */
+/** The pipeline with every configured stage, or, with a stage named in the context, that stage alone. */
 export function buildPlatform(app: App, config: AppConfig, options: PlatformOptions = {}): Platform {
   const names = previewBootstrapNames(config.appName);
+  // What the preview account's scoped bootstrap (PreviewBootstrapStack) requires on every role.
+  const boundary = previewAccountIsOwn(config) ? PermissionsBoundary.fromName(names.boundaryName) : undefined;
   if (options.stage) {
     const stage = selectStage(config, options.stage, { defaultAccount: options.defaultAccount });
-    // A preview's roles carry the boundary its account's bootstrap requires (PreviewBootstrapStack).
-    const bounded = isPreviewStageName(stage.name) && previewAccountIsOwn(config);
     return {
       stage: new JobBaseStage(app, stage.name, {
         appName: config.appName,
         stage,
-        permissionsBoundary: bounded ? previewBoundary(config) : undefined,
+        permissionsBoundary: isPreviewStageName(stage.name) ? boundary : undefined,
         stackTags: previewTags(config, stage.name, options.provenance),
       }),
     };
@@ -60,7 +57,7 @@ export function buildPlatform(app: App, config: AppConfig, options: PlatformOpti
       appName: config.appName,
     });
   }
-  const previewNetwork = buildPreviewNetwork(app, config, options.defaultAccount);
+  const previewNetwork = buildPreviewNetwork(app, config, options.defaultAccount, boundary);
   const { account, region } = config.pipeline;
   const pipeline = new PipelineStack(app, 'Pipeline', {
     config,
@@ -75,7 +72,7 @@ export function buildPlatform(app: App, config: AppConfig, options: PlatformOpti
 function previewTags(
   config: AppConfig,
   stage: string,
-  provenance: Provenance | undefined,
+  provenance?: Provenance,
 ): Record<string, string> | undefined {
   if (ephemeralKindOf(stage) === undefined || config.stages.some((s) => s.name === stage)) return undefined;
   try {
@@ -94,6 +91,7 @@ function buildPreviewNetwork(
   app: App,
   config: AppConfig,
   defaultAccount: string | undefined,
+  permissionsBoundary: PermissionsBoundary | undefined,
 ): PreviewNetworkStack | undefined {
   const shared = config.preview.vpc.shared;
   if (!shared) return undefined;
@@ -106,12 +104,7 @@ function buildPreviewNetwork(
     availabilityZones: shared.availabilityZones,
     cidr: shared.cidr,
     terminationProtection: true,
-    // Deployed through the preview account's bootstrap roles, which require the boundary on its roles.
-    permissionsBoundary: previewAccountIsOwn(config) ? previewBoundary(config) : undefined,
+    // Deployed through the preview account's bootstrap roles.
+    permissionsBoundary,
   });
-}
-
-/** The permissions boundary of the preview account's scoped bootstrap (PreviewBootstrapStack). */
-function previewBoundary(config: AppConfig): PermissionsBoundary {
-  return PermissionsBoundary.fromName(previewBootstrapNames(config.appName).boundaryName);
 }

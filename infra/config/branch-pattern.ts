@@ -1,9 +1,4 @@
-/**
- * GitHub's branch filter patterns (`on.push.branches`), as far as `preview.branches` may use them:
- * `*` matches any run of characters but `/`, `**` any run of characters, every other character
- * itself. The configuration refuses the rest of the syntax (`?`, `+`, `[]`, `!`), so that this
- * matcher and GitHub's agree on every pattern it accepts.
- */
+/** GitHub's branch filters without `?`, `+`, `[]`, `!`, so that this matcher agrees with GitHub's. */
 export const BRANCH_PATTERN = /^[A-Za-z0-9._/*-]+$/;
 
 export function matchesBranchPattern(pattern: string, branch: string): boolean {
@@ -16,7 +11,6 @@ export function matchesBranchPattern(pattern: string, branch: string): boolean {
   return new RegExp(`^${regex}$`).test(branch);
 }
 
-/** Whether a push to the branch deploys a branch preview. */
 export function isPreviewBranch(patterns: readonly string[], branch: string): boolean {
   return patterns.some((pattern) => matchesBranchPattern(pattern, branch));
 }

@@ -1,11 +1,8 @@
 import { BRANCH_PREFIX, PULL_REQUEST_PREFIX, stageNameFromBranch } from './stage-name';
 
 /**
- * Where an ephemeral stack came from, as CloudFormation stack tags: what kind of stage it belongs to
- * (pull request, branch, integration test), which one, the repository, and the run that created it
- * and when. CloudFormation copies stack tags to every resource that takes tags, so a resource that
- * outlives its stack still says whose it was. The destroy and the sweep find a stage's stacks by
- * these tags (`scripts/ephemeral-stacks.ts`), never by synthesizing the code checked out.
+ * Where an ephemeral stack came from, as stack tags, which CloudFormation copies to every resource:
+ * the destroy and the sweep find a stage's stacks by them, never by synthesizing the code checked out.
  */
 
 export type EphemeralKind = 'pr' | 'branch' | 'integ';
@@ -21,16 +18,11 @@ export const EPHEMERAL_TAGS = {
   keepUntil: 'ephemeral:keep-until',
 } as const;
 
-/** The stage name of the integration-test scenario's stacks (`integ/job-base-scenario.ts`). */
+/** The stage and app names of the integration-test scenario's stacks (`integ/job-base-scenario.ts`). */
 export const INTEG_STAGE_NAME = 'integ';
-/** The app name of the integration-test scenario's stacks. */
 export const INTEG_APP_NAME = 'jobs';
 
-/**
- * What only the deploy knows, from the environment of `cdk deploy` (the preview workflow sets it,
- * `scripts/github/ephemeral.ts provenance` keeps the first deploy's run and time). Absent, the
- * tags name the kind, stage and repository only, and synthesis stays offline and deterministic.
- */
+/** What only the deploy knows (the preview workflow sets it); absent, synthesis stays deterministic. */
 export const PROVENANCE_VARIABLES = {
   branch: 'EPHEMERAL_BRANCH',
   run: 'EPHEMERAL_RUN',
@@ -44,7 +36,6 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const RUN_URL = /^https:\/\/[\w.-]+\/[\w.-]+\/[\w.-]+\/actions\/runs\/\d+(\/attempts\/\d+)?$/;
 
-/** The provenance the environment gives, and what is wrong with it (empty when nothing is). */
 export function provenanceFromEnv(env: NodeJS.ProcessEnv): { provenance: Provenance; problems: string[] } {
   const provenance: Provenance = {};
   const problems: string[] = [];
@@ -70,19 +61,16 @@ export function ephemeralKindOf(stage: string): EphemeralKind | undefined {
   return undefined;
 }
 
-export interface EphemeralTagsInput {
-  readonly stage: string;
-  /** `owner/name` of the repository the stage belongs to. */
-  readonly repository: string;
-  readonly provenance?: Provenance;
-}
-
-/** The stack tags of an ephemeral stage's stacks; throws when the provenance does not fit the stage. */
+/** The stack tags of an ephemeral stage (`repository`: `owner/name`); throws if the provenance is wrong. */
 export function ephemeralTags({
   stage,
   repository,
   provenance = {},
-}: EphemeralTagsInput): Record<string, string> {
+}: {
+  stage: string;
+  repository: string;
+  provenance?: Provenance;
+}): Record<string, string> {
   const kind = ephemeralKindOf(stage);
   if (!kind) throw new Error(`'${stage}' is not an ephemeral stage (pr-<number>, br-<branch> or integ)`);
   const tags: Record<string, string> = {
@@ -108,10 +96,7 @@ export function ephemeralTags({
   return tags;
 }
 
-/**
- * Tag values hold letters, digits, spaces and `_ . : / = + - @` only; every other character (and
- * `+` itself) is written as `+` and two hex digits per UTF-8 byte, so a branch name survives intact.
- */
+/** Tag values hold letters, digits, spaces and `_.:/=+-@` only; others (and `+`) become `+XX` per byte. */
 export function encodeTagValue(value: string): string {
   return [...value]
     .map((c) =>
@@ -125,12 +110,10 @@ export function encodeTagValue(value: string): string {
 }
 
 export function decodeTagValue(value: string): string {
-  return value.replace(/(?:\+[0-9A-F]{2})+/g, (run) =>
-    Buffer.from(
-      run
-        .split('+')
-        .slice(1)
-        .map((hex) => parseInt(hex, 16)),
-    ).toString('utf8'),
-  );
+  const bytes = (run: string): number[] =>
+    run
+      .slice(1)
+      .split('+')
+      .map((hex) => parseInt(hex, 16));
+  return value.replace(/(?:\+[0-9A-F]{2})+/g, (run) => Buffer.from(bytes(run)).toString('utf8'));
 }

@@ -1,15 +1,10 @@
 import { pipelineNames, type GivenName } from './names';
 import type { AppConfig, ConfigProblem } from './schema';
 
-/**
- * What GitHub Actions and AWS know each other by: the OIDC issuer and audience, the subject (`sub`)
- * a job presents, the roles the workflows assume and the repository variables that name them.
- * Pure functions of the configuration, so that the stacks and the tests derive the same values.
- */
+/** What GitHub Actions and AWS know each other by, derived from the configuration alone. */
 
 export type GithubConfig = AppConfig['github'];
 
-/** What is wrong with the GitHub settings together (paths below `github`). */
 export function githubProblems(github: GithubConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if ((github.ownerId === undefined) !== (github.repositoryId === undefined))
@@ -32,23 +27,17 @@ export function githubProblems(github: GithubConfig): ConfigProblem[] {
   return problems;
 }
 
-/** The issuer host of GitHub Actions' OIDC tokens, and the IAM condition-key prefix. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
-/** The audience aws-actions/configure-aws-credentials requests by default. */
+/** What aws-actions/configure-aws-credentials requests by default. */
 export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 
-/**
- * What a job's `sub` claim names, in GitHub's order of precedence: the job's environment if it has
- * one, else `pull_request` for pull-request events, else the git ref the workflow runs on.
- */
+/** What a job's `sub` claim names, in GitHub's precedence: environment, pull request, else ref. */
 export type GithubSubjectContext =
   { readonly environment: string } | { readonly pullRequest: true } | { readonly ref: string };
 
 /**
- * The `sub` claim a job presents. Repositories created or renamed since 15 July 2026 (or opted in)
- * present the immutable form `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`; with `ownerId` and `repositoryId`
- * configured this returns that form, else `repo:OWNER/REPO:...`. GitHub writes `:` inside a value
- * as `%3A`.
+ * The `sub` claim a job presents: with `ownerId` and `repositoryId`, the immutable form of repositories
+ * created or renamed since 15 July 2026. GitHub writes `:` inside a value as `%3A`.
  */
 export function githubSubject(github: GithubConfig, context: GithubSubjectContext): string {
   const repo =
@@ -61,19 +50,12 @@ export function githubSubject(github: GithubConfig, context: GithubSubjectContex
   return `repo:${repo}:ref:${escape(context.ref)}`;
 }
 
-/**
- * The subjects the deploy role trusts: the deploy environment alone, whose deployment-branch rule
- * keeps it to the deploy branch. A job on that branch without the environment is refused.
- */
+/** The deploy environment alone, whose deployment-branch rule keeps it to the deploy branch. */
 export function deployRoleSubjects(github: GithubConfig): string[] {
   return [githubSubject(github, { environment: github.deployEnvironment })];
 }
 
-/**
- * The subjects the preview role trusts: the preview environment, which every job that assumes the role
- * runs in. Pull requests, manual branch previews, nightly integration tests and the sweep all present
- * it, and none of them presents the deploy branch, which the deploy role alone trusts.
- */
+/** The preview environment, which every job that assumes the preview role runs in. */
 export function previewRoleSubjects(github: GithubConfig): string[] {
   return [githubSubject(github, { environment: github.previewEnvironment })];
 }
@@ -83,16 +65,11 @@ export function githubRoleName(appName: string, role: 'deploy' | 'preview'): str
   return `${appName}-github-${role}`;
 }
 
-/** Every GitHub role of the app, as an IAM resource-name pattern. */
 export function githubRoleNamePattern(appName: string): string {
   return `${appName}-github-*`;
 }
 
-/**
- * The names the GitHub OIDC stacks give: the roles, and the stacks themselves, named
- * `<app>-GithubOidc` and `<app>-GithubOidcPreview` (`githubOidcStacks`), so that the configuration
- * can check them against the services' limits.
- */
+/** The roles and stacks the GitHub OIDC stacks name (`githubOidcStacks`), for the limit checks. */
 export function githubGivenNames(appName: string): GivenName[] {
   return [
     ...(['deploy', 'preview'] as const).map(
@@ -113,11 +90,7 @@ export function previewAccount(config: AppConfig): string {
   return config.preview.account ?? config.pipeline.account;
 }
 
-/**
- * Whether previews have an account of their own, which no pipeline stage shares. Only then is the
- * preview account bootstrapped with the scoped policies of `PreviewBootstrapStack`, and do preview
- * stacks give their roles its permissions boundary.
- */
+/** Whether previews have an account no stage shares; only then do the preview bootstrap and boundary hold. */
 export function previewAccountIsOwn(config: AppConfig): boolean {
   const account = config.preview.account;
   return (
@@ -140,7 +113,6 @@ export const GITHUB_VARIABLES = {
 
 export type GithubVariable = keyof typeof GITHUB_VARIABLES;
 
-/** The repository variables' values for a configuration. */
 export function githubVariables(config: AppConfig): Partial<Record<GithubVariable, string>> {
   const { appName, pipeline, preview } = config;
   const names = pipelineNames(appName, pipeline.account, pipeline.region);

@@ -13,7 +13,7 @@ import {
 import { isPreviewStageName, stageNameProblem } from './stage-name';
 import { configProblems, stageProblems } from './validate';
 
-/** Adds the rules across settings to a schema, so that one parse reports every problem at once. */
+/** One parse reports every problem at once, the rules across settings included. */
 function withRules<T>(rules: (value: T) => ConfigProblem[]) {
   return (value: T, ctx: z.core.$RefinementCtx<T>): void => {
     for (const { path, message } of rules(value)) ctx.addIssue({ code: 'custom', path: [...path], message });
@@ -23,24 +23,21 @@ function withRules<T>(rules: (value: T) => ConfigProblem[]) {
 const validAppConfig = appConfigSchema.superRefine(withRules(configProblems));
 const validStageConfig = stageConfigSchema.superRefine(withRules(stageProblems));
 
-/** Validates the whole configuration at once; throws a ConfigError listing every problem. */
 export function parseConfig(input: unknown): AppConfig {
   const result = validAppConfig.safeParse(input, { reportInput: true });
   if (!result.success) throw new ConfigError(describeIssues(appConfigSchema, result.error.issues, ''));
   return result.data;
 }
 
-export interface PreviewStageOptions {
-  /** The account previews deploy to when the configuration names none (the CLI's credentials). */
-  readonly defaultAccount?: string;
-}
-
 /**
- * The stage a `-c stage=NAME` deploy targets: a configured stage by its name, or else a throw-away
- * preview stage (`pr-<n>` or `br-<branch>`) with the preview account, region and zones, ephemeral and
- * with handlers outside the VPC so that it deletes in minutes.
+ * The stage `-c stage=NAME` targets: a configured one, or else an ephemeral preview stage in the
+ * preview account (or `defaultAccount`, the CLI's), with handlers outside the VPC.
  */
-export function selectStage(config: AppConfig, name: string, options: PreviewStageOptions = {}): StageConfig {
+export function selectStage(
+  config: AppConfig,
+  name: string,
+  options: { defaultAccount?: string } = {},
+): StageConfig {
   const configured = config.stages.find((s) => s.name === name);
   if (configured) return configured;
   const problems = [stageNameProblem(name), ...nameProblems(config.appName, name)].filter(

@@ -1,10 +1,7 @@
 /**
- * Physical names, as the original design names things: `<app>-<stage>-<Name>`. Only resources that
- * people or other systems look up by name get one; everything else keeps the name CloudFormation
- * generates, so that a replacement never collides with the resource it replaces.
+ * Physical names (`<app>-<stage>-<Name>`), only for what people or systems look up by name, so that a
+ * replacement never collides with the resource it replaces. The limits are each service's longest.
  */
-
-/** The longest name each service accepts for the resources this project names. */
 export const NAME_LIMITS = {
   lambdaFunction: 64,
   iamRole: 64,
@@ -19,7 +16,6 @@ export const NAME_LIMITS = {
 
 export type NamedResource = keyof typeof NAME_LIMITS;
 
-/** A physical name the app gives, and the service whose rules apply to it. */
 export interface GivenName {
   readonly name: string;
   readonly resource: NamedResource;
@@ -36,10 +32,7 @@ export function topicDisplayName(appName: string, stageName: string): string {
   return `${appName} ${stageName} batch jobs`;
 }
 
-/**
- * The resources a JobBase stage names, each with the service whose limit applies: the stack, stage
- * and integration scenario take their names from here, and `nameProblems` checks them all.
- */
+/** The names of a JobBase stage, which the stack, stage and integ scenario take and `nameProblems` checks. */
 export function stageResourceNames(appName: string, stageName: string) {
   const named = (suffix: string, resource: NamedResource): GivenName => ({
     name: physicalName(appName, stageName, suffix),
@@ -59,7 +52,6 @@ export function stageResourceNames(appName: string, stageName: string) {
 
 export type StageResourceNames = ReturnType<typeof stageResourceNames>;
 
-/** Every name a stage gives. */
 export function stageGivenNames(appName: string, stageName: string): GivenName[] {
   return [
     ...Object.values(stageResourceNames(appName, stageName)),
@@ -72,36 +64,26 @@ export function nameProblems(appName: string, stageName: string): string[] {
   return givenNameProblems(stageGivenNames(appName, stageName), 'appName or the stage name');
 }
 
-/**
- * S3 reserves these prefixes and suffixes of bucket names (General purpose bucket naming rules).
- * The app name's own rule (lowercase letters, digits, single hyphens) keeps the rest of them.
- */
+/** What S3 reserves (general purpose bucket naming rules); the app name's own rule keeps the rest. */
 const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
 
-/**
- * What is wrong with each name, one message per problem, saying which settings to shorten or change
- * (`shorten`, e.g. `appName`) and by how much. Empty when every name is valid.
- */
+/** One message per problem, saying which settings (`shorten`, e.g. `appName`) to change and by how much. */
 export function givenNameProblems(names: readonly GivenName[], shorten: string): string[] {
   return names.flatMap(({ name, resource, what }) => {
     const limit = NAME_LIMITS[resource];
     const named = `the ${resource} name '${name}'${what ? ` (${what})` : ''}`;
+    const over = name.length - limit;
     const problems =
-      name.length > limit
-        ? [
-            `${named} is ${name.length} characters, over the limit of ${limit}: ` +
-              `shorten ${shorten} by ${name.length - limit}`,
-          ]
+      over > 0
+        ? [`${named} is ${name.length} characters, over the limit of ${limit}: shorten ${shorten} by ${over}`]
         : [];
-    if (resource === 's3Bucket') {
-      const reserved = [
-        ...RESERVED_BUCKET_PREFIXES.filter((p) => name.startsWith(p)).map((p) => `starts with '${p}'`),
-        ...RESERVED_BUCKET_SUFFIXES.filter((x) => name.endsWith(x)).map((x) => `ends with '${x}'`),
-      ];
-      for (const rule of reserved) problems.push(`${named} ${rule}, which S3 reserves: change ${shorten}`);
-    }
-    return problems;
+    if (resource !== 's3Bucket') return problems;
+    const reserved = [
+      ...RESERVED_BUCKET_PREFIXES.filter((p) => name.startsWith(p)).map((p) => `starts with '${p}'`),
+      ...RESERVED_BUCKET_SUFFIXES.filter((x) => name.endsWith(x)).map((x) => `ends with '${x}'`),
+    ];
+    return [...problems, ...reserved.map((rule) => `${named} ${rule}, which S3 reserves: change ${shorten}`)];
   });
 }
 
@@ -116,38 +98,24 @@ export function smokeTestRoleArn(
 }
 
 /** The names through which the merge workflow reaches the pipeline. */
-export interface PipelineNames {
-  readonly stackName: string;
-  readonly pipelineName: string;
-  /** Globally unique, hence the account and region. */
-  readonly sourceBucketName: string;
-  /** The cloud assembly CI tested (`npm run pack`), one object version per merge. */
-  readonly sourceObjectKey: string;
-  /** The source action, whose revision a pipeline start pins (`--source-revisions actionName=...`). */
-  readonly sourceActionName: string;
-  /** The sender's name of the approval e-mails. */
-  readonly approvalTopicDisplayName: string;
-}
-
-export function pipelineNames(appName: string, account: string, region: string): PipelineNames {
+export function pipelineNames(appName: string, account: string, region: string) {
   return {
     stackName: `${appName}-Pipeline`,
     pipelineName: `${appName}-pipeline`,
+    // Globally unique, hence the account and region.
     sourceBucketName: `${appName}-pipeline-source-${account}-${region}`,
+    // The cloud assembly CI tested (`npm run pack`), one object version per merge.
     sourceObjectKey: 'cloud-assembly.zip',
+    // A pipeline start pins this action's revision (`--source-revisions actionName=...`).
     sourceActionName: 'Source',
     approvalTopicDisplayName: `${appName} pipeline approvals`,
   };
 }
 
-/** The preview account's bootstrap policies (`PreviewBootstrapStack`), which `cdk bootstrap` names. */
-export interface PreviewBootstrapNames {
-  readonly stackName: string;
-  readonly executionPolicyName: string;
-  readonly boundaryName: string;
-}
+export type PipelineNames = ReturnType<typeof pipelineNames>;
 
-export function previewBootstrapNames(appName: string): PreviewBootstrapNames {
+/** The preview account's bootstrap policies (`PreviewBootstrapStack`), which `cdk bootstrap` names. */
+export function previewBootstrapNames(appName: string) {
   return {
     stackName: `${appName}-PreviewBootstrap`,
     executionPolicyName: `${appName}-preview-cfn-execution`,
@@ -155,10 +123,7 @@ export function previewBootstrapNames(appName: string): PreviewBootstrapNames {
   };
 }
 
-/**
- * Every name the pipeline stack gives, and the names CDK derives from them: a support stack for each
- * stage region other than the pipeline's.
- */
+/** The pipeline stack's names, and the support stack CDK derives per other stage region. */
 export function pipelineGivenNames(
   appName: string,
   account: string,
@@ -183,7 +148,6 @@ export function pipelineGivenNames(
   ];
 }
 
-/** The names of the preview account's bootstrap stack and policies. */
 export function previewBootstrapGivenNames(appName: string): GivenName[] {
   const names = previewBootstrapNames(appName);
   return [

@@ -1,9 +1,7 @@
 import type { ConfigProblem, StageConfig } from './schema';
 
-/** An existing VPC's settings, as the schema outputs them. */
 type ExistingVpc = NonNullable<StageConfig['vpc']['existing']>;
 
-/** Whether a stage's handlers are attached to its VPC: on by default, off for ephemeral stages. */
 export function handlersVpcAttached(stage: {
   readonly ephemeral: boolean;
   readonly handlers: { readonly vpcAttached?: boolean };
@@ -11,11 +9,7 @@ export function handlersVpcAttached(stage: {
   return stage.handlers.vpcAttached ?? !stage.ephemeral;
 }
 
-/**
- * What an existing VPC would let fail silently: handlers that cannot reach SNS (every notification
- * waits out the timeout, then dead-letters) and a smoke-test job that cannot pull its image. Paths
- * are the stage's.
- */
+/** What an existing VPC would let fail silently: handlers that cannot reach SNS, jobs that cannot pull. */
 export function existingVpcProblems(stage: StageConfig): ConfigProblem[] {
   const existing = stage.vpc.existing;
   if (!existing) return [];
@@ -25,11 +19,7 @@ export function existingVpcProblems(stage: StageConfig): ConfigProblem[] {
   ].map(({ setting, message }) => ({ path: ['vpc', 'existing', setting], message }));
 }
 
-/** A problem with one setting of `vpc.existing`. */
-interface ExistingVpcProblem {
-  readonly setting: keyof ExistingVpc;
-  readonly message: string;
-}
+type ExistingVpcProblem = { setting: keyof ExistingVpc; message: string };
 
 /** Lambda never gives a function a public IP, so attached handlers need private subnets and a way to SNS. */
 function handlerProblems(existing: ExistingVpc, timeoutSeconds: number): ExistingVpcProblem[] {

@@ -1,18 +1,7 @@
-/**
- * The names by which previews find the preview network: the stack `<app>-PreviewNetwork` exports its
- * VPC and one public subnet per zone, and each preview imports them (`Fn::ImportValue`). Exported
- * values cannot change or go while a preview imports them, so the network outlives every preview.
- */
 export const PREVIEW_NETWORK_ID = 'PreviewNetwork';
 
-export interface PreviewNetworkNames {
-  readonly stackName: string;
-  readonly vpcIdExport: string;
-  /** One per availability zone, in the configured order. */
-  readonly subnetIdExports: readonly string[];
-}
-
-export function previewNetworkNames(appName: string, zoneCount: number): PreviewNetworkNames {
+/** The exports previews import; they cannot change while imported, so the network outlives every preview. */
+export function previewNetworkNames(appName: string, zoneCount: number) {
   const prefix = `${appName}-${PREVIEW_NETWORK_ID}`;
   return {
     stackName: prefix,

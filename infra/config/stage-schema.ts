@@ -3,91 +3,63 @@ import { cidrProblem } from './cidr';
 import { isKnownRegion } from './regions';
 import { stageNameProblem } from './stage-name';
 
-/**
- * The shape of one stage and its rules of each setting on its own (or of one object's settings
- * together); the app's shape (`schema.ts`) holds a list of them. The rules that read settings far
- * apart run once the shapes parse (`validate.ts`).
- */
+/** One stage's shape and the rules within one object; rules across settings run in `validate.ts`. */
 
-export const accountId = z
-  .string()
-  .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id, e.g. 123456789012' });
+/** A string matching `regex`, else `error`. */
+export const matching = (regex: RegExp, error: string) => z.string().regex(regex, { error });
+
+export const accountId = matching(/^\d{12}$/, 'must be a 12-digit AWS account id, e.g. 123456789012');
 export const region = z.string().refine(isKnownRegion, {
   error: (issue) =>
     `'${String(issue.input)}' is not an AWS region aws-cdk-lib knows: use a region code such as ` +
     'ap-northeast-1, eu-west-1 or us-east-1 (aws ec2 describe-regions lists those of your account)',
 });
 const availabilityZones = z
-  .array(
-    z
-      .string()
-      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'must be a zone name, e.g. ap-northeast-1a' }),
-  )
+  .array(matching(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be a zone name, e.g. ap-northeast-1a'))
   .min(1, { error: 'list at least one availability zone, e.g. ["ap-northeast-1a", "ap-northeast-1c"]' })
   .max(3, { error: 'list at most 3 availability zones' });
-const subnetId = z
-  .string()
-  .regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'must be a subnet id, e.g. subnet-0abc1234' });
+const subnetId = matching(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id, e.g. subnet-0abc1234');
 
-/** The longest wait before a stuck-job alert: a week. */
 const MAX_STUCK_AFTER_MINUTES = 7 * 24 * 60;
 
-const stageName = z.string().superRefine((name, ctx) => {
-  const problem = stageNameProblem(name);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+/** A string whose problem, if any, `problemOf` describes. */
+const checked = (problemOf: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const message = problemOf(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+const stageName = checked(stageNameProblem);
 
-/**
- * How the subnets of VPC-attached handlers reach SNS: the stage creates an SNS interface endpoint with
- * private DNS in them (`create`), the VPC already has one (`existing`), or they route to a NAT gateway
- * (`nat`).
- */
+/** How VPC-attached handlers reach SNS: an endpoint the stage creates, one the VPC has, or NAT. */
 const snsEndpoint = z.enum(['create', 'existing', 'nat'], { error: "must be 'create', 'existing' or 'nat'" });
 
-/**
- * How Fargate jobs in private subnets reach their image registry and CloudWatch Logs: a NAT route
- * (`nat`: any registry), or interface endpoints for ECR (api, dkr) and CloudWatch Logs plus the S3
- * gateway endpoint (`endpoints`: private ECR images only; ECR Public has no VPC endpoint).
- */
+/** How private job subnets reach images and logs: NAT, or ECR, Logs and S3 endpoints (private ECR only). */
 const jobsEgress = z.enum(['nat', 'endpoints'], { error: "must be 'nat' or 'endpoints'" });
 
-/** A VPC the stage imports: the original design passes its id and subnet ids. */
 const existingVpc = z.strictObject({
-  vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'must be a VPC id, e.g. vpc-0abc1234' }),
+  vpcId: matching(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id, e.g. vpc-0abc1234'),
   subnetIds: z.array(subnetId).min(1, {
     error:
       'list the subnets jobs (and, without handlerSubnetIds, the handlers) run in; they need a route to the internet (NAT) or VPC endpoints',
   }),
-  /** Whether the subnets are public, so that Fargate tasks need a public IP to pull images. */
   publicSubnets: z.boolean().default(false),
-  /** How jobs in private subnets reach their registry and logs; only with `publicSubnets: false`. */
   jobsEgress: jobsEgress.optional(),
   /** Private subnets for VPC-attached handlers; defaults to `subnetIds` (which must then be private). */
   handlerSubnetIds: z
     .array(subnetId)
     .min(1, { error: 'list at least one subnet, or leave it out' })
     .optional(),
-  /** How the handler subnets reach SNS; required when the handlers are attached to the VPC. */
   snsEndpoint: snsEndpoint.optional(),
 });
 
 /** A VPC the stage creates. With no NAT gateway, jobs run in public subnets with a public IP. */
 const createdVpc = z.strictObject({
   availabilityZones,
-  cidr: z
-    .string()
-    .superRefine((cidr, ctx) => {
-      const problem = cidrProblem(cidr);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .default('10.0.0.0/16'),
+  cidr: checked(cidrProblem).default('10.0.0.0/16'),
   natGateways: z.number().int().min(0).max(3).default(0),
 });
 
-/**
- * The preview network, a VPC of its own long-lived stack (`PreviewNetwork`, deployed once by hand),
- * which every preview imports instead of creating a VPC. Only `preview.vpc` may use it.
- */
+/** The preview network (`PreviewNetwork`, deployed once by hand), which every preview imports. */
 const sharedVpc = z.strictObject({
   availabilityZones,
   cidr: createdVpc.shape.cidr,
@@ -138,58 +110,41 @@ export const stageConfigSchema = z
     notifications: z
       .strictObject({
         /** An existing topic to publish to; when absent the stage creates an encrypted one. */
-        topicArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, {
-            error: 'must be an SNS topic ARN',
-          })
-          .optional(),
-        /** The KMS key of that existing topic, if it is encrypted, so that the handlers may use it. */
-        topicKeyArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
-            error: 'must be a KMS key ARN',
-          })
-          .optional(),
-        /**
-         * The existing topic's policy and its key's policy allow what the stage cannot grant on them
-         * (the alarm's and the handlers' publishing, see the README); silences the synthesis warning.
-         */
+        topicArn: matching(
+          /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+          'must be an SNS topic ARN',
+        ).optional(),
+        /** The existing topic's KMS key, if encrypted. */
+        topicKeyArn: matching(
+          /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
+          'must be a KMS key ARN',
+        ).optional(),
+        /** The existing topic's and key's policies already allow what the stage cannot grant (README). */
         topicPoliciesAcknowledged: z.boolean().default(false),
-        /**
-         * Notify for every child of an array job and every node of a multi-node parallel job too,
-         * not only for the job that was submitted (whose notification counts the children).
-         */
+        /** Notify for every array child and multi-node node too, not only the submitted job. */
         perChild: z.boolean().default(false),
-        /**
-         * Minutes a job may wait in RUNNABLE or STARTING before one "Job stuck" notification; 0
-         * turns the alerts off.
-         */
+        /** Minutes in RUNNABLE or STARTING before one "Job stuck" notification; 0 turns it off. */
         stuckAfterMinutes: z
           .number({ error: 'must be a whole number of minutes' })
           .int({ error: 'must be a whole number of minutes' })
           .min(0, { error: 'must be 0 (off) or more' })
           .max(MAX_STUCK_AFTER_MINUTES, { error: `must be at most ${MAX_STUCK_AFTER_MINUTES} (a week)` })
           .default(30),
-        /**
-         * `per-protocol`: one publish carries a text for e-mail, a chat card for HTTPS (Amazon Q
-         * Developer in chat applications) and a JSON document for SQS and Lambda. `text`: the text
-         * for every protocol, for subscriptions that filter on message attributes (docs/handlers.md).
-         */
+        /** `per-protocol`: text, chat card and JSON in one publish; `text` for all (docs/handlers.md). */
         messageStructure: z
           .enum(['per-protocol', 'text'], { error: "must be 'per-protocol' or 'text'" })
           .default('per-protocol'),
         /** A Slack channel (Amazon Q Developer in chat applications) subscribed to the topic. */
         slack: z
           .strictObject({
-            /** The workspace (team) id, e.g. T0123ABCDEF, shown once the workspace is authorized. */
-            workspaceId: z.string().regex(/^[0-9A-Z]{1,255}$/, {
-              error: 'must be a Slack workspace id of capital letters and digits, e.g. T0123ABCDEF',
-            }),
-            /** The channel id, e.g. C0123ABCDEF (channel details in Slack). */
-            channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, {
-              error: 'must be a Slack channel id of letters and digits, e.g. C0123ABCDEF',
-            }),
+            workspaceId: matching(
+              /^[0-9A-Z]{1,255}$/,
+              'must be a Slack workspace id of capital letters and digits, e.g. T0123ABCDEF',
+            ),
+            channelId: matching(
+              /^[A-Za-z0-9]{1,255}$/,
+              'must be a Slack channel id of letters and digits, e.g. C0123ABCDEF',
+            ),
           })
           .optional(),
       })
@@ -215,28 +170,24 @@ export const stageConfigSchema = z
       }),
     database: z
       .strictObject({
-        /** `DB_NAME`; defaults to the stage name, as in the original design. */
         name: z.string().min(1).optional(),
-        /** Defaults to `/<app>/<stage>/db`, as in the original design. */
-        secretName: z
-          .string()
-          .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { error: 'must be a Secrets Manager secret name' })
-          .optional(),
+        secretName: matching(
+          /^[A-Za-z0-9/_+=.@-]{1,512}$/,
+          'must be a Secrets Manager secret name',
+        ).optional(),
       })
       .prefault({}),
     /** The SQS queue that feeds on-demand jobs (later chapters); the handlers may send to it. */
-    jobQueueUrl: z
-      .string()
-      .regex(/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/, {
-        error: 'must be an SQS queue URL, e.g. https://sqs.ap-northeast-1.amazonaws.com/123456789012/jobs',
-      })
-      .optional(),
+    jobQueueUrl: matching(
+      /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/,
+      'must be an SQS queue URL, e.g. https://sqs.ap-northeast-1.amazonaws.com/123456789012/jobs',
+    ).optional(),
     handlers: z
       .strictObject({
         memorySize: z.number().int().min(128).max(10240).default(128),
         ephemeralStorageSize: z.number().int().min(512).max(10240).default(512),
         timeoutSeconds: z.number().int().min(1).max(900).default(900),
-        /** Attach the handlers to the VPC; defaults to on, and to off for ephemeral stages. */
+        /** Defaults to on, and to off for ephemeral stages. */
         vpcAttached: z.boolean().optional(),
       })
       .prefault({}),
@@ -255,5 +206,4 @@ export const stageConfigSchema = z
 
 export type StageConfig = z.output<typeof stageConfigSchema>;
 export type StageConfigInput = z.input<typeof stageConfigSchema>;
-/** How the subnets of VPC-attached handlers reach SNS (`vpc.existing.snsEndpoint`). */
 export type SnsEndpointMode = z.output<typeof snsEndpoint>;

@@ -13,10 +13,7 @@ import { previewNetworkNames } from './preview-network';
 import type { AppConfig, ConfigProblem, StageConfig } from './schema';
 import { isPreviewStageName } from './stage-name';
 
-/**
- * The rules that read settings far apart, run once the shapes parse (`parseConfig`): each rule
- * module imports only the schema's types, and this step alone imports them all.
- */
+/** The rules across settings, run once the shapes parse; only this module imports every rule module. */
 export function configProblems(config: AppConfig): ConfigProblem[] {
   const { appName, github, preview, stages } = config;
   const problems: ConfigProblem[] = [
@@ -62,7 +59,7 @@ export function configProblems(config: AppConfig): ConfigProblem[] {
   return problems;
 }
 
-/** The rules of one stage, configured or preview (`selectStage`); paths are the stage's. */
+/** The rules of one stage, configured or preview; paths are the stage's. */
 export function stageProblems(stage: StageConfig): ConfigProblem[] {
   const { create, shared } = stage.vpc;
   const privateSubnets = Boolean(create && create.natGateways > 0) || handlersVpcAttached(stage);
@@ -78,11 +75,7 @@ export function stageProblems(stage: StageConfig): ConfigProblem[] {
   ];
 }
 
-/**
- * The names the app gives outside its stages: the pipeline's (and the support stacks CDK derives
- * from it), the GitHub OIDC stacks and roles, and the preview account's stacks. Each stage's names
- * are checked with the stage (`nameProblems`).
- */
+/** The names the app gives outside its stages (each stage's are checked with it). */
 export function appGivenNames(config: AppConfig): GivenName[] {
   const { appName, pipeline } = config;
   return [
@@ -99,7 +92,6 @@ export function appGivenNames(config: AppConfig): GivenName[] {
   ];
 }
 
-/** Moves a problem's path below `prefix`. */
 function under(...prefix: (string | number)[]): (problem: ConfigProblem) => ConfigProblem {
   return ({ path, message }) => ({ path: [...prefix, ...path], message });
 }

@@ -6,28 +6,17 @@ import { Construct } from 'constructs';
 export interface BatchEnvironmentProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
-  /**
-   * The most vCPUs the Fargate environment runs at once (the configuration checks the range).
-   * @default 32
-   */
-  readonly maxvCpus?: number;
-  /**
-   * Add a Fargate Spot environment that the queue tries before on-demand.
-   * @default false
-   */
-  readonly spot?: boolean;
-  /** The name people see on the security group and in tags, e.g. `jobs-dev-BatchComputing`. */
+  readonly maxvCpus: number;
+  /** A Fargate Spot environment the queue tries before on-demand. */
+  readonly spot: boolean;
+  /** On the security group and in tags, e.g. `jobs-dev-BatchComputing`. */
   readonly displayName: string;
 }
 
 /**
- * A Fargate compute environment (plus an optional Spot one) and its job queue.
- *
- * No service role is passed, so Batch uses its service-linked role (AWSServiceRoleForBatch). That
- * role lives outside the stack, so deleting a stage can never delete it before the compute
- * environment (which would leave the environment INVALID), and it is what Batch requires for in-place
- * infrastructure updates. The environments and the queue keep CloudFormation's generated names so
- * that a change that replaces one never collides with the one it replaces.
+ * Fargate compute environments and their job queue. Batch's service-linked role lives outside the
+ * stack, so deleting a stage never deletes it first (leaving the environment INVALID), and it allows
+ * in-place updates.
  */
 export class BatchEnvironment extends Construct {
   public readonly jobQueue: batch.JobQueue;
@@ -36,8 +25,6 @@ export class BatchEnvironment extends Construct {
 
   constructor(scope: Construct, id: string, props: BatchEnvironmentProps) {
     super(scope, id);
-    const maxvCpus = props.maxvCpus ?? 32;
-
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: `${props.displayName}-sg: Fargate jobs, all egress allowed`,
@@ -48,7 +35,7 @@ export class BatchEnvironment extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [this.securityGroup],
-      maxvCpus,
+      maxvCpus: props.maxvCpus,
     };
     const onDemand = new batch.FargateComputeEnvironment(this, 'OnDemand', environmentProps);
     const spot = props.spot

@@ -20,33 +20,22 @@ export interface BatchEventFunctionProps extends Omit<
   | 'onFailure'
   | 'deadLetterQueue'
 > {
-  /** The entry file under `functions/`. */
   readonly entry: string;
-  /** The export of `entry` Lambda calls. */
   readonly handler: string;
   readonly functionName: string;
-  /**
-   * Receives what was not handled: events the rule could not deliver and invocations that failed
-   * (Lambda's on-failure destination, not its `DeadLetterConfig`).
-   */
+  /** Undelivered events and failed invocations (Lambda's on-failure destination, not `DeadLetterConfig`). */
   readonly deadLetterQueue: sqs.IQueue;
-  /** Retention of the function's log group. */
+  /** Of the function's log group. */
   readonly logRetention: logs.RetentionDays;
-  /** Removal of the function's log group. */
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** The detail of the EventBridge events that invoke a function. */
 export type BatchEventDetail = NonNullable<events.EventPattern['detail']>;
 
 /**
- * A Lambda function invoked by AWS Batch events, with every handler's shared defaults: Node.js on
- * ARM64 bundled as `handler-bundling.ts` says, 128 MB and 512 MB of storage, a log group of the
- * stack, and nothing lost (as in the original design, an invocation that fails is not retried, max
- * age 3600 s, but sent to the dead-letter queue, as is an event the rule cannot deliver).
- *
- * The log group `LogGroup` is created beside the function, in its scope, where it was before this
- * construct existed: its logical id, and with it the retained group, stays.
+ * A function invoked by AWS Batch events, with every handler's defaults: a failed invocation is not
+ * retried but dead-lettered, as is an undeliverable event. `LogGroup` sits beside it, in its scope,
+ * so that the retained group's logical id stays.
  */
 export class BatchEventFunction extends NodejsFunction {
   private readonly failureQueue: sqs.IQueue;
@@ -71,11 +60,7 @@ export class BatchEventFunction extends NodejsFunction {
     logGroup.grantWrite(this);
   }
 
-  /**
-   * Adds the rule `Rule` to `scope` (the function's own, so its logical id stays) that invokes the
-   * function for the Batch job state changes with this `detail`; it retries for an hour, then sends
-   * the event to the dead-letter queue.
-   */
+  /** Adds `Rule` to `scope` (the function's, so its logical id stays) for job state changes with `detail`. */
   public addStateChangeRule(scope: Construct, description: string, detail: BatchEventDetail): events.Rule {
     return new events.Rule(scope, 'Rule', {
       description,

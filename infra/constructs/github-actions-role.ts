@@ -2,38 +2,21 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
-/** Condition keys of a GitHub Actions OIDC token, as IAM names them: `<issuer host>:<claim>`. */
-export interface GithubTokenClaims {
-  readonly audience: string;
-  readonly subject: string;
-}
-
 export interface GithubActionsRoleProps {
-  /** The account's OIDC provider for GitHub Actions. */
   readonly provider: iam.IOIDCProviderRef;
-  /** The provider's issuer host, e.g. `token.actions.githubusercontent.com`. */
+  /** e.g. `token.actions.githubusercontent.com` */
   readonly issuerHost: string;
-  /** The audience the workflows request, e.g. `sts.amazonaws.com`. */
   readonly audience: string;
-  /**
-   * The `sub` claims that may assume the role. Matched exactly (`StringEquals`), unless one holds a
-   * `*` or `?`, when all are matched as patterns (`StringLike`).
-   */
+  /** Matched exactly, unless one holds a `*` or `?`: then all as patterns (`StringLike`). */
   readonly subjects: readonly string[];
   /** @default - a name CloudFormation generates */
   readonly roleName?: string;
   readonly description: string;
-  /**
-   * How long a session lasts at most: between 1 and 12 hours.
-   * @default Duration.hours(1)
-   */
+  /** Between 1 and 12 hours. @default Duration.hours(1) */
   readonly maxSessionDuration?: Duration;
 }
 
-/**
- * A role that GitHub Actions jobs assume with their OIDC token (`sts:AssumeRoleWithWebIdentity`), and
- * only jobs whose token carries the given audience and one of the given subjects.
- */
+/** A role only GitHub Actions jobs whose OIDC token carries the audience and a subject assume. */
 export class GithubActionsRole extends Construct {
   public readonly role: iam.Role;
 
@@ -50,8 +33,7 @@ export class GithubActionsRole extends Construct {
   }
 }
 
-/** The trust policy's conditions: the audience exactly, and the subjects exactly or as patterns. */
-export function trustConditions(
+function trustConditions(
   props: Pick<GithubActionsRoleProps, 'issuerHost' | 'audience' | 'subjects'>,
 ): iam.Conditions {
   const key = (claim: keyof typeof CLAIMS): string => `${props.issuerHost}:${CLAIMS[claim]}`;

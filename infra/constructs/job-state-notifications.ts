@@ -14,59 +14,46 @@ import { BatchEventFunction } from './batch-event-function';
 import type { NotificationTopic } from './notification-topic';
 import type { StageNetwork } from './stage-network';
 
-/** One module, two exports, so both functions share one bundle. */
+/** One module, two exports: both functions share one bundle. */
 const ENTRY = path.join(__dirname, '..', '..', 'functions', 'job-state', 'index.ts');
 
-/** The Batch job states a handler is notified of. */
 export type NotifiedJobStatus = 'SUCCEEDED' | 'FAILED';
 
 export interface JobStateNotificationsProps {
   readonly appName: string;
-  /** The stage's settings the handlers follow. */
   readonly stage: Pick<
     StageConfig,
     'name' | 'ephemeral' | 'handlers' | 'notifications' | 'database' | 'jobQueueUrl'
   >;
   readonly names: Pick<StageResourceNames, 'successHandler' | 'errorHandler' | 'handlerRole'>;
-  /** The queue whose jobs are reported. */
   readonly jobQueue: batch.IJobQueue;
   readonly topic: NotificationTopic;
-  /** Receives the events that could not be delivered to, or handled by, the functions. */
   readonly deadLetterQueue: sqs.IQueue;
   /** APP_NAME, STAGE, SNS_ARN and the other settings every notifying function gets. */
   readonly environment: Readonly<Record<string, string>>;
-  /** The handlers run in its handler subnets when the stage attaches them to the VPC. */
   readonly network: StageNetwork;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
 
 /**
- * Leaves out the events of array children (`<parentId>:<index>`, which alone carry
- * `arrayProperties.index`) and of multi-node parallel nodes (`<parentId>#<node>`, which alone carry
- * `nodeDetails`; their parent carries `nodeProperties` too, so that cannot tell them apart).
- * EventBridge's `exists` matches leaf fields only, hence the index fields rather than the objects.
+ * Leaves out array children and multi-node nodes, which alone carry these fields (a node's parent has
+ * `nodeProperties` too); EventBridge's `exists` matches leaf fields only, hence the index fields.
  */
 const CHILD_JOBS_EXCLUDED = {
   arrayProperties: { index: [{ exists: false }] },
   nodeDetails: { nodeIndex: [{ exists: false }] },
 } as const;
 
-/**
- * Job state notifications: the two handlers that turn a job's SUCCEEDED or FAILED state change into
- * a notification on the stage's topic, their rules, and the role they share, as in the original
- * design, with only what they use.
- */
+/** The two handlers that notify a job's SUCCEEDED or FAILED on the topic, their rules and their role. */
 export class JobStateNotifications extends Construct {
   public readonly role: iam.Role;
   public readonly handlers: Readonly<Record<NotifiedJobStatus, BatchEventFunction>>;
-  /** Lambda's permissions on the network interfaces of VPC-attached handlers. */
   public readonly vpcAccessPolicy?: iam.Policy;
 
   constructor(scope: Construct, id: string, props: JobStateNotificationsProps) {
     super(scope, id);
     const { stage } = props;
-    // The original design names the database after the stage.
     const { name = stage.name, secretName = `/${props.appName}/${stage.name}/db` } = stage.database;
     this.role = this.createRole(props, secretName);
     const network = handlersVpcAttached(stage) ? props.network : undefined;
@@ -99,7 +86,7 @@ export class JobStateNotifications extends Construct {
     return role;
   }
 
-  /** `https://sqs.<region>.amazonaws.com/<account>/<name>` (the configuration checks the form) -> its ARN. */
+  /** `https://sqs.<region>.amazonaws.com/<account>/<name>` (the configuration checks it) -> its ARN. */
   private queueArnFromUrl(queueUrl: string): string {
     const [, , host = '', account, queueName] = queueUrl.split('/');
     return `arn:${Stack.of(this).partition}:sqs:${host.split('.')[1]}:${account}:${queueName}`;
@@ -132,7 +119,6 @@ export class JobStateNotifications extends Construct {
     return policy;
   }
 
-  /** The function for one status, its rule and, when VPC-attached, its security group. */
   private createHandler(
     id: string,
     status: NotifiedJobStatus,
@@ -182,9 +168,7 @@ export class JobStateNotifications extends Construct {
       description: `${functionName}-sg: Lambda handler, all egress allowed`,
       allowAllOutbound: true,
     });
-    // Deleting a stage deletes the function, then this group, which waits until Lambda has removed
-    // the function's network interfaces; Lambda needs the role's EC2 permissions for that, so the
-    // policy must outlive the group (otherwise the teardown hangs).
+    // The group's deletion waits for Lambda to remove the interfaces, with this policy: it goes last.
     if (this.vpcAccessPolicy) securityGroup.node.addDependency(this.vpcAccessPolicy);
     network.allowSnsFrom(securityGroup);
     return securityGroup;

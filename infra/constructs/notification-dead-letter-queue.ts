@@ -6,20 +6,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 export interface NotificationDeadLetterQueueProps {
-  /** The topic the alarm notifies. */
   readonly topic: sns.ITopic;
   readonly removalPolicy: RemovalPolicy;
 }
 
 /**
- * Where events go that the notifying functions could not be invoked for, or failed on. A dead letter
- * means a notification was not sent: an alarm says so on the topic.
- *
- * The alarm is created beside the queue, as `DeadLetterAlarm` in its scope, where the stack created it
- * before this construct existed, so that its logical id stays.
+ * The events a notification failed for; an alarm says so on the topic. `DeadLetterAlarm` sits beside
+ * the queue, in its scope, so that its logical id stays.
  */
 export class NotificationDeadLetterQueue extends sqs.Queue {
-  /** In ALARM while a notification waits in the queue; it notifies the topic. */
   public readonly alarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: NotificationDeadLetterQueueProps) {

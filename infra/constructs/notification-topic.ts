@@ -14,27 +14,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 export interface NotificationTopicProps {
-  /**
-   * An existing topic to publish to (the original design's base module owns the topic).
-   * @default - a topic encrypted with a new customer managed key
-   */
+  /** An existing topic to publish to. @default - a topic encrypted with a new customer managed key */
   readonly topicArn?: string;
-  /**
-   * The KMS key of the existing topic, when it is encrypted. Only with `topicArn` (the
-   * configuration checks that).
-   * @default - the existing topic is not encrypted with a customer managed key
-   */
+  /** The existing topic's key, when it is encrypted. @default - none */
   readonly topicKeyArn?: string;
-  /**
-   * The role that publishes to the topic (the handlers'), for the warning about an existing topic.
-   * @default - the warning speaks of the publishing role
-   */
-  readonly publisherRoleArn?: string;
-  /**
-   * The existing topic's policy and its key's policy already allow what this stack cannot grant on
-   * them (see `topicPoliciesWarning`): silences that warning. Only with `topicArn`.
-   * @default false
-   */
+  /** The role the warning about an existing topic names. */
+  readonly publisherRoleArn: string;
+  /** Silences the warning about an existing topic's policies (`topicPoliciesWarning`). @default false */
   readonly topicPoliciesAcknowledged?: boolean;
   /** @default - none */
   readonly displayName?: string;
@@ -42,7 +28,6 @@ export interface NotificationTopicProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** The id of the warning about an existing topic's policies. */
 export const TOPIC_POLICIES_WARNING = 'batch-job-platform:existingTopicPolicies';
 
 /** The stage's notification topic: an existing one, or a new one encrypted with its own key. */
@@ -79,9 +64,8 @@ export class NotificationTopic extends Construct {
   }
 
   /**
-   * CloudWatch alarms of this account (the dead-letter alarm) publish to the topic. The topic's own
-   * policy replaces SNS's default one, and the topic is encrypted, so the alarm service needs both
-   * grants; the conditions keep other accounts' alarms out (confused deputy).
+   * This account's alarms publish: the topic policy replaces SNS's default and the topic is encrypted,
+   * so the alarm service needs both grants; the conditions keep other accounts out (confused deputy).
    */
   private allowAlarms(topic: sns.Topic, key: kms.Key): void {
     const stack = Stack.of(this);
@@ -116,10 +100,8 @@ export class NotificationTopic extends Construct {
   }
 
   /**
-   * What an existing topic needs that this stack cannot grant, since the topic's policy and its key's
-   * policy live elsewhere. Missing, it fails silently: CloudWatch drops the dead-letter alarm's
-   * notifications. Undefined for an unencrypted topic of this account, which the handlers' role
-   * policy reaches on its own (its topic policy is the operator's, as for any topic of the account).
+   * What an existing topic's policies need and this stack cannot grant; missing, CloudWatch silently
+   * drops the alarm's notifications. None for an unencrypted topic of this account.
    */
   private topicPoliciesWarning(props: NotificationTopicProps): string | undefined {
     const stack = Stack.of(this);
@@ -130,7 +112,6 @@ export class NotificationTopic extends Construct {
     const otherAccountTopic = accountOf(topicArn) !== account;
     const otherAccountKey = props.topicKeyArn !== undefined && accountOf(props.topicKeyArn) !== account;
     if (!props.topicKeyArn && !otherAccountTopic) return undefined;
-    const publisher = props.publisherRoleArn ?? 'the publishing role';
     const conditions = `aws:SourceAccount ${account}, aws:SourceArn arn:aws:cloudwatch:${region}:${account}:alarm:*`;
     return [
       `The existing topic ${topicArn} and its policies live outside this stack, which cannot grant on them ` +
@@ -138,9 +119,9 @@ export class NotificationTopic extends Construct {
       props.topicKeyArn &&
         `The key policy of ${props.topicKeyArn} must allow cloudwatch.amazonaws.com kms:Decrypt and ` +
           `kms:GenerateDataKey* (conditions ${conditions})` +
-          (otherAccountKey ? `, and ${publisher} the same actions.` : '.'),
+          (otherAccountKey ? `, and ${props.publisherRoleArn} the same actions.` : '.'),
       'The topic policy must allow cloudwatch.amazonaws.com sns:Publish (same conditions)' +
-        (otherAccountTopic ? `, and ${publisher} sns:Publish.` : '.'),
+        (otherAccountTopic ? `, and ${props.publisherRoleArn} sns:Publish.` : '.'),
       'README.md, "Notifications to an existing topic", has the statements. Once they are in place, set ' +
         'notifications.topicPoliciesAcknowledged: true in the stage configuration.',
     ]
@@ -148,7 +129,6 @@ export class NotificationTopic extends Construct {
       .join(' ');
   }
 
-  /** Lets `role` publish to the topic, and use the topic's key when it is encrypted. */
   public grantPublish(role: iam.Role): void {
     this.topic.grantPublish(role);
     if (!this.topic.masterKey) return;

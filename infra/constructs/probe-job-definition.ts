@@ -4,23 +4,17 @@ import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 
-/** A small public image that every Fargate task can pull without registry credentials. */
+/** Public: every Fargate task can pull it without credentials. */
 export const PROBE_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37';
 
 export interface ProbeJobDefinitionProps {
   /** The exit code the job ends with: 0 makes it SUCCEEDED, anything else FAILED. */
   readonly exitCode: number;
-  /**
-   * Give the task a public IP: needed in public subnets (a created VPC without NAT) to pull the image.
-   * @default false
-   */
+  /** Needed in public subnets to pull the image. @default false */
   readonly assignPublicIp?: boolean;
 }
 
-/**
- * A Fargate job definition that starts a tiny container and exits with a chosen code, to prove
- * end to end that a stage runs jobs and reports their outcome (smoke and integration tests).
- */
+/** A job that exits with a chosen code, to prove end to end that a stage runs and reports jobs. */
 export class ProbeJobDefinition extends Construct {
   public readonly jobDefinition: batch.EcsJobDefinition;
 
@@ -39,8 +33,7 @@ export class ProbeJobDefinition extends Construct {
       cpu: 0.25,
       memory: Size.mebibytes(512),
       assignPublicIp: props.assignPublicIp ?? false,
-      // Its own log group rather than Batch's shared /aws/batch/job: the execution role may write
-      // to this group alone, and the logs go when the stage goes.
+      // Not Batch's shared group: the execution role writes to this one alone, and it goes with the stage.
       logging: ecs.LogDriver.awsLogs({
         streamPrefix: 'probe',
         logGroup: new logs.LogGroup(this, 'LogGroup', {

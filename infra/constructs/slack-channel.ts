@@ -6,22 +6,16 @@ import type { StageConfig } from '../config/schema';
 import { acknowledgeFindings } from '../nag/acknowledge';
 
 export interface SlackChannelProps extends NonNullable<StageConfig['notifications']['slack']> {
-  /** The configuration's name, e.g. `jobs-dev-Slack`. */
   readonly configurationName: string;
-  /** The topic whose notifications the channel shows. */
   readonly topic: sns.ITopic;
 }
 
 const CLOUDWATCH_READS = ['cloudwatch:Describe*', 'cloudwatch:Get*', 'cloudwatch:List*'];
 
 /**
- * A Slack channel of Amazon Q Developer in chat applications, subscribed to the topic: it shows the
- * handlers' chat cards and the dead-letter alarm. The workspace must have been authorized once in
- * the console (README, "Slack"). Channel members can run nothing through it: its role and guardrail
- * allow only the CloudWatch reads the service uses to draw alarm charts.
- *
- * The role (`SlackChannelRole`) and the guardrail (`SlackGuardrail`) are created beside the channel,
- * in its scope, where the stack created them before this construct existed: their logical ids stay.
+ * A Slack channel (Amazon Q Developer in chat applications) subscribed to the topic; its role and
+ * guardrail allow only the CloudWatch reads that draw alarm charts. They sit beside it, in its scope,
+ * so that their logical ids stay.
  */
 export class SlackChannel extends chatbot.SlackChannelConfiguration {
   constructor(scope: Construct, id: string, props: SlackChannelProps) {

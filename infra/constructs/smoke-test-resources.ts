@@ -8,22 +8,16 @@ import { Construct } from 'constructs';
 import { ProbeJobDefinition } from './probe-job-definition';
 
 export interface SmokeTestResourcesProps {
-  /** The topic whose notifications the smoke test waits for. */
   readonly topic: sns.ITopic;
-  /** The queue the probe job is submitted to. */
   readonly jobQueue: batch.IJobQueue;
-  /** A name the pipeline can refer to before the role exists. */
+  /** Known to the pipeline before the role exists. */
   readonly roleName: string;
-  /** The account whose principals may assume the role (the pipeline's). */
+  /** The pipeline's. */
   readonly trustedAccount: string;
-  /** Whether the probe's Fargate task needs a public IP to pull its image. */
   readonly assignPublicIp: boolean;
 }
 
-/**
- * What a post-deploy smoke test needs: a job that succeeds, an inbox subscribed to the topic where
- * its notification arrives, and a role allowed to submit that job and read that inbox, nothing else.
- */
+/** A job that succeeds, an inbox on the topic, and a role that may submit that job and read that inbox. */
 export class SmokeTestResources extends Construct {
   public readonly jobDefinition: batch.EcsJobDefinition;
   public readonly queue: sqs.Queue;

@@ -9,68 +9,36 @@ export interface ExistingVpcProps {
   readonly vpcId: string;
   /** The subnets jobs run in. */
   readonly subnetIds: readonly string[];
-  /** Whether the subnets are public (jobs then need a public IP to pull images). */
+  /** Jobs in public subnets need a public IP to pull images. */
   readonly publicSubnets: boolean;
-  /**
-   * Private subnets for VPC-attached handlers. Lambda never gives a function a public IP, so they
-   * cannot be public subnets.
-   * @default - `subnetIds`, which must then be private
-   */
+  /** Private, as Lambda never gives a function a public IP. @default - `subnetIds` */
   readonly handlerSubnetIds?: readonly string[];
-  /**
-   * How the handler subnets reach SNS: `create` an SNS interface endpoint with private DNS in them,
-   * open to the handlers' security groups (`allowSnsFrom`); the VPC has one already (`existing`); or
-   * they route to a NAT gateway (`nat`). The configuration requires it with attached handlers.
-   * @default - none
-   */
+  /** `create`: an endpoint open to the handlers given to `allowSnsFrom`. @default - none */
   readonly snsEndpoint?: NonNullable<StageConfig['vpc']['existing']>['snsEndpoint'];
 }
 
-export interface CreatedVpcProps {
-  readonly availabilityZones: readonly string[];
-  readonly cidr: string;
-  readonly natGateways: number;
-}
-
 export interface StageNetworkProps {
-  /**
-   * Import this VPC (the original design passes a VPC id and subnet ids). Exclusive with `create`.
-   * @default - none: set exactly one of `existing` and `create`
-   */
+  /** Import this VPC; set exactly one of `existing` and `create`. @default - none */
   readonly existing?: ExistingVpcProps;
+  /** @default - none */
+  readonly create?: NonNullable<StageConfig['vpc']['create']>;
   /**
-   * Create a VPC. Exclusive with `existing`.
-   * @default - none: set exactly one of `existing` and `create`
-   */
-  readonly create?: CreatedVpcProps;
-  /**
-   * Whether Lambda handlers will be attached to the VPC. A created VPC without NAT then gets isolated
-   * subnets and an SNS interface endpoint, so that the handlers can still publish; an existing VPC
-   * must say how they reach SNS (`existing.snsEndpoint`), from private subnets.
+   * With attached handlers, a created VPC without NAT gets isolated subnets and an SNS endpoint.
    * @default false
    */
   readonly handlersAttached?: boolean;
-  /** Retention and removal of the VPC flow log. */
+  /** Of the VPC flow log. */
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
 
-/**
- * The network a stage runs in: the subnets for Batch jobs and for VPC-attached handlers.
- *
- * A created VPC is cheap by default: no NAT gateway, Fargate jobs in public subnets with a public IP
- * (job definitions must set `assignPublicIp: ENABLED`, see `jobsNeedPublicIp`).
- */
+/** The subnets for jobs and handlers; a created VPC has no NAT by default, so jobs get a public IP. */
 export class StageNetwork extends Construct {
   public readonly vpc: ec2.IVpc;
   public readonly jobSubnets: ec2.SubnetSelection;
   public readonly handlerSubnets: ec2.SubnetSelection;
-  /** Whether Fargate job definitions must assign a public IP for their tasks to reach the internet. */
   public readonly jobsNeedPublicIp: boolean;
-  /**
-   * The SNS interface endpoint created in an existing VPC (`snsEndpoint: 'create'`), open only to the
-   * handlers given to `allowSnsFrom`. A created VPC's endpoint is open to the whole VPC.
-   */
+  /** Created in an existing VPC (`snsEndpoint: 'create'`); a created VPC's is open to the whole VPC. */
   public readonly snsEndpoint?: ec2.InterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: StageNetworkProps) {
@@ -83,15 +51,15 @@ export class StageNetwork extends Construct {
       const existing = props.existing;
       const imported = new Map<string, ec2.ISubnet>();
       const subnet = (subnetId: string): ec2.ISubnet => {
-        const known = imported.get(subnetId);
-        if (known) return known;
-        const created = ec2.Subnet.fromSubnetId(this, `Subnet${imported.size}`, subnetId);
-        Annotations.of(created).acknowledgeWarning(
-          '@aws-cdk/aws-ec2:noSubnetRouteTableId',
-          'Jobs and handlers only run in these subnets; their route tables are never read',
-        );
-        imported.set(subnetId, created);
-        return created;
+        if (!imported.has(subnetId)) {
+          const created = ec2.Subnet.fromSubnetId(this, `Subnet${imported.size}`, subnetId);
+          Annotations.of(created).acknowledgeWarning(
+            '@aws-cdk/aws-ec2:noSubnetRouteTableId',
+            'Jobs and handlers only run in these subnets; their route tables are never read',
+          );
+          imported.set(subnetId, created);
+        }
+        return imported.get(subnetId)!;
       };
       // Every subnet is selected explicitly, never by type or zone, so the zones stay unresolved.
       this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Resource', {
@@ -106,7 +74,6 @@ export class StageNetwork extends Construct {
       this.handlerSubnets = { subnets: (existing.handlerSubnetIds ?? existing.subnetIds).map(subnet) };
       this.jobsNeedPublicIp = existing.publicSubnets;
       if (props.handlersAttached && existing.snsEndpoint === 'create') {
-        // Open to no one until allowSnsFrom: the handlers' security groups are its only clients.
         this.snsEndpoint = new ec2.InterfaceVpcEndpoint(this, 'SnsEndpoint', {
           vpc: this.vpc,
           service: ec2.InterfaceVpcEndpointAwsService.SNS,
@@ -163,11 +130,8 @@ export class StageNetwork extends Construct {
   }
 
   /**
-   * The function that strips the VPC's default security group (CDK's restrictDefaultSecurityGroup)
-   * would write to `/aws/lambda/<function>`, a group Lambda creates on first use and no one deletes.
-   * It logs to a group of the stack instead, with the stage's retention and removal policy. The
-   * function refers to the group, so CloudFormation creates the group first and deletes it only
-   * after the function: the function's last run (the cleanup's Delete) cannot recreate it.
+   * CDK's default-security-group cleanup function would log to `/aws/lambda/<function>`, which no one
+   * deletes; a group of the stack it refers to is created before it and deleted after its last run.
    */
   private keepCleanupLogsWithStack(retention: logs.RetentionDays, removalPolicy: RemovalPolicy): void {
     const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
@@ -178,10 +142,7 @@ export class StageNetwork extends Construct {
   }
 }
 
-/**
- * The VPC a stage's network uses: the configured one, or for `vpc.shared` the preview network, whose
- * VPC and public subnets the stage imports from the `PreviewNetwork` stack's exports.
- */
+/** The configured VPC, or for `vpc.shared` the preview network's, imported from its stack's exports. */
 export function stageVpc(
   appName: string,
   vpc: StageConfig['vpc'],

@@ -3,16 +3,14 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import type { CodePipeline } from 'aws-cdk-lib/pipelines';
 import { acknowledgeFindings, type Finding } from '../nag/acknowledge';
 
-/** The finding cdk-nag reports for a wildcard in an IAM statement (`Action::` or `Resource::`). */
 const iam5 = (wildcard: string, reason: string): Finding => ({
   id: `AwsSolutions-IAM5[${wildcard}]`,
   reason,
 });
 
 /**
- * The roles and buckets CDK Pipelines generates hold wildcards that cdk-nag reports. Each is
- * explained here, on the pipeline's own constructs, so that nothing else in the stack is covered.
- * Call after `buildPipeline()`.
+ * Explains the wildcards of what CDK Pipelines generates on the pipeline's own constructs, so that
+ * nothing else in the stack is covered. Call after `buildPipeline()`.
  */
 export function acknowledgePipelineFindings(stack: Stack, pipeline: CodePipeline): void {
   // cdk-nag writes the partition as the CLI resolves it: a literal, or the token's name.
@@ -41,12 +39,8 @@ function artifactStore(stack: Stack, pipeline: CodePipeline): void {
   ];
   acknowledgeFindings(pipeline, shared);
   acknowledgeFindings(pipeline.pipeline, shared);
-  acknowledgeFindings(bucket, [
-    {
-      id: 'AwsSolutions-S1',
-      reason: `Internal to CodePipeline: ${artifacts}; CloudTrail records API access`,
-    },
-  ]);
+  const reason = `Internal to CodePipeline: ${artifacts}; CloudTrail records API access`;
+  acknowledgeFindings(bucket, [{ id: 'AwsSolutions-S1', reason }]);
 }
 
 function selfMutationAndAssets(stack: Stack, pipeline: CodePipeline, logs: string, reports: string): void {
@@ -94,20 +88,11 @@ function buildProjects(stack: Stack, pipeline: CodePipeline, logs: string, repor
   }
 }
 
-/**
- * A stage in another region gets a support stack with a replication bucket and key. CDK refers to
- * that key by alias, so it grants the pipeline's role the key actions on every key; the role is
- * assumed by CodePipeline alone.
- */
 function crossRegionSupport(stack: Stack, pipeline: CodePipeline, partition: string): void {
   for (const [region, support] of Object.entries(pipeline.pipeline.crossRegionSupport)) {
     const bucketName: unknown = stack.resolve(support.replicationBucket.bucketName);
-    acknowledgeFindings(support.replicationBucket, [
-      {
-        id: 'AwsSolutions-S1',
-        reason: `CodePipeline's artifact replica in ${region}, used only by this pipeline`,
-      },
-    ]);
+    const reason = `CodePipeline's artifact replica in ${region}, used only by this pipeline`;
+    acknowledgeFindings(support.replicationBucket, [{ id: 'AwsSolutions-S1', reason }]);
     acknowledgeFindings(pipeline.pipeline.role, [
       iam5(
         `Resource::arn:${partition}:s3:::${String(bucketName)}/*`,
@@ -122,11 +107,6 @@ function crossRegionSupport(stack: Stack, pipeline: CodePipeline, partition: str
   }
 }
 
-/**
- * The roles that publish to the approval topic (the approval actions and the change-set summary
- * steps) may use the AWS managed SNS key. Its id differs per account, so the grant names every key
- * of the account under the condition `kms:ResourceAliases` = alias/aws/sns.
- */
 function approvalTopicKey(stack: Stack, pipeline: CodePipeline, partition: string): void {
   const publishers = pipeline.pipeline.node
     .findAll()

@@ -23,19 +23,13 @@ export interface PipelineStackProps extends StackProps {
 }
 
 /**
- * The self-mutating pipeline that deploys JobBase to every configured stage, in order.
- *
- * Its input is the cloud assembly that CI synthesized and tested: the merge workflow uploads
- * `cdk.out` to the versioned source bucket, only after every test passed on that commit, and starts
- * the pipeline on exactly that object version. So nothing is built, tested or installed from npm in
- * the pipeline: it updates itself, publishes the assets in one job, and deploys. Its own steps run
- * scripts bundled into the same assembly (`PipelineTools`).
+ * The self-mutating pipeline that deploys every configured stage. Its input is the cloud assembly CI
+ * tested, uploaded by the merge workflow, so nothing is built, tested or installed in the pipeline.
  */
 export class PipelineStack extends Stack {
   public readonly pipeline: CodePipeline;
   public readonly stages: readonly JobBaseStage[];
   public readonly sourceBucket: s3.Bucket;
-  /** Approvers subscribe here: each production change set's summary and approval request. */
   public readonly approvalTopic?: sns.Topic;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
@@ -56,17 +50,14 @@ export class PipelineStack extends Stack {
       codePipeline: new codepipeline.Pipeline(this, 'CodePipeline', {
         pipelineName: names.pipelineName,
         pipelineType: codepipeline.PipelineType.V2,
-        // A newer execution supersedes an older one waiting between stages, so an older commit is
-        // never deployed over a newer one, and commits that queue up behind a deploy are skipped.
-        // It also keeps one execution per stage, so an approved change set is the one that executes.
+        // An older commit never deploys over a newer one, and an approved change set is the one that runs.
         executionMode: codepipeline.ExecutionMode.SUPERSEDED,
         restartExecutionOnUpdate: true,
         crossAccountKeys,
         // Rotation applies to that key only; CodePipeline rejects it when there is no key.
         enableKeyRotation: crossAccountKeys,
       }),
-      // A source as the synth step: the uploaded assembly is the pipeline's cloud assembly, and the
-      // pipeline has no Build stage.
+      // The uploaded assembly is the cloud assembly: no Build stage.
       synth: cloudAssembly,
       selfMutation: true,
       // One CodeBuild job publishes every file asset, instead of one job per asset.
@@ -92,7 +83,7 @@ export class PipelineStack extends Stack {
     }
     this.stages = this.addStages(config, cloudAssembly, tools);
     new CfnOutput(this, 'PipelineName', { value: names.pipelineName });
-    // Build now rather than at synthesis, so that the generated roles can be checked and explained.
+    // Now, so that the generated roles can be explained.
     this.pipeline.buildPipeline();
     acknowledgePipelineFindings(this, this.pipeline);
   }
@@ -133,7 +124,6 @@ export class PipelineStack extends Stack {
     });
   }
 
-  /** Private, encrypted, TLS-only and versioned: each deploy pins one object version. */
   private createSourceBucket(bucketName: string): s3.Bucket {
     const bucket = new s3.Bucket(this, 'SourceBucket', {
       bucketName,
@@ -145,14 +135,10 @@ export class PipelineStack extends Stack {
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledgeFindings(bucket, [
-      {
-        id: 'AwsSolutions-S1',
-        reason:
-          'Only the deploy role writes here, one object per merge; each version is kept 30 days and each ' +
-          'pipeline execution records the version it deployed',
-      },
-    ]);
+    const reason =
+      'Only the deploy role writes here, one object per merge; each version is kept 30 days and each ' +
+      'pipeline execution records the version it deployed';
+    acknowledgeFindings(bucket, [{ id: 'AwsSolutions-S1', reason }]);
     return bucket;
   }
 }

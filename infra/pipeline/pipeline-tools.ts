@@ -4,7 +4,7 @@ import { buildSync } from 'esbuild';
 import { Construct } from 'constructs';
 import { CODEBUILD_NODE_VERSION } from './toolchain';
 
-/** The scripts the pipeline's own steps run, by the name of their bundle. */
+/** The scripts the pipeline's steps run, by bundle name. */
 export const PIPELINE_TOOLS = {
   'smoke-test': 'scripts/pipeline/smoke-test.ts',
   'change-set-summary': 'scripts/pipeline/publish-change-set-summary.ts',
@@ -16,12 +16,8 @@ export type PipelineTool = keyof typeof PIPELINE_TOOLS;
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 /**
- * The pipeline's scripts, bundled into the cloud assembly at synthesis (an asset directory of their
- * own, `asset.<hash>/<tool>.cjs`), so that a pipeline step runs `node` on a file of its input
- * artifact: no repository checkout, no `npm ci`, and exactly the code CI tested.
- *
- * When bundling is skipped (tests that synthesize without `aws:cdk:bundling-stacks`), the path
- * still resolves but the directory holds no bundle.
+ * The pipeline's scripts, bundled into the cloud assembly (`asset.<hash>/<tool>.cjs`), so that a step
+ * runs exactly the code CI tested: no checkout, no `npm ci`.
  */
 export class PipelineTools extends Construct {
   private readonly staging: AssetStaging;
@@ -40,14 +36,13 @@ export class PipelineTools extends Construct {
     });
   }
 
-  /** The shell command that runs a tool, relative to the root of the cloud assembly. */
+  /** Relative to the root of the cloud assembly. */
   public command(tool: PipelineTool): string {
     return `node ${this.staging.relativeStagedPath(Stack.of(this))}/${tool}.cjs`;
   }
 }
 
-/** Bundles every tool into `outputDir` as `<tool>.cjs`, with the AWS SDK inside. */
-export function bundleTools(outputDir: string): true {
+function bundleTools(outputDir: string): true {
   buildSync({
     absWorkingDir: PROJECT_ROOT,
     entryPoints: Object.fromEntries(Object.entries(PIPELINE_TOOLS)),

@@ -12,17 +12,12 @@ import {
 import type { Construct } from 'constructs';
 import type { PipelineTools } from './pipeline-tools';
 
-/** The change set CDK Pipelines' Prepare action creates and its Deploy action executes. */
+/** Created by CDK Pipelines' Prepare action, executed by its Deploy action. */
 export const PIPELINE_CHANGE_SET_NAME = 'PipelineChange';
 
-/** The key the approval topic is encrypted with. */
 const APPROVAL_TOPIC_KEY_ALIAS = 'alias/aws/sns';
 
-/**
- * Where the approvers subscribe, created in `scope` (ids `ApprovalTopic` and `SnsKey`). Encrypted
- * with the AWS managed SNS key: only the pipeline's own roles publish, and no service principal
- * does, so no key policy of our own is needed.
- */
+/** Where the approvers subscribe; only the pipeline's roles publish, so the AWS managed key will do. */
 export function createApprovalTopic(scope: Construct, displayName: string): sns.Topic {
   return new sns.Topic(scope, 'ApprovalTopic', {
     displayName,
@@ -32,30 +27,16 @@ export function createApprovalTopic(scope: Construct, displayName: string): sns.
 }
 
 export interface ProductionStepsProps {
-  /** The production stage's name, for messages. */
   readonly stageName: string;
-  /** The stack as the pipeline deploys it (its name, account, region and bootstrap deploy role). */
   readonly stack: StackDeployment;
-  /** The cloud assembly, which holds the tools. */
   readonly input: IFileSetProducer;
   readonly tools: PipelineTools;
-  /** Where the change-set summary and the approval request go; the approvers subscribe to it. */
   readonly approvalTopic: sns.ITopic;
 }
 
 /**
- * The review of a production stack, between the change set's creation and its execution, and the
- * termination protection after it:
- *
- *   Prepare (create the change set) -> ChangeSetSummary -> Approve -> Deploy (execute) -> TerminationProtection
- *
- * The approver approves the change set this execution created, and only that one executes: the
- * pipeline runs in SUPERSEDED mode, so no other execution is in the stage meanwhile.
- *
- * Both steps reach the stage's account through its CDK bootstrap deploy role, the role the pipeline
- * deploys with, and narrow each session with an inline session policy to one action on this stack
- * (`scripts/change-set-summary.ts`, `scripts/protect-stack.ts`). The steps' own roles may assume that
- * role and nothing else in the stage's account.
+ * Prepare -> ChangeSetSummary -> Approve -> Deploy -> TerminationProtection. Both steps assume the
+ * stage's bootstrap deploy role and narrow each session to one action on this stack (session policy).
  */
 export function addProductionSteps(props: ProductionStepsProps): void {
   const { stack } = props;
@@ -88,11 +69,7 @@ export function addProductionSteps(props: ProductionStepsProps): void {
   stack.addStackSteps([], [summary, approval], [protect]);
 }
 
-/**
- * A manual approval whose comment and review URL are another step's CodePipeline variables.
- * ManualApprovalStep does not look for step outputs in its properties, so CDK Pipelines would give the
- * producing step no variable namespace, and the approval no dependency on it; this one does.
- */
+/** An approval whose comment and URL are another step's variables (ManualApprovalStep does not look). */
 class ReviewedApprovalStep extends ManualApprovalStep {
   constructor(id: string, props: ManualApprovalStepProps) {
     super(id, props);
@@ -100,7 +77,6 @@ class ReviewedApprovalStep extends ManualApprovalStep {
   }
 }
 
-/** What both tools need to reach the stack. */
 function stageSessionEnv(props: ProductionStepsProps): Record<string, string> {
   const { stack } = props;
   return {
@@ -112,10 +88,7 @@ function stageSessionEnv(props: ProductionStepsProps): Record<string, string> {
   };
 }
 
-/**
- * Publishing to the approval topic, as `grantPublish` grants it to the approval action: the AWS
- * managed key's id differs per account, so the key is named by its alias in a condition.
- */
+/** As `grantPublish` grants the approval action: the AWS managed key, named by its alias. */
 function publishTo(topic: sns.ITopic): iam.PolicyStatement[] {
   const { partition, region, account } = Stack.of(topic);
   return [
@@ -132,7 +105,6 @@ function assumeDeployRole(stack: StackDeployment): iam.PolicyStatement {
   return new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [deployRoleArn(stack)] });
 }
 
-/** The stage's CDK bootstrap deploy role, as the assembly names it (`${AWS::Partition}` resolved). */
 function deployRoleArn(stack: StackDeployment): string {
   if (!stack.assumeRoleArn) {
     throw new Error(

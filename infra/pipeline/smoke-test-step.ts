@@ -8,22 +8,13 @@ import type { PipelineTools } from './pipeline-tools';
 export interface SmokeTestStepProps {
   readonly appName: string;
   readonly stage: JobBaseStage;
-  /** The cloud assembly, which holds the bundled smoke test. */
   readonly input: IFileSetProducer;
   readonly tools: PipelineTools;
-  /**
-   * How long to wait for the notification; a Fargate job takes minutes to start.
-   * @default 900
-   */
-  readonly timeoutSeconds?: number;
 }
 
 /**
- * After a stage deploys: submit the stage's probe job and fail unless the success notification for
- * that job id arrives on the stage's smoke-test queue in time (`scripts/smoke-test.ts`).
- *
- * The step reads the stage's outputs, assumes the stage's smoke-test role (which may be in another
- * account) and may do nothing else.
+ * After a stage deploys, submits its probe job and fails unless the job's success notification
+ * arrives in time; it may only assume the stage's smoke-test role.
  */
 export function smokeTestStep(props: SmokeTestStepProps): CodeBuildStep {
   const { stage } = props;
@@ -35,7 +26,8 @@ export function smokeTestStep(props: SmokeTestStepProps): CodeBuildStep {
     env: {
       AWS_REGION: region,
       SMOKE_TEST_ROLE_ARN: roleArn,
-      SMOKE_TEST_TIMEOUT_SECONDS: String(props.timeoutSeconds ?? 900),
+      // A Fargate job takes minutes to start.
+      SMOKE_TEST_TIMEOUT_SECONDS: '900',
       SMOKE_TEST_JOB_NAME_PREFIX: `smoke-${stageName}`,
     },
     envFromCfnOutputs: {

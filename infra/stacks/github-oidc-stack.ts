@@ -31,40 +31,23 @@ export const BOOTSTRAP_ROLE_TYPES = [
 ] as const;
 
 /**
- * The longest session each role allows. The preview role's outlives its longest job (the
- * integration tests, 75 minutes): the CDK CLI and integ-runner assume the bootstrap roles from it
- * (role chaining, an hour at most per chained session, renewed while this one lasts), so when this
- * session ends every call fails with ExpiredToken, the destroy included. Every job's timeout ends
- * before the session it requests (test/workflows/lifecycle.test.ts).
+ * The preview role's session outlives its longest job (integration tests, 75 minutes), whose chained
+ * bootstrap-role sessions all end with it (test/workflows/lifecycle.test.ts checks the timeouts).
  */
 export const ROLE_MAX_SESSION_SECONDS = { deploy: 3600, preview: 7200 } as const;
 
 export interface GithubOidcStackProps extends StackProps {
   readonly appName: string;
   readonly github: GithubConfig;
-  /**
-   * The ARN of this account's GitHub OIDC provider, when it exists already.
-   * @default - the stack creates the provider
-   */
+  /** @default - the stack creates the provider */
   readonly existingProviderArn?: string;
-  /**
-   * The deploy role, which uploads the source object to the pipeline in this account and starts it.
-   * @default - no deploy role
-   */
+  /** The role that uploads the source object and starts the pipeline. @default - none */
   readonly deploy?: { readonly pipeline: PipelineNames };
-  /**
-   * The preview role, which deploys and destroys previews in this account through its CDK bootstrap
-   * roles in `region`.
-   * @default - no preview role
-   */
-  readonly preview?: { readonly region: string; readonly bootstrapQualifier?: string };
+  /** The role that deploys previews through the CDK bootstrap roles in `region`. @default - none */
+  readonly preview?: { readonly region: string };
 }
 
-/**
- * The AWS side of the GitHub workflows' trust in one account: the account's GitHub OIDC provider, and
- * the roles the workflows assume with it, each trusting only the jobs that need it and allowed only
- * what those jobs do.
- */
+/** An account's GitHub OIDC provider and workflow roles, each trusting and allowing what its jobs need. */
 export class GithubOidcStack extends Stack {
   public readonly provider: iam.IOidcProvider;
   public readonly deployRole?: iam.Role;
@@ -82,19 +65,13 @@ export class GithubOidcStack extends Stack {
       : this.createProvider();
     if (props.deploy)
       this.deployRole = this.addDeployRole(props.appName, props.github, props.deploy.pipeline);
-    if (props.preview) {
-      const qualifier = props.preview.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
-      this.previewRole = this.addPreviewRole(props.appName, props.github, props.preview.region, qualifier);
-    }
+    if (props.preview)
+      this.previewRole = this.addPreviewRole(props.appName, props.github, props.preview.region);
     new CfnOutput(this, 'ProviderArn', { value: this.provider.oidcProviderArn });
   }
 
-  /**
-   * Kept when the stack is deleted: other roles in the account may trust it, and an account holds
-   * only one (list it in `github.oidcProviderArns` to import it again).
-   */
+  /** Retained: other roles may trust it, and an account holds one. No thumbprints: IAM trusts its CAs. */
   private createProvider(): iam.OidcProviderNative {
-    // No thumbprints: IAM verifies GitHub's certificate against its own trusted root CAs.
     return new iam.OidcProviderNative(this, 'Provider', {
       url: `https://${GITHUB_OIDC_HOST}`,
       clientIds: [GITHUB_OIDC_AUDIENCE],
@@ -123,10 +100,7 @@ export class GithubOidcStack extends Stack {
     return created;
   }
 
-  /**
-   * Uploads the source object and starts the pipeline on that version, nothing else. The source
-   * bucket is encrypted with S3-managed keys (SSE-S3), so no KMS permission is needed.
-   */
+  /** The source bucket is SSE-S3 encrypted, so no KMS permission is needed. */
   private addDeployRole(appName: string, github: GithubConfig, pipeline: PipelineNames): iam.Role {
     const description = `GitHub Actions deploy job (${github.owner}/${github.repository}): start ${pipeline.pipelineName}`;
     return this.addRole('deploy', { appName, subjects: deployRoleSubjects(github), description }, [
@@ -148,12 +122,9 @@ export class GithubOidcStack extends Stack {
     ]);
   }
 
-  /**
-   * Assumes this account's CDK bootstrap roles in the preview region, nothing else: the CDK CLI and
-   * integ-runner deploy and destroy with the deploy role and publish assets with the publishing roles.
-   * The bootstrap roles trust any principal of their own account that is allowed to assume them.
-   */
-  private addPreviewRole(appName: string, github: GithubConfig, region: string, qualifier: string): iam.Role {
+  /** The bootstrap roles trust any principal of their account allowed to assume them. */
+  private addPreviewRole(appName: string, github: GithubConfig, region: string): iam.Role {
+    const qualifier = DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const description = `GitHub Actions previews (${github.owner}/${github.repository}): CDK bootstrap roles in ${region}`;
     return this.addRole('preview', { appName, subjects: previewRoleSubjects(github), description }, [
       new iam.PolicyStatement({
@@ -168,17 +139,8 @@ export class GithubOidcStack extends Stack {
   }
 }
 
-export interface GithubOidcStackPlan {
-  readonly id: string;
-  readonly props: GithubOidcStackProps;
-}
-
-/**
- * The GitHub OIDC stacks a configuration needs: one in the pipeline account with the deploy role,
- * holding the preview role too when previews deploy to the same account, else a second stack in the
- * preview account.
- */
-export function githubOidcStacks(config: AppConfig): GithubOidcStackPlan[] {
+/** One stack in the pipeline account, and a second for the preview role if previews deploy elsewhere. */
+export function githubOidcStacks(config: AppConfig): { id: string; props: GithubOidcStackProps }[] {
   const { appName, github, pipeline } = config;
   const existingProviderArn = (account: string): string | undefined =>
     github.oidcProviderArns.find((arn) => arn.split(':')[4] === account);

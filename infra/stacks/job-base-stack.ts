@@ -16,15 +16,11 @@ import { StuckJobWatch } from '../constructs/stuck-job-watch';
 export interface JobBaseStackProps extends StackProps {
   readonly appName: string;
   readonly stage: StageConfig;
-  /**
-   * The account whose principals may assume the smoke-test role (the pipeline's), when the
-   * stage has `smokeTest` on.
-   * @default - this stack's account
-   */
+  /** The account that may assume the smoke-test role (the pipeline's). @default - this stack's */
   readonly smokeTestAccount?: string;
 }
 
-/** The outputs a stage publishes (for pipeline steps and workflows), by id, with their descriptions. */
+/** The outputs pipeline steps and workflows read, with their descriptions. */
 const OUTPUTS = {
   JobQueueArn: 'Submit jobs to this queue',
   JobQueueName: 'Name of the job queue',
@@ -42,19 +38,14 @@ const OUTPUTS = {
 
 export type JobBaseOutputName = keyof typeof OUTPUTS;
 
-/**
- * JobBase, the resources every batch job of a stage shares: a Fargate compute environment and job
- * queue, and the functions that turn job state changes into notifications on the stage's topic.
- */
+/** What every batch job of a stage shares: compute, queue, and notifications on the stage's topic. */
 export class JobBaseStack extends Stack {
   public readonly outputs: Partial<Record<JobBaseOutputName, CfnOutput>> = {};
   public readonly batch: BatchEnvironment;
   public readonly topic: NotificationTopic;
   public readonly deadLetterQueue: NotificationDeadLetterQueue;
   public readonly jobState: JobStateNotifications;
-  /** Stuck-job alerts; absent when the stage sets `notifications.stuckAfterMinutes: 0`. */
   public readonly stuckJobs?: StuckJobWatch;
-  /** The Slack channel subscribed to the topic, when the stage configures one. */
   public readonly slackChannel?: SlackChannel;
   private readonly configuredZones?: readonly string[];
 
@@ -136,10 +127,7 @@ export class JobBaseStack extends Stack {
     }
   }
 
-  /**
-   * The zones of a created VPC come from the configuration, so that synthesis never looks them up
-   * in the account (which needs credentials and a network).
-   */
+  /** Configured zones, so that synthesis never looks them up in the account. */
   public override get availabilityZones(): string[] {
     return this.configuredZones ? [...this.configuredZones] : super.availabilityZones;
   }

@@ -1,15 +1,12 @@
-import { CfnOutput, LegacyStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, DefaultStackSynthesizer, LegacyStackSynthesizer, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { GITHUB_OIDC_HOST, githubRoleNamePattern } from '../config/github';
 import { previewBootstrapNames } from '../config/names';
 import { acknowledgeFindings } from '../nag/acknowledge';
 
-/**
- * The services a preview's stacks (JobBase and the integration scenario) create resources in, and
- * so all that CloudFormation may do in the preview account. S3 and SSM are what CloudFormation reads
- * assets and the bootstrap version with.
- */
+/** The services previews create resources in, plus S3 and SSM (assets, bootstrap version). */
 export const PREVIEW_SERVICES = [
   'batch',
   'cloudwatch',
@@ -36,25 +33,15 @@ const EXECUTION_REASON =
 
 export interface PreviewBootstrapStackProps extends StackProps {
   readonly appName: string;
-  /** @default 'hnb659fds' */
-  readonly bootstrapQualifier?: string;
 }
 
 /**
- * What the preview account's CDK bootstrap gives CloudFormation, instead of AdministratorAccess:
- * an execution policy for the services previews use, and a permissions boundary on the execution
- * role and on every role a preview creates. Together they keep every job of the `preview`
- * environment away from what holds the workflows' trust: the GitHub OIDC provider, the project's
- * GitHub roles, the bootstrap roles and these two policies; and from new identity providers, users
- * and keys. Roles must carry the boundary, and it cannot be removed, so no role a preview creates
- * can do more.
+ * The preview account's CDK bootstrap policies instead of AdministratorAccess: an execution policy
+ * for the services previews use, and a boundary every role must carry, which keeps previews away from
+ * what holds the workflows' trust and from new identities and keys.
  *
- * Deployed by hand with the operator's own credentials, before `cdk bootstrap` uses it and for every
- * later change: the bootstrap's execution role could not deploy it (the boundary on that role forbids
- * changing these policies), and on a fresh account that role does not exist yet. So the stack names no
- * bootstrap role and no bootstrap bucket: `LegacyStackSynthesizer` writes neither into the manifest
- * (`BootstraplessSynthesizer` names the default roles, `CliCredentialsStackSynthesizer` uploads the
- * template to the bootstrap bucket), and the CLI passes the small template inline (under 51,200 bytes).
+ * Deployed by hand with the operator's credentials, since the boundary forbids the execution role to
+ * change it: `LegacyStackSynthesizer` names no bootstrap role or bucket (the template goes inline).
  */
 export class PreviewBootstrapStack extends Stack {
   public readonly executionPolicy: iam.ManagedPolicy;
@@ -63,7 +50,7 @@ export class PreviewBootstrapStack extends Stack {
   constructor(scope: Construct, id: string, props: PreviewBootstrapStackProps) {
     super(scope, id, { ...props, synthesizer: new LegacyStackSynthesizer() });
     const names = previewBootstrapNames(props.appName);
-    const qualifier = props.bootstrapQualifier ?? 'hnb659fds';
+    const qualifier = DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const iamArn = (resource: string): string => this.formatArn({ service: 'iam', region: '', resource });
     const boundaryArn = iamArn(`policy/${names.boundaryName}`);
 
@@ -113,11 +100,7 @@ export class PreviewBootstrapStack extends Stack {
   }
 }
 
-/**
- * The explicit denies of the boundary: they hold whatever any other policy allows. No preview may
- * change, pass or read `protectedIdentities` (the OIDC provider and the roles that hold the trust),
- * change the bootstrap policies (`protectedPolicies`), or create a role without `boundaryArn`.
- */
+/** The boundary's explicit denies, which hold whatever any other policy allows. */
 function protections(
   protectedIdentities: string[],
   protectedPolicies: string,

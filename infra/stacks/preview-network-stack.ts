@@ -6,18 +6,12 @@ import { StageNetwork } from '../constructs/stage-network';
 
 export interface PreviewNetworkStackProps extends StackProps {
   readonly appName: string;
-  /** The zones of the VPC, one public subnet each; named, so that synthesis looks nothing up. */
+  /** One public subnet each. */
   readonly availabilityZones: readonly string[];
-  /** @default '10.0.0.0/16' */
-  readonly cidr?: string;
+  readonly cidr: string;
 }
 
-/**
- * The one network every preview runs in, deployed once by hand in the preview account: a VPC without
- * NAT (Fargate jobs get a public IP in the public subnets; preview handlers run outside the VPC),
- * whose id and subnets it exports for the previews to import. One VPC for all previews, where each
- * used to create its own, five at most per region.
- */
+/** The network every preview imports (its exports), deployed once by hand: no NAT, handlers outside it. */
 export class PreviewNetworkStack extends Stack {
   public readonly network: StageNetwork;
   private readonly zones: readonly string[];
@@ -26,11 +20,7 @@ export class PreviewNetworkStack extends Stack {
     super(scope, id, props);
     this.zones = props.availabilityZones;
     this.network = new StageNetwork(this, 'Network', {
-      create: {
-        availabilityZones: props.availabilityZones,
-        cidr: props.cidr ?? '10.0.0.0/16',
-        natGateways: 0,
-      },
+      create: { availabilityZones: [...props.availabilityZones], cidr: props.cidr, natGateways: 0 },
       handlersAttached: false,
       logRetention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,

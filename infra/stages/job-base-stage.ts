@@ -7,18 +7,12 @@ import { JobBaseStack, type JobBaseOutputName } from '../stacks/job-base-stack';
 export interface JobBaseStageProps extends StageProps {
   readonly appName: string;
   readonly stage: StageConfig;
-  /** The account allowed to run the stage's smoke test (the pipeline's). @default - the stage's own */
+  /** @default - the stage's own */
   readonly smokeTestAccount?: string;
-  /**
-   * CloudFormation stack tags, which CloudFormation copies to every resource that takes tags. Set on
-   * the stack alone, not on each resource of the template, so that values known only at deploy time
-   * (the run, the time) leave the template unchanged.
-   * @default - none
-   */
+  /** On the stack alone (CloudFormation copies them), so deploy-time values leave the template alone. */
   readonly stackTags?: Readonly<Record<string, string>>;
 }
 
-/** One deployable copy of the platform: the JobBase stack in the stage's account and region. */
 export class JobBaseStage extends Stage {
   public readonly stack: JobBaseStack;
   public readonly config: StageConfig;

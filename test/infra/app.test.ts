@@ -22,9 +22,7 @@ function runApp(context: Record<string, unknown>) {
 
 describe('infra/app.ts', () => {
   test('synthesizes a preview stage from the context, without credentials', () => {
-    // WHEN
     const result = runApp({ stage: 'pr-42' });
-    // THEN
     expect(result.stderr).not.toMatch(/Validation failed/);
     expect(result.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(result.outdir, 'manifest.json'), 'utf8')) as {

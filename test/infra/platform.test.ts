@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RegoEngine, TemplateFile } from '@aws/cloudformation-validate';
-import type { App } from 'aws-cdk-lib';
+import { Stack, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ephemeralTags } from '../../infra/config/ephemeral';
 import { parseConfig } from '../../infra/config/load';
@@ -43,23 +42,20 @@ const NAME_PROPERTIES = [
 ];
 
 /** Every CloudFormation template in a cloud assembly, nested stage assemblies included. */
-function templates(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return templates(full);
-    return entry.name.endsWith('.template.json') ? [full] : [];
-  });
-}
+const templates = (dir: string): string[] =>
+  fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.template.json'))
+    .map((file) => path.join(dir, file));
 
 describe('the whole app, as `npm run synth` builds it, with a stage in a second region', () => {
   let app: App;
   let outdir: string;
 
   beforeAll(() => {
-    // GIVEN the configuration, with the handlers bundled as at deploy time
+    // The handlers bundled, as at deploy time.
     app = testApp({ bundling: true });
     buildPlatform(app, TWO_REGIONS);
-    // WHEN
     outdir = app.synth().directory;
   });
 
@@ -99,7 +95,6 @@ describe('the whole app, as `npm run synth` builds it, with a stage in a second 
   });
 
   test('gives only physical names the configuration checks against their limits', () => {
-    // WHEN every stack name and every literal name in every template is collected
     const stackNames = app.node
       .findAll()
       .filter(Stack.isStack)
@@ -116,7 +111,6 @@ describe('the whole app, as `npm run synth` builds it, with a stage in a second 
           .flatMap((resource) => NAME_PROPERTIES.map((key) => resource.Properties?.[key]))
           .filter((value): value is string => typeof value === 'string');
       });
-    // THEN each is among the names the configuration validates
     const checked = new Set(
       [
         ...appGivenNames(TWO_REGIONS),
@@ -129,7 +123,7 @@ describe('the whole app, as `npm run synth` builds it, with a stage in a second 
 });
 
 describe('a preview stage from the context', () => {
-  // GIVEN the example configuration, whose previews have an account of their own; built once
+  // The example's previews have an account of their own.
   const app = testApp();
   const { pipeline, stage } = buildPlatform(app, CONFIG, { stage: 'pr-42' });
   const template = Template.fromStack(stage!.stack);
@@ -141,14 +135,9 @@ describe('a preview stage from the context', () => {
     expect(app.node.children.map((c) => c.node.id)).toEqual(['pr-42']);
   });
 
-  test('creates no network of its own, and runs its jobs in the preview network', () => {
-    for (const type of [
-      'AWS::EC2::VPC',
-      'AWS::EC2::Subnet',
-      'AWS::EC2::InternetGateway',
-      'AWS::EC2::FlowLog',
-    ])
-      template.resourceCountIs(type, 0);
+  test('creates no network of its own, and runs its jobs with a public IP in the preview network', () => {
+    for (const type of ['VPC', 'Subnet', 'InternetGateway', 'FlowLog'])
+      template.resourceCountIs(`AWS::EC2::${type}`, 0);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       VpcId: { 'Fn::ImportValue': NETWORK.vpcIdExport },
     });
@@ -157,20 +146,14 @@ describe('a preview stage from the context', () => {
         Subnets: NETWORK.subnetIdExports.map((name) => ({ 'Fn::ImportValue': name })),
       }),
     });
-  });
-
-  test('publishes that its jobs need a public IP, as the network has no NAT', () => {
     template.hasOutput('JobsAssignPublicIp', { Value: 'ENABLED' });
   });
 
   test('gives every role the boundary of the preview account bootstrap', () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
     expect(roles.length).toBeGreaterThan(0);
-    for (const role of roles) {
-      expect(role.Properties.PermissionsBoundary).toBe(
-        'arn:aws:iam::333333333333:policy/jobs-preview-boundary',
-      );
-    }
+    const boundary = 'arn:aws:iam::333333333333:policy/jobs-preview-boundary';
+    for (const role of roles) expect(role.Properties.PermissionsBoundary).toBe(boundary);
   });
 
   test('is tagged with where it came from, on the stack, leaving the template free of deploy-time values', () => {
@@ -212,9 +195,7 @@ describe('a configured stage from the context', () => {
 
 describe('previews without an account of their own', () => {
   test('get no boundary, and there is no bootstrap stack', () => {
-    // GIVEN previews in the pipeline account
     const shared = { ...CONFIG, preview: { ...CONFIG.preview, account: CONFIG.pipeline.account } };
-    // THEN
     const { stage } = buildPlatform(testApp(), shared, { stage: 'pr-42' });
     for (const role of Object.values(Template.fromStack(stage!.stack).findResources('AWS::IAM::Role'))) {
       expect(role.Properties.PermissionsBoundary).toBeUndefined();

@@ -11,25 +11,11 @@ import {
 } from '../../infra/config/schema';
 import { appConfig } from '../../infra/config/stages';
 
-export interface TestAppOptions {
-  /**
-   * Bundle the Lambda handlers with esbuild, as `cdk synth` does. Off by default: template
-   * assertions do not need the bundles, and skipping them keeps the tests fast.
-   */
-  readonly bundling?: boolean;
+/** An App with cdk.json's feature flags; without `bundling`, fast: template assertions need no bundles. */
+export function testApp({ bundling = false } = {}): App {
+  return new App({ context: { ...cdkJson.context, ...(bundling ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
 }
 
-/** An App with the project's feature flags (cdk.json), as the CLI would create it. */
-export function testApp(options: TestAppOptions = {}): App {
-  return new App({
-    context: {
-      ...cdkJson.context,
-      ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
-    },
-  });
-}
-
-/** The example configuration, parsed as the app parses it. */
 export function exampleConfig(): AppConfig {
   return parseConfig(appConfig);
 }
@@ -48,7 +34,6 @@ export function exampleWith(
   return { ...appConfig, [section]: { ...appConfig[section], ...change } };
 }
 
-/** Ids for an existing VPC in configuration tests. */
 export const VPC_ID = 'vpc-0123456789abcdef0';
 export const PUBLIC_SUBNETS = ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'];
 export const PRIVATE_SUBNETS = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
@@ -74,25 +59,20 @@ export function stageConfig(overrides: Partial<StageConfigInput> = {}): StageCon
   });
 }
 
-/** The problems a configuration is rejected with; fails the test when it is accepted. */
-export function problemsOf(input: unknown): readonly string[] {
-  try {
-    parseConfig(input);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
-
-/** What a test expects of `problemsOf`: each problem exactly (a string) or by a pattern, in order. */
-export type Expected = string | RegExp | ReadonlyArray<string | RegExp>;
+type Expected = string | RegExp | ReadonlyArray<string | RegExp>;
 
 /** One test per row `[case, input, expected]`: the configuration is rejected with exactly `expected`. */
 export function testRejections(rows: ReadonlyArray<[string, unknown, Expected]>): void {
   test.each(rows)('fails on %s', (_case, input, expected) => {
     const list = typeof expected === 'string' || expected instanceof RegExp ? [expected] : expected;
-    expect(problemsOf(input)).toEqual(
+    let problems: readonly string[] = [];
+    try {
+      parseConfig(input);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems).toEqual(
       list.map((e): unknown => (typeof e === 'string' ? e : expect.stringMatching(e))),
     );
   });

@@ -1,17 +1,10 @@
 /*
- * A small EventBridge event-pattern matcher for tests: the rule patterns the stacks synthesize are
- * checked against real event shapes offline (EventBridge's TestEventPattern needs AWS).
- *
- * Covers what the patterns here use, as the EventBridge user guide ("Event patterns", "Content
- * filtering", "Comparison operators") describes it:
- * - a pattern field holds an array of alternatives (OR); fields at one level must all match (AND);
- * - nested objects match nested objects of the event;
- * - an event value that is an array matches when any element matches;
- * - exact values (strings, numbers, booleans, null); `prefix`; `exists` (presence of a leaf field,
- *   whatever its value, null included); `anything-but` with one value, a list, or `{ prefix }`;
- * - `$or`: an array of sub-patterns at one level, of which at least one must match ("Using OR
- *   matching"), besides the other fields of that level.
- * Anything else (numeric, wildcard, ...) throws, so a pattern this cannot judge never passes.
+ * A small EventBridge event-pattern matcher, so that the synthesized rule patterns are checked
+ * against real events offline (EventBridge's TestEventPattern needs AWS). It covers what the
+ * patterns here use, as the EventBridge user guide ("Event patterns") describes it: arrays of
+ * alternatives (OR), fields at one level (AND), nested objects, event arrays matching on any
+ * element, exact values, `exists` (on leaf fields, null included) and `$or`. Anything else throws,
+ * so a pattern this cannot judge never passes.
  */
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -28,46 +21,6 @@ function isScalar(value: unknown): value is string | number | boolean | null {
   return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
-function matchesPrefix(prefix: unknown, value: Value): boolean {
-  if (typeof prefix !== 'string') throw new Error(`prefix takes a string, not ${JSON.stringify(prefix)}`);
-  return typeof value === 'string' && value.startsWith(prefix);
-}
-
-function matchesAnythingBut(excluded: unknown, value: Value): boolean {
-  // Anything-but judges a value that is there: a missing field matches nothing but `exists: false`.
-  if (value === MISSING) return false;
-  if (isObject(excluded)) {
-    const keys = Object.keys(excluded);
-    if (keys.length !== 1 || keys[0] !== 'prefix') {
-      throw new Error(`anything-but supports a value, a list or { prefix }, not ${JSON.stringify(excluded)}`);
-    }
-    return !matchesPrefix(excluded.prefix, value);
-  }
-  const list = Array.isArray(excluded) ? excluded : [excluded];
-  if (!list.every((item) => typeof item === 'string' || typeof item === 'number')) {
-    throw new Error(`anything-but takes strings or numbers, not ${JSON.stringify(excluded)}`);
-  }
-  return !list.includes(value as string | number);
-}
-
-/** One alternative of a leaf's array against one event value (an element, if the event has an array). */
-function matchesAlternative(alternative: unknown, value: Value): boolean {
-  if (isScalar(alternative)) return value !== MISSING && value === alternative;
-  if (!isObject(alternative)) throw new Error(`unsupported alternative ${JSON.stringify(alternative)}`);
-  const keys = Object.keys(alternative);
-  if (keys.length !== 1) throw new Error(`one operator per alternative: ${JSON.stringify(alternative)}`);
-  const operator = keys[0]!;
-  const operand = alternative[operator];
-  switch (operator) {
-    case 'prefix':
-      return matchesPrefix(operand, value);
-    case 'anything-but':
-      return matchesAnythingBut(operand, value);
-    default:
-      throw new Error(`operator '${operator}' is not supported by this matcher`);
-  }
-}
-
 function matchesLeaf(alternatives: readonly unknown[], value: Value): boolean {
   const exists = alternatives.find((a) => isObject(a) && 'exists' in a) as { exists: unknown } | undefined;
   if (exists) {
@@ -78,8 +31,12 @@ function matchesLeaf(alternatives: readonly unknown[], value: Value): boolean {
     const present = value !== MISSING && (isScalar(value) || Array.isArray(value));
     return exists.exists === present;
   }
+  const operator = alternatives.find((a) => !isScalar(a));
+  if (operator !== undefined) {
+    throw new Error(`operator ${JSON.stringify(operator)} is not supported by this matcher`);
+  }
   const values: Value[] = Array.isArray(value) ? value : [value];
-  return values.some((v) => alternatives.some((alternative) => matchesAlternative(alternative, v)));
+  return values.some((v) => v !== MISSING && alternatives.includes(v));
 }
 
 function matchesObject(pattern: EventPattern, event: Value): boolean {

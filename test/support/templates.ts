@@ -43,6 +43,17 @@ export function defaultPolicyOf(template: Template, role: string): Array<Record<
   return policies[0]!.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
 }
 
+/** The logical ids (and pseudo parameters) `value` refers to with Ref or Fn::GetAtt, anywhere inside it. */
+export function references(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(references);
+  if (value === null || typeof value !== 'object') return [];
+  const node = value as Record<string, unknown>;
+  if (typeof node.Ref === 'string') return [node.Ref];
+  const getAtt = node['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return [getAtt[0]];
+  return Object.values(node).flatMap(references);
+}
+
 /** The queue ARN of every event fixture. */
 export const FIXTURE_QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/jobs-dev-Batch';
 

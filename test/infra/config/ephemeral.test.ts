@@ -22,15 +22,12 @@ describe('ephemeralTags', () => {
   });
 
   test('adds the branch, the creating run, its time and a keep-until day when the deploy gives them', () => {
-    // GIVEN
     const branch = 'preview/Fix#12';
-    // WHEN
     const tags = ephemeralTags({
       stage: stageNameFromBranch(branch),
       repository: REPOSITORY,
       provenance: { branch, run: RUN, createdAt: '2026-07-01T09:30:00Z', keepUntil: '2026-08-01' },
     });
-    // THEN
     expect(tags).toMatchObject({
       [EPHEMERAL_TAGS.kind]: 'branch',
       [EPHEMERAL_TAGS.branch]: 'preview/Fix+2312',
@@ -54,14 +51,12 @@ describe('ephemeralTags', () => {
   });
 });
 
-describe('ephemeralKindOf', () => {
-  test.each([
-    ['pr-1', 'pr'],
-    ['br-x', 'branch'],
-    ['integ', 'integ'],
-    ['dev', undefined],
-  ])('%p is %p', (stage, kind) => expect(ephemeralKindOf(stage)).toBe(kind));
-});
+test.each([
+  ['pr-1', 'pr'],
+  ['br-x', 'branch'],
+  ['integ', 'integ'],
+  ['dev', undefined],
+])('ephemeralKindOf(%p) is %p', (stage, kind) => expect(ephemeralKindOf(stage)).toBe(kind));
 
 describe('provenanceFromEnv', () => {
   test('reads the variables the preview workflow sets, and nothing when they are absent', () => {
@@ -73,13 +68,8 @@ describe('provenanceFromEnv', () => {
   });
 
   test('fails on malformed values, naming each', () => {
-    expect(
-      provenanceFromEnv({
-        EPHEMERAL_RUN: 'run 1',
-        EPHEMERAL_CREATED_AT: 'yesterday',
-        EPHEMERAL_KEEP_UNTIL: '1 Aug',
-      }).problems,
-    ).toEqual([
+    const env = { EPHEMERAL_RUN: 'run 1', EPHEMERAL_CREATED_AT: 'yesterday', EPHEMERAL_KEEP_UNTIL: '1 Aug' };
+    expect(provenanceFromEnv(env).problems).toEqual([
       expect.stringMatching(/^EPHEMERAL_RUN: 'run 1' is not a workflow run URL/),
       expect.stringMatching(/^EPHEMERAL_CREATED_AT: 'yesterday' is not a UTC time/),
       expect.stringMatching(/^EPHEMERAL_KEEP_UNTIL: '1 Aug' is not a day/),
@@ -87,10 +77,11 @@ describe('provenanceFromEnv', () => {
   });
 });
 
-describe('tag values', () => {
-  test.each(['feature/x', 'a+b', 'fix#1 (2)', 'ünï/cødé', "it's"])('%p survives encoding', (value) => {
+test.each(['feature/x', 'a+b', 'fix#1 (2)', 'ünï/cødé', "it's"])(
+  'tag value %p survives encoding',
+  (value) => {
     const encoded = encodeTagValue(value);
     expect(encoded).toMatch(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u);
     expect(decodeTagValue(encoded)).toBe(value);
-  });
-});
+  },
+);

@@ -49,25 +49,15 @@ describe('githubSubject', () => {
   });
 });
 
-describe('role subjects', () => {
-  test('the deploy role trusts the deploy environment alone, not the branch', () => {
-    expect(deployRoleSubjects(github({ deployEnvironment: 'pipeline' }))).toEqual([
-      'repo:octo-org/octo-repo:environment:pipeline',
-    ]);
-  });
-
-  test('the preview role trusts the preview environment alone', () => {
-    expect(previewRoleSubjects(github({ previewEnvironment: 'previews' }))).toEqual([
-      'repo:octo-org/octo-repo:environment:previews',
-    ]);
-  });
+test('each role trusts its environment alone, not a branch', () => {
+  const config = github({ deployEnvironment: 'pipeline', previewEnvironment: 'previews' });
+  expect(deployRoleSubjects(config)).toEqual(['repo:octo-org/octo-repo:environment:pipeline']);
+  expect(previewRoleSubjects(config)).toEqual(['repo:octo-org/octo-repo:environment:previews']);
 });
 
 describe('githubVariables', () => {
   test('names the roles, the pipeline and its bucket from the configuration', () => {
-    // GIVEN previews in another account than the pipeline
     const config = parseConfig(exampleWith('preview', { account: '333333333333' }));
-    // THEN
     expect(githubVariables(config)).toEqual({
       DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/jobs-github-deploy',
       PIPELINE_REGION: 'ap-northeast-1',

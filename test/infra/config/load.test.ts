@@ -12,15 +12,13 @@ import {
   testRejections,
 } from '../../support/cdk';
 
+const ACCOUNT = '444444444444';
 const KEY_ARN = 'arn:aws:kms:ap-northeast-1:111111111111:key/12345678-1234-1234-1234-123456789012';
 
 describe('parseConfig', () => {
   test('accepts the example configuration and applies the defaults', () => {
-    // GIVEN the example, without the preview settings that have defaults
     const { branches: _b, ttlDays: _t, ...preview } = appConfig.preview;
-    // WHEN
     const config = parseConfig({ ...appConfig, preview });
-    // THEN
     const dev = config.stages[0]!;
     expect(dev.batch).toEqual({ maxvCpus: 32, spot: false });
     expect(dev.handlers).toEqual({ memorySize: 128, ephemeralStorageSize: 512, timeoutSeconds: 900 });
@@ -98,11 +96,6 @@ describe('parseConfig', () => {
       /^stages\[0\]\.notifications: topicPoliciesAcknowledged only applies to an existing topic/,
     ],
     [
-      'a perChild that is not a boolean',
-      withStage({ notifications: { perChild: 'yes' } }),
-      /^stages\[0\]\.notifications\.perChild: /,
-    ],
-    [
       'a misspelt setting, naming it',
       withStage({ maxVcpus: 8 }),
       "stages[0]: unknown setting 'maxVcpus': did you mean batch.maxvCpus?",
@@ -163,9 +156,7 @@ describe('selectStage', () => {
   });
 
   test('builds an ephemeral preview stage for a pull request, outside the VPC by default', () => {
-    // WHEN
     const stage = selectStage(config, 'pr-42');
-    // THEN
     expect(stage).toMatchObject({
       name: 'pr-42',
       account: config.preview.account,
@@ -195,10 +186,10 @@ describe('selectStage', () => {
   });
 
   test('takes the preview account from the credentials when the configuration names none', () => {
-    const stage = selectStage({ ...config, preview: previewWithoutAccount }, 'br-feature-x', {
-      defaultAccount: '333333333333',
+    const stage = selectStage({ ...config, preview: previewWithoutAccount }, 'br-x', {
+      defaultAccount: ACCOUNT,
     });
-    expect(stage.account).toBe('333333333333');
+    expect(stage.account).toBe(ACCOUNT);
   });
 
   test("fails on a preview VPC that breaks a stage's network rules", () => {

@@ -4,24 +4,18 @@ import {
   physicalName,
   pipelineGivenNames,
   previewBootstrapGivenNames,
-  pipelineNames,
   smokeTestRoleArn,
-  stageGivenNames,
 } from '../../../infra/config/names';
 
 describe('names', () => {
-  test('physical names follow the original design: <app>-<stage>-<Name>', () => {
+  test('physical names follow the original design, <app>-<stage>-<Name>, and these fit', () => {
     expect(physicalName('jobs', 'dev', 'BatchLambdaRole')).toBe('jobs-dev-BatchLambdaRole');
-  });
-
-  test('names that fit raise no problem', () => {
     expect(nameProblems('jobs', 'dev')).toEqual([]);
   });
 
   test('fails on each name over its service limit, and only those', () => {
-    // GIVEN an app and stage name that put five names over 64 characters; SmokeTestRole is exactly 64
+    // SmokeTestRole is exactly 64.
     const problems = nameProblems('a'.repeat(20), 'b'.repeat(29));
-    // THEN
     expect(problems).toEqual([
       expect.stringMatching(/^the lambdaFunction name '.*-BatchSuccessHandler' is 70 characters, .* by 6$/),
       expect.stringMatching(/^the lambdaFunction name '.*-BatchErrorHandler' is 68 characters, .* by 4$/),
@@ -29,13 +23,6 @@ describe('names', () => {
       expect.stringMatching(/^the scheduleGroup name '.*-StuckJobChecks' is 65 characters, .* by 1$/),
       expect.stringMatching(/^the iamRole name '.*-BatchLambdaRole' is 66 characters, .* by 2$/),
     ]);
-  });
-
-  test("a stage's names include its topic's display name", () => {
-    expect(stageGivenNames('jobs', 'dev')).toContainEqual({
-      name: 'jobs dev batch jobs',
-      resource: 'snsDisplayName',
-    });
   });
 
   test('the pipeline gives its stack, pipeline, source bucket and approval topic names, and a support stack per other region', () => {
@@ -68,17 +55,6 @@ describe('names', () => {
         /^the s3Bucket name '.*' \(the pipeline's source bucket\) starts with '.*-', which S3 reserves: change appName$/,
       ),
     ]);
-  });
-
-  test('the pipeline names are derived from app, account and region', () => {
-    expect(pipelineNames('jobs', '111111111111', 'ap-northeast-1')).toEqual({
-      stackName: 'jobs-Pipeline',
-      pipelineName: 'jobs-pipeline',
-      sourceBucketName: 'jobs-pipeline-source-111111111111-ap-northeast-1',
-      sourceObjectKey: 'cloud-assembly.zip',
-      sourceActionName: 'Source',
-      approvalTopicDisplayName: 'jobs pipeline approvals',
-    });
   });
 
   test('the smoke-test role ARN names the stage role', () => {

@@ -6,7 +6,6 @@ import {
   exampleWithVpc as withExisting,
   PRIVATE_SUBNETS,
   PUBLIC_SUBNETS,
-  VPC_ID,
   REACHABLE,
   testRejections,
 } from '../../support/cdk';
@@ -106,41 +105,25 @@ describe('the rules across settings (parseConfig)', () => {
     ],
   ]);
 
-  test.each<[string, Record<string, unknown>]>([
+  const PUBLIC = { subnetIds: PUBLIC_SUBNETS, publicSubnets: true };
+  test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
     [
       'handlers outside the VPC, in a VPC with public subnets only',
-      {
-        vpc: { existing: { vpcId: VPC_ID, subnetIds: PUBLIC_SUBNETS, publicSubnets: true } },
-        handlers: { vpcAttached: false },
-      },
+      PUBLIC,
+      { handlers: { vpcAttached: false } },
     ],
     [
       'private handler subnets next to public job subnets, with an SNS endpoint the stage creates',
-      {
-        smokeTest: true,
-        vpc: {
-          existing: {
-            vpcId: VPC_ID,
-            subnetIds: PUBLIC_SUBNETS,
-            publicSubnets: true,
-            handlerSubnetIds: PRIVATE_SUBNETS,
-            snsEndpoint: 'create',
-          },
-        },
-      },
+      { ...PUBLIC, handlerSubnetIds: PRIVATE_SUBNETS, snsEndpoint: 'create' },
+      { smokeTest: true },
     ],
     [
       'private subnets with a NAT route for handlers and jobs',
-      { smokeTest: true, vpc: { existing: { ...REACHABLE, vpcId: VPC_ID, subnetIds: PRIVATE_SUBNETS } } },
+      { ...REACHABLE, subnetIds: PRIVATE_SUBNETS },
+      { smokeTest: true },
     ],
-    [
-      'an ephemeral stage, whose handlers stay outside the VPC by default',
-      {
-        ephemeral: true,
-        vpc: { existing: { vpcId: VPC_ID, subnetIds: PUBLIC_SUBNETS, publicSubnets: true } },
-      },
-    ],
-  ])('accepts an existing VPC: %s', (_case, change) => {
-    expect(() => parseConfig(withStage(change))).not.toThrow();
+    ['an ephemeral stage, whose handlers stay outside the VPC by default', PUBLIC, { ephemeral: true }],
+  ])('accepts an existing VPC: %s', (_case, existing, change) => {
+    expect(() => parseConfig(withExisting(existing, change))).not.toThrow();
   });
 });

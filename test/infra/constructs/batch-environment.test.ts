@@ -28,15 +28,12 @@ describe('BatchEnvironment', () => {
     expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('batch.amazonaws.com');
   });
 
-  test('leaves the environment and queue unnamed, so a replacement never collides with its predecessor', () => {
+  test('the environment and the ENABLED, priority 1 queue bound to it are unnamed, so replacements never collide', () => {
     template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
       ComputeEnvironmentName: Match.absent(),
     });
-    template.hasResourceProperties('AWS::Batch::JobQueue', { JobQueueName: Match.absent() });
-  });
-
-  test('the job queue is ENABLED, priority 1 and bound to the environment', () => {
     template.hasResourceProperties('AWS::Batch::JobQueue', {
+      JobQueueName: Match.absent(),
       State: 'ENABLED',
       Priority: 1,
       ComputeEnvironmentOrder: [

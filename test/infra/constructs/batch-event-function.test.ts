@@ -8,7 +8,6 @@ import { testApp } from '../../support/cdk';
 import { logicalIdOf } from '../../support/templates';
 
 describe('BatchEventFunction', () => {
-  // GIVEN a function with the shared defaults, and its rule
   const stack = new Stack(testApp(), 'Stack');
   const deadLetterQueue = new sqs.Queue(stack, 'Dlq');
   const fn = new BatchEventFunction(stack, 'Fn', {

@@ -27,8 +27,9 @@ const VPC_POLICY = { PolicyName: Match.stringLikeRegexp('HandlerVpcAccessPolicy'
 describe('JobStateNotifications: the handlers', () => {
   const { template } = jobBase();
 
+  // Which events invoke them: 'one notification per job' below.
   test.each(HANDLERS)(
-    '%s: named as in the original design, runs %s of the job-state module, 900 s',
+    '%s: named as in the original design, with its security group, runs %s of the job-state module, 900 s',
     (name, _status, handler) => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: `jobs-dev-${name}`,
@@ -36,24 +37,9 @@ describe('JobStateNotifications: the handlers', () => {
         Timeout: 900,
         LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp(`^${name}LogGroup`) } },
       });
-    },
-  );
-
-  test.each(HANDLERS)(
-    "%s is invoked by the %s state changes of this stage's queue, leaving children out",
-    (name, status) => {
-      const queue = logicalIdOf(template, 'AWS::Batch::JobQueue');
-      const fn = logicalIdOf(template, 'AWS::Lambda::Function', { FunctionName: `jobs-dev-${name}` });
-      template.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: Match.objectLike({
-          detail: {
-            status: [status],
-            jobQueue: [{ 'Fn::GetAtt': [queue, 'JobQueueArn'] }],
-            arrayProperties: { index: [{ exists: false }] },
-            nodeDetails: { nodeIndex: [{ exists: false }] },
-          },
-        }),
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] } })],
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: `jobs-dev-${name}-sg: Lambda handler, all egress allowed`,
+        SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }],
       });
     },
   );
@@ -89,17 +75,9 @@ describe('JobStateNotifications: the handlers', () => {
     });
   });
 
-  test.each(HANDLERS)('%s has its own security group, named as in the original design', (name) => {
-    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: `jobs-dev-${name}-sg: Lambda handler, all egress allowed`,
-      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }],
-    });
-  });
-
   test('teardown cannot hang: the network permissions outlive the handlers and their security groups', () => {
-    // GIVEN VPC-attached handlers
     const policy = logicalIdOf(template, 'AWS::IAM::Policy', VPC_POLICY);
-    // THEN the groups and the functions depend on the policy, so CloudFormation deletes the policy last
+    // Depending on the policy, they are deleted before it.
     const groups = template.findResources('AWS::EC2::SecurityGroup', {
       Properties: { GroupDescription: Match.stringLikeRegexp('Lambda handler') },
     });
@@ -142,21 +120,14 @@ describe('JobStateNotifications: one notification per job', () => {
   });
 
   test.each(PARENT_OR_PLAIN)('the %s event invokes the handler of its status alone', (fixture) => {
-    // GIVEN the synthesized rules / WHEN a parent's or plain job's event arrives / THEN
     expect(invokedBy(false, loadEvent(fixture))).toEqual([handlerFor(fixture)]);
     expect(invokedBy(true, loadEvent(fixture))).toEqual([handlerFor(fixture)]);
   });
 
-  test.each(CHILD_FIXTURES)('the %s event of a child invokes no handler by default', (fixture) => {
+  test.each(CHILD_FIXTURES)('the %s event of a child invokes its handler with perChild only', (fixture) => {
     expect(invokedBy(false, loadEvent(fixture))).toEqual([]);
+    expect(invokedBy(true, loadEvent(fixture))).toEqual([handlerFor(fixture)]);
   });
-
-  test.each(CHILD_FIXTURES)(
-    'the %s event of a child invokes the handler of its status with perChild',
-    (fixture) => {
-      expect(invokedBy(true, loadEvent(fixture))).toEqual([handlerFor(fixture)]);
-    },
-  );
 
   test('an array child with index 0 is a child too (exists does not look at the value)', () => {
     const event = loadEvent('failedArrayChild');

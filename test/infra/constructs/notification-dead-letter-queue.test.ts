@@ -6,21 +6,17 @@ import { testApp } from '../../support/cdk';
 import { logicalIdOf } from '../../support/templates';
 
 describe('NotificationDeadLetterQueue', () => {
-  // GIVEN a retained queue that alarms on a topic
   const stack = new Stack(testApp(), 'Stack');
   const topic = new sns.Topic(stack, 'Topic');
   new NotificationDeadLetterQueue(stack, 'DeadLetterQueue', { topic, removalPolicy: RemovalPolicy.RETAIN });
   const template = Template.fromStack(stack);
   const queue = logicalIdOf(template, 'AWS::SQS::Queue');
 
-  test('is encrypted, keeps messages 14 days, and follows the removal policy', () => {
+  test('is encrypted, TLS-only, keeps messages 14 days, and follows the removal policy', () => {
     template.hasResource('AWS::SQS::Queue', {
       Properties: { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true },
       DeletionPolicy: 'Retain',
     });
-  });
-
-  test('refuses requests without TLS', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queue }],
       PolicyDocument: {
@@ -31,7 +27,8 @@ describe('NotificationDeadLetterQueue', () => {
     });
   });
 
-  test('its depth alarms on the topic, from the first message', () => {
+  test("its depth alarms on the topic from the first message, the alarm keeping its id as the stack's own", () => {
+    expect(logicalIdOf(template, 'AWS::CloudWatch::Alarm')).toMatch(/^DeadLetterAlarm/);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
@@ -40,9 +37,5 @@ describe('NotificationDeadLetterQueue', () => {
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^Topic') }],
     });
-  });
-
-  test("the alarm sits beside the queue, keeping the id it had as the stack's own", () => {
-    expect(logicalIdOf(template, 'AWS::CloudWatch::Alarm')).toMatch(/^DeadLetterAlarm/);
   });
 });

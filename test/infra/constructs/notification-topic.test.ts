@@ -56,7 +56,6 @@ describe('NotificationTopic: a created topic', () => {
 });
 
 describe('NotificationTopic: an existing topic, whose policies live outside the stack', () => {
-  /** The warnings on the topic construct, as text. */
   const warningsOf = (stack: JobBaseStack): string[] =>
     Annotations.fromStack(stack)
       .findWarning('/JobBase/Notifications', Match.anyValue())
@@ -78,9 +77,7 @@ describe('NotificationTopic: an existing topic, whose policies live outside the 
   });
 
   test('with a customer managed key, synthesis warns that the alarm needs the key policy and the topic policy', () => {
-    // GIVEN an existing topic encrypted with its own key
     const warnings = warningsOf(jobBase(ENCRYPTED).stack);
-    // THEN the warning names the key, the statements it must hold and the setting that silences it
     expect(warnings).toHaveLength(1);
     const message = warnings[0]!;
     expect(message).toContain(TOPIC_KEY_ARN);

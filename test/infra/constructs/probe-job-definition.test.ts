@@ -5,11 +5,8 @@ import { testApp } from '../../support/cdk';
 
 describe('ProbeJobDefinition', () => {
   test('runs the public probe image and exits with the chosen code, logging to its own group', () => {
-    // GIVEN
     const stack = new Stack(testApp(), 'Stack');
-    // WHEN
     new ProbeJobDefinition(stack, 'Probe', { exitCode: 1, assignPublicIp: true });
-    // THEN
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Batch::JobDefinition', {
       PlatformCapabilities: ['FARGATE'],
@@ -27,11 +24,8 @@ describe('ProbeJobDefinition', () => {
   });
 
   test.each([-1, 256, 1.5])('fails on exit code %p at synthesis', (exitCode) => {
-    // GIVEN
     const stack = new Stack(testApp(), 'Stack');
-    // WHEN
     new ProbeJobDefinition(stack, 'Probe', { exitCode });
-    // THEN
     expect(() => Template.fromStack(stack)).toThrow(
       `ProbeJobDefinition 'Probe': exitCode must be an integer from 0 to 255, got ${exitCode}`,
     );

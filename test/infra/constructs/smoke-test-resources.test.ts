@@ -2,7 +2,6 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { jobBase, logicalIdOf } from '../../support/templates';
 
 describe('SmokeTestResources', () => {
-  // GIVEN a stage with the smoke test, for a pipeline in another account
   const { template } = jobBase({ smokeTest: true }, { smokeTestAccount: '999999999999' });
 
   test('a probe job, a queue subscribed to the topic and a named role for the pipeline account', () => {
@@ -41,7 +40,6 @@ describe('SmokeTestResources', () => {
         expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']),
       ]),
     );
-    const wildcard = statements.filter((s) => s.Resource === '*');
-    expect(wildcard.map((s) => s.Action)).toEqual(['batch:DescribeJobs']);
+    expect(statements.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual(['batch:DescribeJobs']);
   });
 });

@@ -16,35 +16,29 @@ const existing: ExistingVpcProps = {
   publicSubnets: false,
 };
 const create = { availabilityZones: ['ap-northeast-1a'], cidr: '10.0.0.0/16', natGateways: 0 };
+const synth = (props: Partial<StageNetworkProps>) => {
+  const stack = new Stack(testApp(), 'Stack');
+  return { stack, network: new StageNetwork(stack, 'Network', { ...common, ...props }) };
+};
 
 describe('StageNetwork', () => {
   test.each<[string, Partial<StageNetworkProps>]>([
     ['both', { existing, create }],
     ['neither', {}],
   ])('fails with %s of existing and create', (_case, props) => {
-    const stack = new Stack(testApp(), 'Stack', {
-      env: { account: '111111111111', region: 'ap-northeast-1' },
-    });
-    expect(() => new StageNetwork(stack, 'Network', { ...common, ...props })).toThrow(
-      "StageNetwork 'Network': set exactly one of 'existing' or 'create'",
-    );
+    expect(() => synth(props)).toThrow("StageNetwork 'Network': set exactly one of 'existing' or 'create'");
   });
 
   test('an existing VPC with public subnets asks jobs for a public IP', () => {
-    const stack = new Stack(testApp(), 'Stack');
-    const network = new StageNetwork(stack, 'Network', {
-      ...common,
-      existing: { ...existing, publicSubnets: true },
-    });
-    expect(network.jobsNeedPublicIp).toBe(true);
-    expect(stack.resolve(network.jobSubnets.subnets?.map((s) => s.subnetId))).toEqual(existing.subnetIds);
+    const { stack, network: publicNetwork } = synth({ existing: { ...existing, publicSubnets: true } });
+    expect(publicNetwork.jobsNeedPublicIp).toBe(true);
+    expect(stack.resolve(publicNetwork.jobSubnets.subnets?.map((s) => s.subnetId))).toEqual(
+      existing.subnetIds,
+    );
   });
 
   test('handler subnets that are also job subnets are imported once', () => {
-    // GIVEN handler subnets overlapping the job subnets
-    const stack = new Stack(testApp(), 'Stack');
-    const network = new StageNetwork(stack, 'Network', {
-      ...common,
+    const { network: overlapping } = synth({
       handlersAttached: true,
       existing: {
         ...existing,
@@ -53,9 +47,8 @@ describe('StageNetwork', () => {
         snsEndpoint: 'nat',
       },
     });
-    // THEN the shared subnet is the same construct in both selections
-    expect(network.handlerSubnets.subnets?.[0]).toBe(network.jobSubnets.subnets?.[1]);
-    expect(network.snsEndpoint).toBeUndefined();
+    expect(overlapping.handlerSubnets.subnets?.[0]).toBe(overlapping.jobSubnets.subnets?.[1]);
+    expect(overlapping.snsEndpoint).toBeUndefined();
   });
 });
 
@@ -74,14 +67,10 @@ describe('StageNetwork in a stage', () => {
     const { template } = jobBase();
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
-    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
-      ComputeResources: Match.objectLike({
-        Subnets: [
-          { Ref: Match.stringLikeRegexp('NetworkPublicSubnet1') },
-          { Ref: Match.stringLikeRegexp('NetworkPublicSubnet2') },
-        ],
-      }),
-    });
+    template.hasResourceProperties(
+      'AWS::Batch::ComputeEnvironment',
+      subnetsOf([1, 2].map((n) => ({ Ref: Match.stringLikeRegexp(`NetworkPublicSubnet${n}`) }))),
+    );
     template.hasOutput('JobsAssignPublicIp', { Value: 'ENABLED' });
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT', ResourceType: 'VPC' });
   });
@@ -130,11 +119,9 @@ describe('StageNetwork in a stage', () => {
   });
 
   test('handlers run in handlerSubnetIds when given, jobs in subnetIds', () => {
-    // GIVEN public job subnets and private handler subnets
     const handlerSubnetIds = ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'];
     const existingVpc = { ...EXISTING_VPC.existing, publicSubnets: true, handlerSubnetIds };
     const { template } = jobBase({ vpc: { existing: existingVpc } });
-    // THEN
     template.hasResourceProperties(
       'AWS::Batch::ComputeEnvironment',
       subnetsOf(EXISTING_VPC.existing.subnetIds),
@@ -149,9 +136,7 @@ describe('StageNetwork in a stage', () => {
   });
 
   test("snsEndpoint 'create': an SNS endpoint with private DNS in the handler subnets, open to the handlers only", () => {
-    // GIVEN
     const { template } = jobBase({ vpc: { existing: { ...EXISTING_VPC.existing, snsEndpoint: 'create' } } });
-    // THEN
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       ...SNS_ENDPOINT,
       VpcId: 'vpc-0123456789abcdef0',

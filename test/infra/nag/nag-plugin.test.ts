@@ -5,6 +5,9 @@ import { acknowledgeFindings } from '../../../infra/nag/acknowledge';
 import { NagValidationPlugin } from '../../../infra/nag/nag-plugin';
 import { testApp } from '../../support/cdk';
 
+const FINDING =
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:ap-northeast-1:111111111111:log-group:/x:*]';
+
 function stackWithWildcardRole() {
   const app = testApp();
   const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'ap-northeast-1' } });
@@ -21,48 +24,29 @@ function stackWithWildcardRole() {
 
 describe('NagValidationPlugin', () => {
   test('fails validation on an unacknowledged finding, naming the rule and the construct', () => {
-    // GIVEN
     const { app } = stackWithWildcardRole();
-    // WHEN
     const report = new NagValidationPlugin(app, new AwsSolutionsChecks()).validate();
-    // THEN
     expect(report.success).toBe(false);
     expect(report.violations).toEqual([
       expect.objectContaining({
-        ruleName:
-          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:ap-northeast-1:111111111111:log-group:/x:*]',
+        ruleName: FINDING,
         violatingResources: [expect.objectContaining({ constructPath: 'Stack/Role/DefaultPolicy/Resource' })],
       }),
     ]);
   });
 
   test('passes once the finding is acknowledged, even with the partition token in its id', () => {
-    // GIVEN
     const { app, role } = stackWithWildcardRole();
-    // WHEN
-    acknowledgeFindings(role, [
-      {
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:ap-northeast-1:111111111111:log-group:/x:*]',
-        reason: 'test',
-      },
-    ]);
-    // THEN
+    acknowledgeFindings(role, [{ id: FINDING, reason: 'test' }]);
     expect(new NagValidationPlugin(app, new AwsSolutionsChecks()).validate().success).toBe(true);
   });
 
   test('an acknowledgment covers only its own construct', () => {
-    // GIVEN a finding acknowledged on a sibling construct
     const { app, role } = stackWithWildcardRole();
-    const other = new iam.Role(role.stack, 'Other', {
+    const sibling = new iam.Role(role.stack, 'Other', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
-    acknowledgeFindings(other, [
-      {
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:ap-northeast-1:111111111111:log-group:/x:*]',
-        reason: 'test',
-      },
-    ]);
-    // THEN the role's finding still fails
+    acknowledgeFindings(sibling, [{ id: FINDING, reason: 'test' }]);
     expect(new NagValidationPlugin(app, new AwsSolutionsChecks()).validate().success).toBe(false);
   });
 });

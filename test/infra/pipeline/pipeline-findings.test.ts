@@ -11,11 +11,7 @@ describe('acknowledgePipelineFindings (cdk-nag AwsSolutions)', () => {
     ['a stage in another region', VARIANTS.otherRegion],
     ['two smoke-tested stages in one wave', VARIANTS.earlyWave],
   ])('no findings on the pipeline and its stages with %s', (_name, config) => {
-    // GIVEN the pipeline synthesized from the configuration
-    const { app } = synthPipeline(config);
-    // WHEN the pack checks the whole app
-    const report = new AwsSolutionsChecks().validateScope(app);
-    // THEN
+    const report = new AwsSolutionsChecks().validateScope(synthPipeline(config).app);
     expect(
       report.violations.map(
         (v) => `${v.ruleName} on ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
@@ -24,7 +20,7 @@ describe('acknowledgePipelineFindings (cdk-nag AwsSolutions)', () => {
   });
 
   test("fails the check on a role added elsewhere in the stack: the pipeline's acknowledgments do not cover it", () => {
-    // GIVEN the pipeline, and a new role in its stack granted what the pipeline's roles are acknowledged for
+    // A new role granted what the pipeline's roles are acknowledged for.
     const { app, stack } = synthPipeline();
     const role = new iam.Role(stack, 'Extra', {
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
@@ -33,9 +29,7 @@ describe('acknowledgePipelineFindings (cdk-nag AwsSolutions)', () => {
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: ['*'] }),
     );
-    // WHEN the pack checks the app
     const report = new AwsSolutionsChecks().validateScope(app);
-    // THEN every wildcard of the new role is reported, on that role only
     expect(report.violations.map((v) => v.ruleName)).toEqual(
       expect.arrayContaining([
         'AwsSolutions-IAM5[Action::s3:GetObject*]',
@@ -52,14 +46,11 @@ describe('acknowledgePipelineFindings (cdk-nag AwsSolutions)', () => {
   });
 
   test("fails the check on a wildcard on the pipeline's own role without a stage in another region", () => {
-    // GIVEN the example pipeline (one region), and a statement on every resource added to its role
     const { app, stack } = synthPipeline();
     stack.pipeline.pipeline.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['*'] }),
     );
-    // WHEN
     const report = new AwsSolutionsChecks().validateScope(app);
-    // THEN the cross-region acknowledgment is not there to hide it
     expect(report.violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
   });
 });

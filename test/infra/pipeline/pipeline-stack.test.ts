@@ -15,7 +15,6 @@ describe('PipelineStack', () => {
   let earlyWave: SynthesizedPipeline;
   let sourceBucketId: string;
   beforeAll(() => {
-    // GIVEN the example configuration (dev, then prod in another account), and dev and qa in one wave
     example = synthPipeline();
     earlyWave = synthPipeline(VARIANTS.earlyWave);
     [sourceBucketId = ''] = Object.keys(
@@ -24,36 +23,24 @@ describe('PipelineStack', () => {
   });
 
   test('deploys the stages in the configured order after Source, UpdatePipeline and Assets, with no Build stage', () => {
-    // WHEN the pipeline's stages are read
-    const names = example.stages.map((s) => s.name);
-    // THEN self-mutation follows the source directly: nothing is built in the pipeline
-    expect(names).toEqual(['Source', 'UpdatePipeline', 'Assets', 'dev', 'prod']);
-  });
-
-  test('self-mutation deploys the uploaded cloud assembly: the S3 source artifact is its input', () => {
-    // WHEN the Source and SelfMutate actions are read
-    const [source] = stageNamed(example, 'Source').actions;
-    const [selfMutate] = stageNamed(example, 'UpdatePipeline').actions;
-    // THEN
-    expect(source?.declaration.OutputArtifacts).toHaveLength(1);
-    expect(selfMutate?.declaration.InputArtifacts).toEqual(source?.declaration.OutputArtifacts);
+    expect(example.stages.map((s) => s.name)).toEqual(['Source', 'UpdatePipeline', 'Assets', 'dev', 'prod']);
   });
 
   test('no step installs the project, builds, tests or lints', () => {
-    // WHEN every CodeBuild action's commands are read
     const commands = example.stages.flatMap((s) => s.actions.flatMap((a) => a.commands));
-    // THEN none is npm ci, a test, a linter or a compiler; the only npm commands install the pinned CLIs
+    // The only npm commands install the pinned CLIs.
     expect(commands.length).toBeGreaterThan(0);
     const forbidden =
       /\bnpm (ci|test|run|install(?! -g (aws-cdk|cdk-assets)@\d))|\b(eslint|jest|integ-runner|tsc|tsx|prettier|actionlint)\b/;
     expect(commands.filter((command) => forbidden.test(command))).toEqual([]);
   });
 
-  test('the S3 source action is named Source and reads cloud-assembly.zip without polling', () => {
-    // WHEN the Source stage is read
-    const actions = stageNamed(example, 'Source').actions;
-    // THEN its only action reads the object from the source bucket, started by the workflow alone
-    expect(actions.map((a) => [a.name, a.kind, a.configuration])).toEqual([
+  test('the S3 source action Source reads cloud-assembly.zip without polling; self-mutation deploys it', () => {
+    const [selfMutate] = stageNamed(example, 'UpdatePipeline').actions;
+    const [source] = stageNamed(example, 'Source').actions;
+    expect(selfMutate?.declaration.InputArtifacts).toEqual(source?.declaration.OutputArtifacts);
+    expect(source?.declaration.OutputArtifacts).toHaveLength(1);
+    expect(stageNamed(example, 'Source').actions.map((a) => [a.name, a.kind, a.configuration])).toEqual([
       [
         'Source',
         'source',
@@ -62,34 +49,20 @@ describe('PipelineStack', () => {
     ]);
   });
 
-  test.each([
-    [
-      'blocks all public access',
-      {
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
+  test('the source bucket is private, versioned, encrypted, TLS-only, and output for the merge workflow', () => {
+    example.template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: SOURCE_BUCKET,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
       },
-    ],
-    ['is versioned', { VersioningConfiguration: { Status: 'Enabled' } }],
-    [
-      'is encrypted',
-      {
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       },
-    ],
-  ])('the source bucket %s', (_behaviour, properties) => {
-    // THEN
-    example.template.hasResourceProperties('AWS::S3::Bucket', { BucketName: SOURCE_BUCKET, ...properties });
-  });
-
-  test('the source bucket policy denies requests without TLS', () => {
-    // THEN
+    });
     example.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: sourceBucketId },
       PolicyDocument: {
@@ -97,21 +70,15 @@ describe('PipelineStack', () => {
           Match.objectLike({
             Effect: 'Deny',
             Action: 's3:*',
-            Principal: { AWS: '*' },
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           }),
         ]),
       },
     });
-  });
-
-  test('outputs the source bucket name for the merge workflow', () => {
-    // THEN
     example.template.hasOutput('SourceBucketName', { Value: { Ref: sourceBucketId } });
   });
 
   test('the pipeline is V2 and a newer execution supersedes an older one', () => {
-    // THEN
     example.template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       Name: 'jobs-pipeline',
       PipelineType: 'V2',
@@ -120,9 +87,7 @@ describe('PipelineStack', () => {
   });
 
   test('with a stage in another account, the artifact bucket is encrypted with a rotated key', () => {
-    // WHEN the keys are read
     const keys = Object.keys(example.template.findResources('AWS::KMS::Key'));
-    // THEN one key, rotated, encrypts the artifact bucket
     expect(keys).toHaveLength(1);
     example.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     example.template.hasResourceProperties('AWS::S3::Bucket', {
@@ -140,35 +105,22 @@ describe('PipelineStack', () => {
   });
 
   test('with every stage in the pipeline account, there is no key', () => {
-    // GIVEN prod moved into the pipeline account
-    const { template } = synthPipeline(VARIANTS.sameAccount);
-    // THEN
-    template.resourceCountIs('AWS::KMS::Key', 0);
+    synthPipeline(VARIANTS.sameAccount).template.resourceCountIs('AWS::KMS::Key', 0);
   });
 
-  test('stages with the same wave share one pipeline stage, where the first of them is configured', () => {
-    // WHEN the pipeline's stages are read
-    const names = earlyWave.stages.map((s) => s.name);
-    // THEN qa deploys with dev, before prod
-    expect(names.slice(3)).toEqual(['early', 'prod']);
-  });
-
-  test('stages in one wave deploy side by side', () => {
-    // WHEN the deploy actions of the wave are read
+  test('stages of one wave share the pipeline stage where the first is configured, and deploy side by side', () => {
+    expect(earlyWave.stages.map((s) => s.name).slice(3)).toEqual(['early', 'prod']);
     const early = stageNamed(earlyWave, 'early');
-    const [dev, qa] = ['jobs-dev-JobBase', 'jobs-qa-JobBase'].map((stack) => deployActions(early, stack));
-    // THEN both stacks' change sets are created and executed in the same run orders
-    expect(dev?.map((a) => a.runOrder)).toEqual([1, 2]);
-    expect(qa?.map((a) => a.runOrder)).toEqual([1, 2]);
+    for (const stack of ['jobs-dev-JobBase', 'jobs-qa-JobBase']) {
+      expect(deployActions(early, stack).map((a) => a.runOrder)).toEqual([1, 2]);
+    }
   });
 
   test.each([
     ['dev', 'in the pipeline account', () => example],
     ['prod', 'in another account', () => earlyWave],
   ])("the smoke-test role of %s (%s) trusts the pipeline's account", (stageName, _where, pipeline) => {
-    // WHEN the stage's stack is synthesized
     const stage = pipeline().stack.stages.find((s) => s.config.name === stageName);
-    // THEN
     Template.fromStack(stage!.stack).hasResourceProperties('AWS::IAM::Role', {
       RoleName: `jobs-${stageName}-SmokeTestRole`,
       AssumeRolePolicyDocument: {

@@ -28,7 +28,6 @@ describe('production steps', () => {
   let topic: string;
   const action = (name: string) => actionNamed(prod, name);
   beforeAll(() => {
-    // GIVEN the example configuration: prod is production, in account 222222222222
     pipeline = synthPipeline();
     prod = stageNamed(pipeline, 'prod');
     const { stack } = pipeline;
@@ -37,11 +36,8 @@ describe('production steps', () => {
 
   test('creates the change set, summarizes it, waits for approval, executes it, then protects the stack', () => {
     // WHEN the prod stage's actions are read in run order
-    const sequence = [...prod.actions]
-      .sort((x, y) => x.runOrder - y.runOrder)
-      .map((a) => [a.runOrder, a.name, a.kind]);
-    // THEN each runs after the one before it
-    expect(sequence).toEqual([
+    const sequence = [...prod.actions].sort((x, y) => x.runOrder - y.runOrder);
+    expect(sequence.map((a) => [a.runOrder, a.name, a.kind])).toEqual([
       [1, 'Prepare', 'change-set-create'],
       [2, 'ChangeSetSummary', 'codebuild'],
       [3, 'Approve', 'approval'],
@@ -51,16 +47,12 @@ describe('production steps', () => {
   });
 
   test('only production stages wait for an approval', () => {
-    // WHEN the stages with an approval are read
     const approving = pipeline.stages.filter((s) => s.actions.some((a) => a.kind === 'approval'));
-    // THEN
     expect(approving.map((s) => s.name)).toEqual(['prod']);
   });
 
   test('the approval executes the change set that was summarized: one name, one stack', () => {
-    // WHEN the change-set actions and the summary's settings are read
     const { StackName, ChangeSetName } = action('Prepare').configuration;
-    // THEN
     expect(action('Deploy').configuration).toMatchObject({ StackName, ChangeSetName });
     expect(envOf(action('ChangeSetSummary'))).toMatchObject({
       STACK_NAME: StackName,
@@ -69,12 +61,10 @@ describe('production steps', () => {
   });
 
   test("the approval shows the summary's headline and change-set link, and notifies the approvers' topic", () => {
-    // WHEN the approval and the summary step are read
     const summary = action('ChangeSetSummary');
     const { BuildSpec } = summary.project?.Source as { BuildSpec: string };
     const spec = JSON.parse(BuildSpec) as { env?: { 'exported-variables'?: string[] } };
     const ns = summary.declaration.Namespace;
-    // THEN the approval reads the variables the summary step exports
     expect(ns).toEqual(expect.any(String));
     expect(spec.env?.['exported-variables']).toEqual(['CHANGE_SET_HEADLINE', 'CHANGE_SET_URL']);
     expect(action('Approve').configuration).toEqual({
@@ -88,11 +78,8 @@ describe('production steps', () => {
     ['ChangeSetSummary', 'change-set-summary'],
     ['TerminationProtection', 'protect-stack'],
   ])('%s runs the bundled %s against exactly the prod stack, through its deploy role', (name, tool) => {
-    // WHEN the step's commands and environment are read
-    const step = action(name);
-    // THEN
-    expect(step.commands[0]).toMatch(new RegExp(`^node \\S+/${tool}\\.cjs$`));
-    expect(envOf(step)).toMatchObject({
+    expect(action(name).commands[0]).toMatch(new RegExp(`^node \\S+/${tool}\\.cjs$`));
+    expect(envOf(action(name))).toMatchObject({
       STAGE_NAME: 'prod',
       STACK_NAME: 'jobs-prod-JobBase',
       STACK_ACCOUNT: '222222222222',
@@ -102,7 +89,6 @@ describe('production steps', () => {
   });
 
   test('the deploy role the steps assume is the one CodePipeline deploys prod with', () => {
-    // THEN
     expect(listOf(action('Prepare').declaration.RoleArn)).toEqual([PROD_DEPLOY_ROLE]);
   });
 
@@ -110,12 +96,10 @@ describe('production steps', () => {
     ['ChangeSetSummary', 'publish only to the approval topic', ['sts:AssumeRole', 'sns:Publish']],
     ['TerminationProtection', 'nothing else', ['sts:AssumeRole']],
   ])("%s's role may assume only prod's deploy role, and %s", (name, _what, actions) => {
-    // WHEN the statements of its role are read, beside CodeBuild's logs, reports and artifacts
     const statements = roleStatements(pipeline, action(name));
     const own = statements.filter((s) =>
       listOf(s.Action).some((a) => /^(sts|sns|cloudformation):|^\*$/.test(String(a))),
     );
-    // THEN
     const resources: Record<string, string> = {
       'sts:AssumeRole': PROD_DEPLOY_ROLE,
       'sns:Publish': `<${topic}>`,
@@ -126,15 +110,10 @@ describe('production steps', () => {
     expect(statements.filter((s) => listOf(s.Resource).includes('*'))).toEqual([]);
   });
 
-  test('the approval topic is encrypted with the AWS managed SNS key', () => {
-    // THEN
+  test('the approval topic: the AWS managed SNS key, TLS only, output for the approvers', () => {
     pipeline.template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: Match.stringLikeRegexp('alias/aws/sns'),
     });
-  });
-
-  test('the approval topic denies publishing without TLS', () => {
-    // THEN
     pipeline.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topic }],
       PolicyDocument: {
@@ -143,17 +122,11 @@ describe('production steps', () => {
         ]),
       },
     });
-  });
-
-  test('outputs the approval topic for the approvers', () => {
-    // THEN
     pipeline.template.hasOutput('ApprovalTopicArn', { Value: { Ref: topic } });
   });
 
   test('without a production stage there is no approval, no review and no topic', () => {
-    // GIVEN only dev
     const { stages, template } = synthPipeline(VARIANTS.devOnly);
-    // THEN
     const names = stages.flatMap((s) => s.actions.map((a) => a.name));
     expect(names.filter((n) => /Approve|ChangeSetSummary|TerminationProtection/.test(n))).toEqual([]);
     template.resourceCountIs('AWS::SNS::Topic', 0);
@@ -168,12 +141,10 @@ describe('production steps', () => {
     test.each(['prod', 'prodeu'])(
       '%s gets its own review, between its own change set and execution',
       (stage) => {
-        // WHEN the stage's actions in the wave are read
         const step = (name: string) => actionNamed(wave, `${stage}.jobs-${stage}-JobBase.${name}`);
         const sequence = ['Prepare', 'ChangeSetSummary', 'Approve', 'Deploy'].map(
           (name) => step(name).runOrder,
         );
-        // THEN they run in that order, and the approval shows its own stack's summary
         expect(sequence).toEqual([...sequence].sort((a, b) => a - b));
         expect(new Set(sequence).size).toBe(4);
         expect(step('Approve').configuration.CustomData).toBe(
@@ -183,10 +154,8 @@ describe('production steps', () => {
     );
 
     test('staging deploys without waiting for the approval', () => {
-      // WHEN
       const approval = Math.min(...wave.actions.filter((a) => a.kind === 'approval').map((a) => a.runOrder));
       const staging = deployActions(wave, 'jobs-staging-JobBase').map((a) => a.runOrder);
-      // THEN
       expect(staging).toHaveLength(2);
       expect(Math.max(...staging)).toBeLessThan(approval);
     });
@@ -201,7 +170,6 @@ describe('production steps', () => {
     ['an account', 'account', 'stack S has no account: give its stage an env'],
     ['a region', 'region', 'stack S has no region: give its stage an env'],
   ])('fails for a stack without %s', (_what, missing, message) => {
-    // GIVEN a stack deployment without that setting
     const scope = new Stack(testApp(), 'Pipeline');
     const stack = {
       stackName: 'S',
@@ -217,7 +185,6 @@ describe('production steps', () => {
       tools: new PipelineTools(scope, 'Tools'),
       approvalTopic: new sns.Topic(scope, 'ApprovalTopic'),
     };
-    // WHEN / THEN
     expect(() => addProductionSteps(steps)).toThrow(message);
   });
 });

@@ -18,27 +18,22 @@ describe('smokeTestStep', () => {
   let dev: PipelineStage;
   let smoke: PipelineAction;
   beforeAll(() => {
-    // GIVEN the example configuration: dev has smokeTest on, prod off
     pipeline = synthPipeline();
     dev = stageNamed(pipeline, 'dev');
     smoke = actionNamed(dev, 'SmokeTest');
   });
 
   test('runs after the dev deploy, the only CodeBuild action of the stage', () => {
-    // WHEN the dev stage's actions are read
     const deploys = deployActions(dev, 'jobs-dev-JobBase');
-    // THEN
     expect(dev.actions.filter((a) => a.kind === 'codebuild')).toEqual([smoke]);
     expect(deploys).toHaveLength(2);
     expect(smoke.runOrder).toBeGreaterThan(Math.max(...deploys.map((a) => a.runOrder)));
   });
 
   test("takes the queue, inbox and probe job from the dev stack's outputs", () => {
-    // WHEN the action's environment variables are read
     const ns = deployActions(dev, 'jobs-dev-JobBase').find((a) => a.declaration.Namespace)?.declaration
       .Namespace;
     const variables = JSON.parse(smoke.configuration.EnvironmentVariables as string) as unknown;
-    // THEN each names an output in the variables namespace of the dev deploy action
     expect(ns).toEqual(expect.any(String));
     const output = (name: string, key: string) => ({
       name,
@@ -52,13 +47,8 @@ describe('smokeTestStep', () => {
     ]);
   });
 
-  test('runs the bundled smoke test, with nothing to install', () => {
-    // THEN
+  test("runs the bundled smoke test, with nothing to install, against the dev stage's region, role and jobs", () => {
     expect(smoke.commands).toEqual([expect.stringMatching(/^node \S+\/smoke-test\.cjs$/)]);
-  });
-
-  test("targets the dev stage's region, role and jobs", () => {
-    // THEN
     expect(envOf(smoke)).toEqual({
       AWS_REGION: 'ap-northeast-1',
       SMOKE_TEST_ROLE_ARN: DEV_SMOKE_TEST_ROLE,
@@ -68,9 +58,7 @@ describe('smokeTestStep', () => {
   });
 
   test("may assume only the dev stage's smoke-test role", () => {
-    // WHEN the statements of the smoke project's role are read
     const statements = roleStatements(pipeline, smoke);
-    // THEN the only statement with an STS action, or any action on every resource, is that AssumeRole
     const sts = statements.filter((s) => listOf(s.Action).some((a) => /^(sts:|\*$)/.test(String(a))));
     expect(sts.map((s) => [s.Effect, s.Action, listOf(s.Resource)])).toEqual([
       ['Allow', 'sts:AssumeRole', [DEV_SMOKE_TEST_ROLE]],
@@ -79,9 +67,6 @@ describe('smokeTestStep', () => {
   });
 
   test('no smoke step for a stage without smokeTest', () => {
-    // WHEN the prod stage's actions are read
-    const names = stageNamed(pipeline, 'prod').actions.map((a) => a.name);
-    // THEN none of them is a smoke test
-    expect(names).not.toContain('SmokeTest');
+    expect(stageNamed(pipeline, 'prod').actions.map((a) => a.name)).not.toContain('SmokeTest');
   });
 });

@@ -4,10 +4,7 @@ import { stageNamed, synthPipeline, type SynthesizedPipeline } from './synth-pip
 
 describe('toolchain', () => {
   let pipeline: SynthesizedPipeline;
-  beforeAll(() => {
-    // GIVEN the pipeline of the example configuration
-    pipeline = synthPipeline();
-  });
+  beforeAll(() => (pipeline = synthPipeline()));
 
   test.each([
     ['UpdatePipeline', 'SelfMutate', 'aws-cdk', /^cdk -a \. deploy Pipeline /],
@@ -15,9 +12,7 @@ describe('toolchain', () => {
   ] as const)(
     '%s runs one job, %s, that installs exactly the %s package.json pins',
     (stage, job, cli, run) => {
-      // WHEN the stage's actions are read
       const actions = stageNamed(pipeline, stage).actions;
-      // THEN one CodeBuild job installs that CLI and nothing else, then only runs it
       expect(actions.map((a) => [a.name, a.kind])).toEqual([[job, 'codebuild']]);
       const [install, ...commands] = actions[0]!.commands;
       expect(install).toBe(`npm install -g ${cli}@${packageJson.devDependencies[cli]}`);
@@ -27,7 +22,6 @@ describe('toolchain', () => {
   );
 
   test('fails when package.json pins a CLI to a range', () => {
-    // WHEN / THEN
     expect(() => exactVersion('aws-cdk', '^2.1148.1')).toThrow(
       "package.json must pin aws-cdk to an exact version (e.g. 2.1148.1), found '^2.1148.1'",
     );

@@ -17,7 +17,6 @@ function config(overrides: Partial<AppConfigInput> = {}): AppConfig {
   return parseConfig({ ...appConfig, preview, ...overrides });
 }
 
-/** Every GitHub OIDC stack of a configuration, by id. */
 function stacks(cfg: AppConfig): Record<string, GithubOidcStack> {
   const app = testApp();
   return Object.fromEntries(
@@ -42,7 +41,6 @@ describe('githubOidcStacks', () => {
   });
 
   test('puts the preview role in a second stack in the preview account, importing its provider', () => {
-    // GIVEN previews in their own account, whose GitHub provider exists already
     const previewProvider = `arn:aws:iam::333333333333:oidc-provider/${HOST}`;
     const plans = githubOidcStacks(
       config({
@@ -55,7 +53,6 @@ describe('githubOidcStacks', () => {
         github: { ...appConfig.github, oidcProviderArns: [previewProvider] },
       }),
     );
-    // THEN
     expect(
       plans.map((p) => [p.id, p.props.env, p.props.existingProviderArn, !!p.props.deploy, !!p.props.preview]),
     ).toEqual([
@@ -66,7 +63,6 @@ describe('githubOidcStacks', () => {
 });
 
 describe('GithubOidcStack of the example configuration', () => {
-  // GIVEN one stack with both roles, synthesized once: these tests only read it
   const t = template(config());
   const [providerId] = Object.keys(t.findResources('AWS::IAM::OIDCProvider'));
 
@@ -166,9 +162,7 @@ describe('GithubOidcStack of the example configuration', () => {
 
 describe('GithubOidcStack', () => {
   test('imports the provider when the account has one already', () => {
-    // GIVEN
     const t = template(config({ github: { ...appConfig.github, oidcProviderArns: [PROVIDER_ARN] } }));
-    // THEN no provider is created and the roles trust the existing one
     t.resourceCountIs('AWS::IAM::OIDCProvider', 0);
     t.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'jobs-github-deploy',
@@ -184,9 +178,7 @@ describe('GithubOidcStack', () => {
     ],
   ])('passes the AwsSolutions checks with nothing acknowledged: %s', (_case, cfg) => {
     for (const stack of Object.values(stacks(cfg))) {
-      // WHEN
       const report = new AwsSolutionsChecks().validateScope(stack);
-      // THEN
       expect(report.violations).toEqual([]);
       const acknowledged = stack.node
         .findAll()

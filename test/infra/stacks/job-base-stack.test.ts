@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { StageConfigInput } from '../../../infra/config/schema';
-import { jobBase, logicalIdOf } from '../../support/templates';
+import { jobBase, logicalIdOf, references } from '../../support/templates';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] };
 const resourcesOf = (template: Template) => template.toJSON().Resources as Record<string, Resource>;
@@ -16,14 +16,8 @@ describe('JobBaseStack', () => {
   test("publishes the outputs pipeline steps and workflows read, the smoke test's only with smokeTest", () => {
     const queue = logicalIdOf(template, 'AWS::Batch::JobQueue');
     template.hasOutput('JobQueueArn', { Value: { 'Fn::GetAtt': [queue, 'JobQueueArn'] } });
-    const always = [
-      'JobQueueName',
-      'SuccessHandlerName',
-      'SuccessHandlerArn',
-      'ErrorHandlerName',
-      'ErrorHandlerArn',
-    ];
-    for (const id of [...always, 'TopicArn', 'DeadLetterQueueUrl'])
+    const always = ['JobQueueName', 'SuccessHandlerName', 'SuccessHandlerArn', 'ErrorHandlerName'];
+    for (const id of [...always, 'ErrorHandlerArn', 'TopicArn', 'DeadLetterQueueUrl'])
       template.hasOutput(id, { Value: Match.anyValue() });
     expect(template.findOutputs('SmokeTestQueueUrl')).toEqual({});
     const smoke = jobBase({ smokeTest: true }).template;
@@ -57,7 +51,6 @@ describe('JobBaseStack', () => {
   );
 
   test('perChild drops the child filters from the two job-state rules and changes nothing else', () => {
-    // GIVEN the template with and without perChild, the job-state rules' child filters removed
     const withoutChildFilters = (t: Template) =>
       JSON.parse(JSON.stringify(resourcesOf(t)), (key, value: unknown) =>
         key === 'detail' && JSON.stringify(value).match(/"status":\["(SUCCEEDED|FAILED)"\]/)
@@ -65,7 +58,6 @@ describe('JobBaseStack', () => {
           : value,
       ) as unknown;
     const perChild = jobBase({ notifications: { perChild: true } }).template;
-    // THEN perChild's rules have no child filters, and the templates are otherwise equal
     perChild.resourcePropertiesCountIs(
       'AWS::Events::Rule',
       { EventPattern: { detail: { arrayProperties: Match.absent(), nodeDetails: Match.absent() } } },
@@ -108,17 +100,6 @@ describe('JobBaseStack: what a stage leaves behind', () => {
     template.resourceCountIs('AWS::Logs::LogGroup', 5);
   });
 
-  /** The logical ids `value` refers to with Ref or Fn::GetAtt, anywhere inside it. */
-  function references(value: unknown): string[] {
-    if (Array.isArray(value)) return value.flatMap(references);
-    if (value === null || typeof value !== 'object') return [];
-    const node = value as Record<string, unknown>;
-    if (typeof node.Ref === 'string') return [node.Ref];
-    const getAtt = node['Fn::GetAtt'];
-    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return [getAtt[0]];
-    return Object.values(node).flatMap(references);
-  }
-
   test.each<[string, Partial<StageConfigInput>]>([
     ['a created VPC, VPC-attached handlers', {}],
     ['an ephemeral stage with the smoke test', { ephemeral: true, smokeTest: true }],
@@ -134,18 +115,16 @@ describe('JobBaseStack: what a stage leaves behind', () => {
   ])(
     '%s: each function logs to a group of the stack that CloudFormation deletes after the function',
     (_case, overrides) => {
-      // GIVEN
       const resources = resourcesOf(jobBase(overrides).template);
       const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
       expect(functions.length).toBeGreaterThanOrEqual(2);
       for (const [id, fn] of functions) {
-        // THEN the function names its log group (else Lambda creates /aws/lambda/<name>, never deleted) ...
+        // Else Lambda creates /aws/lambda/<name>, which nothing deletes.
         const logGroup = references((fn.Properties?.LoggingConfig as { LogGroup?: unknown })?.LogGroup)[0];
         expect({ id, logGroup: logGroup && resources[logGroup]?.Type }).toEqual({
           id,
           logGroup: 'AWS::Logs::LogGroup',
         });
-        // ... and depends on it, so the group is created before and deleted after the function
         expect(references(fn.Properties)).toContain(logGroup);
         expect([
           ...references(resources[logGroup!]?.Properties),

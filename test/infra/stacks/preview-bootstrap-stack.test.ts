@@ -1,3 +1,4 @@
+import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { previewBootstrapNames } from '../../../infra/config/names';
 import { buildPlatform } from '../../../infra/platform';
@@ -22,12 +23,12 @@ function resolved(value: unknown): unknown {
 }
 
 describe('PreviewBootstrapStack', () => {
+  let app: App;
   let template: Template;
   let execution: IamStatement[];
   let boundary: IamStatement[];
   beforeAll(() => {
-    // GIVEN the stack of the example configuration's preview account
-    const app = testApp();
+    app = testApp();
     const stack = new PreviewBootstrapStack(app, 'PreviewBootstrap', {
       env: { account: PREVIEW_ACCOUNT, region: 'ap-northeast-1' },
       appName: 'jobs',
@@ -49,22 +50,11 @@ describe('PreviewBootstrapStack', () => {
   const previewRole = (request: IamRequest): boolean =>
     isAllowed(request, [{ Effect: 'Allow', Action: '*', Resource: '*' }], boundary);
 
-  test('needs no bootstrap of its own: no version check, no assets', () => {
+  test("deploys with the operator's credentials: no bootstrap version check, role, bucket or asset", () => {
     expect(template.toJSON().Rules).toBeUndefined();
     expect(template.toJSON().Parameters).toBeUndefined();
-  });
-
-  test("deploys with the operator's credentials: the manifest names no bootstrap role or bucket", () => {
-    // GIVEN the stack in an app of its own
-    const app = testApp();
-    new PreviewBootstrapStack(app, 'PreviewBootstrap', {
-      env: { account: PREVIEW_ACCOUNT, region: 'ap-northeast-1' },
-      appName: 'jobs',
-    });
-    // WHEN the CLI reads the cloud assembly
     const artifact = app.synth().getStackArtifact('PreviewBootstrap');
-    // THEN it deploys with the current credentials (no role to assume or pass to CloudFormation, which
-    // a fresh account lacks) and passes the template inline (no upload to a bootstrap bucket)
+    // No role to assume (a fresh account lacks them), and the template passed inline.
     expect(artifact.manifest.properties).toEqual({
       templateFile: 'PreviewBootstrap.template.json',
       terminationProtection: false,
@@ -119,7 +109,6 @@ describe('PreviewBootstrapStack', () => {
   });
 
   test('lets CloudFormation manage every resource type a preview and the preview network hold', () => {
-    // GIVEN a preview's stack and the preview network, as the example configuration builds them
     const app = testApp();
     const { stage } = buildPlatform(app, exampleConfig(), { stage: 'pr-42' });
     const network = app.node.findAll().find((c) => c.node.id === 'PreviewNetwork');
@@ -128,11 +117,10 @@ describe('PreviewBootstrapStack', () => {
         (r) => r.Type,
       ),
     );
-    // WHEN each type is named by its service (AWS::Scheduler::ScheduleGroup -> scheduler)
     const services = [
       ...new Set(types.filter((t) => t.startsWith('AWS::') && t !== 'AWS::CDK::Metadata')),
     ].map((type) => type.split('::')[1]!.toLowerCase());
-    // THEN the execution policy covers each (custom resources are Lambda functions it covers too)
+    // Custom resources are Lambda functions, covered too.
     expect(services).toContain('scheduler');
     for (const service of services) {
       expect(executionRole({ action: `${service}:CreateSomething`, resource: '*' })).toBe(true);

@@ -20,11 +20,8 @@ describe('the preview network', () => {
   test('is one VPC without NAT, with a public subnet in each configured zone', () => {
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
-    for (const zone of ['ap-northeast-1a', 'ap-northeast-1c'])
-      template.hasResourceProperties('AWS::EC2::Subnet', {
-        AvailabilityZone: zone,
-        MapPublicIpOnLaunch: false,
-      });
+    for (const AvailabilityZone of ['ap-northeast-1a', 'ap-northeast-1c'])
+      template.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone, MapPublicIpOnLaunch: false });
     template.resourceCountIs('AWS::EC2::Subnet', 2);
   });
 
