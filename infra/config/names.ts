@@ -32,8 +32,12 @@ export function topicDisplayName(appName: string, stageName: string): string {
   return `${appName} ${stageName} batch jobs`;
 }
 
-/** The names of a JobBase stage, which the stack, stage and integ scenario take and `nameProblems` checks. */
-export function stageResourceNames(appName: string, stageName: string) {
+/**
+ * The names of a JobBase stage, which the stack, stage and integ scenario take and `nameProblems` checks.
+ * The Slack configuration's name carries the workspace id: a new workspace replaces the configuration
+ * (CloudFormation's createOnlyProperties), and a replacement under the same name fails as already existing.
+ */
+export function stageResourceNames(appName: string, stageName: string, slackWorkspaceId = '') {
   const named = (suffix: string, resource: NamedResource): GivenName => ({
     name: physicalName(appName, stageName, suffix),
     resource,
@@ -43,7 +47,7 @@ export function stageResourceNames(appName: string, stageName: string) {
     errorHandler: named('BatchErrorHandler', 'lambdaFunction'),
     stuckHandler: named('BatchStuckHandler', 'lambdaFunction'),
     stuckJobChecks: named('StuckJobChecks', 'scheduleGroup'),
-    slack: named('Slack', 'chatbotConfiguration'),
+    slack: named(slackWorkspaceId ? `Slack-${slackWorkspaceId}` : 'Slack', 'chatbotConfiguration'),
     handlerRole: named('BatchLambdaRole', 'iamRole'),
     smokeTestRole: named('SmokeTestRole', 'iamRole'),
     stack: named('JobBase', 'cloudFormationStack'),
@@ -52,16 +56,19 @@ export function stageResourceNames(appName: string, stageName: string) {
 
 export type StageResourceNames = ReturnType<typeof stageResourceNames>;
 
-export function stageGivenNames(appName: string, stageName: string): GivenName[] {
+export function stageGivenNames(appName: string, stageName: string, slackWorkspaceId?: string): GivenName[] {
   return [
-    ...Object.values(stageResourceNames(appName, stageName)),
+    ...Object.values(stageResourceNames(appName, stageName, slackWorkspaceId)),
     { name: topicDisplayName(appName, stageName), resource: 'snsDisplayName' },
   ];
 }
 
 /** The problems with the names a stage would give, one message each (empty when all fit). */
-export function nameProblems(appName: string, stageName: string): string[] {
-  return givenNameProblems(stageGivenNames(appName, stageName), 'appName or the stage name');
+export function nameProblems(appName: string, stageName: string, slackWorkspaceId?: string): string[] {
+  return givenNameProblems(
+    stageGivenNames(appName, stageName, slackWorkspaceId),
+    'appName or the stage name',
+  );
 }
 
 /** What S3 reserves (general purpose bucket naming rules); the app name's own rule keeps the rest. */

@@ -49,7 +49,7 @@ export function configProblems(config: AppConfig): ConfigProblem[] {
       name(`stage '${stage.name}' is configured twice`);
     if (isPreviewStageName(stage.name))
       name(`'${stage.name}' starts with a prefix reserved for preview stages (pr-, br-): rename the stage`);
-    nameProblems(appName, stage.name).forEach(name);
+    nameProblems(appName, stage.name, stage.notifications.slack?.workspaceId).forEach(name);
     if (stage.vpc.shared) {
       const message = 'only previews share the preview network: use vpc.existing with its ids, or vpc.create';
       problems.push({ path: ['stages', index, 'vpc', 'shared'], message });

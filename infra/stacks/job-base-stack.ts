@@ -53,7 +53,7 @@ export class JobBaseStack extends Stack {
     super(scope, id, props);
     const { appName, stage } = props;
     const { vpc, batch, notifications } = stage;
-    const names = stageResourceNames(appName, stage.name);
+    const names = stageResourceNames(appName, stage.name, stage.notifications.slack?.workspaceId);
     this.configuredZones = vpc.create?.availabilityZones ?? vpc.shared?.availabilityZones;
     // Ephemeral stages leave nothing behind; long-lived ones keep the topic, its key and the logs.
     const removalPolicy = stage.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;

@@ -25,6 +25,14 @@ describe('names', () => {
     ]);
   });
 
+  test('fails on a Slack configuration name over 128 once it carries the workspace id', () => {
+    expect(nameProblems('jobs', 'dev', `T${'A'.repeat(114)}`)).toEqual([
+      expect.stringMatching(
+        /^the chatbotConfiguration name 'jobs-dev-Slack-TA+' is 130 characters, .* by 2$/,
+      ),
+    ]);
+  });
+
   test('the pipeline gives its stack, pipeline, source bucket and approval topic names, and a support stack per other region', () => {
     const names = pipelineGivenNames('jobs', '111111111111', 'ap-northeast-1', [
       'ap-northeast-1',

@@ -50,6 +50,16 @@ describe('SlackChannel', () => {
     jobBase().template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
   });
 
+  test("a stage names it after its workspace: a new workspace replaces it, and a replacement can't reuse the name", () => {
+    const slack = { workspaceId: 'T0123ABCDEF', channelId: 'C0123ABCDEF' };
+    jobBase({ notifications: { slack } }).template.hasResourceProperties(
+      'AWS::Chatbot::SlackChannelConfiguration',
+      {
+        ConfigurationName: 'jobs-dev-Slack-T0123ABCDEF',
+      },
+    );
+  });
+
   test.each([
     [{ workspaceId: 't0123', channelId: 'C0123' }, 'must be a Slack workspace id'],
     [{ workspaceId: 'T0123', channelId: '#jobs' }, 'must be a Slack channel id'],
