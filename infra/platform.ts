@@ -1,4 +1,5 @@
-import { PermissionsBoundary, type App } from 'aws-cdk-lib';
+import { Aspects, PermissionsBoundary, type App } from 'aws-cdk-lib';
+import { RetainRoles } from './constructs/retain-roles';
 import { ephemeralKindOf, ephemeralTags, type Provenance } from './config/ephemeral';
 import { previewAccount, previewAccountIsOwn } from './config/github';
 import { ConfigError } from './config/config-error';
@@ -37,14 +38,15 @@ export function buildPlatform(app: App, config: AppConfig, options: PlatformOpti
   const boundary = previewAccountIsOwn(config) ? PermissionsBoundary.fromName(names.boundaryName) : undefined;
   if (options.stage) {
     const stage = selectStage(config, options.stage, { defaultAccount: options.defaultAccount });
-    return {
-      stage: new JobBaseStage(app, stage.name, {
-        appName: config.appName,
-        stage,
-        permissionsBoundary: isPreviewStageName(stage.name) ? boundary : undefined,
-        stackTags: previewTags(config, stage.name, options.provenance),
-      }),
-    };
+    const bounded = isPreviewStageName(stage.name) ? boundary : undefined;
+    const built = new JobBaseStage(app, stage.name, {
+      appName: config.appName,
+      stage,
+      permissionsBoundary: bounded,
+      stackTags: previewTags(config, stage.name, options.provenance),
+    });
+    if (bounded) Aspects.of(built).add(new RetainRoles());
+    return { stage: built };
   }
   // The workflows' trust in AWS, deployed by hand once per account (see docs/github-setup.md).
   for (const { id, props } of githubOidcStacks(config)) new GithubOidcStack(app, id, props);
@@ -96,7 +98,7 @@ function buildPreviewNetwork(
   const shared = config.preview.vpc.shared;
   if (!shared) return undefined;
   const { appName, preview } = config;
-  return new PreviewNetworkStack(app, PREVIEW_NETWORK_ID, {
+  const stack = new PreviewNetworkStack(app, PREVIEW_NETWORK_ID, {
     env: { account: preview.account ?? defaultAccount, region: preview.region },
     stackName: previewNetworkNames(appName, shared.availabilityZones.length).stackName,
     description: `Batch job platform (${appName}): the network every preview runs in`,
@@ -107,4 +109,6 @@ function buildPreviewNetwork(
     // Deployed through the preview account's bootstrap roles.
     permissionsBoundary,
   });
+  if (permissionsBoundary) Aspects.of(stack).add(new RetainRoles());
+  return stack;
 }

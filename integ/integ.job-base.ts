@@ -3,13 +3,14 @@
  * its committed snapshot offline; `npm run integ:update` deploys it, runs the assertions, destroys it
  * and refreshes the snapshot (docs/integration-tests.md).
  */
-import { App, PERMISSIONS_BOUNDARY_CONTEXT_KEY } from 'aws-cdk-lib';
+import { App, Aspects, PERMISSIONS_BOUNDARY_CONTEXT_KEY } from 'aws-cdk-lib';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { INTEG_STAGE_NAME, ephemeralTags, provenanceFromEnv } from '../infra/config/ephemeral';
 import { previewAccountIsOwn } from '../infra/config/github';
 import { parseConfig } from '../infra/config/load';
 import { previewBootstrapNames } from '../infra/config/names';
 import { appConfig } from '../infra/config/stages';
+import { RetainRoles } from '../infra/constructs/retain-roles';
 import { buildJobBaseScenario } from './job-base-scenario';
 
 // The scenario deploys to the preview account; where that account is bootstrapped with the scoped
@@ -21,6 +22,7 @@ const boundary = previewAccountIsOwn(config)
 // The snapshot is committed: it must not record where the checkout that wrote it lives on disk.
 const app = new App({ context: { [DISABLE_CREATION_STACK_TRACES]: true, ...boundary } });
 const scenario = buildJobBaseScenario(app);
+if (previewAccountIsOwn(config)) Aspects.of(app).add(new RetainRoles());
 // Stack tags say where the stacks came from (integ.yml sets the run and time); they are not part of
 // the templates, so the snapshot stays the same.
 const { provenance, problems } = provenanceFromEnv(process.env);

@@ -72,7 +72,8 @@ export class JobStateNotifications extends Construct {
 
   private createRole(props: JobStateNotificationsProps, secretName: string): iam.Role {
     const role = new iam.Role(this, 'HandlerRole', {
-      roleName: props.names.handlerRole.name,
+      // An ephemeral stage's roles may outlive it (`RetainRoles`): a generated name never collides.
+      roleName: props.stage.ephemeral ? undefined : props.names.handlerRole.name,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Batch job notification handlers: publish to the stage topic',
     });

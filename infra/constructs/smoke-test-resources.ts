@@ -11,7 +11,8 @@ export interface SmokeTestResourcesProps {
   readonly topic: sns.ITopic;
   readonly jobQueue: batch.IJobQueue;
   /** Known to the pipeline before the role exists. */
-  readonly roleName: string;
+  /** @default - a name CloudFormation generates */
+  readonly roleName?: string;
   /** The pipeline's. */
   readonly trustedAccount: string;
   readonly assignPublicIp: boolean;

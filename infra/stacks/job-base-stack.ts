@@ -67,7 +67,9 @@ export class JobBaseStack extends Stack {
     this.batch = new BatchEnvironment(this, 'Batch', { ...batch, vpc: networkVpc, subnets, displayName });
     this.topic = new NotificationTopic(this, 'Notifications', {
       ...notifications,
-      publisherRoleArn: `arn:${this.partition}:iam::${this.account}:role/${names.handlerRole.name}`,
+      publisherRoleArn: stage.ephemeral
+        ? `arn:${this.partition}:iam::${this.account}:role/${this.stackName}-HandlerRole* (its name is generated)`
+        : `arn:${this.partition}:iam::${this.account}:role/${names.handlerRole.name}`,
       displayName: topicDisplayName(appName, stage.name),
       removalPolicy,
     });
@@ -100,7 +102,7 @@ export class JobBaseStack extends Stack {
       new SmokeTestResources(this, 'SmokeTest', {
         topic,
         jobQueue,
-        roleName: names.smokeTestRole.name,
+        roleName: stage.ephemeral ? undefined : names.smokeTestRole.name,
         trustedAccount: props.smokeTestAccount ?? this.account,
         assignPublicIp: network.jobsNeedPublicIp,
       });

@@ -24,6 +24,20 @@ export const PREVIEW_SERVICES = [
   'ssm',
 ] as const;
 
+/**
+ * Actions outside those services that the resource handlers of previews' resources list (AWS's resource
+ * provider schemas): lookups for features previews do not use (EKS environments, EFS mounts), and the
+ * log group handler's tagging of a delivery stream. `test/infra/preview-account-deploys.test.ts` checks
+ * every handler action against this policy.
+ */
+export const HANDLER_EXTRA_ACTIONS = [
+  'eks:DescribeCluster',
+  'autoscaling:DescribeTags',
+  'elasticfilesystem:DescribeMountTargets',
+  's3files:ListMountTargets',
+  'firehose:TagDeliveryStream',
+] as const;
+
 const BOUNDARY_REASON =
   'A permissions boundary grants nothing: it caps the roles it is attached to at everything but its ' +
   'explicit denies, which protect the workflows trust and require the boundary on every new role';
@@ -78,6 +92,11 @@ export class PreviewBootstrapStack extends Stack {
         new iam.PolicyStatement({
           sid: 'PreviewServices',
           actions: PREVIEW_SERVICES.map((service) => `${service}:*`),
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'HandlerLookups',
+          actions: [...HANDLER_EXTRA_ACTIONS],
           resources: ['*'],
         }),
       ],

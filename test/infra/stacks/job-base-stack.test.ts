@@ -93,6 +93,16 @@ describe('JobBaseStack: what a stage leaves behind', () => {
     template.hasResourceProperties('AWS::KMS::Key', { PendingWindowInDays: 7 });
   });
 
+  test('an ephemeral stage names none of its roles: in the preview account they outlive a delete (RetainRoles), and a name would collide', () => {
+    const { template } = jobBase({ ephemeral: true, smokeTest: true });
+    template.resourcePropertiesCountIs('AWS::IAM::Role', { RoleName: Match.anyValue() }, 0);
+    jobBase().template.resourcePropertiesCountIs(
+      'AWS::IAM::Role',
+      { RoleName: 'jobs-dev-BatchLambdaRole' },
+      1,
+    );
+  });
+
   test('log groups are unnamed, so a retained one never blocks deploying the stage again', () => {
     const { template } = jobBase();
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { LogGroupName: Match.anyValue() }, 0);

@@ -1,0 +1,102 @@
+/**
+ * Deletes the roles that ephemeral stages left in the preview account (`RetainRoles`): CloudFormation
+ * keeps them, since deleting a role means removing its boundary, which the boundary forbids to every
+ * preview. Run with the preview account's administrator credentials:
+ *
+ *   npm run clean-roles              # lists the roles whose stage has no stack left
+ *   npm run clean-roles -- --delete  # deletes them
+ *
+ * A role is deleted only if it carries the preview boundary and the `ephemeral:stage` tag of a stage
+ * with no stack left. Its policies go first, then the boundary, then the role: it is never left
+ * unbounded with a policy (if the delete fails, the boundary is put back).
+ */
+import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import {
+  DeleteRoleCommand,
+  DeleteRolePermissionsBoundaryCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  IAMClient,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+  paginateListRoles,
+  PutRolePermissionsBoundaryCommand,
+} from '@aws-sdk/client-iam';
+import { EPHEMERAL_TAGS, INTEG_APP_NAME, decodeTagValue } from '../../infra/config/ephemeral';
+import { parseConfig } from '../../infra/config/load';
+import { previewBootstrapNames } from '../../infra/config/names';
+import { appConfig } from '../../infra/config/stages';
+import { findEphemeralStacks } from '../github/ephemeral-stacks';
+import { runAsMain } from '../script-support';
+
+export interface RetiredRole {
+  readonly roleName: string;
+  readonly stage: string;
+  readonly boundaryArn: string;
+}
+
+/** The roles with the boundary and a stage tag whose stage has no stack left. */
+export async function retiredRoles(
+  iam: IAMClient,
+  boundaryName: string,
+  liveStages: ReadonlySet<string>,
+): Promise<RetiredRole[]> {
+  const retired: RetiredRole[] = [];
+  for await (const page of paginateListRoles({ client: iam }, {})) {
+    for (const { RoleName: roleName } of page.Roles ?? []) {
+      if (!roleName) continue;
+      // ListRoles returns neither the boundary nor the tags.
+      const { Role: role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+      const boundaryArn = role?.PermissionsBoundary?.PermissionsBoundaryArn;
+      if (!boundaryArn?.endsWith(`:policy/${boundaryName}`)) continue;
+      const tag = role?.Tags?.find((t) => t.Key === EPHEMERAL_TAGS.stage)?.Value;
+      const stage = tag === undefined ? undefined : decodeTagValue(tag);
+      if (stage !== undefined && !liveStages.has(stage)) retired.push({ roleName, stage, boundaryArn });
+    }
+  }
+  return retired;
+}
+
+/** Policies first, then the boundary, then the role; the boundary goes back if the role stays. */
+export async function deleteRole(iam: IAMClient, roleName: string, boundaryArn: string): Promise<void> {
+  for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName }))
+    for (const name of page.PolicyNames ?? [])
+      await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+  for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName }))
+    for (const { PolicyArn } of page.AttachedPolicies ?? [])
+      await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn }));
+  await iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: roleName }));
+  try {
+    await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
+  } catch (error) {
+    await iam.send(
+      new PutRolePermissionsBoundaryCommand({ RoleName: roleName, PermissionsBoundary: boundaryArn }),
+    );
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  runAsMain('clean preview roles', async () => {
+    const { values } = parseArgs({ options: { delete: { type: 'boolean', default: false } } });
+    const config = parseConfig(appConfig);
+    const boundaryName = previewBootstrapNames(config.appName).boundaryName;
+    const cfn = new CloudFormationClient({});
+    const iam = new IAMClient({});
+    const live = await findEphemeralStacks(cfn, {
+      appName: config.appName,
+      repository: `${config.github.owner}/${config.github.repository}`,
+      integAppName: INTEG_APP_NAME,
+    });
+    const roles = await retiredRoles(iam, boundaryName, new Set(live.map((s) => s.stage)));
+    for (const { roleName, stage, boundaryArn } of roles) {
+      if (values.delete) await deleteRole(iam, roleName, boundaryArn);
+      console.log(
+        `${values.delete ? 'deleted' : 'would delete'} ${roleName} (stage ${stage}, no stack left)`,
+      );
+    }
+    if (roles.length === 0) console.log('No role of a deleted stage is left.');
+  });
+}
