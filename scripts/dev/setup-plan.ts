@@ -7,6 +7,7 @@
  * with whose credentials it needs, its commands, and what it makes that a later step uses.
  */
 import { ConfigError } from '../../infra/config/config-error';
+import { previewAccount } from '../../infra/config/github';
 import { parseConfig, type AppConfig } from '../../infra/config/load';
 import { appConfig } from '../../infra/config/stages';
 import { placeholderProblems } from './setup-placeholders';
@@ -20,7 +21,7 @@ function actorLine(config: AppConfig, actor: SetupStep['actor']): string {
   const uses = [
     ...(actor.aws === config.pipeline.account ? ['the pipeline'] : []),
     ...config.stages.filter((s) => s.account === actor.aws).map((s) => `stage ${s.name}`),
-    ...((config.preview.account ?? config.pipeline.account) === actor.aws ? ['previews'] : []),
+    ...(previewAccount(config) === actor.aws ? ['previews'] : []),
   ];
   return `administrator credentials for AWS account ${actor.aws} (${uses.join(', ')})`;
 }
