@@ -100,6 +100,7 @@ async function stageOutputs(request: SubmitRequest, clients: Clients): Promise<M
         `no AWS credentials found: sign in to account ${request.account} (e.g. aws sso login, or set AWS_PROFILE) and run again`,
       );
     }
+    // DescribeStacks: "If the stack doesn't exist, a ValidationError is returned" (its API reference).
     if (name === 'ValidationError' && /does not exist/.test(String((error as Error).message))) {
       throw new Error(
         `stage '${request.stage}' is not deployed: no stack ${stack.name} ${where}; ` +
