@@ -54,7 +54,7 @@ export const jobSchema = z
     retries: z
       .number()
       .int()
-      .min(0)
+      .min(0, { error: 'must be 0 (no retry) or more' })
       .max(9, { error: 'must be at most 9 (Batch makes at most 10 attempts)' })
       .default(0),
     /** Minutes an attempt may run before Batch stops it. @default no limit */
@@ -63,7 +63,16 @@ export const jobSchema = z
       .int()
       .min(1, { error: 'must be at least 1 (Batch stops attempts after 60 s at the earliest)' })
       .optional(),
-    environment: z.record(z.string(), z.string()).default({}),
+    environment: z
+      .record(z.string(), z.string())
+      .default({})
+      .superRefine((environment, ctx) => {
+        // Batch: "Environment variables cannot start with AWS_BATCH"; it sets those itself.
+        for (const name of Object.keys(environment).filter((n) => n.startsWith('AWS_BATCH'))) {
+          const message = `'${name}' starts with AWS_BATCH, which Batch reserves for its own variables: rename it`;
+          ctx.addIssue({ code: 'custom', path: [name], message });
+        }
+      }),
   })
   .superRefine((job, ctx) => {
     for (const [setting, message] of Object.entries(fargateSizeProblems(job.vcpus, job.memoryMiB))) {

@@ -85,5 +85,13 @@ describe('jobs in the stage configuration', () => {
         'stages[0].jobs[0].retries: must be at most 9 (Batch makes at most 10 attempts)',
       ],
     ],
+    [
+      'retries below 0 and a variable Batch reserves',
+      withStage({ jobs: [job({ retries: -1, environment: { AWS_BATCH_X: '1', GREETING: 'hi' } })] }),
+      [
+        'stages[0].jobs[0].retries: must be 0 (no retry) or more',
+        "stages[0].jobs[0].environment.AWS_BATCH_X: 'AWS_BATCH_X' starts with AWS_BATCH, which Batch reserves for its own variables: rename it",
+      ],
+    ],
   ]);
 });
