@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cidrProblem } from './cidr';
+import { jobs } from './jobs';
 import { isKnownRegion } from './regions';
 import { stageNameProblem } from './stage-name';
 
@@ -193,6 +194,8 @@ export const stageConfigSchema = z
       .prefault({}),
     /** Create the queue the pipeline's post-deploy smoke step reads notifications from. */
     smokeTest: z.boolean().default(false),
+    /** Fargate job definitions of the stage's own, which `npm run submit` submits (docs/jobs.md). */
+    jobs,
   })
   .superRefine((value, ctx) => {
     if (value.production && value.ephemeral) {

@@ -30,6 +30,16 @@ export const appConfig: AppConfigInput = {
       region: 'ap-northeast-1',
       vpc: { create: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'] } },
       smokeTest: true,
+      // A job of your own (docs/jobs.md): npm run submit -- --stage dev --job hello --wait
+      jobs: [
+        {
+          name: 'hello',
+          image: 'public.ecr.aws/docker/library/busybox:1.37',
+          command: ['echo', 'hello from AWS Batch'],
+          vcpus: 0.25,
+          memoryMiB: 512,
+        },
+      ],
     },
     {
       name: 'prod',

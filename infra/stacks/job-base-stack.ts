@@ -1,6 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
+import { jobOutputId } from '../config/jobs';
 import { physicalName, stageResourceNames, topicDisplayName } from '../config/names';
 import { handlersVpcAttached } from '../config/network';
 import type { StageConfig } from '../config/schema';
@@ -10,6 +11,7 @@ import { NotificationDeadLetterQueue } from '../constructs/notification-dead-let
 import { NotificationTopic } from '../constructs/notification-topic';
 import { SlackChannel } from '../constructs/slack-channel';
 import { SmokeTestResources } from '../constructs/smoke-test-resources';
+import { StageJobDefinition } from '../constructs/stage-job-definition';
 import { StageNetwork, stageVpc } from '../constructs/stage-network';
 import { StuckJobWatch } from '../constructs/stuck-job-watch';
 
@@ -47,6 +49,8 @@ export class JobBaseStack extends Stack {
   public readonly jobState: JobStateNotifications;
   public readonly stuckJobs?: StuckJobWatch;
   public readonly slackChannel?: SlackChannel;
+  /** The stage's own jobs by name: grant a job's `jobRole` what its code needs. */
+  public readonly jobs: Record<string, StageJobDefinition> = {};
   private readonly configuredZones?: readonly string[];
 
   constructor(scope: Construct, id: string, props: JobBaseStackProps) {
@@ -126,6 +130,22 @@ export class JobBaseStack extends Stack {
     };
     for (const [name, value] of Object.entries(values) as Array<[JobBaseOutputName, string]>) {
       this.outputs[name] = new CfnOutput(this, name, { value, description: OUTPUTS[name] });
+    }
+    const jobsScope = new Construct(this, 'Jobs');
+    for (const job of stage.jobs) {
+      const id = jobOutputId(job.name);
+      const definition = new StageJobDefinition(jobsScope, id, {
+        job,
+        jobDefinitionName: physicalName(appName, stage.name, job.name),
+        assignPublicIp: network.jobsNeedPublicIp,
+        ...lifetime,
+      });
+      this.jobs[job.name] = definition;
+      // `npm run submit` finds the stage's jobs by this id's prefix and the name in the ARN.
+      new CfnOutput(this, id, {
+        value: definition.jobDefinition.jobDefinitionArn,
+        description: `Job '${job.name}': npm run submit -- --stage ${stage.name} --job ${job.name}`,
+      });
     }
   }
 

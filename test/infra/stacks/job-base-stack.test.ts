@@ -144,3 +144,48 @@ describe('JobBaseStack: what a stage leaves behind', () => {
     },
   );
 });
+
+describe('JobBaseStack: jobs of your own', () => {
+  const jobs = [
+    {
+      name: 'hello',
+      image: 'public.ecr.aws/docker/library/busybox:1.37',
+      command: ['true'],
+      vcpus: 1,
+      memoryMiB: 2048,
+    },
+  ];
+
+  test('each job is a named job definition with an output of its ARN, and uses the stage log lifetime', () => {
+    const { template } = jobBase({ jobs });
+    const definition = logicalIdOf(template, 'AWS::Batch::JobDefinition', {
+      JobDefinitionName: 'jobs-dev-hello',
+    });
+    template.hasOutput('JobDefinitionHello', {
+      Value: { Ref: definition },
+      Description: "Job 'hello': npm run submit -- --stage dev --job hello",
+    });
+    const group = template.toJSON().Resources[definition].Properties.ContainerProperties.LogConfiguration
+      .Options['awslogs-group'] as { Ref: string };
+    expect(template.toJSON().Resources[group.Ref]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { RetentionInDays: 90 },
+    });
+  });
+
+  test.each([
+    ['a created VPC without NAT (public subnets)', 'ENABLED', {}],
+    [
+      'an existing VPC with private subnets',
+      'DISABLED',
+      { vpc: { existing: { ...EXISTING_VPC, jobsEgress: 'nat' } } },
+    ],
+  ] as const)('in %s, jobs get AssignPublicIp %s, as the stage publishes', (_vpc, assign, overrides) => {
+    const { template } = jobBase({ ...overrides, jobs });
+    template.hasOutput('JobsAssignPublicIp', { Value: assign });
+    template.hasResourceProperties('AWS::Batch::JobDefinition', {
+      JobDefinitionName: 'jobs-dev-hello',
+      ContainerProperties: Match.objectLike({ NetworkConfiguration: { AssignPublicIp: assign } }),
+    });
+  });
+});
