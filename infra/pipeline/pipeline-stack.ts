@@ -1,5 +1,4 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import { S3Trigger } from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -14,7 +13,8 @@ import { acknowledgePipelineFindings } from './pipeline-findings';
 import { PipelineTools } from './pipeline-tools';
 import { addProductionSteps, createApprovalTopic } from './production-steps';
 import { smokeTestStep } from './smoke-test-step';
-import { CDK_ASSETS_VERSION, CDK_CLI_VERSION, CODEBUILD_NODE_VERSION } from './toolchain';
+import { codeBuildDefaults } from './compute';
+import { CDK_ASSETS_VERSION, CDK_CLI_VERSION } from './toolchain';
 
 export { CODEBUILD_NODE_VERSION } from './toolchain';
 
@@ -64,13 +64,7 @@ export class PipelineStack extends Stack {
       publishAssetsInParallel: false,
       cliVersion: CDK_CLI_VERSION,
       cdkAssetsCliVersion: CDK_ASSETS_VERSION,
-      codeBuildDefaults: {
-        buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0 },
-        partialBuildSpec: codebuild.BuildSpec.fromObject({
-          phases: { install: { 'runtime-versions': { nodejs: CODEBUILD_NODE_VERSION } } },
-        }),
-        timeout: Duration.minutes(60),
-      },
+      codeBuildDefaults: codeBuildDefaults(config.pipeline.compute),
     });
 
     const tools = new PipelineTools(this, 'Tools');
