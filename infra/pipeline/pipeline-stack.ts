@@ -1,4 +1,11 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  DefaultStackSynthesizer,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import { S3Trigger } from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -33,7 +40,13 @@ export class PipelineStack extends Stack {
   public readonly approvalTopic?: sns.Topic;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
-    super(scope, id, props);
+    // No BootstrapVersion rule: its SSM parameter makes the CLI deploy even an unchanged template, so
+    // self-mutation could never skip. The CLI, the only deployer of this stack, still checks the
+    // bootstrap version from the assembly's manifest (requiresBootstrapStackVersion).
+    super(scope, id, {
+      ...props,
+      synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
+    });
     const { config } = props;
     const names = pipelineNames(config.appName, config.pipeline.account, config.pipeline.region);
 
