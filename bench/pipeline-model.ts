@@ -1,8 +1,9 @@
 /**
  * A model of a synthesized CDK pipeline's running time, read from its CloudFormation template alone:
  * the CodePipeline's stages in order, actions with the same RunOrder in parallel (the slowest
- * counts), every action priced from the table below by what it is and, for CodeBuild, by the
- * commands its project's buildspec runs (read by `./support/pipeline-template`). Pure: no AWS, no clock, no CDK.
+ * counts), every action priced from the table below by what it is and, for CodeBuild, by its
+ * compute and the commands its project's buildspec runs (read by `./support/pipeline-template`).
+ * Pure: no AWS, no clock, no CDK.
  */
 import {
   type ActionKind,
@@ -10,6 +11,7 @@ import {
   type PipelineStage,
   type ReadOptions,
   readPipeline,
+  readsSsmParameters,
 } from './support/pipeline-template';
 
 /** Modelled seconds per kind of work; "Estimate" marks a number no measurement was found for. */
@@ -19,9 +21,13 @@ export const SECONDS = {
   actionHandoff: 5,
   /** Source action copying one S3 object version. Estimate. */
   source: 10,
-  /** A CodeBuild job's fixed cost around its commands: 36 s measured (blog.kriation.com, 2021), ~30 s the
+  /** A CodeBuild job's fixed cost around its commands on on-demand EC2: 36 s measured (blog.kriation.com, 2021), ~30 s the
    * norm (masakimisawa.com/?p=2900), rounded up for the standard image's cold start. */
   codeBuildStart: 45,
+  /** The same on CodeBuild Lambda compute, which "supports faster builds due to a lower start-up
+   * latency" and does not queue (CodeBuild User Guide, "Run builds on AWS Lambda compute"). Estimate: AWS
+   * publishes no figure; the source download and log upload remain. */
+  lambdaComputeStart: 10,
   /** `npm ci` of this repository's lockfile, no cache. Estimate. */
   npmCi: 75,
   /** `npm install -g aws-cdk@x` or `cdk-assets@x`: 12 s (aws/aws-cdk#15381). */
@@ -35,6 +41,9 @@ export const SECONDS = {
   /** `cdk -a . deploy Pipeline`, unchanged: a SelfMutate build's 2 minutes (aws/aws-cdk#19542) less
    * the CodeBuild start, hand-off and CLI install. */
   selfMutationDeploy: 60,
+  /** The same when the pipeline's template is unchanged and reads no SSM parameter, so the CLI skips
+   * the deployment (aws-cdk's `canSkipDeploy`): it only compares the templates. Estimate. */
+  selfMutationUnchanged: 15,
   /** One `cdk-assets publish` of a small Lambda zip. Estimate. */
   assetPublish: 5,
   /** `node <bundle>.cjs` before any waiting. Estimate. */
@@ -117,18 +126,35 @@ const ACTION_SECONDS: Record<Exclude<ActionKind, 'codebuild'>, number> = {
 const isSmokeTest = (action: Pick<PipelineAction, 'kind' | 'name'>): boolean =>
   action.kind === 'codebuild' && action.name.includes('SmokeTest');
 
-function priced(action: PipelineAction): ActionModel {
-  const commands = action.commands.map(classifyCommand);
+/** What the model assumes of the run it prices. */
+interface RunAssumptions {
+  /** A merge that changes the app, not the pipeline: self-mutation may skip unless SSM forbids it. */
+  readonly selfMutationSkips: boolean;
+}
+
+function commandOf(text: string, run: RunAssumptions): Command {
+  const command = classifyCommand(text);
+  return command.kind === 'self-mutation' && run.selfMutationSkips
+    ? { ...command, seconds: SECONDS.selfMutationUnchanged }
+    : command;
+}
+
+const LAMBDA_COMPUTE = 'LINUX_LAMBDA_CONTAINER';
+
+function priced(action: PipelineAction, run: RunAssumptions): ActionModel {
+  const commands = action.commands.map((text) => commandOf(text, run));
   if (action.kind !== 'codebuild') {
     return { ...action, commands, seconds: SECONDS.actionHandoff + ACTION_SECONDS[action.kind] };
   }
   const work = commands.reduce((total, c) => total + c.seconds, 0);
   const wait = isSmokeTest(action) ? SECONDS.smokeTestJob : 0;
-  return { ...action, commands, seconds: SECONDS.actionHandoff + SECONDS.codeBuildStart + work + wait };
+  const environment = action.project?.Environment as { Type?: unknown } | undefined;
+  const start = environment?.Type === LAMBDA_COMPUTE ? SECONDS.lambdaComputeStart : SECONDS.codeBuildStart;
+  return { ...action, commands, seconds: SECONDS.actionHandoff + start + work + wait };
 }
 
-function stepsOf(stage: PipelineStage): Step[] {
-  const actions = stage.actions.map(priced);
+function stepsOf(stage: PipelineStage, run: RunAssumptions): Step[] {
+  const actions = stage.actions.map((action) => priced(action, run));
   const runOrders = [...new Set(actions.map((a) => a.runOrder))].sort((a, b) => a - b);
   return runOrders.map((runOrder) => {
     const parallel = actions.filter((a) => a.runOrder === runOrder);
@@ -139,7 +165,8 @@ function stepsOf(stage: PipelineStage): Step[] {
 
 /** The template's pipeline, stage by stage and step by step, every action priced. */
 export function pipelineStages(template: unknown, options: ReadOptions = {}): StageModel[] {
-  return readPipeline(template, options).map((stage) => ({ name: stage.name, steps: stepsOf(stage) }));
+  const run = { selfMutationSkips: !readsSsmParameters(template) };
+  return readPipeline(template, options).map((stage) => ({ name: stage.name, steps: stepsOf(stage, run) }));
 }
 
 /** A run of sequential steps, from one action to another. */

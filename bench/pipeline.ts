@@ -8,6 +8,7 @@
 import { App, type Stack } from 'aws-cdk-lib';
 import * as cdkJson from '../cdk.json';
 import { parseConfig } from '../infra/config/load';
+import type { PipelineCompute } from '../infra/config/pipeline-compute';
 import type { AppConfig } from '../infra/config/schema';
 import { appConfig } from '../infra/config/stages';
 import type * as PipelineStackModule from '../infra/pipeline/pipeline-stack';
@@ -29,7 +30,7 @@ interface Column {
   readonly problem?: string;
 }
 
-const announce = progress('pipeline', 2);
+const announce = progress('pipeline', 3);
 
 /**
  * A pipeline synthesized with the project's feature flags, handlers left unbundled (the shape is what
@@ -57,11 +58,16 @@ async function synthesize(
 /** Loaded when the bench runs, so that a pipeline that does not compile is reported too. */
 const PIPELINE_STACK_MODULE = '../infra/pipeline/pipeline-stack';
 
-const current = (): Promise<Column> =>
-  synthesize('current', async (app, config) => {
+/** The column the targets apply to: the pipeline on its default compute. */
+const DEFAULT = 'default (lambda)';
+
+/** The current pipeline with `pipeline.compute` as given. */
+const current = (label: string, compute: PipelineCompute): Promise<Column> =>
+  synthesize(label, async (app, config) => {
     const { PipelineStack } = (await import(PIPELINE_STACK_MODULE)) as typeof PipelineStackModule;
     const env = { account: config.pipeline.account, region: config.pipeline.region };
-    return new PipelineStack(app, 'Pipeline', { config, env });
+    const pipeline = { ...config.pipeline, compute };
+    return new PipelineStack(app, 'Pipeline', { config: { ...config, pipeline }, env });
   });
 
 const time = (s: number): string =>
@@ -111,7 +117,7 @@ const ROWS: readonly Row[] = [
 ];
 
 function printSummary(columns: readonly Column[]): void {
-  const now = columns.find((c) => c.label === 'current')?.analysis;
+  const now = columns.find((c) => c.label === DEFAULT)?.analysis;
   console.log(`| | ${columns.map((c) => c.label).join(' | ')} | target | result |`);
   console.log(`|---|${columns.map(() => '---').join('|')}|---|---|`);
   for (const { label, value, target } of ROWS) {
@@ -167,14 +173,15 @@ export async function run(): Promise<void> {
   const baseline = await synthesize('baseline', (app, config) =>
     Promise.resolve(baselinePipeline(app, 'Pipeline', { config })),
   );
-  const columns = [baseline, await current()];
+  const columns = [baseline, await current(DEFAULT, 'lambda'), await current('ec2', 'ec2')];
   for (const { label, problem } of columns) {
     if (problem) console.log(`The ${label} pipeline did not synthesize: ${problem}\n`);
   }
   console.log(
     'Modelled, not measured: the shape comes from the synthesized templates, every time from the constants ' +
       'in bench/pipeline-model.ts (most of them estimates, each with its source); a manual approval adds no time ' +
-      'for the person who approves. Targets apply to the current pipeline.\n',
+      'for the person who approves; a merge is assumed to change the app, not the pipeline. Targets apply ' +
+      `to the ${DEFAULT} column; ec2 is the same pipeline with pipeline.compute: 'ec2'.\n`,
   );
   printSummary(columns);
   printPath('(a) Source → first stage smoke-tested', columns, (a) => a.toFirstStageTested);

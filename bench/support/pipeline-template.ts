@@ -141,6 +141,13 @@ export function readPipeline(template: unknown, options: ReadOptions = {}): Pipe
   });
 }
 
+/** Whether the template takes a parameter from SSM, which the CDK CLI never assumes unchanged. */
+export function readsSsmParameters(template: unknown): boolean {
+  return Object.values(field(template, 'Parameters')).some(
+    (p) => isRecord(p) && typeof p.Type === 'string' && p.Type.startsWith('AWS::SSM::Parameter::Value<'),
+  );
+}
+
 /** `ReadOptions.buildSpecFile` for the cloud assembly in `directory`. */
 export function assemblyFiles(directory: string): (name: string) => string | undefined {
   return (name) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BRANCH_PATTERN } from './branch-pattern';
+import { PIPELINE_COMPUTE, pipelineComputeProblem } from './pipeline-compute';
 import { accountId, matching, region, stageConfigSchema, vpc } from './stage-schema';
 
 /** The app's shape and the rules within one object; rules across settings run in `validate.ts`. */
@@ -24,18 +25,25 @@ const appName = matching(
 
 export const appConfigSchema = z.strictObject({
   appName,
-  pipeline: z.strictObject({
-    account: accountId,
-    region,
-    // Removed; kept only to say why.
-    connectionArn: z
-      .never({
-        error:
-          'is no longer supported: the pipeline deploys the cloud assembly that CI tested and uploaded, ' +
-          'so it reads no repository (README, "What runs where"); remove the setting',
-      })
-      .optional(),
-  }),
+  pipeline: z
+    .strictObject({
+      account: accountId,
+      region,
+      // Removed; kept only to say why.
+      connectionArn: z
+        .never({
+          error:
+            'is no longer supported: the pipeline deploys the cloud assembly that CI tested and uploaded, ' +
+            'so it reads no repository (README, "What runs where"); remove the setting',
+        })
+        .optional(),
+      /** What the pipeline's steps run on (docs/pipeline.md): `lambda` where the region offers it, or `ec2`. */
+      compute: z.enum(PIPELINE_COMPUTE).default('lambda'),
+    })
+    .superRefine(({ compute, region }, ctx) => {
+      const message = pipelineComputeProblem(compute, region);
+      if (message) ctx.addIssue({ code: 'custom', path: ['compute'], message });
+    }),
   preview: z.strictObject({
     account: accountId.optional(),
     region,

@@ -1,5 +1,11 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import {
+  CfnOutput,
+  DefaultStackSynthesizer,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import { S3Trigger } from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -14,7 +20,8 @@ import { acknowledgePipelineFindings } from './pipeline-findings';
 import { PipelineTools } from './pipeline-tools';
 import { addProductionSteps, createApprovalTopic } from './production-steps';
 import { smokeTestStep } from './smoke-test-step';
-import { CDK_ASSETS_VERSION, CDK_CLI_VERSION, CODEBUILD_NODE_VERSION } from './toolchain';
+import { codeBuildDefaults } from './compute';
+import { CDK_ASSETS_VERSION, CDK_CLI_VERSION } from './toolchain';
 
 export { CODEBUILD_NODE_VERSION } from './toolchain';
 
@@ -33,7 +40,13 @@ export class PipelineStack extends Stack {
   public readonly approvalTopic?: sns.Topic;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
-    super(scope, id, props);
+    // No BootstrapVersion rule: its SSM parameter makes the CLI deploy even an unchanged template, so
+    // self-mutation could never skip. The CLI, the only deployer of this stack, still checks the
+    // bootstrap version from the assembly's manifest (requiresBootstrapStackVersion).
+    super(scope, id, {
+      ...props,
+      synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
+    });
     const { config } = props;
     const names = pipelineNames(config.appName, config.pipeline.account, config.pipeline.region);
 
@@ -64,13 +77,7 @@ export class PipelineStack extends Stack {
       publishAssetsInParallel: false,
       cliVersion: CDK_CLI_VERSION,
       cdkAssetsCliVersion: CDK_ASSETS_VERSION,
-      codeBuildDefaults: {
-        buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0 },
-        partialBuildSpec: codebuild.BuildSpec.fromObject({
-          phases: { install: { 'runtime-versions': { nodejs: CODEBUILD_NODE_VERSION } } },
-        }),
-        timeout: Duration.minutes(60),
-      },
+      codeBuildDefaults: codeBuildDefaults(config.pipeline.compute),
     });
 
     const tools = new PipelineTools(this, 'Tools');

@@ -10,6 +10,7 @@ import {
   type StackDeployment,
 } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
+import { EC2_BUILD } from './compute';
 import type { PipelineTools } from './pipeline-tools';
 
 /** Created by CDK Pipelines' Prepare action, executed by its Deploy action. */
@@ -54,6 +55,10 @@ export function addProductionSteps(props: ProductionStepsProps): void {
       APPROVAL_TOPIC_ARN: props.approvalTopic.topicArn,
     },
     rolePolicyStatements: [assumeDeployRole(stack), ...publishTo(props.approvalTopic)],
+    // On EC2 whatever the pipeline's compute: the approval reads its exported variables, which the
+    // CodeBuild guide's list of what Lambda compute lacks does not name, but no source shows working
+    // there either. A person waits for the approval anyway, so the EC2 start costs nothing that counts.
+    ...EC2_BUILD,
   });
   const approval = new ReviewedApprovalStep('Approve', {
     comment: summary.exportedVariable('CHANGE_SET_HEADLINE'),

@@ -5,6 +5,9 @@ import { smokeTestRoleArn } from '../config/names';
 import type { JobBaseStage } from '../stages/job-base-stage';
 import type { PipelineTools } from './pipeline-tools';
 
+/** How long the smoke test waits for its probe job's notification. */
+export const SMOKE_TEST_WAIT_SECONDS = 600;
+
 export interface SmokeTestStepProps {
   readonly appName: string;
   readonly stage: JobBaseStage;
@@ -26,8 +29,8 @@ export function smokeTestStep(props: SmokeTestStepProps): CodeBuildStep {
     env: {
       AWS_REGION: region,
       SMOKE_TEST_ROLE_ARN: roleArn,
-      // A Fargate job takes minutes to start.
-      SMOKE_TEST_TIMEOUT_SECONDS: '900',
+      // A Fargate job takes minutes to start; 10 leave 5 of Lambda compute's 15 for the rest of the build.
+      SMOKE_TEST_TIMEOUT_SECONDS: String(SMOKE_TEST_WAIT_SECONDS),
       SMOKE_TEST_JOB_NAME_PREFIX: `smoke-${stageName}`,
     },
     envFromCfnOutputs: {

@@ -21,15 +21,25 @@ const approve = (runOrder: number) => action('Approve', 'Approval', 'Manual', ru
 
 const buildSpec = (build: string[], install: string[] = []): string =>
   JSON.stringify({ version: '0.2', phases: { install: { commands: install }, build: { commands: build } } });
-const project = (spec: unknown) => ({
+const project = (spec: unknown, environmentType = 'LINUX_CONTAINER') => ({
   Type: 'AWS::CodeBuild::Project',
-  Properties: { Source: { Type: 'CODEPIPELINE', BuildSpec: spec } },
+  Properties: { Source: { Type: 'CODEPIPELINE', BuildSpec: spec }, Environment: { Type: environmentType } },
 });
+
+/** As the DefaultStackSynthesizer writes it unless told not to. */
+const BOOTSTRAP_VERSION = {
+  BootstrapVersion: {
+    Type: 'AWS::SSM::Parameter::Value<String>',
+    Default: '/cdk-bootstrap/hnb659fds/version',
+  },
+};
 
 const template = (
   stages: Array<{ Name: string; Actions: unknown[] }>,
   projects: Record<string, unknown> = {},
+  parameters: Record<string, unknown> = BOOTSTRAP_VERSION,
 ) => ({
+  Parameters: parameters,
   Resources: {
     ...projects,
     Pipeline: { Type: 'AWS::CodePipeline::Pipeline', Properties: { Stages: stages } },
@@ -144,6 +154,35 @@ describe('pipeline model: what a CodeBuild action runs', () => {
     ['export A="$(cat a.txt)"', 'other', SECONDS.otherCommand],
   ])('classifies `%s` as %s, costing %d s', (command, kind, seconds) => {
     expect(classifyCommand(command)).toMatchObject({ kind, seconds });
+  });
+});
+
+describe('pipeline model: compute and self-mutation', () => {
+  const selfMutate = buildSpec(
+    ['cdk -a . deploy Pipeline --require-approval=never'],
+    ['npm install -g aws-cdk@2.1148.1'],
+  );
+  const seconds = (environmentType: string, parameters?: Record<string, unknown>): number | undefined => {
+    const t = template(
+      [{ Name: 'UpdatePipeline', Actions: [codeBuild('SelfMutate', 'P')] }],
+      { P: project(selfMutate, environmentType) },
+      parameters,
+    );
+    return pipelineStages(t)[0]?.steps[0]?.seconds;
+  };
+
+  test('a project on Lambda compute starts in lambdaComputeStart, one on EC2 in codeBuildStart', () => {
+    const work = SECONDS.cliInstall + SECONDS.selfMutationDeploy;
+    expect([seconds('LINUX_LAMBDA_CONTAINER'), seconds('LINUX_CONTAINER')]).toEqual([
+      SECONDS.actionHandoff + SECONDS.lambdaComputeStart + work,
+      SECONDS.actionHandoff + SECONDS.codeBuildStart + work,
+    ]);
+  });
+
+  test('self-mutation of a template that reads no SSM parameter is priced as the skip of an unchanged one', () => {
+    expect(seconds('LINUX_CONTAINER', {})).toBe(
+      SECONDS.actionHandoff + SECONDS.codeBuildStart + SECONDS.cliInstall + SECONDS.selfMutationUnchanged,
+    );
   });
 });
 

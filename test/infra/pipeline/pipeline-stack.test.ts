@@ -78,6 +78,14 @@ describe('PipelineStack', () => {
     example.template.hasOutput('SourceBucketName', { Value: { Ref: sourceBucketId } });
   });
 
+  test('self-mutation may skip an unchanged pipeline: no SSM parameter, the bootstrap version still required', () => {
+    // The CLI never skips a stack with SSM parameters (aws-cdk's canSkipDeploy), and checks the manifest's version.
+    const template = example.template.toJSON() as { Parameters?: object; Rules?: object };
+    expect([template.Parameters, template.Rules]).toEqual([undefined, undefined]);
+    const artifact = example.app.synth().getStackArtifact(example.stack.artifactId);
+    expect(artifact.requiresBootstrapStackVersion).toBe(6);
+  });
+
   test('the pipeline is V2 and a newer execution supersedes an older one', () => {
     example.template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       Name: 'jobs-pipeline',

@@ -52,7 +52,7 @@ describe('smokeTestStep', () => {
     expect(envOf(smoke)).toEqual({
       AWS_REGION: 'ap-northeast-1',
       SMOKE_TEST_ROLE_ARN: DEV_SMOKE_TEST_ROLE,
-      SMOKE_TEST_TIMEOUT_SECONDS: '900',
+      SMOKE_TEST_TIMEOUT_SECONDS: '600',
       SMOKE_TEST_JOB_NAME_PREFIX: 'smoke-dev',
     });
   });
