@@ -34,7 +34,7 @@ export const appConfigSchema = z.strictObject({
         .never({
           error:
             'is no longer supported: the pipeline deploys the cloud assembly that CI tested and uploaded, ' +
-            'so it reads no repository (README, "What runs where"); remove the setting',
+            'so it reads no repository (docs/architecture.md, "What runs where"); remove the setting',
         })
         .optional(),
       /** What the pipeline's steps run on (docs/pipeline.md): `lambda` where the region offers it, or `ec2`. */
@@ -47,7 +47,7 @@ export const appConfigSchema = z.strictObject({
   preview: z.strictObject({
     account: accountId.optional(),
     region,
-    /** `shared` (README, "Previews"), `existing`, or `create`: a VPC per preview (5 per region at most). */
+    /** `shared` (docs/configuration.md, "Previews"), `existing`, or `create`: a VPC per preview (5 per region at most). */
     vpc,
     /** Branches with a `br-` preview per push (preview.yml's `on.push.branches`); their PRs get none. */
     branches: z.array(branchPattern).default(['preview/**']),

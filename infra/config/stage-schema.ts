@@ -120,7 +120,7 @@ export const stageConfigSchema = z
           /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
           'must be a KMS key ARN',
         ).optional(),
-        /** The existing topic's and key's policies already allow what the stage cannot grant (README). */
+        /** The existing topic's and key's policies already allow what the stage cannot grant (docs/configuration.md). */
         topicPoliciesAcknowledged: z.boolean().default(false),
         /** Notify for every array child and multi-node node too, not only the submitted job. */
         perChild: z.boolean().default(false),

@@ -122,7 +122,7 @@ export class NotificationTopic extends Construct {
           (otherAccountKey ? `, and ${props.publisherRoleArn} the same actions.` : '.'),
       'The topic policy must allow cloudwatch.amazonaws.com sns:Publish (same conditions)' +
         (otherAccountTopic ? `, and ${props.publisherRoleArn} sns:Publish.` : '.'),
-      'README.md, "Notifications to an existing topic", has the statements. Once they are in place, set ' +
+      'docs/configuration.md, "Notifications to an existing topic", has the statements. Once they are in place, set ' +
         'notifications.topicPoliciesAcknowledged: true in the stage configuration.',
     ]
       .filter(Boolean)

@@ -7,7 +7,7 @@ import type { IConstruct } from 'constructs';
  * closes), and CloudFormation's role handler removes the boundary before it deletes a role
  * (aws/copilot-cli#5672): the delete would fail and leave the stack DELETE_FAILED. A retained role
  * keeps its boundary and loses the stack's policies (AWS::IAM::Policy resources are deleted);
- * `npm run clean-roles` deletes such roles once their stage is gone (README, "Deleting and redeploying").
+ * `npm run clean-roles` deletes such roles once their stage is gone (docs/configuration.md, "Deleting and redeploying").
  */
 export class RetainRoles implements IAspect {
   public visit(node: IConstruct): void {

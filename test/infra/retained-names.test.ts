@@ -24,10 +24,10 @@ const NAME_PROPERTIES: Readonly<Record<string, string>> = {
 
 /**
  * Retained resources whose fixed name a redeploy after the stack's deletion would collide with, and
- * what the README or the setup guide says a redeploy does to adopt each.
+ * what the configuration or the setup guide says a redeploy does to adopt each.
  */
 const ADOPTIONS: Readonly<Record<string, { readonly file: string; readonly says: string }>> = {
-  'AWS::S3::Bucket': { file: 'README.md', says: 'npx cdk deploy Pipeline --import-existing-resources' },
+  'AWS::S3::Bucket': { file: 'docs/configuration.md', says: 'npx cdk deploy Pipeline --import-existing-resources' },
   'AWS::IAM::OIDCProvider': {
     file: 'docs/github-setup.md',
     says: 'list its ARN\n   in `github.oidcProviderArns`',
