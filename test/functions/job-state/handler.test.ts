@@ -9,14 +9,16 @@ import { spyLogger } from '../../support/handler-env';
 function setup(expectedStatus: ReportedStatus, publish?: Publisher) {
   const logger = spyLogger();
   const published: Notification[] = [];
+  const recordMetric = jest.fn();
   const handler = createJobStateHandler({
     expectedStatus,
     settings: { appName: 'jobs', stage: 'test' },
     logger,
     publish:
       publish ?? ((notification) => Promise.resolve({ messageId: `m-${published.push(notification)}` })),
+    recordMetric,
   });
-  return { handler, logger, published };
+  return { handler, logger, published, recordMetric };
 }
 
 describe('createJobStateHandler', () => {
@@ -41,8 +43,25 @@ describe('createJobStateHandler', () => {
     );
   });
 
+  test.each([
+    ['SUCCEEDED', 'succeededContainer', 'JobsSucceeded'],
+    ['FAILED', 'failedExitCode', 'JobsFailed'],
+  ] as const)('counts a %s job once, with its queue and job definition', async (status, fixture, metric) => {
+    const { handler, recordMetric } = setup(status);
+    const event = loadEvent(fixture);
+    await handler(event);
+    const { jobQueue, jobDefinition } = event.detail as { jobQueue: string; jobDefinition: string };
+    expect(recordMetric.mock.calls).toEqual([[metric, expect.objectContaining({ jobQueue, jobDefinition })]]);
+  });
+
+  test('counts the job even when its notification fails: the metric is about jobs', async () => {
+    const { handler, recordMetric } = setup('FAILED', () => Promise.reject(new Error('boom')));
+    await expect(handler(loadEvent('failedExitCode'))).rejects.toThrow('boom');
+    expect(recordMetric).toHaveBeenCalledTimes(1);
+  });
+
   test('fails with InvalidEventError for an invalid event, after logging its id and the reason', async () => {
-    const { handler, logger, published } = setup('FAILED');
+    const { handler, logger, published, recordMetric } = setup('FAILED');
     const event = withDetail(loadEvent('failedExitCode'), { jobName: 7 });
     await expect(handler(event)).rejects.toBeInstanceOf(InvalidEventError);
     expect(logger.error).toHaveBeenCalledWith('Rejected an invalid Batch job state change event', {
@@ -50,10 +69,11 @@ describe('createJobStateHandler', () => {
       reason: 'detail.jobName: Invalid input: expected string, received number',
     });
     expect(published).toHaveLength(0);
+    expect(recordMetric).not.toHaveBeenCalled();
   });
 
   test('fails with UnexpectedStatusError for another status, and logs it', async () => {
-    const { handler, logger, published } = setup('SUCCEEDED');
+    const { handler, logger, published, recordMetric } = setup('SUCCEEDED');
     const rejection = handler(loadEvent('failedExitCode'));
     await expect(rejection).rejects.toBeInstanceOf(UnexpectedStatusError);
     await expect(rejection).rejects.toMatchObject({ status: 'FAILED', expectedStatus: 'SUCCEEDED' });
@@ -62,6 +82,7 @@ describe('createJobStateHandler', () => {
       expect.objectContaining({ error: expect.any(UnexpectedStatusError) as UnexpectedStatusError }),
     );
     expect(published).toHaveLength(0);
+    expect(recordMetric).not.toHaveBeenCalled();
   });
 
   test('fails with the publisher error, after logging it', async () => {

@@ -45,6 +45,7 @@ const batchMock = mockClient(BatchClient);
 function setup(now = new Date('2022-01-11T23:36:45Z'), publisher?: Publisher) {
   const published: Notification[] = [];
   const log = spyLogger();
+  const recordMetric = jest.fn();
   const handler = createStuckJobHandler({
     settings: SETTINGS,
     logger: log,
@@ -53,8 +54,9 @@ function setup(now = new Date('2022-01-11T23:36:45Z'), publisher?: Publisher) {
     publish:
       publisher ?? ((notification) => Promise.resolve({ messageId: `m-${published.push(notification)}` })),
     now: () => now,
+    recordMetric,
   });
-  return { handler, published, log };
+  return { handler, published, log, recordMetric };
 }
 
 /** Scheduler as far as the handler uses it: a name is taken once; the schedules wait to be run. */
@@ -167,9 +169,10 @@ describe('a RUNNABLE event', () => {
 describe('the check, when due', () => {
   test('still stuck: one "Job stuck" notification with the job, the queue, the wait and the compute environment', async () => {
     jobNow('RUNNABLE', { statusReason: 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - too many vCPUs' });
-    const { handler, published } = setup(DUE);
+    const { handler, published, recordMetric } = setup(DUE);
     await expect(handler(CHECK)).resolves.toEqual({ action: 'notified', messageId: 'm-1' });
     expect(published).toHaveLength(1);
+    expect(recordMetric.mock.calls).toEqual([['JobsStuck', { jobQueue: QUEUE_ARN, jobDefinition: 'jd' }]]);
     const notification = published[0]!;
     expect(notification.attributes).toEqual({
       stage: 'dev',
@@ -231,9 +234,10 @@ describe('the check, when due', () => {
     ],
   ])('%s: no notification', async (_case, given, verdict) => {
     given();
-    const { handler, published, log } = setup(DUE);
+    const { handler, published, log, recordMetric } = setup(DUE);
     await expect(handler(CHECK)).resolves.toEqual({ action: 'not-stuck', verdict });
     expect(published).toHaveLength(0);
+    expect(recordMetric).not.toHaveBeenCalled();
     expect((verdict === 'unknown' ? log.warn : log.info).mock.calls).toHaveLength(1);
   });
 
