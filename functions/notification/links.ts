@@ -37,3 +37,10 @@ export function batchJobUrl(region: string, jobId: string): string | undefined {
   if (!base) return undefined;
   return `${base}/batch/home?region=${region}#jobs/detail/${encodeURIComponent(toWellFormed(jobId))}`;
 }
+
+/** The stage's CloudWatch dashboard; its name is ours, from the function's environment. */
+export function dashboardUrl(region: string, dashboardName: string): string | undefined {
+  const base = consoleBase(region);
+  if (!base) return undefined;
+  return `${base}/cloudwatch/home?region=${region}#dashboards:name=${encodeURIComponent(toWellFormed(dashboardName))}`;
+}

@@ -1,6 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { dashboardUrl } from '../../functions/notification/links';
 import { physicalName, stageResourceNames, topicDisplayName } from '../config/names';
 import { handlersVpcAttached } from '../config/network';
 import type { StageConfig } from '../config/schema';
@@ -10,6 +11,7 @@ import { NotificationDeadLetterQueue } from '../constructs/notification-dead-let
 import { NotificationTopic } from '../constructs/notification-topic';
 import { SlackChannel } from '../constructs/slack-channel';
 import { SmokeTestResources } from '../constructs/smoke-test-resources';
+import { StageDashboard } from '../constructs/stage-dashboard';
 import { StageNetwork, stageVpc } from '../constructs/stage-network';
 import { StuckJobWatch } from '../constructs/stuck-job-watch';
 
@@ -31,6 +33,8 @@ const OUTPUTS = {
   ErrorHandlerArn: 'Error handler ARN',
   TopicArn: 'Job notifications are published here',
   DeadLetterQueueUrl: 'Events whose notification failed',
+  DashboardName: "The stage's CloudWatch dashboard (docs/operations.md)",
+  DashboardUrl: "The stage's CloudWatch dashboard in the console",
   SmokeTestQueueUrl: 'Queue subscribed to the topic, for smoke tests',
   SmokeTestJobDefinitionArn: 'A job that succeeds',
   SmokeTestRoleArn: 'Role the smoke step assumes',
@@ -47,6 +51,7 @@ export class JobBaseStack extends Stack {
   public readonly jobState: JobStateNotifications;
   public readonly stuckJobs?: StuckJobWatch;
   public readonly slackChannel?: SlackChannel;
+  public readonly dashboard: StageDashboard;
   private readonly configuredZones?: readonly string[];
 
   constructor(scope: Construct, id: string, props: JobBaseStackProps) {
@@ -106,6 +111,17 @@ export class JobBaseStack extends Stack {
       });
 
     const { SUCCEEDED: success, FAILED: error } = this.jobState.handlers;
+    const dashboardName = `${appName}-${stage.name}`;
+    this.dashboard = new StageDashboard(this, 'Dashboard', {
+      dashboardName,
+      jobQueue,
+      handlers: {
+        'success handler': success,
+        'error handler': error,
+        ...(this.stuckJobs && { 'stuck-job handler': this.stuckJobs.function }),
+      },
+      deadLetterAlarm: dlq.alarm,
+    });
     const values: Partial<Record<JobBaseOutputName, string>> = {
       JobQueueArn: jobQueue.jobQueueArn,
       JobQueueName: jobQueue.jobQueueName,
@@ -116,14 +132,17 @@ export class JobBaseStack extends Stack {
       ErrorHandlerArn: error.functionArn,
       TopicArn: topic.topicArn,
       DeadLetterQueueUrl: dlq.queueUrl,
+      DashboardName: dashboardName,
+      // A region given as a token (no stage has one) has no console host to name.
+      DashboardUrl: dashboardUrl(this.region, dashboardName),
       ...(smoke && {
         SmokeTestQueueUrl: smoke.queue.queueUrl,
         SmokeTestJobDefinitionArn: smoke.jobDefinition.jobDefinitionArn,
         SmokeTestRoleArn: smoke.role.roleArn,
       }),
     };
-    for (const [name, value] of Object.entries(values) as Array<[JobBaseOutputName, string]>) {
-      this.outputs[name] = new CfnOutput(this, name, { value, description: OUTPUTS[name] });
+    for (const [name, value] of Object.entries(values) as Array<[JobBaseOutputName, string | undefined]>) {
+      if (value) this.outputs[name] = new CfnOutput(this, name, { value, description: OUTPUTS[name] });
     }
   }
 

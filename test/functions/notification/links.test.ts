@@ -1,4 +1,4 @@
-import { batchJobUrl, logStreamUrl } from '../../../functions/notification/links';
+import { batchJobUrl, dashboardUrl, logStreamUrl } from '../../../functions/notification/links';
 
 describe('logStreamUrl', () => {
   test('links the CloudWatch console to the stream, with the names encoded as the console expects', () => {
@@ -38,5 +38,15 @@ describe('batchJobUrl', () => {
       /\/log-events\/a\$25EF\$25BF\$25BDb$/,
     );
     expect(batchJobUrl('us-east-1', 'id\uDFFF')).toMatch(/#jobs\/detail\/id%EF%BF%BD$/);
+  });
+});
+
+describe('dashboardUrl', () => {
+  test("links the CloudWatch console to the stage's dashboard, in the region's console", () => {
+    expect(dashboardUrl('eu-west-1', 'jobs-dev')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=jobs-dev',
+    );
+    expect(dashboardUrl('cn-north-1', 'jobs-dev')).toMatch(/^https:\/\/cn-north-1\.console\.amazonaws\.cn\//);
+    expect(dashboardUrl('not a region', 'jobs-dev')).toBeUndefined();
   });
 });

@@ -26,6 +26,20 @@ describe('JobBaseStack', () => {
     }
   });
 
+  test("has the stage's dashboard, named <app>-<stage>, graphing every handler; its name and URL are outputs", () => {
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'jobs-dev' });
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const parts = (dashboard!.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const body = parts.filter((part) => typeof part === 'string').join('');
+    for (const handler of ['success handler', 'error handler', 'stuck-job handler'])
+      expect(body).toContain(`"label":"${handler}"`);
+    template.hasOutput('DashboardName', { Value: 'jobs-dev' });
+    template.hasOutput('DashboardUrl', {
+      Value:
+        'https://ap-northeast-1.console.aws.amazon.com/cloudwatch/home?region=ap-northeast-1#dashboards:name=jobs-dev',
+    });
+  });
+
   test('the success, error and stuck-job functions share the dead-letter queue', () => {
     const dlq = logicalIdOf(template, 'AWS::SQS::Queue', { MessageRetentionPeriod: 1209600 });
     template.resourcePropertiesCountIs(
