@@ -1,6 +1,6 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { dashboardUrl } from '../../functions/notification/links';
 import { physicalName, stageResourceNames, topicDisplayName } from '../config/names';
 import { handlersVpcAttached } from '../config/network';
@@ -42,6 +42,27 @@ const OUTPUTS = {
 
 export type JobBaseOutputName = keyof typeof OUTPUTS;
 
+/** The `stage` cost-allocation tag of the stacks no stage owns; no stage name can start with `_`. */
+export const SHARED_STAGE_TAG = '_shared';
+
+/**
+ * Not tagged: the stacks themselves, whose tags CloudFormation would pass on to every resource, and
+ * Batch's compute environments and job queues, whose tags CloudFormation can change only by replacing
+ * them (Tags is create-only in their schemas): a stage's queue would get a new name and lose its jobs.
+ * Neither costs anything; their Fargate tasks are what Batch bills.
+ */
+export const NOT_COST_TAGGED = ['aws:cdk:stack', 'AWS::Batch::ComputeEnvironment', 'AWS::Batch::JobQueue'];
+
+/** `app` and `stage` on every other resource in `scope` (docs/operations.md). */
+export function tagForCostAllocation(scope: IConstruct, appName: string, stageName: string): void {
+  for (const [key, value] of [
+    ['app', appName],
+    ['stage', stageName],
+  ] as const) {
+    Tags.of(scope).add(key, value, { excludeResourceTypes: NOT_COST_TAGGED });
+  }
+}
+
 /** What every batch job of a stage shares: compute, queue, and notifications on the stage's topic. */
 export class JobBaseStack extends Stack {
   public readonly outputs: Partial<Record<JobBaseOutputName, CfnOutput>> = {};
@@ -60,6 +81,8 @@ export class JobBaseStack extends Stack {
     const { vpc, batch, notifications } = stage;
     const names = stageResourceNames(appName, stage.name);
     this.configuredZones = vpc.create?.availabilityZones ?? vpc.shared?.availabilityZones;
+    // Here, not by the app: CDK Pipelines synthesizes a stage as it is added, before the app's aspects.
+    tagForCostAllocation(this, appName, stage.name);
     // Ephemeral stages leave nothing behind; long-lived ones keep the topic, its key and the logs.
     const removalPolicy = stage.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const logRetention = stage.ephemeral ? logs.RetentionDays.ONE_WEEK : logs.RetentionDays.THREE_MONTHS;
