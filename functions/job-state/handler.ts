@@ -17,7 +17,7 @@ export interface JobStateHandlerProps {
   /** Any other status is rejected with UnexpectedStatusError. */
   readonly expectedStatus: ReportedStatus;
   readonly settings: Pick<NotificationSettings, 'appName' | 'stage'> &
-    Partial<Pick<NotificationSettings, 'messageStructure'>>;
+    Partial<Pick<NotificationSettings, 'messageStructure' | 'dashboardName'>>;
   readonly logger: HandlerLogger;
   readonly publish: Publisher;
   /** Counts the job, published or not. @default - EMF on stdout, see emfRecorder */
@@ -50,8 +50,9 @@ export function createJobStateHandler(props: JobStateHandlerProps): JobStateHand
     const outcome = OUTCOME[expectedStatus];
     recordMetric(JOB_METRIC[outcome], parsed.detail);
     const structure = settings.messageStructure ?? 'json';
-    const { appName, stage } = settings;
-    const notification = buildNotification(parsed, { appName, stage, outcome, structure }, event);
+    const { appName, stage, dashboardName } = settings;
+    const options = { appName, stage, outcome, structure, dashboardName };
+    const notification = buildNotification(parsed, options, event);
     const result = await publishOrLog(publish, notification, logger);
     logger.info('Published the job state notification', {
       messageId: result.messageId,

@@ -8,6 +8,7 @@ import {
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { composeNotification } from '../notification/compose-notification';
 import type { RecordJobMetric } from '../notification/job-metrics';
+import { withDashboardLink } from '../notification/links';
 import type { HandlerLogger } from '../notification/logger';
 import { JOB_METRIC } from '../notification/metric-names';
 import { type Publisher, publishOrLog } from '../notification/sns-publisher';
@@ -83,10 +84,8 @@ export async function runCheck(
     job,
     region: regionOf(check.jobQueue) ?? settings.snsRegion,
   };
-  const notification = composeNotification(
-    { kind: 'job-stuck', ...stuckContent(facts, settings) },
-    settings.messageStructure,
-  );
+  const content = withDashboardLink(stuckContent(facts, settings), facts.region, settings.dashboardName);
+  const notification = composeNotification({ kind: 'job-stuck', ...content }, settings.messageStructure);
   const { messageId } = await publishOrLog(clients.publish, notification, logger);
   logger.info('Published the stuck-job notification', { messageId });
   return { action: 'notified', messageId };

@@ -104,8 +104,10 @@ export class JobBaseStack extends Stack {
     const dlq = new NotificationDeadLetterQueue(this, 'DeadLetterQueue', { topic, removalPolicy });
     this.deadLetterQueue = dlq;
 
+    const dashboardName = `${appName}-${stage.name}`;
     // What every notifying function is told (docs/handlers.md, "One message for every protocol").
     const environment = {
+      DASHBOARD_NAME: dashboardName,
       APP_NAME: appName,
       STAGE: stage.name,
       SNS_ARN: topic.topicArn,
@@ -134,7 +136,6 @@ export class JobBaseStack extends Stack {
       });
 
     const { SUCCEEDED: success, FAILED: error } = this.jobState.handlers;
-    const dashboardName = `${appName}-${stage.name}`;
     this.dashboard = new StageDashboard(this, 'Dashboard', {
       dashboardName,
       jobQueue,

@@ -6,13 +6,13 @@ import type { Publisher } from '../../../functions/notification/sns-publisher';
 import { loadEvent, withDetail } from '../../support/fixtures';
 import { spyLogger } from '../../support/handler-env';
 
-function setup(expectedStatus: ReportedStatus, publish?: Publisher) {
+function setup(expectedStatus: ReportedStatus, publish?: Publisher, dashboardName?: string) {
   const logger = spyLogger();
   const published: Notification[] = [];
   const recordMetric = jest.fn();
   const handler = createJobStateHandler({
     expectedStatus,
-    settings: { appName: 'jobs', stage: 'test' },
+    settings: { appName: 'jobs', stage: 'test', dashboardName },
     logger,
     publish:
       publish ?? ((notification) => Promise.resolve({ messageId: `m-${published.push(notification)}` })),
@@ -58,6 +58,17 @@ describe('createJobStateHandler', () => {
     const { handler, recordMetric } = setup('FAILED', () => Promise.reject(new Error('boom')));
     await expect(handler(loadEvent('failedExitCode'))).rejects.toThrow('boom');
     expect(recordMetric).toHaveBeenCalledTimes(1);
+  });
+
+  test("links every protocol's message to the stage's dashboard named in the settings", async () => {
+    const { handler, published } = setup('FAILED', undefined, 'jobs-test');
+    await handler(loadEvent('failedExitCode'));
+    const url =
+      'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=jobs-test';
+    const { messages } = published[0]!;
+    expect(messages.default).toContain(`\nStage dashboard: ${url}\n`);
+    expect(messages.https).toContain(`Stage dashboard: ${url}`);
+    expect(JSON.parse(messages.sqs)).toMatchObject({ links: { dashboard: url } });
   });
 
   test('fails with InvalidEventError for an invalid event, after logging its id and the reason', async () => {

@@ -30,6 +30,7 @@ const SETTINGS = readStuckSettings({
   STAGE: 'dev',
   STUCK_AFTER_MINUTES: '30',
   JOBS_ASSIGN_PUBLIC_IP: 'ENABLED',
+  DASHBOARD_NAME: 'jobs-dev',
 });
 const JOB_ID = '4c7599ae-0a82-49aa-ba5a-4727fcce14a8';
 const QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/PexjEHappyPathCanary2JobQueue';
@@ -188,6 +189,9 @@ describe('the check, when due', () => {
     );
     expect(text).toContain('- [likely] The job queue or a compute environment is DISABLED or INVALID.');
     expect(text).toContain('- [likely] The job asks for more than the compute environment can give.');
+    expect(text).toContain(
+      'Stage dashboard: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=jobs-dev',
+    );
     expect(batchMock).toHaveReceivedCommandWith(DescribeJobsCommand, { jobs: [JOB_ID] });
     // Each protocol's body is what its subscriber expects: a chat card, and a job-stuck document.
     expect(publishBytes(notification)).toBeLessThanOrEqual(SNS_MAX_PUBLISH_BYTES);

@@ -64,6 +64,15 @@ describe('JobBaseStack', () => {
     },
   );
 
+  test("every function is told the stage's dashboard, which its notifications link to", () => {
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { FunctionName: Match.stringLikeRegexp('^jobs-dev-') },
+    });
+    expect(
+      Object.values(functions).map((f): unknown => f.Properties.Environment.Variables.DASHBOARD_NAME),
+    ).toEqual(['jobs-dev', 'jobs-dev', 'jobs-dev']);
+  });
+
   test('perChild drops the child filters from the two job-state rules and changes nothing else', () => {
     const withoutChildFilters = (t: Template) =>
       JSON.parse(JSON.stringify(resourcesOf(t)), (key, value: unknown) =>
