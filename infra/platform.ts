@@ -9,6 +9,7 @@ import { PREVIEW_NETWORK_ID, previewNetworkNames } from './config/preview-networ
 import { isPreviewStageName } from './config/stage-name';
 import { PipelineStack } from './pipeline/pipeline-stack';
 import { GithubOidcStack, githubOidcStacks } from './stacks/github-oidc-stack';
+import { SHARED_STAGE_TAG, tagForCostAllocation } from './constructs/cost-allocation-tags';
 import { PreviewBootstrapStack } from './stacks/preview-bootstrap-stack';
 import { PreviewNetworkStack } from './stacks/preview-network-stack';
 import { JobBaseStage } from './stages/job-base-stage';
@@ -33,6 +34,13 @@ export interface Platform {
 
 /** The pipeline with every configured stage, or, with a stage named in the context, that stage alone. */
 export function buildPlatform(app: App, config: AppConfig, options: PlatformOptions = {}): Platform {
+  const platform = buildStacks(app, config, options);
+  // Aspects stop at a stage: this tags the stacks outside them; each stage's stack tags itself.
+  tagForCostAllocation(app, config.appName, SHARED_STAGE_TAG);
+  return platform;
+}
+
+function buildStacks(app: App, config: AppConfig, options: PlatformOptions): Platform {
   const names = previewBootstrapNames(config.appName);
   // What the preview account's scoped bootstrap (PreviewBootstrapStack) requires on every role.
   const boundary = previewAccountIsOwn(config) ? PermissionsBoundary.fromName(names.boundaryName) : undefined;

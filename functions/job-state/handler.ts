@@ -2,9 +2,11 @@ import type { Context } from 'aws-lambda';
 import { utf8Bytes } from '../notification/bounded-text';
 import { UnexpectedStatusError } from '../notification/errors';
 import { parseBatchJobStateChange } from '../notification/event-schema';
+import { emfRecorder, type RecordJobMetric } from '../notification/job-metrics';
 import { buildNotification } from '../notification/job-notification';
 import type { JobOutcome } from '../notification/notification';
 import { type HandlerLogger, logValue, parseOrLog } from '../notification/logger';
+import { JOB_METRIC } from '../notification/metric-names';
 import { publishedMessage } from '../notification/notification';
 import type { NotificationSettings } from '../notification/settings';
 import { type Publisher, publishOrLog, type PublishResult } from '../notification/sns-publisher';
@@ -15,9 +17,11 @@ export interface JobStateHandlerProps {
   /** Any other status is rejected with UnexpectedStatusError. */
   readonly expectedStatus: ReportedStatus;
   readonly settings: Pick<NotificationSettings, 'appName' | 'stage'> &
-    Partial<Pick<NotificationSettings, 'messageStructure'>>;
+    Partial<Pick<NotificationSettings, 'messageStructure' | 'dashboardName'>>;
   readonly logger: HandlerLogger;
   readonly publish: Publisher;
+  /** Counts the job, published or not. @default - EMF on stdout, see emfRecorder */
+  readonly recordMetric?: RecordJobMetric;
 }
 
 export type JobStateHandler = (event: unknown, context?: Context) => Promise<PublishResult>;
@@ -27,6 +31,7 @@ const OUTCOME: Record<ReportedStatus, JobOutcome> = { SUCCEEDED: 'succeeded', FA
 /** Parse at the edge, build (pure), publish; every failure is logged and rethrown. */
 export function createJobStateHandler(props: JobStateHandlerProps): JobStateHandler {
   const { expectedStatus, settings, logger, publish } = props;
+  const recordMetric = props.recordMetric ?? emfRecorder();
   return async (event, context) => {
     logger.resetKeys();
     if (context) logger.addContext(context);
@@ -42,10 +47,12 @@ export function createJobStateHandler(props: JobStateHandlerProps): JobStateHand
       logger.error('Rejected a job state change this handler does not report', { error });
       throw error;
     }
-    const structure = settings.messageStructure ?? 'json';
-    const { appName, stage } = settings;
     const outcome = OUTCOME[expectedStatus];
-    const notification = buildNotification(parsed, { appName, stage, outcome, structure }, event);
+    recordMetric(JOB_METRIC[outcome], parsed.detail);
+    const structure = settings.messageStructure ?? 'json';
+    const { appName, stage, dashboardName } = settings;
+    const options = { appName, stage, outcome, structure, dashboardName };
+    const notification = buildNotification(parsed, options, event);
     const result = await publishOrLog(publish, notification, logger);
     logger.info('Published the job state notification', {
       messageId: result.messageId,

@@ -5,6 +5,7 @@ import { jobStateCard } from './job-card';
 import { jobStateFields } from './job-document';
 import { arnResourceName } from './job-facts';
 import { describeJob } from './job-text';
+import { withDashboardLink } from './links';
 import {
   type AttributeName,
   attributeValue,
@@ -39,16 +40,16 @@ export function buildNotification(
 ): Notification {
   const subject = buildSubject(options, event.detail.jobName);
   const attributes = buildAttributes(event, options.stage);
+  const content = {
+    subject,
+    attributes,
+    summary: describeJob(event, oneLine(`Job ${options.outcome}: ${event.detail.jobName}`, 1024)),
+    chat: jobStateCard(event, subject, attributes, options),
+    fields: jobStateFields(event, options),
+    event: received,
+  };
   return composeNotification(
-    {
-      kind: 'job-state',
-      subject,
-      attributes,
-      summary: describeJob(event, oneLine(`Job ${options.outcome}: ${event.detail.jobName}`, 1024)),
-      chat: jobStateCard(event, subject, attributes, options),
-      fields: jobStateFields(event, options),
-      event: received,
-    },
+    { kind: 'job-state', ...withDashboardLink(content, event.region, options.dashboardName) },
     options.structure,
   );
 }

@@ -1,4 +1,5 @@
 import { toWellFormed } from './bounded-text';
+import type { NotificationContent } from './notification';
 
 /* Console links; `undefined` when no trustworthy link can be built. */
 
@@ -36,4 +37,28 @@ export function batchJobUrl(region: string, jobId: string): string | undefined {
   const base = consoleBase(region);
   if (!base) return undefined;
   return `${base}/batch/home?region=${region}#jobs/detail/${encodeURIComponent(toWellFormed(jobId))}`;
+}
+
+/** The stage's CloudWatch dashboard; its name is ours, from the function's environment. */
+export function dashboardUrl(region: string, dashboardName: string): string | undefined {
+  const base = consoleBase(region);
+  if (!base) return undefined;
+  return `${base}/cloudwatch/home?region=${region}#dashboards:name=${encodeURIComponent(toWellFormed(dashboardName))}`;
+}
+
+/** `content` linking to the stage's dashboard: last in the text and the chat card, and in the document's `links`. */
+export function withDashboardLink<T extends Omit<NotificationContent, 'kind'>>(
+  content: T,
+  region: string,
+  dashboardName: string | undefined,
+): T {
+  const url = dashboardName === undefined ? undefined : dashboardUrl(region, dashboardName);
+  if (url === undefined) return content;
+  const links = (content.fields.links ?? {}) as Record<string, unknown>;
+  return {
+    ...content,
+    summary: `${content.summary}\nStage dashboard: ${url}`,
+    chat: { ...content.chat, description: `${content.chat.description}\nStage dashboard: ${url}` },
+    fields: { ...content.fields, links: { ...links, dashboard: url } },
+  };
 }

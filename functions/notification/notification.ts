@@ -87,4 +87,6 @@ export interface JobNotificationOptions {
   readonly outcome: JobOutcome;
   /** @default 'json' */
   readonly structure?: MessageStructure;
+  /** @default - no link to the stage's dashboard */
+  readonly dashboardName?: string;
 }

@@ -35,6 +35,9 @@ const messageStructure = optional.pipe(
     .default('json'),
 );
 
+/** CloudWatch's dashboard names. */
+const DASHBOARD_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+
 export const NotificationSettingsSchema = z.object({
   APP_NAME: required('APP_NAME'),
   STAGE: required('STAGE'),
@@ -44,6 +47,17 @@ export const NotificationSettingsSchema = z.object({
       `got ${shown(issue.input)}. FIFO topics (.fifo) are not supported. Set SNS_ARN to the notification topic's ARN.`,
   }),
   MESSAGE_STRUCTURE: messageStructure,
+  /** The stage's dashboard, which notifications link to; unset, they do not. */
+  DASHBOARD_NAME: optional.pipe(
+    z
+      .string()
+      .regex(DASHBOARD_NAME, {
+        error: (issue) =>
+          `DASHBOARD_NAME must be a CloudWatch dashboard name (up to 255 letters, digits, - or _), or unset; ` +
+          `got ${shown(issue.input, 300)}.`,
+      })
+      .optional(),
+  ),
   /** From the seed's environment; not used yet. */
   DB_NAME: optional,
   DB_SECRET_NAME: optional,
@@ -68,6 +82,7 @@ export function notificationSettingsOf(env: z.output<typeof NotificationSettings
     // From the ARN, so that the client never depends on AWS_REGION.
     snsRegion: SNS_TOPIC_ARN.exec(env.SNS_ARN)?.[1] ?? '',
     messageStructure: env.MESSAGE_STRUCTURE,
+    dashboardName: env.DASHBOARD_NAME,
     dbName: env.DB_NAME,
     dbSecretName: env.DB_SECRET_NAME,
     jobQueueUrl: env.JOB_QUEUE_URL,

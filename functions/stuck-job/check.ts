@@ -7,7 +7,10 @@ import {
 } from '@aws-sdk/client-batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { composeNotification } from '../notification/compose-notification';
+import type { RecordJobMetric } from '../notification/job-metrics';
+import { withDashboardLink } from '../notification/links';
 import type { HandlerLogger } from '../notification/logger';
+import { JOB_METRIC } from '../notification/metric-names';
 import { type Publisher, publishOrLog } from '../notification/sns-publisher';
 import { type StuckFacts, stuckContent, type WaitingPlace } from './alert';
 import type { StuckCheck } from './schedule';
@@ -44,6 +47,7 @@ export interface CheckClients {
   readonly batch: BatchClient;
   readonly publish: Publisher;
   readonly logger: CheckLogger;
+  readonly recordMetric: RecordJobMetric;
 }
 
 export type CheckResult =
@@ -66,6 +70,10 @@ export async function runCheck(
     log('No stuck-job notification: the job does not wait any more, or is not known', { verdict });
     return { action: 'not-stuck', verdict: verdict.verdict };
   }
+  clients.recordMetric(JOB_METRIC.stuck, {
+    jobQueue: job?.jobQueue ?? check.jobQueue,
+    jobDefinition: job?.jobDefinition,
+  });
   const facts: StuckFacts = {
     check,
     status: verdict.status,
@@ -76,10 +84,8 @@ export async function runCheck(
     job,
     region: regionOf(check.jobQueue) ?? settings.snsRegion,
   };
-  const notification = composeNotification(
-    { kind: 'job-stuck', ...stuckContent(facts, settings) },
-    settings.messageStructure,
-  );
+  const content = withDashboardLink(stuckContent(facts, settings), facts.region, settings.dashboardName);
+  const notification = composeNotification({ kind: 'job-stuck', ...content }, settings.messageStructure);
   const { messageId } = await publishOrLog(clients.publish, notification, logger);
   logger.info('Published the stuck-job notification', { messageId });
   return { action: 'notified', messageId };

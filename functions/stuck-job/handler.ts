@@ -3,6 +3,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Context } from 'aws-lambda';
 import { UnexpectedStatusError } from '../notification/errors';
 import { parseBatchJobStateChange } from '../notification/event-schema';
+import { emfRecorder, type RecordJobMetric } from '../notification/job-metrics';
 import { logValue, parseOrLog } from '../notification/logger';
 import type { Publisher } from '../notification/sns-publisher';
 import { type CheckLogger, type CheckResult, runCheck } from './check';
@@ -16,6 +17,8 @@ export interface StuckJobHandlerProps {
   readonly batch: BatchClient;
   readonly publish: Publisher;
   readonly now?: () => Date;
+  /** Counts a stuck job. @default - EMF on stdout, see emfRecorder */
+  readonly recordMetric?: RecordJobMetric;
 }
 
 export type StuckJobResult = ScheduleResult | CheckResult;
@@ -30,6 +33,7 @@ const REJECTED = 'Rejected an input that is neither a RUNNABLE event nor a stuck
 export function createStuckJobHandler(props: StuckJobHandlerProps): StuckJobHandler {
   const { settings, logger } = props;
   const now = props.now ?? (() => new Date());
+  const clients = { ...props, recordMetric: props.recordMetric ?? emfRecorder() };
   return async (input, context) => {
     logger.resetKeys();
     if (context) logger.addContext(context);
@@ -40,7 +44,7 @@ export function createStuckJobHandler(props: StuckJobHandlerProps): StuckJobHand
         attempt: check.attempt,
         eventId: logValue(check.eventId),
       });
-      return runCheck(props, settings, check, now());
+      return runCheck(clients, settings, check, now());
     }
     const event = parseOrLog(() => parseBatchJobStateChange(input), logger, REJECTED);
     const { jobId, status } = event.detail;

@@ -1,7 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { jobOutputId } from '../config/jobs';
+import type { Construct } from 'constructs';
+import { dashboardUrl } from '../../functions/notification/links';
 import { physicalName, stageResourceNames, topicDisplayName } from '../config/names';
 import { handlersVpcAttached } from '../config/network';
 import type { StageConfig } from '../config/schema';
@@ -11,9 +11,13 @@ import { NotificationDeadLetterQueue } from '../constructs/notification-dead-let
 import { NotificationTopic } from '../constructs/notification-topic';
 import { SlackChannel } from '../constructs/slack-channel';
 import { SmokeTestResources } from '../constructs/smoke-test-resources';
-import { StageJobDefinition } from '../constructs/stage-job-definition';
+import { StageDashboard } from '../constructs/stage-dashboard';
+import type { StageJobDefinition } from '../constructs/stage-job-definition';
+import { StageJobs } from '../constructs/stage-jobs';
+import { tagForCostAllocation } from '../constructs/cost-allocation-tags';
 import { StageNetwork, stageVpc } from '../constructs/stage-network';
 import { StuckJobWatch } from '../constructs/stuck-job-watch';
+import { JOB_BASE_OUTPUTS, type JobBaseOutputName } from './job-base-outputs';
 
 export interface JobBaseStackProps extends StackProps {
   readonly appName: string;
@@ -21,24 +25,6 @@ export interface JobBaseStackProps extends StackProps {
   /** The account that may assume the smoke-test role (the pipeline's). @default - this stack's */
   readonly smokeTestAccount?: string;
 }
-
-/** The outputs pipeline steps and workflows read, with their descriptions. */
-const OUTPUTS = {
-  JobQueueArn: 'Submit jobs to this queue',
-  JobQueueName: 'Name of the job queue',
-  JobsAssignPublicIp: 'assignPublicIp for Fargate job definitions on this queue',
-  SuccessHandlerName: 'Success handler',
-  SuccessHandlerArn: 'Success handler ARN',
-  ErrorHandlerName: 'Error handler',
-  ErrorHandlerArn: 'Error handler ARN',
-  TopicArn: 'Job notifications are published here',
-  DeadLetterQueueUrl: 'Events whose notification failed',
-  SmokeTestQueueUrl: 'Queue subscribed to the topic, for smoke tests',
-  SmokeTestJobDefinitionArn: 'A job that succeeds',
-  SmokeTestRoleArn: 'Role the smoke step assumes',
-} as const;
-
-export type JobBaseOutputName = keyof typeof OUTPUTS;
 
 /** What every batch job of a stage shares: compute, queue, and notifications on the stage's topic. */
 export class JobBaseStack extends Stack {
@@ -50,7 +36,8 @@ export class JobBaseStack extends Stack {
   public readonly stuckJobs?: StuckJobWatch;
   public readonly slackChannel?: SlackChannel;
   /** The stage's own jobs by name: grant a job's `jobRole` what its code needs. */
-  public readonly jobs: Record<string, StageJobDefinition> = {};
+  public readonly jobs: Readonly<Record<string, StageJobDefinition>>;
+  public readonly dashboard: StageDashboard;
   private readonly configuredZones?: readonly string[];
 
   constructor(scope: Construct, id: string, props: JobBaseStackProps) {
@@ -59,6 +46,8 @@ export class JobBaseStack extends Stack {
     const { vpc, batch, notifications } = stage;
     const names = stageResourceNames(appName, stage.name, stage.notifications.slack?.workspaceId);
     this.configuredZones = vpc.create?.availabilityZones ?? vpc.shared?.availabilityZones;
+    // Here, not by the app: CDK Pipelines synthesizes a stage as it is added, before the app's aspects.
+    tagForCostAllocation(this, appName, stage.name);
     // Ephemeral stages leave nothing behind; long-lived ones keep the topic, its key and the logs.
     const removalPolicy = stage.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const logRetention = stage.ephemeral ? logs.RetentionDays.ONE_WEEK : logs.RetentionDays.THREE_MONTHS;
@@ -69,11 +58,12 @@ export class JobBaseStack extends Stack {
     const { vpc: networkVpc, jobSubnets: subnets } = network;
     const displayName = physicalName(appName, stage.name, 'BatchComputing');
     this.batch = new BatchEnvironment(this, 'Batch', { ...batch, vpc: networkVpc, subnets, displayName });
+    const handlerRole = stage.ephemeral
+      ? `${this.stackName}-HandlerRole* (generated)`
+      : names.handlerRole.name;
     this.topic = new NotificationTopic(this, 'Notifications', {
       ...notifications,
-      publisherRoleArn: stage.ephemeral
-        ? `arn:${this.partition}:iam::${this.account}:role/${this.stackName}-HandlerRole* (its name is generated)`
-        : `arn:${this.partition}:iam::${this.account}:role/${names.handlerRole.name}`,
+      publisherRoleArn: `arn:${this.partition}:iam::${this.account}:role/${handlerRole}`,
       displayName: topicDisplayName(appName, stage.name),
       removalPolicy,
     });
@@ -82,8 +72,10 @@ export class JobBaseStack extends Stack {
     const dlq = new NotificationDeadLetterQueue(this, 'DeadLetterQueue', { topic, removalPolicy });
     this.deadLetterQueue = dlq;
 
+    const dashboardName = `${appName}-${stage.name}`;
     // What every notifying function is told (docs/handlers.md, "One message for every protocol").
     const environment = {
+      DASHBOARD_NAME: dashboardName,
       APP_NAME: appName,
       STAGE: stage.name,
       SNS_ARN: topic.topicArn,
@@ -112,6 +104,16 @@ export class JobBaseStack extends Stack {
       });
 
     const { SUCCEEDED: success, FAILED: error } = this.jobState.handlers;
+    this.dashboard = new StageDashboard(this, 'Dashboard', {
+      dashboardName,
+      jobQueue,
+      handlers: {
+        'success handler': success,
+        'error handler': error,
+        ...(this.stuckJobs && { 'stuck-job handler': this.stuckJobs.function }),
+      },
+      deadLetterAlarm: dlq.alarm,
+    });
     const values: Partial<Record<JobBaseOutputName, string>> = {
       JobQueueArn: jobQueue.jobQueueArn,
       JobQueueName: jobQueue.jobQueueName,
@@ -122,31 +124,21 @@ export class JobBaseStack extends Stack {
       ErrorHandlerArn: error.functionArn,
       TopicArn: topic.topicArn,
       DeadLetterQueueUrl: dlq.queueUrl,
+      DashboardName: dashboardName,
+      // A region given as a token (no stage has one) has no console host to name.
+      DashboardUrl: dashboardUrl(this.region, dashboardName),
       ...(smoke && {
         SmokeTestQueueUrl: smoke.queue.queueUrl,
         SmokeTestJobDefinitionArn: smoke.jobDefinition.jobDefinitionArn,
         SmokeTestRoleArn: smoke.role.roleArn,
       }),
     };
-    for (const [name, value] of Object.entries(values) as Array<[JobBaseOutputName, string]>) {
-      this.outputs[name] = new CfnOutput(this, name, { value, description: OUTPUTS[name] });
+    for (const [name, value] of Object.entries(values) as Array<[JobBaseOutputName, string | undefined]>) {
+      if (value)
+        this.outputs[name] = new CfnOutput(this, name, { value, description: JOB_BASE_OUTPUTS[name] });
     }
-    const jobsScope = new Construct(this, 'Jobs');
-    for (const job of stage.jobs) {
-      const id = jobOutputId(job.name);
-      const definition = new StageJobDefinition(jobsScope, id, {
-        job,
-        jobDefinitionName: physicalName(appName, stage.name, job.name),
-        assignPublicIp: network.jobsNeedPublicIp,
-        ...lifetime,
-      });
-      this.jobs[job.name] = definition;
-      // `npm run submit` finds the stage's jobs by this id's prefix and the name in the ARN.
-      new CfnOutput(this, id, {
-        value: definition.jobDefinition.jobDefinitionArn,
-        description: `Job '${job.name}': npm run submit -- --stage ${stage.name} --job ${job.name}`,
-      });
-    }
+    const assignPublicIp = network.jobsNeedPublicIp;
+    this.jobs = new StageJobs(this, 'Jobs', { appName, stage, assignPublicIp, ...lifetime }).jobs;
   }
 
   /** Configured zones, so that synthesis never looks them up in the account. */

@@ -2,7 +2,8 @@ import { Stage, type CfnOutput, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { stageResourceNames } from '../config/names';
 import type { StageConfig } from '../config/schema';
-import { JobBaseStack, type JobBaseOutputName } from '../stacks/job-base-stack';
+import type { JobBaseOutputName } from '../stacks/job-base-outputs';
+import { JobBaseStack } from '../stacks/job-base-stack';
 
 export interface JobBaseStageProps extends StageProps {
   readonly appName: string;

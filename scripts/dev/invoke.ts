@@ -119,6 +119,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const event = await readEvent(args.file);
   // Errors still reach stderr; set POWERTOOLS_LOG_LEVEL=INFO to see every log line.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // A local run is no job to count: no metric lines (set it to false to see them).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const env = args.publish ? process.env : { ...DRY_RUN_ENV, ...process.env };
   const publisher = args.publish ? topicPublisher : printingPublisher;
   const status = STATUS_OF[args.name];

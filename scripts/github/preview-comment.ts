@@ -16,7 +16,7 @@ import { parseConfig } from '../../infra/config/load';
 import { physicalName } from '../../infra/config/names';
 import { PULL_REQUEST_PREFIX } from '../../infra/config/stage-name';
 import { appConfig } from '../../infra/config/stages';
-import type { JobBaseOutputName } from '../../infra/stacks/job-base-stack';
+import type { JobBaseOutputName } from '../../infra/stacks/job-base-outputs';
 import { runAsMain } from '../script-support';
 
 /** The outputs people use first, in this order; any others follow. */

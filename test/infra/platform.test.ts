@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RegoEngine, TemplateFile } from '@aws/cloudformation-validate';
-import { Stack, type App } from 'aws-cdk-lib';
+import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
+import { CfnResource, Stack, Stage, TagManager, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ephemeralTags } from '../../infra/config/ephemeral';
@@ -11,6 +12,8 @@ import { previewNetworkNames } from '../../infra/config/preview-network';
 import { appGivenNames } from '../../infra/config/validate';
 import { appConfig } from '../../infra/config/stages';
 import { buildPlatform } from '../../infra/platform';
+import { NOT_COST_TAGGED, SHARED_STAGE_TAG } from '../../infra/constructs/cost-allocation-tags';
+import { JobBaseStage } from '../../infra/stages/job-base-stage';
 import { exampleConfig, testApp } from '../support/cdk';
 
 const CONFIG = exampleConfig();
@@ -47,6 +50,45 @@ const templates = (dir: string): string[] =>
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.template.json'))
     .map((file) => path.join(dir, file));
+
+/** Every resource whose type takes tags (`TagManager.of`: its spec has Tags), with its synthesized tags. */
+function taggableResources(app: App) {
+  app.synth();
+  return app.node
+    .findAll()
+    .filter(CfnResource.isCfnResource)
+    .flatMap((resource) => {
+      const manager = TagManager.of(resource);
+      if (!manager) return [];
+      const stack = Stack.of(resource);
+      const file = path.join(Stage.of(stack)!.outdir, stack.templateFile);
+      const template = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+        Resources: Record<string, { Properties?: Record<string, unknown> }>;
+      };
+      const property = manager.tagPropertyName.replace(/^./, (c) => c.toUpperCase());
+      const tags = template.Resources[stack.resolve(resource.logicalId) as string]?.Properties?.[property];
+      const stage = Stage.of(resource);
+      return [
+        {
+          what: `${resource.node.path} (${resource.cfnResourceType})`,
+          type: resource.cfnResourceType,
+          // Standard tags are a list of Key and Value; Batch's are a map.
+          tags: Array.isArray(tags)
+            ? Object.fromEntries(tags.map((t: { Key: string; Value: unknown }) => [t.Key, t.Value]))
+            : ((tags ?? {}) as Record<string, unknown>),
+          stage: stage instanceof JobBaseStage ? stage.config.name : SHARED_STAGE_TAG,
+        },
+      ];
+    });
+}
+
+/** The resources, among those that should carry them, without `app: jobs` and their `stage`. */
+function withoutCostTags(resources: ReturnType<typeof taggableResources>): string[] {
+  return resources
+    .filter(({ type }) => !NOT_COST_TAGGED.includes(type))
+    .filter(({ tags, stage }) => tags.app !== 'jobs' || tags.stage !== stage)
+    .map(({ what, tags }) => `${what}: ${JSON.stringify(tags)}`);
+}
 
 describe('the whole app, as `npm run synth` builds it, with a stage in a second region', () => {
   let app: App;
@@ -92,6 +134,28 @@ describe('the whole app, as `npm run synth` builds it, with a stage in a second 
     } finally {
       engine.free();
     }
+  });
+
+  test('tags every resource it can with app and stage for cost allocation, shared stacks with _shared', () => {
+    const resources = taggableResources(app);
+    expect(resources.length).toBeGreaterThan(100);
+    expect(withoutCostTags(resources)).toEqual([]);
+    expect(new Set(resources.map(({ stage }) => stage))).toEqual(new Set(['_shared', 'dev', 'prod', 'eu']));
+  });
+
+  test("leaves the stacks, and Batch's compute environments and job queues (tags replace them), untagged", async () => {
+    const resources = taggableResources(app).filter(({ type }) => NOT_COST_TAGGED.includes(type));
+    expect(new Set(resources.map(({ type }) => type))).toEqual(new Set(NOT_COST_TAGGED.slice(1)));
+    for (const { tags } of resources) expect([tags.app, tags.stage]).toEqual([undefined, undefined]);
+    for (const stack of app.node.findAll().filter(Stack.isStack))
+      expect(stack.tags.tagValues().app).toBeUndefined();
+    // CloudFormation's schemas, as CDK's service spec holds them: their Tags are create-only.
+    const db = await loadAwsServiceSpec();
+    const replaced = NOT_COST_TAGGED.slice(1).map((type) => {
+      const [resource] = db.lookup('resource', 'cloudFormationType', 'equals', type);
+      return resource?.properties.Tags?.causesReplacement;
+    });
+    expect(replaced).toEqual(['yes', 'yes']);
   });
 
   test('gives only physical names the configuration checks against their limits', () => {
@@ -154,6 +218,10 @@ describe('a preview stage from the context', () => {
     expect(roles.length).toBeGreaterThan(0);
     const boundary = 'arn:aws:iam::333333333333:policy/jobs-preview-boundary';
     for (const role of roles) expect(role.Properties.PermissionsBoundary).toBe(boundary);
+  });
+
+  test('tags every resource it can with app and the stage for cost allocation', () => {
+    expect(withoutCostTags(taggableResources(app))).toEqual([]);
   });
 
   test('is tagged with where it came from, on the stack, leaving the template free of deploy-time values', () => {

@@ -81,13 +81,13 @@ test('the bundled handler publishes the notification through the real SDK', asyn
   expect(attributesOf(request.params)).toEqual(expected.attributes);
 });
 
-test("the bundle's other entry point logs structured JSON with its service, job id, status and stage", async () => {
+test("the bundle's other entry point logs structured JSON with its service, job id, status and stage, and the job's metric", async () => {
   const { stdout } = await run('onFailed', loadEvent('failedExitCode'));
-  const published = stdout
+  const lines = stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .find((log) => log.message === 'Published the job state notification');
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const published = lines.find((log) => log.message === 'Published the job state notification');
   expect(published).toMatchObject({
     level: 'INFO',
     service: 'batch-error-handler',
@@ -96,6 +96,9 @@ test("the bundle's other entry point logs structured JSON with its service, job 
     status: 'FAILED',
     eventId: '6e5d4c3b-2a19-4f8e-8d7c-6b5a4f3e2d1c',
   });
+  expect(lines.filter((line) => '_aws' in line)).toEqual([
+    expect.objectContaining({ JobQueue: 'jobs-dev-Batch', JobDefinition: 'nightly-report', JobsFailed: 1 }),
+  ]);
 });
 
 test('the bundled handler fails at init, naming SNS_ARN, when it is missing', async () => {

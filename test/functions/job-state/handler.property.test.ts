@@ -108,6 +108,7 @@ test('every input is either published within the SNS limits or rejected with a t
           expectedStatus: status,
           settings: { appName: 'jobs', stage: 'test', messageStructure: structure },
           logger: SILENT_LOGGER,
+          recordMetric: () => {},
           publish: (notification) => {
             published.push(notification);
             return Promise.resolve({ messageId: 'm' });

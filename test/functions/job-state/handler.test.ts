@@ -6,17 +6,19 @@ import type { Publisher } from '../../../functions/notification/sns-publisher';
 import { loadEvent, withDetail } from '../../support/fixtures';
 import { spyLogger } from '../../support/handler-env';
 
-function setup(expectedStatus: ReportedStatus, publish?: Publisher) {
+function setup(expectedStatus: ReportedStatus, publish?: Publisher, dashboardName?: string) {
   const logger = spyLogger();
   const published: Notification[] = [];
+  const recordMetric = jest.fn();
   const handler = createJobStateHandler({
     expectedStatus,
-    settings: { appName: 'jobs', stage: 'test' },
+    settings: { appName: 'jobs', stage: 'test', dashboardName },
     logger,
     publish:
       publish ?? ((notification) => Promise.resolve({ messageId: `m-${published.push(notification)}` })),
+    recordMetric,
   });
-  return { handler, logger, published };
+  return { handler, logger, published, recordMetric };
 }
 
 describe('createJobStateHandler', () => {
@@ -41,8 +43,36 @@ describe('createJobStateHandler', () => {
     );
   });
 
+  test.each([
+    ['SUCCEEDED', 'succeededContainer', 'JobsSucceeded'],
+    ['FAILED', 'failedExitCode', 'JobsFailed'],
+  ] as const)('counts a %s job once, with its queue and job definition', async (status, fixture, metric) => {
+    const { handler, recordMetric } = setup(status);
+    const event = loadEvent(fixture);
+    await handler(event);
+    const { jobQueue, jobDefinition } = event.detail as { jobQueue: string; jobDefinition: string };
+    expect(recordMetric.mock.calls).toEqual([[metric, expect.objectContaining({ jobQueue, jobDefinition })]]);
+  });
+
+  test('counts the job even when its notification fails: the metric is about jobs', async () => {
+    const { handler, recordMetric } = setup('FAILED', () => Promise.reject(new Error('boom')));
+    await expect(handler(loadEvent('failedExitCode'))).rejects.toThrow('boom');
+    expect(recordMetric).toHaveBeenCalledTimes(1);
+  });
+
+  test("links every protocol's message to the stage's dashboard named in the settings", async () => {
+    const { handler, published } = setup('FAILED', undefined, 'jobs-test');
+    await handler(loadEvent('failedExitCode'));
+    const url =
+      'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=jobs-test';
+    const { messages } = published[0]!;
+    expect(messages.default).toContain(`\nStage dashboard: ${url}\n`);
+    expect(messages.https).toContain(`Stage dashboard: ${url}`);
+    expect(JSON.parse(messages.sqs)).toMatchObject({ links: { dashboard: url } });
+  });
+
   test('fails with InvalidEventError for an invalid event, after logging its id and the reason', async () => {
-    const { handler, logger, published } = setup('FAILED');
+    const { handler, logger, published, recordMetric } = setup('FAILED');
     const event = withDetail(loadEvent('failedExitCode'), { jobName: 7 });
     await expect(handler(event)).rejects.toBeInstanceOf(InvalidEventError);
     expect(logger.error).toHaveBeenCalledWith('Rejected an invalid Batch job state change event', {
@@ -50,10 +80,11 @@ describe('createJobStateHandler', () => {
       reason: 'detail.jobName: Invalid input: expected string, received number',
     });
     expect(published).toHaveLength(0);
+    expect(recordMetric).not.toHaveBeenCalled();
   });
 
   test('fails with UnexpectedStatusError for another status, and logs it', async () => {
-    const { handler, logger, published } = setup('SUCCEEDED');
+    const { handler, logger, published, recordMetric } = setup('SUCCEEDED');
     const rejection = handler(loadEvent('failedExitCode'));
     await expect(rejection).rejects.toBeInstanceOf(UnexpectedStatusError);
     await expect(rejection).rejects.toMatchObject({ status: 'FAILED', expectedStatus: 'SUCCEEDED' });
@@ -62,6 +93,7 @@ describe('createJobStateHandler', () => {
       expect.objectContaining({ error: expect.any(UnexpectedStatusError) as UnexpectedStatusError }),
     );
     expect(published).toHaveLength(0);
+    expect(recordMetric).not.toHaveBeenCalled();
   });
 
   test('fails with the publisher error, after logging it', async () => {

@@ -12,14 +12,18 @@ import {
   SUCCEEDED_FIXTURES,
   withDetail,
 } from '../../support/fixtures';
+import { captureEmf } from '../../support/emf-output';
 
 const snsMock = mockClient(SNSClient);
+let emf: ReturnType<typeof captureEmf>;
 
 beforeEach(() => {
   snsMock.reset();
   snsMock.on(PublishCommand).resolves({ MessageId: 'message-1' });
+  emf = captureEmf();
 });
 
+afterEach(() => emf.restore());
 afterAll(() => snsMock.restore());
 
 function publishedInput() {
@@ -50,6 +54,27 @@ describe.each([
       jobQueue: { DataType: 'String', StringValue: 'jobs-dev-Batch' },
       eventId: { DataType: 'String', StringValue: event.id },
     });
+  });
+
+  test(`writes the ${outcome} job to its log as an EMF metric, by queue and job definition`, async () => {
+    const metric = status === 'SUCCEEDED' ? 'JobsSucceeded' : 'JobsFailed';
+    await handler(loadEvent(ours[0]!));
+    expect(emf.documents()).toEqual([
+      expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [
+            {
+              Namespace: 'BatchJobPlatform',
+              Dimensions: [['JobQueue', 'JobDefinition']],
+              Metrics: [{ Name: metric, Unit: 'Count' }],
+            },
+          ],
+        }) as unknown,
+        JobQueue: 'jobs-dev-Batch',
+        JobDefinition: 'nightly-report',
+        [metric]: 1,
+      }),
+    ]);
   });
 
   test.each(others)('fails with UnexpectedStatusError for the %s event, publishing nothing', async (name) => {

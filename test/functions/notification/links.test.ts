@@ -1,4 +1,9 @@
-import { batchJobUrl, logStreamUrl } from '../../../functions/notification/links';
+import {
+  batchJobUrl,
+  dashboardUrl,
+  logStreamUrl,
+  withDashboardLink,
+} from '../../../functions/notification/links';
 
 describe('logStreamUrl', () => {
   test('links the CloudWatch console to the stream, with the names encoded as the console expects', () => {
@@ -38,5 +43,42 @@ describe('batchJobUrl', () => {
       /\/log-events\/a\$25EF\$25BF\$25BDb$/,
     );
     expect(batchJobUrl('us-east-1', 'id\uDFFF')).toMatch(/#jobs\/detail\/id%EF%BF%BD$/);
+  });
+});
+
+describe('dashboardUrl', () => {
+  test("links the CloudWatch console to the stage's dashboard, in the region's console", () => {
+    expect(dashboardUrl('eu-west-1', 'jobs-dev')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=jobs-dev',
+    );
+    expect(dashboardUrl('cn-north-1', 'jobs-dev')).toMatch(/^https:\/\/cn-north-1\.console\.amazonaws\.cn\//);
+    expect(dashboardUrl('not a region', 'jobs-dev')).toBeUndefined();
+  });
+});
+
+describe('withDashboardLink', () => {
+  const content = {
+    subject: 's',
+    attributes: { stage: 'dev', status: 'FAILED', jobName: 'j', jobQueue: 'q', eventId: 'e' },
+    summary: 'Job failed: j',
+    chat: { title: 't', description: 'd', nextSteps: ['Batch console: x'] },
+    fields: { links: { batchConsole: 'x' } },
+    event: {},
+  };
+  const URL =
+    'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=jobs-dev';
+
+  test("links the text, the chat card and the document to the stage's dashboard", () => {
+    expect(withDashboardLink(content, 'eu-west-1', 'jobs-dev')).toEqual({
+      ...content,
+      summary: `Job failed: j\nStage dashboard: ${URL}`,
+      chat: { ...content.chat, description: `d\nStage dashboard: ${URL}` },
+      fields: { links: { batchConsole: 'x', dashboard: URL } },
+    });
+  });
+
+  test('leaves the content as it is without a dashboard name, or in a region it cannot link to', () => {
+    expect(withDashboardLink(content, 'eu-west-1', undefined)).toBe(content);
+    expect(withDashboardLink(content, 'evil.example.com/', 'jobs-dev')).toBe(content);
   });
 });

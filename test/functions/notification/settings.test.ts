@@ -18,7 +18,15 @@ describe('readSettings', () => {
       dbSecretName: undefined,
       jobQueueUrl: undefined,
       messageStructure: 'json',
+      dashboardName: undefined,
     });
+  });
+
+  test("reads DASHBOARD_NAME, the stage's dashboard, and fails for what CloudWatch would not name one", () => {
+    expect(readSettings({ ...VALID, DASHBOARD_NAME: 'jobs-dev' }).dashboardName).toBe('jobs-dev');
+    expect(() => readSettings({ ...VALID, DASHBOARD_NAME: 'jobs dev' })).toThrow(
+      /DASHBOARD_NAME must be a CloudWatch dashboard name \(up to 255 letters, digits, - or _\), or unset; got "jobs dev"/,
+    );
   });
 
   test.each([

@@ -30,6 +30,7 @@ const SETTINGS = readStuckSettings({
   STAGE: 'dev',
   STUCK_AFTER_MINUTES: '30',
   JOBS_ASSIGN_PUBLIC_IP: 'ENABLED',
+  DASHBOARD_NAME: 'jobs-dev',
 });
 const JOB_ID = '4c7599ae-0a82-49aa-ba5a-4727fcce14a8';
 const QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/PexjEHappyPathCanary2JobQueue';
@@ -45,6 +46,7 @@ const batchMock = mockClient(BatchClient);
 function setup(now = new Date('2022-01-11T23:36:45Z'), publisher?: Publisher) {
   const published: Notification[] = [];
   const log = spyLogger();
+  const recordMetric = jest.fn();
   const handler = createStuckJobHandler({
     settings: SETTINGS,
     logger: log,
@@ -53,8 +55,9 @@ function setup(now = new Date('2022-01-11T23:36:45Z'), publisher?: Publisher) {
     publish:
       publisher ?? ((notification) => Promise.resolve({ messageId: `m-${published.push(notification)}` })),
     now: () => now,
+    recordMetric,
   });
-  return { handler, published, log };
+  return { handler, published, log, recordMetric };
 }
 
 /** Scheduler as far as the handler uses it: a name is taken once; the schedules wait to be run. */
@@ -167,9 +170,10 @@ describe('a RUNNABLE event', () => {
 describe('the check, when due', () => {
   test('still stuck: one "Job stuck" notification with the job, the queue, the wait and the compute environment', async () => {
     jobNow('RUNNABLE', { statusReason: 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - too many vCPUs' });
-    const { handler, published } = setup(DUE);
+    const { handler, published, recordMetric } = setup(DUE);
     await expect(handler(CHECK)).resolves.toEqual({ action: 'notified', messageId: 'm-1' });
     expect(published).toHaveLength(1);
+    expect(recordMetric.mock.calls).toEqual([['JobsStuck', { jobQueue: QUEUE_ARN, jobDefinition: 'jd' }]]);
     const notification = published[0]!;
     expect(notification.attributes).toEqual({
       stage: 'dev',
@@ -185,6 +189,9 @@ describe('the check, when due', () => {
     );
     expect(text).toContain('- [likely] The job queue or a compute environment is DISABLED or INVALID.');
     expect(text).toContain('- [likely] The job asks for more than the compute environment can give.');
+    expect(text).toContain(
+      'Stage dashboard: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=jobs-dev',
+    );
     expect(batchMock).toHaveReceivedCommandWith(DescribeJobsCommand, { jobs: [JOB_ID] });
     // Each protocol's body is what its subscriber expects: a chat card, and a job-stuck document.
     expect(publishBytes(notification)).toBeLessThanOrEqual(SNS_MAX_PUBLISH_BYTES);
@@ -231,9 +238,10 @@ describe('the check, when due', () => {
     ],
   ])('%s: no notification', async (_case, given, verdict) => {
     given();
-    const { handler, published, log } = setup(DUE);
+    const { handler, published, log, recordMetric } = setup(DUE);
     await expect(handler(CHECK)).resolves.toEqual({ action: 'not-stuck', verdict });
     expect(published).toHaveLength(0);
+    expect(recordMetric).not.toHaveBeenCalled();
     expect((verdict === 'unknown' ? log.warn : log.info).mock.calls).toHaveLength(1);
   });
 

@@ -26,6 +26,20 @@ describe('JobBaseStack', () => {
     }
   });
 
+  test("has the stage's dashboard, named <app>-<stage>, graphing every handler; its name and URL are outputs", () => {
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'jobs-dev' });
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const parts = (dashboard!.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const body = parts.filter((part) => typeof part === 'string').join('');
+    for (const handler of ['success handler', 'error handler', 'stuck-job handler'])
+      expect(body).toContain(`"label":"${handler}"`);
+    template.hasOutput('DashboardName', { Value: 'jobs-dev' });
+    template.hasOutput('DashboardUrl', {
+      Value:
+        'https://ap-northeast-1.console.aws.amazon.com/cloudwatch/home?region=ap-northeast-1#dashboards:name=jobs-dev',
+    });
+  });
+
   test('the success, error and stuck-job functions share the dead-letter queue', () => {
     const dlq = logicalIdOf(template, 'AWS::SQS::Queue', { MessageRetentionPeriod: 1209600 });
     template.resourcePropertiesCountIs(
@@ -49,6 +63,15 @@ describe('JobBaseStack', () => {
       ).toEqual([structure, structure, structure]);
     },
   );
+
+  test("every function is told the stage's dashboard, which its notifications link to", () => {
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { FunctionName: Match.stringLikeRegexp('^jobs-dev-') },
+    });
+    expect(
+      Object.values(functions).map((f): unknown => f.Properties.Environment.Variables.DASHBOARD_NAME),
+    ).toEqual(['jobs-dev', 'jobs-dev', 'jobs-dev']);
+  });
 
   test('perChild drops the child filters from the two job-state rules and changes nothing else', () => {
     const withoutChildFilters = (t: Template) =>
