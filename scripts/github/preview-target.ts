@@ -24,6 +24,19 @@ interface PreviewTarget {
   readonly note?: string;
 }
 
+/** A branch's stage, or nothing to do when no stage can be named after it. */
+function branchTarget(branch: string, action: 'deploy' | 'destroy'): PreviewTarget {
+  const name = stageNameFromBranch(branch);
+  if (name === undefined) {
+    return {
+      name: '',
+      action: 'none',
+      note: `branch '${branch}' has no ASCII letter or digit to name a stage after`,
+    };
+  }
+  return { name, action };
+}
+
 export function previewTarget(config: AppConfig, env: NodeJS.ProcessEnv): PreviewTarget {
   const patterns = config.preview.branches;
   switch (env.GITHUB_EVENT_NAME) {
@@ -34,27 +47,26 @@ export function previewTarget(config: AppConfig, env: NodeJS.ProcessEnv): Previe
         return {
           name,
           action: 'none',
-          note: `branch ${head} has a preview of its own, ${stageNameFromBranch(head)}: no ${name}`,
+          note: `branch ${head} has a preview of its own, ${stageNameFromBranch(head) ?? ''}: no ${name}`,
         };
       }
       return { name, action: env.EVENT_ACTION === 'closed' ? 'destroy' : 'deploy' };
     }
     case 'push': {
       const branch = env.GITHUB_REF_NAME ?? '';
-      const name = stageNameFromBranch(branch);
-      if (env.PUSH_DELETED === 'true') return { name, action: 'none', note: 'the push deleted the branch' };
+      const target = branchTarget(branch, 'deploy');
+      if (env.PUSH_DELETED === 'true')
+        return { ...target, action: 'none', note: 'the push deleted the branch' };
       if (!isPreviewBranch(patterns, branch)) {
-        return { name, action: 'none', note: `${branch} matches no pattern of preview.branches` };
+        return { ...target, action: 'none', note: `${branch} matches no pattern of preview.branches` };
       }
-      return { name, action: 'deploy' };
+      return target;
     }
     case 'delete':
       if (env.REF_TYPE !== 'branch') return { name: '', action: 'none', note: 'a tag was deleted' };
-      return { name: stageNameFromBranch(env.EVENT_REF ?? ''), action: 'destroy' };
-    case 'workflow_dispatch': {
-      const action = env.INPUT_ACTION === 'destroy' ? 'destroy' : 'deploy';
-      return { name: stageNameFromBranch(env.GITHUB_REF_NAME ?? ''), action };
-    }
+      return branchTarget(env.EVENT_REF ?? '', 'destroy');
+    case 'workflow_dispatch':
+      return branchTarget(env.GITHUB_REF_NAME ?? '', env.INPUT_ACTION === 'destroy' ? 'destroy' : 'deploy');
     default:
       throw new Error(`preview target: no rule for event '${env.GITHUB_EVENT_NAME}'`);
   }

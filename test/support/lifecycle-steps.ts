@@ -59,7 +59,7 @@ export function effectOf({ job, trigger, config, context, steps, code }: JobStep
       setOutputs({ name, action });
     } else if (/scripts\/stage-name\.ts --pr/.test(text)) {
       const pr = trigger.eventName === 'pull_request';
-      setOutputs({ name: pr ? `pr-${trigger.prNumber ?? 42}` : stageNameFromBranch(trigger.ref) });
+      setOutputs({ name: pr ? `pr-${trigger.prNumber ?? 42}` : (stageNameFromBranch(trigger.ref) ?? '') });
     } else if (/npx cdk deploy/.test(text)) effect = { kind: 'deploy', stage: env.STAGE ?? '', code: code() };
     else if (/npx cdk destroy/.test(text))
       effect = { kind: 'cdk-destroy', stage: env.STAGE ?? '', code: code() };
