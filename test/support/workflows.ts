@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -79,6 +80,23 @@ export function workflowNamed(file: string): Workflow {
   const workflow = loadWorkflows().find((w) => w.file === file);
   if (!workflow) throw new Error(`no workflow ${file}`);
   return workflow;
+}
+
+/** The run step of `file`'s `job` whose name matches. */
+export function stepNamed(file: string, job: string, name: RegExp): Step & { readonly run: string } {
+  const step = (workflowNamed(file).jobs[job]?.steps ?? []).find((s) => name.test(s.name ?? ''));
+  if (!step?.run) throw new Error(`no run step ${String(name)} in ${file}/${job}`);
+  return { ...step, run: step.run };
+}
+
+/** A `run:` script in bash as the workflows run it (`defaults.run.shell: bash`), with only `env` and PATH. */
+export function bash(script: string, cwd: string, env: Record<string, string> = {}) {
+  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 export function environmentOf(job: Job): string | undefined {

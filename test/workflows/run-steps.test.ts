@@ -2,23 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { loadWorkflows, workflowNamed, type Step } from '../support/workflows';
-
-/** The shell of the workflows' `run:` steps (`defaults.run.shell: bash`), run here in bash. */
-function bash(script: string, cwd: string, env: Record<string, string> = {}) {
-  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-    cwd,
-    env: { PATH: process.env.PATH, ...env },
-    encoding: 'utf8',
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function stepNamed(file: string, job: string, name: RegExp): Step {
-  const step = (workflowNamed(file).jobs[job]?.steps ?? []).find((s) => name.test(s.name ?? ''));
-  if (!step?.run) throw new Error(`no run step ${String(name)} in ${file}/${job}`);
-  return step;
-}
+import { bash, loadWorkflows, stepNamed } from '../support/workflows';
 
 /** `$NAME` expansions outside double quotes (word-split and globbed), `${NAME:+...}` aside. */
 function unquotedExpansions(script: string): string[] {
@@ -48,7 +32,7 @@ describe('run steps', () => {
       git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'snapshots');
       const summary = path.join(dir, 'summary.md');
       writeFileSync(summary, '');
-      const report = () => bash(run!, dir, { GITHUB_STEP_SUMMARY: summary });
+      const report = () => bash(run, dir, { GITHUB_STEP_SUMMARY: summary });
 
       expect(report().stdout).toBe('');
       mkdirSync(path.join(dir, 'integ', 'integ.b.snapshot'));

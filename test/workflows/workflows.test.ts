@@ -320,13 +320,6 @@ describe('what the workflows name in the code', () => {
     expect(upload).toContain('codepipeline-artifact-revision-summary=$GITHUB_SHA');
   });
 
-  test('a re-run of the deploy job deploys only the head of main, never an older commit', () => {
-    const guard = stepsOf(workflowNamed('ci.yml').jobs.deploy!).find((s) => /re-run/.test(s.name ?? ''));
-    expect(guard?.if).toBe("github.run_attempt != '1'");
-    expect(guard?.run).toContain('"$head" != "$GITHUB_SHA"');
-    expect(guard?.run).toContain('exit 1');
-  });
-
   test('scripts reach CloudFormation as the CDK deploy role the preview role may assume', () => {
     const calls = JOBS.flatMap(([, job]) => stepsOf(job)).filter((s) =>
       /scripts\/github\/ephemeral\.ts/.test(s.run ?? ''),
