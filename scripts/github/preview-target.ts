@@ -10,12 +10,18 @@
  *
  * Environment: GITHUB_EVENT_NAME, GITHUB_REF_NAME, and from the event EVENT_ACTION, PR_NUMBER,
  * HEAD_REF, EVENT_REF (the deleted ref), REF_TYPE, PUSH_DELETED, INPUT_ACTION.
+ *
+ * With `--still-current` (a deploy job, once it holds the stage's group), prints `current=true` or
+ * `current=false`: each run's stage job finishes at its own pace, so a deploy can enter the group
+ * after the close or delete that destroyed the stage, or after a newer push. Environment then:
+ * GITHUB_REPOSITORY, GITHUB_SHA, PR_NUMBER and HEAD_SHA (the pull request's head), GH_TOKEN.
  */
 import { isPreviewBranch } from '../../infra/config/branch-pattern';
 import { parseConfig, type AppConfig } from '../../infra/config/load';
 import { stageNameFromBranch, stageNameFromPullRequest } from '../../infra/config/stage-name';
 import { appConfig } from '../../infra/config/stages';
 import { runAsMain } from '../script-support';
+import { ghApi } from './gh';
 
 interface PreviewTarget {
   readonly name: string;
@@ -72,7 +78,32 @@ export function previewTarget(config: AppConfig, env: NodeJS.ProcessEnv): Previe
   }
 }
 
-if (require.main === module) {
+/** Why the run's change is no longer what its stage should show, or undefined while it is. */
+export function staleBecause(env: NodeJS.ProcessEnv, api: typeof ghApi = ghApi): string | undefined {
+  const repo = env.GITHUB_REPOSITORY ?? '';
+  if (env.GITHUB_EVENT_NAME === 'pull_request') {
+    const pull = api<{ state: string; head: { sha: string } }>(`repos/${repo}/pulls/${env.PR_NUMBER}`);
+    if (pull?.state !== 'open') return `pull request #${env.PR_NUMBER} is ${pull?.state ?? 'gone'}`;
+    if (pull.head.sha !== env.HEAD_SHA)
+      return `pull request #${env.PR_NUMBER} has a newer head, ${pull.head.sha}`;
+    return undefined;
+  }
+  const branch = env.GITHUB_REF_NAME ?? '';
+  const path = branch.split('/').map(encodeURIComponent).join('/');
+  const head = api<{ commit: { sha: string } }>(`repos/${repo}/branches/${path}`);
+  if (!head) return `branch ${branch} is deleted`;
+  if (head.commit.sha !== env.GITHUB_SHA) return `branch ${branch} has a newer commit, ${head.commit.sha}`;
+  return undefined;
+}
+
+if (require.main === module && process.argv.includes('--still-current')) {
+  runAsMain('preview target', () => {
+    const stale = staleBecause(process.env);
+    if (stale) console.error(`::notice title=Preview not deployed::${stale}`);
+    console.log(`current=${stale === undefined}`);
+    return Promise.resolve();
+  });
+} else if (require.main === module) {
   runAsMain('preview target', () => {
     const target = previewTarget(parseConfig(appConfig), process.env);
     console.log(`name=${target.name}`);

@@ -1,6 +1,7 @@
 import { stageNameFromBranch } from '../../infra/config/stage-name';
 import type { PullRequestFacts } from '../../scripts/github/ephemeral-sweep';
 import { MAIN, type Code } from './lifecycle-steps';
+import type { Trigger } from './workflows';
 
 export interface PullRequest {
   open: boolean;
@@ -30,6 +31,12 @@ export class ModelRepository {
     const pull = /^refs\/pull\/(\d+)\/merge$/.exec(ref);
     if (pull) return this.prs.get(Number(pull[1]))?.code ?? MAIN;
     return this.branches.get(ref.replace(/^refs\/heads\//, '')) ?? MAIN;
+  }
+
+  /** What `preview-target.ts --still-current` asks: the pull request open, or the branch there. */
+  stillCurrent(trigger: Trigger): boolean {
+    if (trigger.eventName === 'pull_request') return this.isOpen(trigger.prNumber ?? 42);
+    return this.branches.has(trigger.ref.replace(/^refs\/heads\//, ''));
   }
 
   branchOf(stage: string): string | undefined {

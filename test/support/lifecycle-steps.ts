@@ -37,12 +37,14 @@ export interface JobSteps {
   readonly steps: Record<string, { outputs: Record<string, string> }>;
   /** The code the job checked out. */
   readonly code: () => Code;
+  /** Whether the run's pull request is open, or its branch exists, as the job asks. */
+  readonly stillCurrent: () => boolean;
 }
 
 const EPHEMERAL = 'scripts\\/(?:github\\/)?ephemeral\\.ts';
 
 /** What the job's last effectful step does; sets the step outputs later steps and jobs read. */
-export function effectOf({ job, trigger, config, context, steps, code }: JobSteps): Effect {
+export function effectOf({ job, trigger, config, context, steps, code, stillCurrent }: JobSteps): Effect {
   let effect: Effect = { kind: 'none' };
   for (const step of job.steps ?? []) {
     const current = context();
@@ -54,7 +56,8 @@ export function effectOf({ job, trigger, config, context, steps, code }: JobStep
       if (step.id) steps[step.id] = { outputs };
     };
     const text = step.run ?? '';
-    if (text.includes('scripts/github/preview-target.ts')) {
+    if (/preview-target\.ts --still-current/.test(text)) setOutputs({ current: String(stillCurrent()) });
+    else if (text.includes('scripts/github/preview-target.ts')) {
       const { name, action } = previewTarget(config, stepEnvironment(trigger));
       setOutputs({ name, action });
     } else if (/scripts\/stage-name\.ts --pr/.test(text)) {

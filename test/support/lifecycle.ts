@@ -175,6 +175,7 @@ export class LifecycleModel extends WorkflowScheduler {
       context: () => this.context(run, job),
       steps: job.steps,
       code: () => this.code(run, job),
+      stillCurrent: () => this.repo.stillCurrent(run.trigger),
     });
     for (const [name, expression] of Object.entries(job.job.outputs ?? {}))
       job.outputs[name] = interpolate(expression, this.context(run, job));

@@ -139,12 +139,6 @@ describe('the workflow files', () => {
     expect(INTEG_MAX_MINUTES).toBe((integ?.['timeout-minutes'] ?? 0) + (cleanup?.['timeout-minutes'] ?? 0));
   });
 
-  test('clean up the integration stacks whatever happened to the test, once the run had its turn', () => {
-    const { cleanup } = workflowNamed('integ.yml').jobs;
-    expect(cleanup?.needs).toEqual(['turn', 'integ']);
-    expect(cleanup?.if).toBe("always() && needs.turn.result == 'success'");
-  });
-
   test('pass event data to shell steps through env, never as ${{ }} inside the script', () => {
     expect(jobsFailing((job) => stepsOf(job).every((step) => !step.run?.includes('${{')))).toEqual([]);
   });
