@@ -101,6 +101,12 @@ export function previewAccountIsOwn(config: AppConfig): boolean {
 }
 
 /** The repository variables the workflows read as `vars.NAME`. */
+/**
+ * The label a maintainer gives a bot's pull request (Dependabot's, whose branches live in the
+ * repository) before it may have a preview or integration tests: until then, code no one has read.
+ */
+export const BOT_APPROVED_LABEL = 'bot-approved';
+
 export const GITHUB_VARIABLES = {
   DEPLOY_ROLE_ARN: 'the role the deploy job of ci.yml assumes',
   PIPELINE_REGION: "the pipeline's region",

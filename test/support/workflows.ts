@@ -123,6 +123,8 @@ export interface Trigger {
   readonly ref: string;
   readonly action?: string;
   readonly fromFork?: boolean;
+  /** A pull request opened by a bot (its user's type `Bot`). */
+  readonly bot?: boolean;
   readonly labels?: readonly string[];
   readonly label?: string;
   readonly inputs?: Record<string, string>;
@@ -155,6 +157,7 @@ export function contextFor(trigger: Trigger, repository: string): Record<string,
     trigger.eventName === 'pull_request'
       ? {
           number: trigger.prNumber ?? 42,
+          user: { type: trigger.bot ? 'Bot' : 'User' },
           head: {
             ref: trigger.headRef ?? 'feature/x',
             repo: { full_name: trigger.fromFork ? `someone/${repository.split('/')[1]}` : repository },

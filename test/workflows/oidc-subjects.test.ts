@@ -1,5 +1,10 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubVariables } from '../../infra/config/github';
+import {
+  BOT_APPROVED_LABEL,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_HOST,
+  githubVariables,
+} from '../../infra/config/github';
 import { parseConfig, type AppConfig } from '../../infra/config/load';
 import { appConfig } from '../../infra/config/stages';
 import { GithubOidcStack, githubOidcStacks } from '../../infra/stacks/github-oidc-stack';
@@ -93,6 +98,34 @@ const SCENARIOS: Scenario[] = [
     { fromFork: true, labels: ['integ'] },
   ),
   pr('a pull request from a fork closed', 'closed', ['preview.yml/fork'], { fromFork: true }),
+  pr("a bot's pull request opened, labelled integ: no preview, no integration tests", 'opened', CI, {
+    bot: true,
+    labels: ['integ'],
+  }),
+  pr("a bot's pull request closed, never approved", 'closed', [], { bot: true }),
+  pr(
+    `a bot's pull request labelled integ, then ${BOT_APPROVED_LABEL} by a maintainer`,
+    'labeled',
+    [...INTEG, ...DEPLOY_PREVIEW],
+    { bot: true, label: BOT_APPROVED_LABEL, labels: ['integ', BOT_APPROVED_LABEL] },
+  ),
+  pr(
+    `a push to a bot's pull request labelled ${BOT_APPROVED_LABEL}`,
+    'synchronize',
+    [...CI, ...DEPLOY_PREVIEW],
+    {
+      bot: true,
+      labels: [BOT_APPROVED_LABEL],
+    },
+  ),
+  pr(`a bot's pull request labelled ${BOT_APPROVED_LABEL}, closed`, 'closed', DESTROY_PREVIEW, {
+    bot: true,
+    labels: [BOT_APPROVED_LABEL],
+  }),
+  pr(`${BOT_APPROVED_LABEL} added to a person's pull request`, 'labeled', DEPLOY_PREVIEW, {
+    label: BOT_APPROVED_LABEL,
+    labels: [BOT_APPROVED_LABEL],
+  }),
   {
     description: 'the nightly schedule',
     eventName: 'schedule',
