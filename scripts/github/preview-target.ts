@@ -9,7 +9,8 @@
  * - by hand, `deploy` or `destroy` the stage of the branch the run is on.
  *
  * Environment: GITHUB_EVENT_NAME, GITHUB_REF_NAME, and from the event EVENT_ACTION, PR_NUMBER,
- * HEAD_REF, EVENT_REF (the deleted ref), REF_TYPE, PUSH_DELETED, INPUT_ACTION.
+ * HEAD_REF, EVENT_REF (the deleted ref), REF_TYPE, PUSH_DELETED, INPUT_ACTION; GITHUB_REF_TYPE and
+ * DEFAULT_BRANCH, as no manual preview of the default branch or a tag is made.
  *
  * With `--still-current` (a deploy job, once it holds the stage's group), prints `current=true` or
  * `current=false`: each run's stage job finishes at its own pace, so a deploy can enter the group
@@ -72,6 +73,12 @@ export function previewTarget(config: AppConfig, env: NodeJS.ProcessEnv): Previe
       if (env.REF_TYPE !== 'branch') return { name: '', action: 'none', note: 'a tag was deleted' };
       return branchTarget(env.EVENT_REF ?? '', 'destroy');
     case 'workflow_dispatch':
+      // Their stage would live forever: the default branch always exists, and a tag is no branch.
+      if (env.GITHUB_REF_TYPE === 'tag' || env.GITHUB_REF_NAME === env.DEFAULT_BRANCH) {
+        throw new Error(
+          `no preview of ${env.GITHUB_REF_TYPE} ${env.GITHUB_REF_NAME}: run it on a branch other than ${env.DEFAULT_BRANCH}`,
+        );
+      }
       return branchTarget(env.GITHUB_REF_NAME ?? '', env.INPUT_ACTION === 'destroy' ? 'destroy' : 'deploy');
     default:
       throw new Error(`preview target: no rule for event '${env.GITHUB_EVENT_NAME}'`);

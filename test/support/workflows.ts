@@ -195,6 +195,8 @@ export function stepEnvironment(trigger: Trigger): NodeJS.ProcessEnv {
   return {
     GITHUB_EVENT_NAME: trigger.eventName,
     GITHUB_REF_NAME: trigger.ref.replace(/^refs\/(heads|tags)\//, ''),
+    GITHUB_REF_TYPE: trigger.ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    DEFAULT_BRANCH: 'main',
     EVENT_ACTION: trigger.action,
     PR_NUMBER: trigger.eventName === 'pull_request' ? String(trigger.prNumber ?? 42) : '',
     HEAD_REF: trigger.eventName === 'pull_request' ? (trigger.headRef ?? 'feature/x') : '',
@@ -221,6 +223,15 @@ export function defaultOutputs(
   return { stages: '["pr-1"]' };
 }
 
+/** A job's result and outputs: a failure when its script throws (a clear error in the job's log). */
+function finished(job: Job, trigger: Trigger): { outputs: Record<string, string>; result: string } {
+  try {
+    return { outputs: defaultOutputs(job, trigger), result: 'success' };
+  } catch {
+    return { outputs: {}, result: 'failure' };
+  }
+}
+
 /** The jobs a trigger runs: those whose condition holds and whose needs ran, with `needs` outputs modelled. */
 export function jobsRun(workflow: Workflow, trigger: Trigger, repository: string): string[] {
   if (!triggers(workflow, trigger)) return [];
@@ -234,9 +245,7 @@ export function jobsRun(workflow: Workflow, trigger: Trigger, repository: string
     const needsContext = Object.fromEntries(
       needs.map((n) => [
         n,
-        ran.has(n)
-          ? { outputs: defaultOutputs(workflow.jobs[n] as Job, trigger), result: 'success' }
-          : { outputs: {}, result: 'skipped' },
+        ran.has(n) ? finished(workflow.jobs[n] as Job, trigger) : { outputs: {}, result: 'skipped' },
       ]),
     );
     if (evaluateCondition(job.if, { ...context, needs: needsContext })) ran.add(id);

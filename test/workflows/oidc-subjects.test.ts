@@ -144,7 +144,8 @@ const SCENARIOS: Scenario[] = [
         `a manual preview ${action} on ${ref}`,
         'preview.yml',
         ref,
-        [`preview.yml/${action}`, 'preview.yml/stage'],
+        // No manual preview of the default branch, whose stage nothing would sweep.
+        ref === 'refs/heads/main' ? ['preview.yml/stage'] : [`preview.yml/${action}`, 'preview.yml/stage'],
         { action },
       ),
     ),

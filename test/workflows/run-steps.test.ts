@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bash, loadWorkflows, stepNamed } from '../support/workflows';
@@ -43,6 +43,28 @@ describe('run steps', () => {
       expect(result.stdout).toContain('::warning title=Integration snapshots changed::');
       expect(readFileSync(summary, 'utf8')).toContain('integ/integ.b.snapshot/New.template.json');
       expect(readFileSync(summary, 'utf8')).not.toContain('Assertions');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("CI's look at the sweep", () => {
+  const { run } = stepNamed('ci.yml', 'ci', /no sweep has succeeded/);
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+
+  test.each([
+    ['never', '', true],
+    ['50 hours ago', hoursAgo(50), true],
+    ['47 hours ago', hoursAgo(47), false],
+  ])('with the last successful sweep %s, warns: %s', (_, last, warns) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sweep-age-'));
+    try {
+      writeFileSync(path.join(dir, 'gh'), `#!/bin/sh\necho '${last}'\n`);
+      chmodSync(path.join(dir, 'gh'), 0o755);
+      const result = bash(run, dir, { PATH: `${dir}:${process.env.PATH}`, GITHUB_REPOSITORY: 'o/r' });
+      expect(result.status).toBe(0);
+      expect(result.stdout.includes('::warning title=Previews not swept::')).toBe(warns);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

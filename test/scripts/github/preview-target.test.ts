@@ -62,3 +62,13 @@ describe('staleBecause: whether a deploy that got its stage group late still has
     expect(staleBecause(env, api(answers))).toBe(reason);
   });
 });
+
+test.each([
+  ['branch', 'main', 'no preview of branch main: run it on a branch other than main'],
+  ['tag', 'v1.0.0', 'no preview of tag v1.0.0'],
+])('fails on a manual preview of the %s %s, a stage nothing would sweep', (type, name, message) => {
+  const env = { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_REF_TYPE: type, GITHUB_REF_NAME: name };
+  expect(() => previewTarget(CONFIG, { ...env, DEFAULT_BRANCH: 'main', INPUT_ACTION: 'deploy' })).toThrow(
+    message,
+  );
+});
