@@ -166,7 +166,8 @@ export class LifecycleModel extends WorkflowScheduler {
     const who = `${run.workflow.file}/${job.id}`;
     const { config, maxSession } = this.options;
     const described = `${who} (${run.trigger.description})`;
-    for (const message of trustViolations(described, job.job, run.trigger, config.github))
+    const withFile = { ...job.job, file: run.workflow.file };
+    for (const message of trustViolations(described, withFile, run.trigger, config.github))
       this.violate(4, message);
     const effect = effectOf({
       job: job.job,

@@ -254,12 +254,18 @@ export function jobsRun(workflow: Workflow, trigger: Trigger, repository: string
 }
 
 /**
- * The `sub` claim a job presents, by GitHub's documented precedence: the job's environment, else
- * `pull_request` for a pull-request event, else the ref.
+ * The `sub` claim a job of workflow `file` presents with the repository's customized subject
+ * (GITHUB_SUBJECT_CLAIMS): the context by GitHub's documented precedence (the job's environment, else
+ * `pull_request` for a pull-request event, else the ref), then the workflow file at the run's ref.
  */
-export function subjectOf(github: GithubConfig, job: Job, trigger: Trigger): string {
+export function subjectOf(
+  github: GithubConfig,
+  job: Job & { readonly file: string },
+  trigger: Trigger,
+): string {
   const environment = environmentOf(job);
-  if (environment) return githubSubject(github, { environment });
-  if (trigger.eventName === 'pull_request') return githubSubject(github, { pullRequest: true });
-  return githubSubject(github, { ref: trigger.ref });
+  const workflow = { file: job.file, ref: trigger.ref };
+  if (environment) return githubSubject(github, { environment }, workflow);
+  if (trigger.eventName === 'pull_request') return githubSubject(github, { pullRequest: true }, workflow);
+  return githubSubject(github, { ref: trigger.ref }, workflow);
 }

@@ -166,7 +166,9 @@ describe('the same model on the workflows before issue 11', () => {
     const trust = found.filter((v) => v.invariant === 4).map((v) => v.message);
     expect(trust.length).toBeGreaterThan(0);
     for (const message of trust)
-      expect(message).toMatch(/ci\.yml\/deploy .*DEPLOY_ROLE_ARN refuses .*:ref:refs\/heads\/main$/);
+      expect(message).toMatch(
+        /ci\.yml\/deploy .*DEPLOY_ROLE_ARN refuses .*:ref:refs\/heads\/main:job_workflow_ref:/,
+      );
     // Without its environment, the preview job presents the pull_request subject.
     const [preview, ...rest] = loadWorkflows(BEFORE).filter((w) => w.file === 'preview.yml');
     const { environment: _dropped, ...deploy } = preview!.jobs.deploy!;
