@@ -39,6 +39,13 @@ export class ModelRepository {
     return this.branches.has(trigger.ref.replace(/^refs\/heads\//, ''));
   }
 
+  /** Why a preview stage should be gone (its pull request closed, its branch deleted), or false. */
+  gone(stage: string): string | false {
+    const pr = /^pr-(\d+)$/.exec(stage)?.[1];
+    if (pr) return !this.isOpen(Number(pr)) && `pull request #${pr} is closed`;
+    return !this.branchOf(stage) && 'its branch is deleted';
+  }
+
   branchOf(stage: string): string | undefined {
     return [...this.branches.keys()].find((b) => stageNameFromBranch(b) === stage);
   }

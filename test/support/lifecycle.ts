@@ -29,7 +29,7 @@ import {
 import type { Workflow } from './workflows';
 
 export interface Violation {
-  readonly invariant: 1 | 2 | 3 | 4 | 5;
+  readonly invariant: 1 | 2 | 3 | 4 | 5 | 6;
   readonly message: string;
 }
 
@@ -40,6 +40,8 @@ export interface ModelOptions {
   readonly maxSession: { readonly deploy: number; readonly preview: number };
   /** Minutes an integration run takes. @default 30 */
   readonly integMinutes?: number;
+  /** Minutes a job takes beyond its usual, by `file/job (trigger)`: GitHub runs jobs at their own pace. @default 0 */
+  readonly delay?: (job: string) => number;
 }
 
 const DEPLOY_MINUTES = 10;
@@ -116,16 +118,14 @@ export class LifecycleModel extends WorkflowScheduler {
   schedule(file: string): void {
     this.start({ description: 'schedule', eventName: 'schedule', ref: 'refs/heads/main' }, file);
   }
-  // Invariants 2, 3 and 4 are checked as jobs queue and start; 1 and 5 when asked.
+  // Invariants 2, 3, 4 and 6 are checked as jobs queue, start and end; 1 and 5 when asked.
   /** Invariant 1: no stack of a closed pull request, a deleted branch or a finished integration run. */
   checkNothingLeft(): void {
     for (const stack of this.account.live()) {
-      const pr = /^pr-(\d+)$/.exec(stack.stage)?.[1];
-      const why = pr
-        ? !this.repo.isOpen(Number(pr)) && `pull request #${pr} is closed`
-        : stack.stage === 'integ'
+      const why =
+        stack.stage === 'integ'
           ? !this.integRunning && 'no integration run holds it'
-          : !this.repo.branchOf(stack.stage) && 'its branch is deleted';
+          : this.repo.gone(stack.stage);
       if (why) this.violate(1, `${stack.name} (${stack.status}) remains: ${why}`);
     }
   }
@@ -181,10 +181,13 @@ export class LifecycleModel extends WorkflowScheduler {
     for (const [name, expression] of Object.entries(job.job.outputs ?? {}))
       job.outputs[name] = interpolate(expression, this.context(run, job));
     job.effect = effect;
+    if (effect.kind === 'deploy' && this.repo.gone(effect.stage))
+      this.violate(6, `${run.trigger.description} deploys ${effect.stage}`);
     const timeout = timeoutOf(job.job);
     const kind = effect.kind;
-    const ran =
+    const usual =
       kind === 'integ' ? this.integMinutes : kind === 'turn' || kind === 'none' ? 1 : DEPLOY_MINUTES;
+    const ran = usual + (this.options.delay?.(described) ?? 0);
     job.endsAt = this.now + Math.min(ran, timeout);
     // The sweep's find and plan read the account and GitHub as they start.
     if (kind === 'find' || kind === 'plan') this.apply(run, job, effect, 'success');
@@ -280,13 +283,10 @@ export class LifecycleModel extends WorkflowScheduler {
   /** The sweep's decision, with what the modelled repository says. */
   private decide(group: StageStacks) {
     const now = new Date(this.now * 60_000);
-    const facts = {
-      pullRequest: this.repo.pullRequestFacts(group.stage, now),
-      branch: this.repo.branchOf(group.stage),
-      branchHeadDate: now,
-      integRunActive: this.integRunning,
-    };
-    return decideWith(group, facts, { ttlDays: this.options.config.preview.ttlDays, now });
+    const { stage } = group;
+    const facts = { pullRequest: this.repo.pullRequestFacts(stage, now), branch: this.repo.branchOf(stage) };
+    const settings = { ttlDays: this.options.config.preview.ttlDays, now };
+    return decideWith(group, { ...facts, branchHeadDate: now, integRunActive: this.integRunning }, settings);
   }
 
   private get integRunning(): boolean {

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { ROLE_MAX_SESSION_SECONDS } from '../../infra/stacks/github-oidc-stack';
+import { exampleConfig } from '../support/cdk';
+import { LifecycleModel, type Violation } from '../support/lifecycle';
+import { loadWorkflows, type Workflow } from '../support/workflows';
+
+/**
+ * GitHub runs each job at its own pace, so runs enter a concurrency group in any order: the model
+ * explores per-job delays (fast-check) on a pull request pushed to and closed close together.
+ */
+const WORKFLOWS = loadWorkflows();
+
+function play(workflows: readonly Workflow[], delays: readonly number[], gap: number): Violation[] {
+  let next = 0;
+  const delay = () => delays[next++ % delays.length] ?? 0;
+  const m = new LifecycleModel({
+    workflows,
+    config: exampleConfig(),
+    maxSession: ROLE_MAX_SESSION_SECONDS,
+    delay,
+  });
+  m.openPullRequest(1, 'feature/a');
+  m.advance(30);
+  m.pushToPullRequest(1);
+  m.advance(gap);
+  m.close(1);
+  m.settle();
+  m.checkNoOverlap();
+  return m.violations;
+}
+
+const property = (workflows: readonly Workflow[]) =>
+  fc.property(
+    fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 12 }),
+    fc.nat({ max: 3 }),
+    (delays, gap) => {
+      expect(play(workflows, delays, gap)).toEqual([]);
+    },
+  );
+
+/** The preview deploy as it was before issue 19: no check, once in the group, that its change is current. */
+const withoutCurrentCheck = WORKFLOWS.map((w) => {
+  if (w.file !== 'preview.yml') return w;
+  const deploy = w.jobs.deploy!;
+  const steps = (deploy.steps ?? []).filter((s) => s.id !== 'current').map(({ if: _if, ...s }) => s);
+  return { ...w, jobs: { ...w.jobs, deploy: { ...deploy, steps } } };
+});
+
+test('in any order its jobs run, no deploy recreates the stage of a pull request closed meanwhile (invariant 6)', () => {
+  fc.assert(property(WORKFLOWS), { numRuns: 40 });
+});
+
+test("finds the late deploy without the deploy's check: the synchronize run's stage job two minutes late", () => {
+  // pull request #1 opened at 0, pushed to and closed at 30: the close's destroy holds the group first.
+  const late = play(withoutCurrentCheck, [0, 0, 0, 0, 0, 0, 2], 0);
+  expect(late).toContainEqual({ invariant: 6, message: 'pull request #1 synchronize deploys pr-1' });
+  expect(fc.check(property(withoutCurrentCheck), { numRuns: 40 }).failed).toBe(true);
+});
