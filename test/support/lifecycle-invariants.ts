@@ -1,5 +1,6 @@
 /** Invariants 3, 4 and 5 of the lifecycle model (test/support/lifecycle.ts), as messages. */
 import { roleSubjects, type GithubConfig } from '../../infra/config/github';
+import type { Effect } from './lifecycle-steps';
 import { credentialSteps, roleVariableOf, subjectOf, type Job, type Trigger } from './workflows';
 
 /** A job at work on a stage, in minutes of the model's clock. */
@@ -70,6 +71,17 @@ export function trustViolations(
       ? [`${name}: ${others.join(', ')} would accept ${subject}, which it does not use`]
       : []),
   ];
+}
+
+/** Invariant 7: a job that lists workflow runs (the turn, the sweep's plan, a recheck of `integ`) may read actions. */
+export function scopeViolations(name: string, job: Job, effect: Effect): string[] {
+  const lists =
+    effect.kind === 'turn' ||
+    effect.kind === 'plan' ||
+    (effect.kind === 'destroy' && effect.recheck && effect.stage === 'integ');
+  return lists && job.permissions?.actions !== 'read'
+    ? [`${name} lists workflow runs without actions: read`]
+    : [];
 }
 
 /** Invariant 5: two jobs on one stage never overlap. */

@@ -1,8 +1,7 @@
 /**
- * A model of the ephemeral stages' lifecycle, run on the workflow files themselves (the repository's,
- * or an earlier version's): pull requests, pushes and schedules start runs, GitHub schedules them
- * (./lifecycle-scheduler), the jobs' steps (./lifecycle-steps) create and destroy stacks in a
- * modelled preview account, and five invariants are checked. The sweep's decision is the script's own.
+ * A model of the ephemeral stages' lifecycle, run on the workflow files themselves: triggers start runs,
+ * GitHub schedules them (./lifecycle-scheduler), the jobs' steps (./lifecycle-steps) create and destroy
+ * stacks in a modelled preview account; seven invariants are checked, the sweep deciding by its own code.
  */
 import type { AppConfig } from '../../infra/config/schema';
 import { decideWith, type StageStacks } from '../../scripts/github/ephemeral-sweep';
@@ -11,6 +10,7 @@ import { PreviewAccount } from './lifecycle-account';
 import { ModelRepository } from './lifecycle-repository';
 import {
   overlaps,
+  scopeViolations,
   sessionSeconds,
   sessionViolations,
   trustViolations,
@@ -29,7 +29,7 @@ import {
 import type { Workflow } from './workflows';
 
 export interface Violation {
-  readonly invariant: 1 | 2 | 3 | 4 | 5 | 6;
+  readonly invariant: 1 | 2 | 3 | 4 | 5 | 6 | 7;
   readonly message: string;
 }
 
@@ -183,8 +183,8 @@ export class LifecycleModel extends WorkflowScheduler {
     job.effect = effect;
     if (effect.kind === 'deploy' && this.repo.gone(effect.stage))
       this.violate(6, `${run.trigger.description} deploys ${effect.stage}`);
-    const timeout = timeoutOf(job.job);
-    const kind = effect.kind;
+    for (const message of scopeViolations(described, job.job, effect)) this.violate(7, message);
+    const [timeout, kind] = [timeoutOf(job.job), effect.kind];
     const usual =
       kind === 'integ' ? this.integMinutes : kind === 'turn' || kind === 'none' ? 1 : DEPLOY_MINUTES;
     const ran = usual + (this.options.delay?.(described) ?? 0);
