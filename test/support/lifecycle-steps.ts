@@ -25,6 +25,7 @@ export type Effect =
   | { kind: 'find' }
   | { kind: 'plan' }
   | { kind: 'turn' }
+  | { kind: 'fail' }
   | { kind: 'none' };
 
 export interface JobSteps {
@@ -56,6 +57,12 @@ export function effectOf({ job, trigger, config, context, steps, code, stillCurr
       if (step.id) steps[step.id] = { outputs };
     };
     const text = step.run ?? '';
+    // The integ job's refusal of a turn taken by an earlier attempt fails the job.
+    if (
+      text.includes('TURN_ATTEMPT') &&
+      env.TURN_ATTEMPT !== interpolate('${{ github.run_attempt }}', current)
+    )
+      return { kind: 'fail' };
     if (/preview-target\.ts --still-current/.test(text)) setOutputs({ current: String(stillCurrent()) });
     else if (text.includes('scripts/github/preview-target.ts')) {
       const { name, action } = previewTarget(config, stepEnvironment(trigger));

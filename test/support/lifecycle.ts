@@ -29,7 +29,7 @@ import {
 import type { Workflow } from './workflows';
 
 export interface Violation {
-  readonly invariant: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  readonly invariant: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
   readonly message: string;
 }
 
@@ -184,6 +184,8 @@ export class LifecycleModel extends WorkflowScheduler {
     if (effect.kind === 'deploy' && this.repo.gone(effect.stage))
       this.violate(6, `${run.trigger.description} deploys ${effect.stage}`);
     for (const message of scopeViolations(described, job.job, effect)) this.violate(7, message);
+    for (const other of effect.kind === 'integ' ? this.pastTheirTurn(run) : [])
+      this.violate(8, `${described} tests beside ${other.trigger.description}, which holds the turn`);
     const [timeout, kind] = [timeoutOf(job.job), effect.kind];
     const usual =
       kind === 'integ' ? this.integMinutes : kind === 'turn' || kind === 'none' ? 1 : DEPLOY_MINUTES;
@@ -217,7 +219,7 @@ export class LifecycleModel extends WorkflowScheduler {
       (job.endsAt ?? 0) - (job.startedAt ?? 0) >= timeoutOf(job.job) &&
       job.effect?.kind === 'integ' &&
       this.integMinutes > timeoutOf(job.job);
-    this.end(run, job, timedOut ? 'cancelled' : 'success');
+    this.end(run, job, job.effect?.kind === 'fail' ? 'failure' : timedOut ? 'cancelled' : 'success');
   }
 
   protected end(run: Run, job: JobRun, status: JobStatus): void {
@@ -287,10 +289,6 @@ export class LifecycleModel extends WorkflowScheduler {
     const facts = { pullRequest: this.repo.pullRequestFacts(stage, now), branch: this.repo.branchOf(stage) };
     const settings = { ttlDays: this.options.config.preview.ttlDays, now };
     return decideWith(group, { ...facts, branchHeadDate: now, integRunActive: this.integRunning }, settings);
-  }
-
-  private get integRunning(): boolean {
-    return this.runs.some((r) => r.workflow.file === 'integ.yml' && r.status !== 'completed');
   }
 
   private violate(invariant: Violation['invariant'], message: string): void {

@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { ROLE_MAX_SESSION_SECONDS } from '../../infra/stacks/github-oidc-stack';
 import { exampleConfig } from '../support/cdk';
 import { LifecycleModel, type Violation } from '../support/lifecycle';
-import { loadWorkflows, type Workflow } from '../support/workflows';
+import * as path from 'node:path';
+import { ROOT, loadWorkflows, type Workflow } from '../support/workflows';
 
 /**
  * GitHub runs each job at its own pace, so runs enter a concurrency group in any order: the model
- * explores per-job delays (fast-check) on a pull request pushed to and closed close together.
+ * explores per-job delays (fast-check) on a pull request pushed to and closed close together. And a
+ * re-run of failed jobs reuses the first attempt's successful jobs and their outputs.
  */
 const WORKFLOWS = loadWorkflows();
 
@@ -55,4 +57,33 @@ test("finds the late deploy without the deploy's check: the synchronize run's st
   const late = play(withoutCurrentCheck, [0, 0, 0, 0, 0, 0, 2], 0);
   expect(late).toContainEqual({ invariant: 6, message: 'pull request #1 synchronize deploys pr-1' });
   expect(fc.check(property(withoutCurrentCheck), { numRuns: 40 }).failed).toBe(true);
+});
+
+/** An integration run that timed out is re-run (failed jobs) while a later run holds the turn. */
+function rerunBesideLaterRun(workflows: readonly Workflow[]): Violation[] {
+  const m = new LifecycleModel({
+    workflows,
+    config: exampleConfig(),
+    maxSession: ROLE_MAX_SESSION_SECONDS,
+    integMinutes: 90,
+  });
+  m.dispatch('integ.yml', 'main');
+  m.settle();
+  m.dispatch('integ.yml', 'main');
+  m.advance(5);
+  m.rerunFailed('integ.yml', 0);
+  m.settle();
+  return m.violations.filter((v) => v.invariant === 8);
+}
+
+test('a re-run of failed integ.yml jobs tests only with a turn of its own (invariant 8)', () => {
+  expect(rerunBesideLaterRun(WORKFLOWS)).toEqual([]);
+  expect(rerunBesideLaterRun(loadWorkflows(path.join(ROOT, 'test', 'workflows', 'before-issue-19')))).toEqual(
+    [
+      {
+        invariant: 8,
+        message: 'integ.yml/integ (dispatch integ.yml) tests beside dispatch integ.yml, which holds the turn',
+      },
+    ],
+  );
 });
