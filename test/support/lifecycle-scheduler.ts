@@ -33,6 +33,8 @@ export interface Run {
   status: 'pending' | 'running' | 'completed';
   jobs: JobRun[];
   attempt: number;
+  /** When a delayed run reaches its concurrency group. */
+  entersAt?: number;
 }
 
 /** GitHub's default job timeout is 360 minutes. */
@@ -67,6 +69,8 @@ export abstract class WorkflowScheduler {
   constructor(
     private readonly workflows: readonly Workflow[],
     private readonly config: AppConfig,
+    /** Minutes a run (`file (trigger)`) takes to reach its group: GitHub orders a group's runs arbitrarily. */
+    private readonly delay?: (who: string) => number,
   ) {
     this.repository = `${config.github.owner}/${config.github.repository}`;
   }
@@ -143,11 +147,18 @@ export abstract class WorkflowScheduler {
       const jobs = Object.entries(workflow.jobs).map(([name, job]) => jobRun(`${id}/${name}`, name, job));
       const run: Run = { id, workflow, trigger, status: 'pending', jobs, attempt: 1 };
       this.runs.push(run);
-      if (workflow.concurrency)
-        this.groups.enter(interpolate(workflow.concurrency.group, this.context(run)), `run:${run.id}`);
-      else run.status = 'running';
+      const wait = this.delay?.(`${workflow.file} (${trigger.description})`) ?? 0;
+      if (wait > 0) run.entersAt = this.now + wait;
+      else this.enter(run);
     }
     this.step();
+  }
+
+  private enter(run: Run): void {
+    run.entersAt = undefined;
+    if (run.workflow.concurrency)
+      this.groups.enter(interpolate(run.workflow.concurrency.group, this.context(run)), `run:${run.id}`);
+    else run.status = 'running';
   }
 
   protected context(run: Run, job?: JobRun): Record<string, Value> {
@@ -207,8 +218,11 @@ export abstract class WorkflowScheduler {
   protected advanceTo(time: number): void {
     while (this.now < time) {
       const running = this.runs.flatMap((r) => r.jobs.filter((j) => j.status === 'running'));
-      const next = Math.min(time, ...running.map((j) => j.endsAt ?? time));
+      const entering = this.runs.flatMap((r) => (r.entersAt === undefined ? [] : [r.entersAt]));
+      const next = Math.min(time, ...running.map((j) => j.endsAt ?? time), ...entering);
       this.now = Math.max(next, this.now);
+      for (const run of this.runs.filter((r) => r.entersAt !== undefined && r.entersAt <= this.now))
+        this.enter(run);
       for (const run of this.runs) {
         for (const job of run.jobs.filter((j) => j.status === 'running' && (j.endsAt ?? 0) <= this.now))
           this.due(run, job);

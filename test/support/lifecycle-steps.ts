@@ -26,6 +26,7 @@ export type Effect =
   | { kind: 'plan' }
   | { kind: 'turn' }
   | { kind: 'fail' }
+  | { kind: 'upload'; commit: unknown }
   | { kind: 'none' };
 
 export interface JobSteps {
@@ -39,7 +40,7 @@ export interface JobSteps {
   /** The code the job checked out. */
   readonly code: () => Code;
   /** Whether the run's pull request is open, or its branch exists, as the job asks. */
-  readonly stillCurrent: () => boolean;
+  readonly stillCurrent: (what: 'change' | 'main') => boolean;
 }
 
 const EPHEMERAL = 'scripts\\/(?:github\\/)?ephemeral\\.ts';
@@ -63,7 +64,10 @@ export function effectOf({ job, trigger, config, context, steps, code, stillCurr
       env.TURN_ATTEMPT !== interpolate('${{ github.run_attempt }}', current)
     )
       return { kind: 'fail' };
-    if (/preview-target\.ts --still-current/.test(text)) setOutputs({ current: String(stillCurrent()) });
+    if (/preview-target\.ts --still-current/.test(text))
+      setOutputs({ current: String(stillCurrent('change')) });
+    else if (/git\/ref\/heads\/main/.test(text)) setOutputs({ current: String(stillCurrent('main')) });
+    else if (/put-object/.test(text)) effect = { kind: 'upload', commit: trigger.commit };
     else if (text.includes('scripts/github/preview-target.ts')) {
       const { name, action } = previewTarget(config, stepEnvironment(trigger));
       setOutputs({ name, action });

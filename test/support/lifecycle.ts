@@ -4,7 +4,7 @@
  * stacks in a modelled preview account; seven invariants are checked, the sweep deciding by its own code.
  */
 import type { AppConfig } from '../../infra/config/schema';
-import { decideWith, type StageStacks } from '../../scripts/github/ephemeral-sweep';
+import type { StageStacks } from '../../scripts/github/ephemeral-sweep';
 import { interpolate } from './github-expressions';
 import { PreviewAccount } from './lifecycle-account';
 import { ModelRepository } from './lifecycle-repository';
@@ -29,7 +29,7 @@ import {
 import type { Workflow } from './workflows';
 
 export interface Violation {
-  readonly invariant: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+  readonly invariant: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
   readonly message: string;
 }
 
@@ -52,9 +52,12 @@ export class LifecycleModel extends WorkflowScheduler {
   private readonly repo = new ModelRepository();
   private readonly intervals: Interval[] = [];
   private readonly integMinutes: number;
+  private uploaded: unknown;
+  private readonly decide = (group: StageStacks) =>
+    this.repo.decide(group, this.now, this.options.config.preview.ttlDays, this.integRunning);
 
   constructor(private readonly options: ModelOptions) {
-    super(options.workflows, options.config);
+    super(options.workflows, options.config, options.delay);
     this.integMinutes = options.integMinutes ?? 30;
   }
 
@@ -91,7 +94,8 @@ export class LifecycleModel extends WorkflowScheduler {
   }
   push(branch: string, code: Code = MAIN): void {
     this.repo.branches.set(branch, code);
-    this.start({ description: `push ${branch}`, eventName: 'push', ref: `refs/heads/${branch}` });
+    const ref = `refs/heads/${branch}`;
+    this.start({ description: `push ${branch}`, eventName: 'push', ref, commit: code });
   }
   deleteBranch(branch: string): void {
     this.repo.branches.delete(branch);
@@ -118,8 +122,7 @@ export class LifecycleModel extends WorkflowScheduler {
   schedule(file: string): void {
     this.start({ description: 'schedule', eventName: 'schedule', ref: 'refs/heads/main' }, file);
   }
-  // Invariants 2, 3, 4 and 6 are checked as jobs queue, start and end; 1 and 5 when asked.
-  /** Invariant 1: no stack of a closed pull request, a deleted branch or a finished integration run. */
+  /** Invariant 1: no stack of a closed pull request, a deleted branch or a finished integration run; 9: main deployed last. */
   checkNothingLeft(): void {
     for (const stack of this.account.live()) {
       const why =
@@ -128,6 +131,8 @@ export class LifecycleModel extends WorkflowScheduler {
           : this.repo.gone(stack.stage);
       if (why) this.violate(1, `${stack.name} (${stack.status}) remains: ${why}`);
     }
+    if (this.uploaded !== undefined && this.uploaded !== this.repo.branches.get('main'))
+      this.violate(9, 'the pipeline deploys a commit older than the head of main');
   }
 
   checkNoOverlap(): void {
@@ -176,7 +181,7 @@ export class LifecycleModel extends WorkflowScheduler {
       context: () => this.context(run, job),
       steps: job.steps,
       code: () => this.code(run, job),
-      stillCurrent: () => this.repo.stillCurrent(run.trigger),
+      stillCurrent: (what) => this.repo.stillCurrent(run.trigger, what),
     });
     for (const [name, expression] of Object.entries(job.job.outputs ?? {}))
       job.outputs[name] = interpolate(expression, this.context(run, job));
@@ -238,6 +243,9 @@ export class LifecycleModel extends WorkflowScheduler {
         for (const name of stacksOf(effect))
           this.account.create(name, effect.stage, tagsStacks(run.workflow), this.now);
         return;
+      case 'upload':
+        this.uploaded = effect.commit;
+        return;
       case 'cdk-destroy':
         for (const name of stacksOf(effect)) this.account.remove(name);
         return;
@@ -280,15 +288,6 @@ export class LifecycleModel extends WorkflowScheduler {
     return this.repo.codeAt(
       typeof given === 'string' ? interpolate(given, this.context(run, job)) : run.trigger.ref,
     );
-  }
-
-  /** The sweep's decision, with what the modelled repository says. */
-  private decide(group: StageStacks) {
-    const now = new Date(this.now * 60_000);
-    const { stage } = group;
-    const facts = { pullRequest: this.repo.pullRequestFacts(stage, now), branch: this.repo.branchOf(stage) };
-    const settings = { ttlDays: this.options.config.preview.ttlDays, now };
-    return decideWith(group, { ...facts, branchHeadDate: now, integRunActive: this.integRunning }, settings);
   }
 
   private violate(invariant: Violation['invariant'], message: string): void {

@@ -131,6 +131,8 @@ export interface Trigger {
   /** A pull request's head branch. @default 'feature/x' */
   readonly headRef?: string;
   readonly prNumber?: number;
+  /** The commit the run is for (the lifecycle model's code at the push). */
+  readonly commit?: unknown;
   /** `delete`: the deleted branch. */
   readonly deletedRef?: string;
 }

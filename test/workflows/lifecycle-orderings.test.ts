@@ -1,8 +1,8 @@
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { ROLE_MAX_SESSION_SECONDS } from '../../infra/stacks/github-oidc-stack';
 import { exampleConfig } from '../support/cdk';
 import { LifecycleModel, type Violation } from '../support/lifecycle';
-import * as path from 'node:path';
 import { ROOT, loadWorkflows, type Workflow } from '../support/workflows';
 
 /**
@@ -11,6 +11,8 @@ import { ROOT, loadWorkflows, type Workflow } from '../support/workflows';
  * re-run of failed jobs reuses the first attempt's successful jobs and their outputs.
  */
 const WORKFLOWS = loadWorkflows();
+/** ci.yml, integ.yml, preview.yml and sweep.yml as they were before issue 19. */
+const BEFORE = loadWorkflows(path.join(ROOT, 'test', 'workflows', 'before-issue-19'));
 
 function play(workflows: readonly Workflow[], delays: readonly number[], gap: number): Violation[] {
   let next = 0;
@@ -40,23 +42,17 @@ const property = (workflows: readonly Workflow[]) =>
     },
   );
 
-/** The preview deploy as it was before issue 19: no check, once in the group, that its change is current. */
-const withoutCurrentCheck = WORKFLOWS.map((w) => {
-  if (w.file !== 'preview.yml') return w;
-  const deploy = w.jobs.deploy!;
-  const steps = (deploy.steps ?? []).filter((s) => s.id !== 'current').map(({ if: _if, ...s }) => s);
-  return { ...w, jobs: { ...w.jobs, deploy: { ...deploy, steps } } };
-});
-
 test('in any order its jobs run, no deploy recreates the stage of a pull request closed meanwhile (invariant 6)', () => {
   fc.assert(property(WORKFLOWS), { numRuns: 40 });
 });
 
-test("finds the late deploy without the deploy's check: the synchronize run's stage job two minutes late", () => {
-  // pull request #1 opened at 0, pushed to and closed at 30: the close's destroy holds the group first.
-  const late = play(withoutCurrentCheck, [0, 0, 0, 0, 0, 0, 2], 0);
-  expect(late).toContainEqual({ invariant: 6, message: 'pull request #1 synchronize deploys pr-1' });
-  expect(fc.check(property(withoutCurrentCheck), { numRuns: 40 }).failed).toBe(true);
+test('finds the late deploy on preview.yml before issue 19, which did not ask again', () => {
+  // Pull request #1 opened at 0, pushed to and closed at 30: the close's destroy holds the group first.
+  expect(play(BEFORE, [0], 0)).toContainEqual({
+    invariant: 6,
+    message: 'pull request #1 synchronize deploys pr-1',
+  });
+  expect(fc.check(property(BEFORE), { numRuns: 40 }).failed).toBe(true);
 });
 
 /** An integration run that timed out is re-run (failed jobs) while a later run holds the turn. */
@@ -78,12 +74,37 @@ function rerunBesideLaterRun(workflows: readonly Workflow[]): Violation[] {
 
 test('a re-run of failed integ.yml jobs tests only with a turn of its own (invariant 8)', () => {
   expect(rerunBesideLaterRun(WORKFLOWS)).toEqual([]);
-  expect(rerunBesideLaterRun(loadWorkflows(path.join(ROOT, 'test', 'workflows', 'before-issue-19')))).toEqual(
-    [
-      {
-        invariant: 8,
-        message: 'integ.yml/integ (dispatch integ.yml) tests beside dispatch integ.yml, which holds the turn',
-      },
-    ],
-  );
+  expect(rerunBesideLaterRun(BEFORE)).toEqual([
+    {
+      invariant: 8,
+      message: 'integ.yml/integ (dispatch integ.yml) tests beside dispatch integ.yml, which holds the turn',
+    },
+  ]);
+});
+
+/** Two merges to main a minute apart, their runs reaching the ci group in an order fast-check picks. */
+function twoMerges(workflows: readonly Workflow[], delays: readonly number[]): Violation[] {
+  let next = 0;
+  const delay = () => delays[next++ % delays.length] ?? 0;
+  const m = new LifecycleModel({
+    workflows,
+    config: exampleConfig(),
+    maxSession: ROLE_MAX_SESSION_SECONDS,
+    delay,
+  });
+  m.push('main', { appName: 'jobs' });
+  m.advance(1);
+  m.push('main', { appName: 'jobs' });
+  m.settle();
+  m.checkNothingLeft();
+  return m.violations.filter((v) => v.invariant === 9);
+}
+
+test('whichever order two merges reach the deploy group, the head of main is deployed last (invariant 9)', () => {
+  const delays = fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 8 });
+  const holds = (workflows: readonly Workflow[]) =>
+    fc.property(delays, (d) => expect(twoMerges(workflows, d)).toEqual([]));
+  fc.assert(holds(WORKFLOWS), { numRuns: 40 });
+  // Before, only a re-run checked the head of main: the older merge's run, let in second, deployed last.
+  expect(fc.check(holds(BEFORE), { numRuns: 40 }).failed).toBe(true);
 });
