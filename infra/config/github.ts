@@ -36,28 +36,61 @@ export type GithubSubjectContext =
   { readonly environment: string } | { readonly pullRequest: true } | { readonly ref: string };
 
 /**
- * The `sub` claim a job presents: with `ownerId` and `repositoryId`, the immutable form of repositories
- * created or renamed since 15 July 2026. GitHub writes `:` inside a value as `%3A`.
+ * The claims of the repository's OIDC subject, in order, as the setup sets them
+ * (`PUT /repos/{owner}/{repo}/actions/oidc/customization/sub`, docs/github-setup.md).
  */
-export function githubSubject(github: GithubConfig, context: GithubSubjectContext): string {
+export const GITHUB_SUBJECT_CLAIMS = ['repo', 'context', 'job_workflow_ref'] as const;
+
+/** The workflow file a job runs from, and the ref it runs at (`*` for any). */
+export interface GithubWorkflowRef {
+  readonly file: string;
+  readonly ref: string;
+}
+
+/**
+ * The `sub` claim a job presents: with `ownerId` and `repositoryId`, the immutable form of repositories
+ * created or renamed since 15 July 2026. GitHub writes `:` inside a value as `%3A`. With `workflow`,
+ * the customized form GITHUB_SUBJECT_CLAIMS names, ending in `job_workflow_ref:OWNER/REPO/.github/workflows/FILE@REF`.
+ */
+export function githubSubject(
+  github: GithubConfig,
+  context: GithubSubjectContext,
+  workflow?: GithubWorkflowRef,
+): string {
   const repo =
     github.ownerId !== undefined && github.repositoryId !== undefined
       ? `${github.owner}@${github.ownerId}/${github.repository}@${github.repositoryId}`
       : `${github.owner}/${github.repository}`;
   const escape = (value: string): string => value.replaceAll(':', '%3A');
-  if ('environment' in context) return `repo:${repo}:environment:${escape(context.environment)}`;
-  if ('pullRequest' in context) return `repo:${repo}:pull_request`;
-  return `repo:${repo}:ref:${escape(context.ref)}`;
+  const base =
+    'environment' in context
+      ? `repo:${repo}:environment:${escape(context.environment)}`
+      : 'pullRequest' in context
+        ? `repo:${repo}:pull_request`
+        : `repo:${repo}:ref:${escape(context.ref)}`;
+  if (!workflow) return base;
+  const path = `${github.owner}/${github.repository}/.github/workflows/${workflow.file}@${workflow.ref}`;
+  return `${base}:job_workflow_ref:${escape(path)}`;
 }
 
-/** The deploy environment alone, whose deployment-branch rule keeps it to the deploy branch. */
-export function deployRoleSubjects(github: GithubConfig): string[] {
-  return [githubSubject(github, { environment: github.deployEnvironment })];
-}
+/** The workflows whose jobs assume each role. */
+export const ROLE_WORKFLOWS = {
+  deploy: ['ci.yml'],
+  preview: ['integ.yml', 'preview.yml', 'sweep.yml'],
+} as const;
 
-/** The preview environment, which every job that assumes the preview role runs in. */
-export function previewRoleSubjects(github: GithubConfig): string[] {
-  return [githubSubject(github, { environment: github.previewEnvironment })];
+/**
+ * The subjects each role trusts: its environment, and a job of its workflows (the deploy role's at the
+ * deploy branch alone). `migrating` adds the environment-only subject GitHub presents until the
+ * repository's subject is customized, for the switch without a window (docs/github-setup.md).
+ */
+export function roleSubjects(github: GithubConfig, role: 'deploy' | 'preview', migrating = false): string[] {
+  const environment = role === 'deploy' ? github.deployEnvironment : github.previewEnvironment;
+  const ref = role === 'deploy' ? `refs/heads/${github.branch}` : '*';
+  return [
+    ...ROLE_WORKFLOWS[role].map((file) => githubSubject(github, { environment }, { file, ref })),
+    ...(migrating ? [githubSubject(github, { environment })] : []),
+  ];
 }
 
 /** The roles' names: fixed, so that their ARNs can be set as repository variables before a deploy. */
@@ -101,6 +134,12 @@ export function previewAccountIsOwn(config: AppConfig): boolean {
 }
 
 /** The repository variables the workflows read as `vars.NAME`. */
+/**
+ * The label a maintainer gives a bot's pull request (Dependabot's, whose branches live in the
+ * repository) before it may have a preview or integration tests: until then, code no one has read.
+ */
+export const BOT_APPROVED_LABEL = 'bot-approved';
+
 export const GITHUB_VARIABLES = {
   DEPLOY_ROLE_ARN: 'the role the deploy job of ci.yml assumes',
   PIPELINE_REGION: "the pipeline's region",

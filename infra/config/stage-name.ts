@@ -29,14 +29,16 @@ const HASHED_SUFFIX = new RegExp(`-[0-9a-f]{${BRANCH_HASH_LENGTH}}$`);
 /**
  * `br-` and the branch lowercased, other characters turned into hyphens; whenever that changed it, or
  * it is too long or ends like a hash, a hash of the exact branch follows, so that branches never share.
+ * Undefined for a branch with no ASCII letter or digit (`機能`, `_`): it names no stage, and every
+ * caller says so rather than fail.
  */
-export function stageNameFromBranch(branch: string): string {
+export function stageNameFromBranch(branch: string): string | undefined {
   const exact = branch.replace(/^refs\/heads\//, '');
   const slug = exact
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  if (slug === '') throw new Error(`branch '${branch}' has no letters or digits to name a stage after`);
+  if (slug === '') return undefined;
   const name = `${BRANCH_PREFIX}${slug}`;
   if (slug === exact && !HASHED_SUFFIX.test(slug) && name.length <= STAGE_NAME_MAX_LENGTH) return name;
   const hash = createHash('sha256').update(exact).digest('hex').slice(0, BRANCH_HASH_LENGTH);
@@ -52,9 +54,5 @@ export function stageNameFromPullRequest(pullRequestNumber: number): string {
 }
 
 function safeSuggestion(name: string): string {
-  try {
-    return stageNameFromBranch(name);
-  } catch {
-    return 'dev';
-  }
+  return stageNameFromBranch(name) ?? 'dev';
 }

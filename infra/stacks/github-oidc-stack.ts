@@ -12,10 +12,9 @@ import type { Construct } from 'constructs';
 import {
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_HOST,
-  deployRoleSubjects,
   githubRoleName,
   previewAccount,
-  previewRoleSubjects,
+  roleSubjects,
   type GithubConfig,
 } from '../config/github';
 import { pipelineNames, type PipelineNames } from '../config/names';
@@ -34,6 +33,12 @@ export const BOOTSTRAP_ROLE_TYPES = [
  * The preview role's session outlives its longest job (integration tests, 75 minutes), whose chained
  * bootstrap-role sessions all end with it (test/workflows/lifecycle.test.ts checks the timeouts).
  */
+/**
+ * `cdk deploy -c github-subject-migration=true`: the roles trust the environment-only subject as well,
+ * while the repository's subject customization is switched on (docs/github-setup.md).
+ */
+export const SUBJECT_MIGRATION_CONTEXT = 'github-subject-migration';
+
 export const ROLE_MAX_SESSION_SECONDS = { deploy: 3600, preview: 7200 } as const;
 
 export interface GithubOidcStackProps extends StackProps {
@@ -100,10 +105,14 @@ export class GithubOidcStack extends Stack {
     return created;
   }
 
+  private subjects(github: GithubConfig, role: 'deploy' | 'preview'): string[] {
+    return roleSubjects(github, role, String(this.node.tryGetContext(SUBJECT_MIGRATION_CONTEXT)) === 'true');
+  }
+
   /** The source bucket is SSE-S3 encrypted, so no KMS permission is needed. */
   private addDeployRole(appName: string, github: GithubConfig, pipeline: PipelineNames): iam.Role {
     const description = `GitHub Actions deploy job (${github.owner}/${github.repository}): start ${pipeline.pipelineName}`;
-    return this.addRole('deploy', { appName, subjects: deployRoleSubjects(github), description }, [
+    return this.addRole('deploy', { appName, subjects: this.subjects(github, 'deploy'), description }, [
       new iam.PolicyStatement({
         sid: 'UploadSource',
         actions: ['s3:PutObject'],
@@ -126,7 +135,7 @@ export class GithubOidcStack extends Stack {
   private addPreviewRole(appName: string, github: GithubConfig, region: string): iam.Role {
     const qualifier = DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const description = `GitHub Actions previews (${github.owner}/${github.repository}): CDK bootstrap roles in ${region}`;
-    return this.addRole('preview', { appName, subjects: previewRoleSubjects(github), description }, [
+    return this.addRole('preview', { appName, subjects: this.subjects(github, 'preview'), description }, [
       new iam.PolicyStatement({
         sid: 'AssumeCdkBootstrapRoles',
         actions: ['sts:AssumeRole'],

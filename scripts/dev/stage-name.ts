@@ -33,7 +33,7 @@ export function stageNameFor(argv: readonly string[], appName: string): string {
   const name =
     values.pr !== undefined
       ? stageNameFromPullRequest(Number(values.pr))
-      : stageNameFromBranch(values.branch ?? '');
+      : (stageNameFromBranch(values.branch ?? '') ?? '');
   const problems = [stageNameProblem(name), ...nameProblems(appName, name)].filter(
     (p): p is string => p !== undefined,
   );

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { EPHEMERAL_TAGS } from '../../infra/config/ephemeral';
 import { stageNameFromBranch } from '../../infra/config/stage-name';
 import type { DestroyReport } from './destroy-stacks';
-import { ghApi, integRuns } from './gh';
+import { activeIntegRuns, ghApi } from './gh';
 import type { EphemeralStack } from './ephemeral-stacks';
 
 /** The label that keeps an open pull request's preview past the TTL. */
@@ -167,7 +167,7 @@ export function ghFacts(repository: string): GitHubFacts {
       return Promise.resolve(head ? new Date(head.commit.commit.committer.date) : undefined);
     },
     integRunActive() {
-      return Promise.resolve(integRuns(repository).some((r) => r.status !== 'completed'));
+      return Promise.resolve(activeIntegRuns(repository).length > 0);
     },
   };
 }

@@ -73,7 +73,9 @@ async function provenanceLines(environment: Environment, stage: string, branch?:
   const tagged = existing?.tags ?? {};
   const owner = tagged[EPHEMERAL_TAGS.branch];
   if (branch !== undefined && stageNameFromBranch(branch) !== stage) {
-    throw new Error(`branch '${branch}' names stage '${stageNameFromBranch(branch)}', not '${stage}'`);
+    throw new Error(
+      `branch '${branch}' names stage '${stageNameFromBranch(branch) ?? 'none'}', not '${stage}'`,
+    );
   }
   if (branch !== undefined && owner !== undefined && decodeTagValue(owner) !== branch) {
     throw new Error(`stage ${stage} belongs to branch '${decodeTagValue(owner)}', not '${branch}'`);
@@ -135,6 +137,11 @@ export async function run(argv: readonly string[], environment: Environment): Pr
     const stacks = await stacksOf(environment);
     const decisions = await planSweep(stacks, environment.github, sweepSettings(environment));
     environment.summary(summaryMarkdown('Sweep: ephemeral stages found', decisions));
+    const unnamed = (await environment.github.branches()).filter((b) => stageNameFromBranch(b) === undefined);
+    if (unnamed.length > 0) {
+      const list = unnamed.map((b) => `\`${b}\``).join(', ');
+      environment.summary(`Branches with no ASCII letter or digit name no stage, and have none: ${list}\n`);
+    }
     environment.out(JSON.stringify(decisions.filter((d) => d.destroy).map((d) => d.stage)));
     return true;
   }

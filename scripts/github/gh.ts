@@ -18,8 +18,25 @@ export interface WorkflowRun {
   readonly run_started_at: string;
 }
 
-/** The newest 100 runs of integ.yml, which share the preview account's fixed-name integ stacks. */
-export function integRuns(repository: string): WorkflowRun[] {
-  const path = `repos/${repository}/actions/workflows/integ.yml/runs?per_page=100`;
-  return ghApi<{ workflow_runs: WorkflowRun[] }>(path)?.workflow_runs ?? [];
+/** The statuses of a run that has not completed (GitHub's `status` filter of the workflow runs API). */
+export const ACTIVE_RUN_STATUSES = ['queued', 'in_progress', 'waiting', 'requested', 'pending'] as const;
+
+/**
+ * Every run of integ.yml not completed yet (they share the preview account's fixed-name integ
+ * stacks), each status asked for with every page: the newest 100 runs of all kinds may hide one.
+ * Listing runs needs the token scope `actions: read`.
+ */
+export function activeIntegRuns(repository: string): WorkflowRun[] {
+  const runs = new Map<number, WorkflowRun>();
+  for (const status of ACTIVE_RUN_STATUSES) {
+    const path = `repos/${repository}/actions/workflows/integ.yml/runs?status=${status}&per_page=100`;
+    const lines = execFileSync('gh', ['api', '--paginate', path, '--jq', '.workflow_runs[]'], {
+      encoding: 'utf8',
+    });
+    for (const line of lines.split('\n').filter((l) => l !== '')) {
+      const run = JSON.parse(line) as WorkflowRun;
+      runs.set(run.id, run);
+    }
+  }
+  return [...runs.values()];
 }

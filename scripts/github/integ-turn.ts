@@ -7,7 +7,7 @@
  * Environment: GH_TOKEN, GITHUB_REPOSITORY, GITHUB_RUN_ID; the workflow file is integ.yml.
  */
 import { requireVariables, runAsMain } from '../script-support';
-import { ghApi, integRuns, type WorkflowRun } from './gh';
+import { activeIntegRuns, ghApi, type WorkflowRun } from './gh';
 
 /** The runs still ahead of `me`: not completed, and started before it (ties broken by id). */
 export function runsAhead(runs: readonly WorkflowRun[], me: WorkflowRun): WorkflowRun[] {
@@ -26,7 +26,7 @@ if (require.main === module) {
     const me = ghApi<WorkflowRun>(`repos/${repo}/actions/runs/${env.GITHUB_RUN_ID}`);
     if (!me) throw new Error(`no run ${env.GITHUB_RUN_ID} in ${repo}`);
     for (;;) {
-      const ahead = runsAhead(integRuns(repo), me);
+      const ahead = runsAhead(activeIntegRuns(repo), me);
       if (ahead.length === 0) return;
       console.log(`waiting for ${ahead.length} earlier run(s): ${ahead.map((r) => r.id).join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 60_000));

@@ -34,9 +34,14 @@ describe('the expression evaluator the workflow tests use', () => {
     );
   });
 
-  test('fails on what it does not understand, rather than misreading it', () => {
-    expect(() => evaluate('hashFiles(github.ref)', CONTEXT)).toThrow(/unsupported function hashFiles/);
-    expect(() => evaluate('secrets.TOKEN', CONTEXT)).toThrow(/unknown context 'secrets'/);
-    expect(() => evaluate('github.ref > 1', CONTEXT)).toThrow(/unexpected '> 1'/);
+  test('fails on a function or context GitHub does not give the workflow, and on bad syntax', () => {
+    expect(() => evaluate('hashFiles(github.ref)', CONTEXT)).toThrow(/Unrecognized function: 'hashFiles'/);
+    expect(() => evaluate('secrets.TOKEN', CONTEXT)).toThrow(/secrets/);
+    expect(() => evaluate('github.ref ==', CONTEXT)).toThrow();
+  });
+
+  test('knows what the hand-written evaluator did not: comparisons, and the status functions', () => {
+    expect(evaluate("github.event.pull_request.number > 5 && failure() || 'x'", CONTEXT)).toBe('x');
+    expect(evaluateCondition('always() && !cancelled()', CONTEXT)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 /** Invariants 3, 4 and 5 of the lifecycle model (test/support/lifecycle.ts), as messages. */
-import { deployRoleSubjects, previewRoleSubjects, type GithubConfig } from '../../infra/config/github';
+import { roleSubjects, type GithubConfig } from '../../infra/config/github';
+import type { Effect } from './lifecycle-steps';
 import { credentialSteps, roleVariableOf, subjectOf, type Job, type Trigger } from './workflows';
 
 /** A job at work on a stage, in minutes of the model's clock. */
@@ -39,16 +40,29 @@ export function sessionViolations(
 }
 
 /** Invariant 4: the role a job uses accepts its subject, and no other role does if it may ask for one. */
-export function trustViolations(name: string, job: Job, trigger: Trigger, github: GithubConfig): string[] {
+export function trustViolations(
+  name: string,
+  job: Job & { readonly file: string },
+  trigger: Trigger,
+  github: GithubConfig,
+): string[] {
   const step = credentialSteps(job)[0];
   const used = step && roleVariableOf(step);
   const subject = subjectOf(github, job, trigger);
   const roles = {
-    DEPLOY_ROLE_ARN: deployRoleSubjects(github),
-    PREVIEW_ROLE_ARN: previewRoleSubjects(github),
+    DEPLOY_ROLE_ARN: roleSubjects(github, 'deploy'),
+    PREVIEW_ROLE_ARN: roleSubjects(github, 'preview'),
   };
+  // As IAM's StringLike: `*` matches any characters.
+  const like = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((part) => part.replace(/[.?+^$|()[\]{}\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
   const accepting = Object.entries(roles)
-    .filter(([, subjects]) => subjects.includes(subject))
+    .filter(([, subjects]) => subjects.some((pattern) => like(pattern).test(subject)))
     .map(([variable]) => variable);
   const others = accepting.filter((variable) => variable !== used);
   return [
@@ -57,6 +71,17 @@ export function trustViolations(name: string, job: Job, trigger: Trigger, github
       ? [`${name}: ${others.join(', ')} would accept ${subject}, which it does not use`]
       : []),
   ];
+}
+
+/** Invariant 7: a job that lists workflow runs (the turn, the sweep's plan, a recheck of `integ`) may read actions. */
+export function scopeViolations(name: string, job: Job, effect: Effect): string[] {
+  const lists =
+    effect.kind === 'turn' ||
+    effect.kind === 'plan' ||
+    (effect.kind === 'destroy' && effect.recheck && effect.stage === 'integ');
+  return lists && job.permissions?.actions !== 'read'
+    ? [`${name} lists workflow runs without actions: read`]
+    : [];
 }
 
 /** Invariant 5: two jobs on one stage never overlap. */

@@ -1,6 +1,7 @@
 import { stageNameFromBranch } from '../../infra/config/stage-name';
-import type { PullRequestFacts } from '../../scripts/github/ephemeral-sweep';
+import { decideWith, type PullRequestFacts, type StageStacks } from '../../scripts/github/ephemeral-sweep';
 import { MAIN, type Code } from './lifecycle-steps';
+import type { Trigger } from './workflows';
 
 export interface PullRequest {
   open: boolean;
@@ -32,6 +33,20 @@ export class ModelRepository {
     return this.branches.get(ref.replace(/^refs\/heads\//, '')) ?? MAIN;
   }
 
+  /** What `preview-target.ts --still-current` asks (the pull request open, or the branch there), or the deploy job (its commit the head of main). */
+  stillCurrent(trigger: Trigger, what: 'change' | 'main'): boolean {
+    if (what === 'main') return this.branches.get('main') === trigger.commit;
+    if (trigger.eventName === 'pull_request') return this.isOpen(trigger.prNumber ?? 42);
+    return this.branches.has(trigger.ref.replace(/^refs\/heads\//, ''));
+  }
+
+  /** Why a preview stage should be gone (its pull request closed, its branch deleted), or false. */
+  gone(stage: string): string | false {
+    const pr = /^pr-(\d+)$/.exec(stage)?.[1];
+    if (pr) return !this.isOpen(Number(pr)) && `pull request #${pr} is closed`;
+    return !this.branchOf(stage) && 'its branch is deleted';
+  }
+
   branchOf(stage: string): string | undefined {
     return [...this.branches.keys()].find((b) => stageNameFromBranch(b) === stage);
   }
@@ -43,5 +58,15 @@ export class ModelRepository {
     const pr = this.prs.get(Number(number));
     if (!pr) return { state: 'MISSING', labels: [] };
     return { state: pr.open ? 'OPEN' : 'CLOSED', labels: pr.labels, updatedAt: now };
+  }
+
+  /** The sweep's decision, with what this repository says, at the model's minute `minutes`. */
+  decide(group: StageStacks, minutes: number, ttlDays: number, integRunActive: boolean) {
+    const now = new Date(minutes * 60_000);
+    const facts = {
+      pullRequest: this.pullRequestFacts(group.stage, now),
+      branch: this.branchOf(group.stage),
+    };
+    return decideWith(group, { ...facts, branchHeadDate: now, integRunActive }, { ttlDays, now });
   }
 }

@@ -32,6 +32,9 @@ export interface Run {
   readonly trigger: Trigger;
   status: 'pending' | 'running' | 'completed';
   jobs: JobRun[];
+  attempt: number;
+  /** When a delayed run reaches its concurrency group. */
+  entersAt?: number;
 }
 
 /** GitHub's default job timeout is 360 minutes. */
@@ -66,6 +69,8 @@ export abstract class WorkflowScheduler {
   constructor(
     private readonly workflows: readonly Workflow[],
     private readonly config: AppConfig,
+    /** Minutes a run (`file (trigger)`) takes to reach its group: GitHub orders a group's runs arbitrarily. */
+    private readonly delay?: (who: string) => number,
   ) {
     this.repository = `${config.github.owner}/${config.github.repository}`;
   }
@@ -91,6 +96,42 @@ export abstract class WorkflowScheduler {
     this.step();
   }
 
+  /**
+   * "Re-run failed jobs" of a workflow's latest run: its failed and cancelled jobs and every job that
+   * needs one run again as attempt 2; the others keep their result and outputs (GitHub's documented rule).
+   */
+  rerunFailed(file: string, nth = -1): void {
+    const run = this.runs.filter((r) => r.workflow.file === file).at(nth)!;
+    const again = new Set(
+      run.jobs.filter((j) => ['failure', 'cancelled'].includes(j.status)).map((j) => j.id),
+    );
+    for (let grew = true; grew;) {
+      const before = again.size;
+      for (const j of run.jobs) if ([j.job.needs ?? []].flat().some((n) => again.has(n))) again.add(j.id);
+      grew = again.size > before;
+    }
+    run.attempt += 1;
+    run.status = 'running';
+    for (const j of run.jobs.filter((x) => again.has(x.id)))
+      Object.assign(j, { status: 'waiting', outputs: {}, steps: {}, effect: undefined, interval: undefined });
+    this.step();
+  }
+
+  protected get integRunning(): boolean {
+    return this.runs.some((r) => r.workflow.file === 'integ.yml' && r.status !== 'completed');
+  }
+
+  /** The other unfinished runs of `run`'s workflow whose `turn` has succeeded: they hold the turn. */
+  protected pastTheirTurn(run: Run): Run[] {
+    return this.runs.filter(
+      (r) =>
+        r !== run &&
+        r.workflow === run.workflow &&
+        r.status !== 'completed' &&
+        r.jobs.some((j) => j.id === 'turn' && j.status === 'success'),
+    );
+  }
+
   advance(minutes: number): void {
     this.advanceTo(this.now + minutes);
   }
@@ -104,13 +145,20 @@ export abstract class WorkflowScheduler {
       if ((only && workflow.file !== only) || !triggers(workflow, trigger)) continue;
       const id = this.nextRun++;
       const jobs = Object.entries(workflow.jobs).map(([name, job]) => jobRun(`${id}/${name}`, name, job));
-      const run: Run = { id, workflow, trigger, status: 'pending', jobs };
+      const run: Run = { id, workflow, trigger, status: 'pending', jobs, attempt: 1 };
       this.runs.push(run);
-      if (workflow.concurrency)
-        this.groups.enter(interpolate(workflow.concurrency.group, this.context(run)), `run:${run.id}`);
-      else run.status = 'running';
+      const wait = this.delay?.(`${workflow.file} (${trigger.description})`) ?? 0;
+      if (wait > 0) run.entersAt = this.now + wait;
+      else this.enter(run);
     }
     this.step();
+  }
+
+  private enter(run: Run): void {
+    run.entersAt = undefined;
+    if (run.workflow.concurrency)
+      this.groups.enter(interpolate(run.workflow.concurrency.group, this.context(run)), `run:${run.id}`);
+    else run.status = 'running';
   }
 
   protected context(run: Run, job?: JobRun): Record<string, Value> {
@@ -123,8 +171,10 @@ export abstract class WorkflowScheduler {
         return [n, { result, outputs: Object.assign({}, ...done.map((j) => j.outputs)) as Value }];
       }),
     );
+    const base = contextFor(run.trigger, this.repository);
     return {
-      ...contextFor(run.trigger, this.repository),
+      ...base,
+      github: { ...(base.github as Record<string, Value>), run_attempt: String(run.attempt) },
       needs,
       matrix: job?.matrix ?? {},
       steps: job?.steps ?? {},
@@ -168,8 +218,11 @@ export abstract class WorkflowScheduler {
   protected advanceTo(time: number): void {
     while (this.now < time) {
       const running = this.runs.flatMap((r) => r.jobs.filter((j) => j.status === 'running'));
-      const next = Math.min(time, ...running.map((j) => j.endsAt ?? time));
+      const entering = this.runs.flatMap((r) => (r.entersAt === undefined ? [] : [r.entersAt]));
+      const next = Math.min(time, ...running.map((j) => j.endsAt ?? time), ...entering);
       this.now = Math.max(next, this.now);
+      for (const run of this.runs.filter((r) => r.entersAt !== undefined && r.entersAt <= this.now))
+        this.enter(run);
       for (const run of this.runs) {
         for (const job of run.jobs.filter((j) => j.status === 'running' && (j.endsAt ?? 0) <= this.now))
           this.due(run, job);

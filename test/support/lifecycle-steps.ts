@@ -25,6 +25,8 @@ export type Effect =
   | { kind: 'find' }
   | { kind: 'plan' }
   | { kind: 'turn' }
+  | { kind: 'fail' }
+  | { kind: 'upload'; commit: unknown }
   | { kind: 'none' };
 
 export interface JobSteps {
@@ -37,12 +39,14 @@ export interface JobSteps {
   readonly steps: Record<string, { outputs: Record<string, string> }>;
   /** The code the job checked out. */
   readonly code: () => Code;
+  /** Whether the run's pull request is open, or its branch exists, as the job asks. */
+  readonly stillCurrent: (what: 'change' | 'main') => boolean;
 }
 
 const EPHEMERAL = 'scripts\\/(?:github\\/)?ephemeral\\.ts';
 
 /** What the job's last effectful step does; sets the step outputs later steps and jobs read. */
-export function effectOf({ job, trigger, config, context, steps, code }: JobSteps): Effect {
+export function effectOf({ job, trigger, config, context, steps, code, stillCurrent }: JobSteps): Effect {
   let effect: Effect = { kind: 'none' };
   for (const step of job.steps ?? []) {
     const current = context();
@@ -54,12 +58,22 @@ export function effectOf({ job, trigger, config, context, steps, code }: JobStep
       if (step.id) steps[step.id] = { outputs };
     };
     const text = step.run ?? '';
-    if (text.includes('scripts/github/preview-target.ts')) {
+    // The integ job's refusal of a turn taken by an earlier attempt fails the job.
+    if (
+      text.includes('TURN_ATTEMPT') &&
+      env.TURN_ATTEMPT !== interpolate('${{ github.run_attempt }}', current)
+    )
+      return { kind: 'fail' };
+    if (/preview-target\.ts --still-current/.test(text))
+      setOutputs({ current: String(stillCurrent('change')) });
+    else if (/git\/ref\/heads\/main/.test(text)) setOutputs({ current: String(stillCurrent('main')) });
+    else if (/put-object/.test(text)) effect = { kind: 'upload', commit: trigger.commit };
+    else if (text.includes('scripts/github/preview-target.ts')) {
       const { name, action } = previewTarget(config, stepEnvironment(trigger));
       setOutputs({ name, action });
     } else if (/scripts\/stage-name\.ts --pr/.test(text)) {
       const pr = trigger.eventName === 'pull_request';
-      setOutputs({ name: pr ? `pr-${trigger.prNumber ?? 42}` : stageNameFromBranch(trigger.ref) });
+      setOutputs({ name: pr ? `pr-${trigger.prNumber ?? 42}` : (stageNameFromBranch(trigger.ref) ?? '') });
     } else if (/npx cdk deploy/.test(text)) effect = { kind: 'deploy', stage: env.STAGE ?? '', code: code() };
     else if (/npx cdk destroy/.test(text))
       effect = { kind: 'cdk-destroy', stage: env.STAGE ?? '', code: code() };

@@ -1,16 +1,16 @@
 /**
- * A model of the ephemeral stages' lifecycle, run on the workflow files themselves (the repository's,
- * or an earlier version's): pull requests, pushes and schedules start runs, GitHub schedules them
- * (./lifecycle-scheduler), the jobs' steps (./lifecycle-steps) create and destroy stacks in a
- * modelled preview account, and five invariants are checked. The sweep's decision is the script's own.
+ * A model of the ephemeral stages' lifecycle, run on the workflow files themselves: triggers start runs,
+ * GitHub schedules them (./lifecycle-scheduler), the jobs' steps (./lifecycle-steps) create and destroy
+ * stacks in a modelled preview account; seven invariants are checked, the sweep deciding by its own code.
  */
 import type { AppConfig } from '../../infra/config/schema';
-import { decideWith, type StageStacks } from '../../scripts/github/ephemeral-sweep';
+import type { StageStacks } from '../../scripts/github/ephemeral-sweep';
 import { interpolate } from './github-expressions';
 import { PreviewAccount } from './lifecycle-account';
 import { ModelRepository } from './lifecycle-repository';
 import {
   overlaps,
+  scopeViolations,
   sessionSeconds,
   sessionViolations,
   trustViolations,
@@ -29,7 +29,7 @@ import {
 import type { Workflow } from './workflows';
 
 export interface Violation {
-  readonly invariant: 1 | 2 | 3 | 4 | 5;
+  readonly invariant: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
   readonly message: string;
 }
 
@@ -40,6 +40,8 @@ export interface ModelOptions {
   readonly maxSession: { readonly deploy: number; readonly preview: number };
   /** Minutes an integration run takes. @default 30 */
   readonly integMinutes?: number;
+  /** Minutes a job takes beyond its usual, by `file/job (trigger)`: GitHub runs jobs at their own pace. @default 0 */
+  readonly delay?: (job: string) => number;
 }
 
 const DEPLOY_MINUTES = 10;
@@ -50,9 +52,12 @@ export class LifecycleModel extends WorkflowScheduler {
   private readonly repo = new ModelRepository();
   private readonly intervals: Interval[] = [];
   private readonly integMinutes: number;
+  private uploaded: unknown;
+  private readonly decide = (group: StageStacks) =>
+    this.repo.decide(group, this.now, this.options.config.preview.ttlDays, this.integRunning);
 
   constructor(private readonly options: ModelOptions) {
-    super(options.workflows, options.config);
+    super(options.workflows, options.config, options.delay);
     this.integMinutes = options.integMinutes ?? 30;
   }
 
@@ -89,7 +94,8 @@ export class LifecycleModel extends WorkflowScheduler {
   }
   push(branch: string, code: Code = MAIN): void {
     this.repo.branches.set(branch, code);
-    this.start({ description: `push ${branch}`, eventName: 'push', ref: `refs/heads/${branch}` });
+    const ref = `refs/heads/${branch}`;
+    this.start({ description: `push ${branch}`, eventName: 'push', ref, commit: code });
   }
   deleteBranch(branch: string): void {
     this.repo.branches.delete(branch);
@@ -116,18 +122,17 @@ export class LifecycleModel extends WorkflowScheduler {
   schedule(file: string): void {
     this.start({ description: 'schedule', eventName: 'schedule', ref: 'refs/heads/main' }, file);
   }
-  // Invariants 2, 3 and 4 are checked as jobs queue and start; 1 and 5 when asked.
-  /** Invariant 1: no stack of a closed pull request, a deleted branch or a finished integration run. */
+  /** Invariant 1: no stack of a closed pull request, a deleted branch or a finished integration run; 9: main deployed last. */
   checkNothingLeft(): void {
     for (const stack of this.account.live()) {
-      const pr = /^pr-(\d+)$/.exec(stack.stage)?.[1];
-      const why = pr
-        ? !this.repo.isOpen(Number(pr)) && `pull request #${pr} is closed`
-        : stack.stage === 'integ'
+      const why =
+        stack.stage === 'integ'
           ? !this.integRunning && 'no integration run holds it'
-          : !this.repo.branchOf(stack.stage) && 'its branch is deleted';
+          : this.repo.gone(stack.stage);
       if (why) this.violate(1, `${stack.name} (${stack.status}) remains: ${why}`);
     }
+    if (this.uploaded !== undefined && this.uploaded !== this.repo.branches.get('main'))
+      this.violate(9, 'the pipeline deploys a commit older than the head of main');
   }
 
   checkNoOverlap(): void {
@@ -166,7 +171,8 @@ export class LifecycleModel extends WorkflowScheduler {
     const who = `${run.workflow.file}/${job.id}`;
     const { config, maxSession } = this.options;
     const described = `${who} (${run.trigger.description})`;
-    for (const message of trustViolations(described, job.job, run.trigger, config.github))
+    const withFile = { ...job.job, file: run.workflow.file };
+    for (const message of trustViolations(described, withFile, run.trigger, config.github))
       this.violate(4, message);
     const effect = effectOf({
       job: job.job,
@@ -175,14 +181,20 @@ export class LifecycleModel extends WorkflowScheduler {
       context: () => this.context(run, job),
       steps: job.steps,
       code: () => this.code(run, job),
+      stillCurrent: (what) => this.repo.stillCurrent(run.trigger, what),
     });
     for (const [name, expression] of Object.entries(job.job.outputs ?? {}))
       job.outputs[name] = interpolate(expression, this.context(run, job));
     job.effect = effect;
-    const timeout = timeoutOf(job.job);
-    const kind = effect.kind;
-    const ran =
+    if (effect.kind === 'deploy' && this.repo.gone(effect.stage))
+      this.violate(6, `${run.trigger.description} deploys ${effect.stage}`);
+    for (const message of scopeViolations(described, job.job, effect)) this.violate(7, message);
+    for (const other of effect.kind === 'integ' ? this.pastTheirTurn(run) : [])
+      this.violate(8, `${described} tests beside ${other.trigger.description}, which holds the turn`);
+    const [timeout, kind] = [timeoutOf(job.job), effect.kind];
+    const usual =
       kind === 'integ' ? this.integMinutes : kind === 'turn' || kind === 'none' ? 1 : DEPLOY_MINUTES;
+    const ran = usual + (this.options.delay?.(described) ?? 0);
     job.endsAt = this.now + Math.min(ran, timeout);
     // The sweep's find and plan read the account and GitHub as they start.
     if (kind === 'find' || kind === 'plan') this.apply(run, job, effect, 'success');
@@ -212,7 +224,7 @@ export class LifecycleModel extends WorkflowScheduler {
       (job.endsAt ?? 0) - (job.startedAt ?? 0) >= timeoutOf(job.job) &&
       job.effect?.kind === 'integ' &&
       this.integMinutes > timeoutOf(job.job);
-    this.end(run, job, timedOut ? 'cancelled' : 'success');
+    this.end(run, job, job.effect?.kind === 'fail' ? 'failure' : timedOut ? 'cancelled' : 'success');
   }
 
   protected end(run: Run, job: JobRun, status: JobStatus): void {
@@ -230,6 +242,9 @@ export class LifecycleModel extends WorkflowScheduler {
       case 'deploy':
         for (const name of stacksOf(effect))
           this.account.create(name, effect.stage, tagsStacks(run.workflow), this.now);
+        return;
+      case 'upload':
+        this.uploaded = effect.commit;
         return;
       case 'cdk-destroy':
         for (const name of stacksOf(effect)) this.account.remove(name);
@@ -273,22 +288,6 @@ export class LifecycleModel extends WorkflowScheduler {
     return this.repo.codeAt(
       typeof given === 'string' ? interpolate(given, this.context(run, job)) : run.trigger.ref,
     );
-  }
-
-  /** The sweep's decision, with what the modelled repository says. */
-  private decide(group: StageStacks) {
-    const now = new Date(this.now * 60_000);
-    const facts = {
-      pullRequest: this.repo.pullRequestFacts(group.stage, now),
-      branch: this.repo.branchOf(group.stage),
-      branchHeadDate: now,
-      integRunActive: this.integRunning,
-    };
-    return decideWith(group, facts, { ttlDays: this.options.config.preview.ttlDays, now });
-  }
-
-  private get integRunning(): boolean {
-    return this.runs.some((r) => r.workflow.file === 'integ.yml' && r.status !== 'completed');
   }
 
   private violate(invariant: Violation['invariant'], message: string): void {

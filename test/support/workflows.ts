@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -81,6 +82,23 @@ export function workflowNamed(file: string): Workflow {
   return workflow;
 }
 
+/** The run step of `file`'s `job` whose name matches. */
+export function stepNamed(file: string, job: string, name: RegExp): Step & { readonly run: string } {
+  const step = (workflowNamed(file).jobs[job]?.steps ?? []).find((s) => name.test(s.name ?? ''));
+  if (!step?.run) throw new Error(`no run step ${String(name)} in ${file}/${job}`);
+  return { ...step, run: step.run };
+}
+
+/** A `run:` script in bash as the workflows run it (`defaults.run.shell: bash`), with only `env` and PATH. */
+export function bash(script: string, cwd: string, env: Record<string, string> = {}) {
+  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
 export function environmentOf(job: Job): string | undefined {
   return typeof job.environment === 'string' ? job.environment : job.environment?.name;
 }
@@ -105,12 +123,16 @@ export interface Trigger {
   readonly ref: string;
   readonly action?: string;
   readonly fromFork?: boolean;
+  /** A pull request opened by a bot (its user's type `Bot`). */
+  readonly bot?: boolean;
   readonly labels?: readonly string[];
   readonly label?: string;
   readonly inputs?: Record<string, string>;
   /** A pull request's head branch. @default 'feature/x' */
   readonly headRef?: string;
   readonly prNumber?: number;
+  /** The commit the run is for (the lifecycle model's code at the push). */
+  readonly commit?: unknown;
   /** `delete`: the deleted branch. */
   readonly deletedRef?: string;
 }
@@ -137,6 +159,7 @@ export function contextFor(trigger: Trigger, repository: string): Record<string,
     trigger.eventName === 'pull_request'
       ? {
           number: trigger.prNumber ?? 42,
+          user: { type: trigger.bot ? 'Bot' : 'User' },
           head: {
             ref: trigger.headRef ?? 'feature/x',
             repo: { full_name: trigger.fromFork ? `someone/${repository.split('/')[1]}` : repository },
@@ -174,6 +197,8 @@ export function stepEnvironment(trigger: Trigger): NodeJS.ProcessEnv {
   return {
     GITHUB_EVENT_NAME: trigger.eventName,
     GITHUB_REF_NAME: trigger.ref.replace(/^refs\/(heads|tags)\//, ''),
+    GITHUB_REF_TYPE: trigger.ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    DEFAULT_BRANCH: 'main',
     EVENT_ACTION: trigger.action,
     PR_NUMBER: trigger.eventName === 'pull_request' ? String(trigger.prNumber ?? 42) : '',
     HEAD_REF: trigger.eventName === 'pull_request' ? (trigger.headRef ?? 'feature/x') : '',
@@ -200,6 +225,15 @@ export function defaultOutputs(
   return { stages: '["pr-1"]' };
 }
 
+/** A job's result and outputs: a failure when its script throws (a clear error in the job's log). */
+function finished(job: Job, trigger: Trigger): { outputs: Record<string, string>; result: string } {
+  try {
+    return { outputs: defaultOutputs(job, trigger), result: 'success' };
+  } catch {
+    return { outputs: {}, result: 'failure' };
+  }
+}
+
 /** The jobs a trigger runs: those whose condition holds and whose needs ran, with `needs` outputs modelled. */
 export function jobsRun(workflow: Workflow, trigger: Trigger, repository: string): string[] {
   if (!triggers(workflow, trigger)) return [];
@@ -213,9 +247,7 @@ export function jobsRun(workflow: Workflow, trigger: Trigger, repository: string
     const needsContext = Object.fromEntries(
       needs.map((n) => [
         n,
-        ran.has(n)
-          ? { outputs: defaultOutputs(workflow.jobs[n] as Job, trigger), result: 'success' }
-          : { outputs: {}, result: 'skipped' },
+        ran.has(n) ? finished(workflow.jobs[n] as Job, trigger) : { outputs: {}, result: 'skipped' },
       ]),
     );
     if (evaluateCondition(job.if, { ...context, needs: needsContext })) ran.add(id);
@@ -224,12 +256,18 @@ export function jobsRun(workflow: Workflow, trigger: Trigger, repository: string
 }
 
 /**
- * The `sub` claim a job presents, by GitHub's documented precedence: the job's environment, else
- * `pull_request` for a pull-request event, else the ref.
+ * The `sub` claim a job of workflow `file` presents with the repository's customized subject
+ * (GITHUB_SUBJECT_CLAIMS): the context by GitHub's documented precedence (the job's environment, else
+ * `pull_request` for a pull-request event, else the ref), then the workflow file at the run's ref.
  */
-export function subjectOf(github: GithubConfig, job: Job, trigger: Trigger): string {
+export function subjectOf(
+  github: GithubConfig,
+  job: Job & { readonly file: string },
+  trigger: Trigger,
+): string {
   const environment = environmentOf(job);
-  if (environment) return githubSubject(github, { environment });
-  if (trigger.eventName === 'pull_request') return githubSubject(github, { pullRequest: true });
-  return githubSubject(github, { ref: trigger.ref });
+  const workflow = { file: job.file, ref: trigger.ref };
+  if (environment) return githubSubject(github, { environment }, workflow);
+  if (trigger.eventName === 'pull_request') return githubSubject(github, { pullRequest: true }, workflow);
+  return githubSubject(github, { ref: trigger.ref }, workflow);
 }

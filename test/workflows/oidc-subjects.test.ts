@@ -1,5 +1,10 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubVariables } from '../../infra/config/github';
+import {
+  BOT_APPROVED_LABEL,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_HOST,
+  githubVariables,
+} from '../../infra/config/github';
 import { parseConfig, type AppConfig } from '../../infra/config/load';
 import { appConfig } from '../../infra/config/stages';
 import { GithubOidcStack, githubOidcStacks } from '../../infra/stacks/github-oidc-stack';
@@ -93,6 +98,34 @@ const SCENARIOS: Scenario[] = [
     { fromFork: true, labels: ['integ'] },
   ),
   pr('a pull request from a fork closed', 'closed', ['preview.yml/fork'], { fromFork: true }),
+  pr("a bot's pull request opened, labelled integ: no preview, no integration tests", 'opened', CI, {
+    bot: true,
+    labels: ['integ'],
+  }),
+  pr("a bot's pull request closed, never approved", 'closed', [], { bot: true }),
+  pr(
+    `a bot's pull request labelled integ, then ${BOT_APPROVED_LABEL} by a maintainer`,
+    'labeled',
+    [...INTEG, ...DEPLOY_PREVIEW],
+    { bot: true, label: BOT_APPROVED_LABEL, labels: ['integ', BOT_APPROVED_LABEL] },
+  ),
+  pr(
+    `a push to a bot's pull request labelled ${BOT_APPROVED_LABEL}`,
+    'synchronize',
+    [...CI, ...DEPLOY_PREVIEW],
+    {
+      bot: true,
+      labels: [BOT_APPROVED_LABEL],
+    },
+  ),
+  pr(`a bot's pull request labelled ${BOT_APPROVED_LABEL}, closed`, 'closed', DESTROY_PREVIEW, {
+    bot: true,
+    labels: [BOT_APPROVED_LABEL],
+  }),
+  pr(`${BOT_APPROVED_LABEL} added to a person's pull request`, 'labeled', DEPLOY_PREVIEW, {
+    label: BOT_APPROVED_LABEL,
+    labels: [BOT_APPROVED_LABEL],
+  }),
   {
     description: 'the nightly schedule',
     eventName: 'schedule',
@@ -111,7 +144,8 @@ const SCENARIOS: Scenario[] = [
         `a manual preview ${action} on ${ref}`,
         'preview.yml',
         ref,
-        [`preview.yml/${action}`, 'preview.yml/stage'],
+        // No manual preview of the default branch, whose stage nothing would sweep.
+        ref === 'refs/heads/main' ? ['preview.yml/stage'] : [`preview.yml/${action}`, 'preview.yml/stage'],
         { action },
       ),
     ),
@@ -160,7 +194,10 @@ const jobsOf = (scenario: Scenario, repository: string) =>
   loadWorkflows()
     .filter((w) => !scenario.workflow || w.file === scenario.workflow)
     .flatMap((w) =>
-      jobsRun(w, scenario, repository).map((id) => ({ name: `${w.file}/${id}`, job: w.jobs[id]! })),
+      jobsRun(w, scenario, repository).map((id) => ({
+        name: `${w.file}/${id}`,
+        job: { ...w.jobs[id]!, file: w.file },
+      })),
     );
 
 /** Every (scenario, job) that assumes a role, with the subject the job presents then. */
@@ -220,6 +257,7 @@ describe.each([
   });
 
   test('jobs of other repositories, other branches and pull requests without the environment are refused', () => {
+    const names = `${config.github.owner}/${config.github.repository}`;
     const repo = config.github.ownerId
       ? `${config.github.owner}@${config.github.ownerId}/${config.github.repository}@${config.github.repositoryId}`
       : `${config.github.owner}/${config.github.repository}`;
@@ -232,6 +270,13 @@ describe.each([
       `repo:${repo}:ref:refs/heads/main`,
       `repo:${repo}:pull_request`,
       `repo:${repo}:environment:production`,
+      // The environment alone (GitHub's default subject), or another workflow or branch in it: a
+      // deleted or loosened environment must not let any writer's workflow take a role.
+      `repo:${repo}:environment:deploy`,
+      `repo:${repo}:environment:preview`,
+      `repo:${repo}:environment:deploy:job_workflow_ref:${names}/.github/workflows/other.yml@refs/heads/main`,
+      `repo:${repo}:environment:deploy:job_workflow_ref:${names}/.github/workflows/ci.yml@refs/heads/feature/x`,
+      `repo:${repo}:environment:preview:job_workflow_ref:${names}/.github/workflows/other.yml@refs/heads/x`,
     ]) {
       expect(Object.values(roles).filter((statements) => accepts(statements, subject))).toEqual([]);
     }
@@ -240,10 +285,9 @@ describe.each([
 
 test('a repository known by immutable ids refuses the name-only subject that a recycled name could present', () => {
   const roles = rolesByVariable(IMMUTABLE);
-  expect(accepts(roles.DEPLOY_ROLE_ARN ?? [], 'repo:example-org/batch-job-platform:environment:deploy')).toBe(
-    false,
-  );
-  expect(
-    accepts(roles.DEPLOY_ROLE_ARN ?? [], 'repo:example-org@9001/batch-job-platform@42424:environment:deploy'),
-  ).toBe(true);
+  const ci = ':job_workflow_ref:example-org/batch-job-platform/.github/workflows/ci.yml@refs/heads/main';
+  const deploy = (repo: string) =>
+    accepts(roles.DEPLOY_ROLE_ARN ?? [], `repo:${repo}:environment:deploy${ci}`);
+  expect(deploy('example-org/batch-job-platform')).toBe(false);
+  expect(deploy('example-org@9001/batch-job-platform@42424')).toBe(true);
 });

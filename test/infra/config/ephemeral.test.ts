@@ -24,7 +24,7 @@ describe('ephemeralTags', () => {
   test('adds the branch, the creating run, its time and a keep-until day when the deploy gives them', () => {
     const branch = 'preview/Fix#12';
     const tags = ephemeralTags({
-      stage: stageNameFromBranch(branch),
+      stage: stageNameFromBranch(branch)!,
       repository: REPOSITORY,
       provenance: { branch, run: RUN, createdAt: '2026-07-01T09:30:00Z', keepUntil: '2026-08-01' },
     });

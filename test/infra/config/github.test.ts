@@ -1,9 +1,8 @@
 import {
-  deployRoleSubjects,
   githubRoleArn,
   githubSubject,
   githubVariables,
-  previewRoleSubjects,
+  roleSubjects,
   type GithubConfig,
   type GithubSubjectContext,
 } from '../../../infra/config/github';
@@ -49,10 +48,31 @@ describe('githubSubject', () => {
   });
 });
 
-test('each role trusts its environment alone, not a branch', () => {
-  const config = github({ deployEnvironment: 'pipeline', previewEnvironment: 'previews' });
-  expect(deployRoleSubjects(config)).toEqual(['repo:octo-org/octo-repo:environment:pipeline']);
-  expect(previewRoleSubjects(config)).toEqual(['repo:octo-org/octo-repo:environment:previews']);
+test("names the customized subject as GitHub's documentation shows it", () => {
+  // docs.github.com, "Customizing the subject claims": repo, context, job_workflow_ref.
+  expect(
+    githubSubject(github({}), { environment: 'prod' }, { file: 'oidc.yml', ref: 'refs/heads/main' }),
+  ).toBe(
+    'repo:octo-org/octo-repo:environment:prod:job_workflow_ref:octo-org/octo-repo/.github/workflows/oidc.yml@refs/heads/main',
+  );
+});
+
+test('each role trusts its environment and its workflows, the deploy role on the deploy branch alone', () => {
+  const config = github({ deployEnvironment: 'pipeline', previewEnvironment: 'previews', branch: 'trunk' });
+  const at = (file: string, ref: string) => `octo-org/octo-repo/.github/workflows/${file}@${ref}`;
+  expect(roleSubjects(config, 'deploy')).toEqual([
+    `repo:octo-org/octo-repo:environment:pipeline:job_workflow_ref:${at('ci.yml', 'refs/heads/trunk')}`,
+  ]);
+  expect(roleSubjects(config, 'preview')).toEqual(
+    ['integ.yml', 'preview.yml', 'sweep.yml'].map(
+      (file) => `repo:octo-org/octo-repo:environment:previews:job_workflow_ref:${at(file, '*')}`,
+    ),
+  );
+});
+
+test('while migrating, each role trusts the environment-only subject as well', () => {
+  expect(roleSubjects(github({}), 'deploy', true)).toContain('repo:octo-org/octo-repo:environment:deploy');
+  expect(roleSubjects(github({}), 'deploy')).not.toContain('repo:octo-org/octo-repo:environment:deploy');
 });
 
 describe('githubVariables', () => {

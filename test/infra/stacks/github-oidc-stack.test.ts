@@ -4,7 +4,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfig, type AppConfig } from '../../../infra/config/load';
 import type { AppConfigInput } from '../../../infra/config/schema';
 import { appConfig } from '../../../infra/config/stages';
-import { GithubOidcStack, githubOidcStacks } from '../../../infra/stacks/github-oidc-stack';
+import {
+  GithubOidcStack,
+  SUBJECT_MIGRATION_CONTEXT,
+  githubOidcStacks,
+} from '../../../infra/stacks/github-oidc-stack';
 import { testApp } from '../../support/cdk';
 
 const HOST = 'token.actions.githubusercontent.com';
@@ -77,31 +81,64 @@ describe('GithubOidcStack of the example configuration', () => {
 
   // The preview role's session outlives the longest job that assumes it (the integration tests),
   // whose CLI chains from it.
-  test.each([
-    ['deploy', 3600],
-    ['preview', 7200],
-  ])('the %s role trusts only its environment, with the audience, for %p seconds', (role, seconds) => {
-    t.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: `jobs-github-${role}`,
-      MaxSessionDuration: seconds,
-      ManagedPolicyArns: Match.absent(),
-      AssumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Effect: 'Allow',
-            Principal: { Federated: { Ref: providerId } },
-            Condition: {
-              StringEquals: {
-                [`${HOST}:aud`]: 'sts.amazonaws.com',
-                [`${HOST}:sub`]: `${REPO}:environment:${role}`,
-              },
-            },
-          },
-        ],
+  const WORKFLOWS = 'job_workflow_ref:example-org/batch-job-platform/.github/workflows';
+  test.each<[string, number, Record<string, Record<string, unknown>>]>([
+    [
+      'deploy',
+      3600,
+      { StringEquals: { [`${HOST}:sub`]: `${REPO}:environment:deploy:${WORKFLOWS}/ci.yml@refs/heads/main` } },
+    ],
+    [
+      'preview',
+      7200,
+      {
+        StringLike: {
+          [`${HOST}:sub`]: ['integ', 'preview', 'sweep'].map(
+            (f) => `${REPO}:environment:preview:${WORKFLOWS}/${f}.yml@*`,
+          ),
+        },
       },
-    });
+    ],
+  ])(
+    'the %s role trusts only its environment in its workflows, with the audience, for %p seconds',
+    (role, seconds, subject) => {
+      t.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: `jobs-github-${role}`,
+        MaxSessionDuration: seconds,
+        ManagedPolicyArns: Match.absent(),
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Action: 'sts:AssumeRoleWithWebIdentity',
+              Effect: 'Allow',
+              Principal: { Federated: { Ref: providerId } },
+              Condition: Match.objectEquals({
+                ...subject,
+                StringEquals: { [`${HOST}:aud`]: 'sts.amazonaws.com', ...subject.StringEquals },
+              }),
+            },
+          ],
+        },
+      });
+    },
+  );
+
+  test(`with -c ${SUBJECT_MIGRATION_CONTEXT}=true, the deploy role also trusts its environment alone, for the switch`, () => {
+    const app = testApp();
+    app.node.setContext(SUBJECT_MIGRATION_CONTEXT, 'true');
+    const [plan] = githubOidcStacks(config());
+    const role = Template.fromStack(new GithubOidcStack(app, plan!.id, plan!.props)).findResources(
+      'AWS::IAM::Role',
+      {
+        Properties: { RoleName: 'jobs-github-deploy' },
+      },
+    );
+    const condition = Object.values(role)[0]?.Properties.AssumeRolePolicyDocument.Statement[0].Condition;
+    expect(condition.StringEquals[`${HOST}:sub`]).toEqual([
+      `${REPO}:environment:deploy:${WORKFLOWS}/ci.yml@refs/heads/main`,
+      `${REPO}:environment:deploy`,
+    ]);
   });
 
   const suffix = '111111111111-ap-northeast-1';

@@ -66,7 +66,7 @@ test('planSweep destroys a stage idle past the TTL, unless a label or a keep-unt
       stack('pr-2', DAYS(10)),
       stack('pr-3', DAYS(10), { tags: { [EPHEMERAL_TAGS.keepUntil]: '2026-08-01' } }),
       stack('pr-4', DAYS(10)),
-      stack(stageNameFromBranch(branch), DAYS(9)),
+      stack(stageNameFromBranch(branch)!, DAYS(9)),
     ],
     github(
       {

@@ -21,11 +21,12 @@ function environment(
   stacks: FakeStack[],
   pulls: Record<number, Partial<PullRequestFacts>> = {},
   env: NodeJS.ProcessEnv = {},
+  branches: string[] = [],
 ) {
   const account = new FakeAccount(stacks);
   const github: GitHubFacts = {
     pullRequest: (n) => Promise.resolve({ state: 'MISSING', labels: [], ...pulls[n] }),
-    branches: () => Promise.resolve([]),
+    branches: () => Promise.resolve(branches),
     branchHeadDate: () => Promise.resolve(undefined),
     integRunActive: () => Promise.resolve(true),
   };
@@ -91,7 +92,7 @@ test("provenance keeps the first deploy's run and time, and names this run for a
 });
 
 test('provenance fails on a branch whose stage belongs to another branch', async () => {
-  const stage = stageNameFromBranch('preview/x');
+  const stage = stageNameFromBranch('preview/x')!;
   const { context } = environment([stack(stage, {}, { [EPHEMERAL_TAGS.branch]: 'preview/X+2B' })]);
   await expect(run(['provenance', '--stage', stage, '--branch', 'preview/x'], context)).rejects.toThrow(
     `stage ${stage} belongs to branch 'preview/X+', not 'preview/x'`,
@@ -101,4 +102,27 @@ test('provenance fails on a branch whose stage belongs to another branch', async
 test('fails without a command or a stage', async () => {
   const { context } = environment([]);
   await expect(run(['destroy'], context)).rejects.toThrow(/usage: ephemeral.ts/);
+});
+
+describe('a branch with no ASCII letter or digit', () => {
+  const branches = ['機能', '_', 'preview/x'];
+  const stage = stageNameFromBranch('preview/x')!;
+
+  test('names no stage: the plan goes on, and says which branches have none', async () => {
+    const { out, summary, context } = environment(
+      [stack('br-gone'), stack(stage, { createdAt: DAYS(1) })],
+      {},
+      {},
+      branches,
+    );
+    await run(['plan'], context);
+    expect(out).toEqual(['["br-gone"]']);
+    expect(summary.join('\n')).toContain('name no stage, and have none: `機能`, `_`');
+  });
+
+  test('does not stop a --recheck of another branch stage', async () => {
+    const { account, context } = environment([stack('br-gone')], {}, {}, branches);
+    expect(await run(['destroy', '--stage', 'br-gone', '--recheck'], context)).toBe(true);
+    expect(account.deleteCalls.map((c) => c.name)).toEqual(['jobs-br-gone-JobBase']);
+  });
 });
