@@ -1,5 +1,6 @@
 import { previewAccount } from '../../infra/config/github';
 import type { AppConfig } from '../../infra/config/load';
+import { BOT_APPROVED_LABEL } from '../../infra/config/github';
 import { KEEP_LABEL } from '../github/ephemeral-sweep';
 import { variableLines } from './github-variables';
 import {
@@ -91,9 +92,12 @@ export function githubSteps(config: AppConfig): SetupStep[] {
       commands: [
         `gh label create ${INTEG_LABEL} --repo ${owner}/${repository} --description 'Run the integration tests on this pull request'`,
         `gh label create ${KEEP_LABEL} --repo ${owner}/${repository} --description 'Keep this idle preview past preview.ttlDays'`,
+        `gh label create ${BOT_APPROVED_LABEL} --repo ${owner}/${repository} --description "A maintainer read this bot's change: preview and integration tests may run"`,
       ],
       needs: ['configuration'],
-      produces: [{ id: 'labels', what: `the labels ${INTEG_LABEL} and ${KEEP_LABEL}` }],
+      produces: [
+        { id: 'labels', what: `the labels ${INTEG_LABEL}, ${KEEP_LABEL} and ${BOT_APPROVED_LABEL}` },
+      ],
     },
     {
       title: `Protect ${branch}: pull requests and the check ci`,

@@ -27,10 +27,13 @@ const NAME_PROPERTIES: Readonly<Record<string, string>> = {
  * what the configuration or the setup guide says a redeploy does to adopt each.
  */
 const ADOPTIONS: Readonly<Record<string, { readonly file: string; readonly says: string }>> = {
-  'AWS::S3::Bucket': { file: 'docs/configuration.md', says: 'npx cdk deploy Pipeline --import-existing-resources' },
+  'AWS::S3::Bucket': {
+    file: 'docs/configuration.md',
+    says: 'npx cdk deploy Pipeline --import-existing-resources',
+  },
   'AWS::IAM::OIDCProvider': {
-    file: 'docs/github-setup.md',
-    says: 'list its ARN\n   in `github.oidcProviderArns`',
+    file: 'docs/setup.md',
+    says: 'ARN in `github.oidcProviderArns` and the stack imports it',
   },
 };
 
