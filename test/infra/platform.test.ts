@@ -158,6 +158,22 @@ describe('the whole app, as `npm run synth` builds it, with a stage in a second 
     expect(replaced).toEqual(['yes', 'yes']);
   });
 
+  test('tags no resource whose tags CloudFormation can change only by replacing it', async () => {
+    const db = await loadAwsServiceSpec();
+    const types = new Set(
+      taggableResources(app)
+        .filter(({ type }) => !NOT_COST_TAGGED.includes(type))
+        .map(({ type }) => type),
+    );
+    const replacedByTags = [...types].filter((type) => {
+      const [resource] = db.lookup('resource', 'cloudFormationType', 'equals', type);
+      return resource?.properties.Tags?.causesReplacement === 'yes';
+    });
+    expect(types.size).toBeGreaterThan(20);
+    // A job definition is replaced by every change anyway: CloudFormation registers a new revision.
+    expect(replacedByTags).toEqual(['AWS::Batch::JobDefinition']);
+  });
+
   test('gives only physical names the configuration checks against their limits', () => {
     const stackNames = app.node
       .findAll()
