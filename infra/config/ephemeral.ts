@@ -18,6 +18,12 @@ export const EPHEMERAL_TAGS = {
   keepUntil: 'ephemeral:keep-until',
 } as const;
 
+/**
+ * The tag `npm run clean-roles` puts on a role before it deletes it: the preview boundary denies every
+ * change to a role that carries it, so no preview can attach a policy while the boundary comes off.
+ */
+export const RETIRING_ROLE_TAG = 'ephemeral:retiring';
+
 /** The stage and app names of the integration-test scenario's stacks (`integ/job-base-scenario.ts`). */
 export const INTEG_STAGE_NAME = 'integ';
 export const INTEG_APP_NAME = 'jobs';

@@ -3,6 +3,7 @@ import type { StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { GITHUB_OIDC_HOST, githubRoleNamePattern } from '../config/github';
+import { RETIRING_ROLE_TAG } from '../config/ephemeral';
 import { previewBootstrapNames } from '../config/names';
 import { acknowledgeFindings } from '../nag/acknowledge';
 
@@ -157,6 +158,13 @@ function protections(
       effect: iam.Effect.DENY,
       actions: ['iam:DeleteRolePermissionsBoundary'],
       resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'NoChangeToARetiringRole',
+      effect: iam.Effect.DENY,
+      actions: ['iam:*'],
+      resources: ['*'],
+      conditions: { StringEquals: { [`aws:ResourceTag/${RETIRING_ROLE_TAG}`]: 'true' } },
     }),
     new iam.PolicyStatement({
       sid: 'NoNewIdentitiesOrLongTermKeys',

@@ -7,8 +7,7 @@
  *   npm run clean-roles -- --delete  # deletes them
  *
  * A role is deleted only if it carries the preview boundary and the `ephemeral:stage` tag of a stage
- * with no stack left. Its policies go first, then the boundary, then the role: it is never left
- * unbounded with a policy (if the delete fails, the boundary is put back).
+ * with no stack left. It is never left unbounded with a policy (`deleteRole`).
  */
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
@@ -23,8 +22,14 @@ import {
   paginateListRolePolicies,
   paginateListRoles,
   PutRolePermissionsBoundaryCommand,
+  TagRoleCommand,
 } from '@aws-sdk/client-iam';
-import { EPHEMERAL_TAGS, INTEG_APP_NAME, decodeTagValue } from '../../infra/config/ephemeral';
+import {
+  EPHEMERAL_TAGS,
+  INTEG_APP_NAME,
+  RETIRING_ROLE_TAG,
+  decodeTagValue,
+} from '../../infra/config/ephemeral';
 import { parseConfig } from '../../infra/config/load';
 import { previewBootstrapNames } from '../../infra/config/names';
 import { appConfig } from '../../infra/config/stages';
@@ -59,14 +64,32 @@ export async function retiredRoles(
   return retired;
 }
 
-/** Policies first, then the boundary, then the role; the boundary goes back if the role stays. */
+/**
+ * The tag first (the boundary then denies every preview any change to the role), then the policies,
+ * then the boundary, then the role. Should a policy be on the role still (IAM is eventually
+ * consistent), the boundary stays; should the role stay, the boundary goes back.
+ */
 export async function deleteRole(iam: IAMClient, roleName: string, boundaryArn: string): Promise<void> {
-  for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName }))
-    for (const name of page.PolicyNames ?? [])
-      await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-  for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName }))
-    for (const { PolicyArn } of page.AttachedPolicies ?? [])
-      await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn }));
+  await iam.send(
+    new TagRoleCommand({ RoleName: roleName, Tags: [{ Key: RETIRING_ROLE_TAG, Value: 'true' }] }),
+  );
+  const policies = async (): Promise<{ inline: string[]; attached: string[] }> => {
+    const inline: string[] = [];
+    const attached: string[] = [];
+    for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName }))
+      inline.push(...(page.PolicyNames ?? []));
+    for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName }))
+      attached.push(...(page.AttachedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])));
+    return { inline, attached };
+  };
+  const found = await policies();
+  for (const name of found.inline)
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+  for (const arn of found.attached)
+    await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+  const left = await policies();
+  if (left.inline.length + left.attached.length > 0)
+    throw new Error(`${roleName}: a policy is on the role again; its boundary stays (run it again later)`);
   await iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: roleName }));
   try {
     await iam.send(new DeleteRoleCommand({ RoleName: roleName }));

@@ -73,6 +73,16 @@ describe('PreviewBootstrapStack', () => {
     expect(previewRole({ action, resource })).toBe(false);
   });
 
+  test.each(['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:UntagRole'])(
+    'keeps CloudFormation and every preview role from %s on a role clean-roles is retiring',
+    (action) => {
+      const resource = ARN('role/jobs-pr-42-JobBase-HandlerRole-AbC123');
+      const retiring = { action, resource, context: { 'aws:ResourceTag/ephemeral:retiring': 'true' } };
+      expect([executionRole(retiring), previewRole(retiring)]).toEqual([false, false]);
+      expect(executionRole({ action, resource })).toBe(true);
+    },
+  );
+
   test.each(['organizations:LeaveOrganization', 'cloudtrail:StopLogging'])(
     'gives CloudFormation no service that previews do not use: %s',
     (action) => {

@@ -9,6 +9,7 @@ import {
   ListRolePoliciesCommand,
   ListRolesCommand,
   PutRolePermissionsBoundaryCommand,
+  TagRoleCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deleteRole, retiredRoles } from '../../../scripts/dev/clean-preview-roles';
@@ -51,19 +52,37 @@ test('retires only bounded roles tagged with a stage that has no stack left, ove
   ]);
 });
 
-test('deletes the policies, then the boundary, then the role', async () => {
-  iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: ['inline'] });
+test('tags the role as retiring, deletes its policies, then the boundary, then the role', async () => {
+  iam
+    .on(ListRolePoliciesCommand)
+    .resolvesOnce({ PolicyNames: ['inline'] })
+    .resolves({ PolicyNames: [] });
   iam
     .on(ListAttachedRolePoliciesCommand)
-    .resolves({ AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/P' }] });
+    .resolvesOnce({ AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/P' }] })
+    .resolves({ AttachedPolicies: [] });
   await deleteRole(new IAMClient({}), 'gone', BOUNDARY);
   const order = iam.calls().map((call) => call.args[0].constructor.name);
   expect(order.filter((name) => !name.startsWith('List'))).toEqual([
+    TagRoleCommand.name,
     DeleteRolePolicyCommand.name,
     DetachRolePolicyCommand.name,
     DeleteRolePermissionsBoundaryCommand.name,
     DeleteRoleCommand.name,
   ]);
+  expect(iam.commandCalls(TagRoleCommand)[0]?.args[0].input.Tags).toEqual([
+    { Key: 'ephemeral:retiring', Value: 'true' },
+  ]);
+});
+
+test('fails with the boundary kept when a policy is on the role again before the boundary comes off', async () => {
+  iam
+    .on(ListRolePoliciesCommand)
+    .resolvesOnce({ PolicyNames: [] })
+    .resolves({ PolicyNames: ['late'] });
+  iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+  await expect(deleteRole(new IAMClient({}), 'gone', BOUNDARY)).rejects.toThrow('its boundary stays');
+  expect(iam.commandCalls(DeleteRolePermissionsBoundaryCommand)).toHaveLength(0);
 });
 
 test('fails with the error, the boundary put back, when the role cannot be deleted', async () => {
