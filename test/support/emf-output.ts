@@ -20,3 +20,21 @@ export function captureEmf() {
     restore: () => write.mockRestore(),
   };
 }
+
+/** The one-job count Powertools writes for `metric`, by queue and job definition, as a matcher. */
+export function jobCountDocument(metric: string, jobQueue: string, jobDefinition: string): unknown {
+  return expect.objectContaining({
+    _aws: expect.objectContaining({
+      CloudWatchMetrics: [
+        {
+          Namespace: 'BatchJobPlatform',
+          Dimensions: [['JobQueue', 'JobDefinition']],
+          Metrics: [{ Name: metric, Unit: 'Count' }],
+        },
+      ],
+    }) as unknown,
+    JobQueue: jobQueue,
+    JobDefinition: jobDefinition,
+    [metric]: 1,
+  });
+}

@@ -14,15 +14,20 @@ const WORKFLOWS = loadWorkflows();
 /** ci.yml, integ.yml, preview.yml and sweep.yml as they were before issue 19. */
 const BEFORE = loadWorkflows(path.join(ROOT, 'test', 'workflows', 'before-issue-19'));
 
-function play(workflows: readonly Workflow[], delays: readonly number[], gap: number): Violation[] {
+/** The model of the example configuration, each job taking the next of `delays`, in turn. */
+function modelWithDelays(workflows: readonly Workflow[], delays: readonly number[]): LifecycleModel {
   let next = 0;
   const delay = () => delays[next++ % delays.length] ?? 0;
-  const m = new LifecycleModel({
+  return new LifecycleModel({
     workflows,
     config: exampleConfig(),
     maxSession: ROLE_MAX_SESSION_SECONDS,
     delay,
   });
+}
+
+function play(workflows: readonly Workflow[], delays: readonly number[], gap: number): Violation[] {
+  const m = modelWithDelays(workflows, delays);
   m.openPullRequest(1, 'feature/a');
   m.advance(30);
   m.pushToPullRequest(1);
@@ -84,14 +89,7 @@ test('a re-run of failed integ.yml jobs tests only with a turn of its own (invar
 
 /** Two merges to main a minute apart, their runs reaching the ci group in an order fast-check picks. */
 function twoMerges(workflows: readonly Workflow[], delays: readonly number[]): Violation[] {
-  let next = 0;
-  const delay = () => delays[next++ % delays.length] ?? 0;
-  const m = new LifecycleModel({
-    workflows,
-    config: exampleConfig(),
-    maxSession: ROLE_MAX_SESSION_SECONDS,
-    delay,
-  });
+  const m = modelWithDelays(workflows, delays);
   m.push('main', { appName: 'jobs' });
   m.advance(1);
   m.push('main', { appName: 'jobs' });

@@ -12,7 +12,7 @@ import {
   SUCCEEDED_FIXTURES,
   withDetail,
 } from '../../support/fixtures';
-import { captureEmf } from '../../support/emf-output';
+import { captureEmf, jobCountDocument } from '../../support/emf-output';
 
 const snsMock = mockClient(SNSClient);
 let emf: ReturnType<typeof captureEmf>;
@@ -59,22 +59,7 @@ describe.each([
   test(`writes the ${outcome} job to its log as an EMF metric, by queue and job definition`, async () => {
     const metric = status === 'SUCCEEDED' ? 'JobsSucceeded' : 'JobsFailed';
     await handler(loadEvent(ours[0]!));
-    expect(emf.documents()).toEqual([
-      expect.objectContaining({
-        _aws: expect.objectContaining({
-          CloudWatchMetrics: [
-            {
-              Namespace: 'BatchJobPlatform',
-              Dimensions: [['JobQueue', 'JobDefinition']],
-              Metrics: [{ Name: metric, Unit: 'Count' }],
-            },
-          ],
-        }) as unknown,
-        JobQueue: 'jobs-dev-Batch',
-        JobDefinition: 'nightly-report',
-        [metric]: 1,
-      }),
-    ]);
+    expect(emf.documents()).toEqual([jobCountDocument(metric, 'jobs-dev-Batch', 'nightly-report')]);
   });
 
   test.each(others)('fails with UnexpectedStatusError for the %s event, publishing nothing', async (name) => {

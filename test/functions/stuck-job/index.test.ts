@@ -13,7 +13,7 @@ import 'aws-sdk-client-mock-jest';
 import { parseBatchJobStateChange } from '../../../functions/notification/event-schema';
 import { handler } from '../../../functions/stuck-job/index';
 import { checkFor } from '../../../functions/stuck-job/schedule';
-import { captureEmf } from '../../support/emf-output';
+import { captureEmf, jobCountDocument } from '../../support/emf-output';
 import { loadRunnableSample } from '../../support/fixtures';
 
 const schedulerMock = mockClient(SchedulerClient);
@@ -57,20 +57,5 @@ test('a due check of a job that still waits writes the JobsStuck metric to its l
     emf.restore();
   }
   // THEN
-  expect(emf.documents()).toEqual([
-    expect.objectContaining({
-      _aws: expect.objectContaining({
-        CloudWatchMetrics: [
-          {
-            Namespace: 'BatchJobPlatform',
-            Dimensions: [['JobQueue', 'JobDefinition']],
-            Metrics: [{ Name: 'JobsStuck', Unit: 'Count' }],
-          },
-        ],
-      }) as unknown,
-      JobQueue: 'PexjEHappyPathCanary2JobQueue',
-      JobDefinition: 'etl',
-      JobsStuck: 1,
-    }),
-  ]);
+  expect(emf.documents()).toEqual([jobCountDocument('JobsStuck', 'PexjEHappyPathCanary2JobQueue', 'etl')]);
 });
