@@ -42,11 +42,15 @@ export interface RetiredRole {
   readonly boundaryArn: string;
 }
 
-/** The roles with the boundary and a stage tag whose stage has no stack left. */
+/**
+ * The roles with the boundary and a stage tag whose stage had no stack when the stacks were listed
+ * (`listedAt`). A role created since may belong to a stack deployed since, so it is left alone.
+ */
 export async function retiredRoles(
   iam: IAMClient,
   boundaryName: string,
   liveStages: ReadonlySet<string>,
+  listedAt: Date,
 ): Promise<RetiredRole[]> {
   const retired: RetiredRole[] = [];
   for await (const page of paginateListRoles({ client: iam }, {})) {
@@ -56,6 +60,7 @@ export async function retiredRoles(
       const { Role: role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
       const boundaryArn = role?.PermissionsBoundary?.PermissionsBoundaryArn;
       if (!boundaryArn?.endsWith(`:policy/${boundaryName}`)) continue;
+      if (!role?.CreateDate || role.CreateDate >= listedAt) continue;
       const tag = role?.Tags?.find((t) => t.Key === EPHEMERAL_TAGS.stage)?.Value;
       const stage = tag === undefined ? undefined : decodeTagValue(tag);
       if (stage !== undefined && !liveStages.has(stage)) retired.push({ roleName, stage, boundaryArn });
@@ -108,12 +113,13 @@ if (require.main === module) {
     const boundaryName = previewBootstrapNames(config.appName).boundaryName;
     const cfn = new CloudFormationClient({});
     const iam = new IAMClient({});
+    const listedAt = new Date();
     const live = await findEphemeralStacks(cfn, {
       appName: config.appName,
       repository: `${config.github.owner}/${config.github.repository}`,
       integAppName: INTEG_APP_NAME,
     });
-    const roles = await retiredRoles(iam, boundaryName, new Set(live.map((s) => s.stage)));
+    const roles = await retiredRoles(iam, boundaryName, new Set(live.map((s) => s.stage)), listedAt);
     for (const { roleName, stage, boundaryArn } of roles) {
       if (values.delete) await deleteRole(iam, roleName, boundaryArn);
       console.log(

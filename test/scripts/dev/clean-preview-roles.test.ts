@@ -34,22 +34,25 @@ const role = (name: string, boundary: string | undefined, stage: string | undefi
 
 beforeEach(() => iam.reset());
 
-test('retires only bounded roles tagged with a stage that has no stack left, over every page', async () => {
+test('retires only bounded roles, created before the stacks were listed, of a stage with no stack left, over every page', async () => {
   const roles = [
     role('gone', BOUNDARY, 'pr-1'),
     role('live', BOUNDARY, 'pr-2'),
     role('unbounded', undefined, 'pr-1'),
     role('untagged', BOUNDARY, undefined),
     role('other-boundary', 'arn:aws:iam::333333333333:policy/other', 'pr-1'),
+    // Created after the stacks were listed: maybe by a deploy of pr-1 that started since.
+    { ...role('new', BOUNDARY, 'pr-1'), CreateDate: new Date('2026-12-05T12:00:00Z') },
   ];
   iam
     .on(ListRolesCommand)
     .resolvesOnce({ Roles: roles.slice(0, 2), Marker: 'next', IsTruncated: true })
     .resolvesOnce({ Roles: roles.slice(2) });
   for (const r of roles) iam.on(GetRoleCommand, { RoleName: r.RoleName }).resolves({ Role: r });
-  expect(await retiredRoles(new IAMClient({}), 'jobs-preview-boundary', new Set(['pr-2']))).toEqual([
-    { roleName: 'gone', stage: 'pr-1', boundaryArn: BOUNDARY },
-  ]);
+  const listedAt = new Date('2026-12-05T11:59:00Z');
+  expect(await retiredRoles(new IAMClient({}), 'jobs-preview-boundary', new Set(['pr-2']), listedAt)).toEqual(
+    [{ roleName: 'gone', stage: 'pr-1', boundaryArn: BOUNDARY }],
+  );
 });
 
 test('tags the role as retiring, deletes its policies, then the boundary, then the role', async () => {
