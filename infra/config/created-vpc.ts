@@ -3,9 +3,10 @@ import { dotted, parseCidr } from './cidr';
 import { isKnownRegion } from './regions';
 
 /**
- * The subnets a created VPC gets in each zone (`StageNetwork`): a public subnet, and a private one
- * when a NAT gateway or VPC-attached handlers need it. CDK allocates them in that order, each block
- * aligned to its size; a test compares `createdVpcProblems` with `ec2.Vpc` for every prefix and zone count.
+ * The subnets a created VPC gets in each zone (`StageNetwork` builds them from these): a public subnet,
+ * and a private one when a NAT gateway or VPC-attached handlers need it. CDK allocates them in that
+ * order, each block aligned to its size; a test compares `createdVpcProblems` with `ec2.Vpc` for every
+ * prefix and zone count.
  */
 export const CREATED_SUBNET_MASKS = { public: 24, private: 22 } as const;
 

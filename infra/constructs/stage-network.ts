@@ -2,6 +2,7 @@ import { Annotations, CfnResource, Fn, Stack, type RemovalPolicy } from 'aws-cdk
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CREATED_SUBNET_MASKS } from '../config/created-vpc';
 import { previewNetworkNames } from '../config/preview-network';
 import type { StageConfig } from '../config/schema';
 
@@ -89,10 +90,19 @@ export class StageNetwork extends Construct {
     const withNat = create.natGateways > 0;
     const handlerSubnetType = withNat ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
     const subnetConfiguration: ec2.SubnetConfiguration[] = [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+      {
+        name: 'Public',
+        subnetType: ec2.SubnetType.PUBLIC,
+        cidrMask: CREATED_SUBNET_MASKS.public,
+        mapPublicIpOnLaunch: false,
+      },
     ];
     if (withNat || props.handlersAttached) {
-      subnetConfiguration.push({ name: 'Private', subnetType: handlerSubnetType, cidrMask: 22 });
+      subnetConfiguration.push({
+        name: 'Private',
+        subnetType: handlerSubnetType,
+        cidrMask: CREATED_SUBNET_MASKS.private,
+      });
     }
     const vpc = new ec2.Vpc(this, 'Resource', {
       ipAddresses: ec2.IpAddresses.cidr(create.cidr),
